@@ -1,0 +1,104 @@
+package features
+
+// Document is a tokenized text: words, their WordPiece pieces and its
+// sentences. All offsets are UTF-8 byte offsets into Text.
+type Document struct {
+	// Text is the text as given.
+	Text string
+	// Tokens are the words, numbers and punctuation of Text, in order.
+	Tokens []Token
+	// Pieces are the WordPiece pieces of all tokens, in order.
+	Pieces []Piece
+	// pieceEnds[i] is the index in Pieces one past token i's last piece.
+	pieceEnds []int32
+	// Sentences are the sentences of Text as token index ranges, in order,
+	// covering every token.
+	Sentences []Sentence
+}
+
+// Sentence is a half-open range of token indices.
+type Sentence struct {
+	// First and End are token indices: Tokens[First:End].
+	First, End int
+}
+
+// TokenPieces returns the pieces of token i.
+func (d *Document) TokenPieces(i int) []Piece {
+	start := int32(0)
+	if i > 0 {
+		start = d.pieceEnds[i-1]
+	}
+	return d.Pieces[start:d.pieceEnds[i]]
+}
+
+// Surface returns the text of token i exactly as written.
+func (d *Document) Surface(i int) string { return d.Text[d.Tokens[i].Start:d.Tokens[i].End] }
+
+// TokenAt returns the index of the first token that ends after byte offset
+// off, or len(Tokens) when there is none.
+func (d *Document) TokenAt(off int) int {
+	lo, hi := 0, len(d.Tokens)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if d.Tokens[mid].End <= off {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// SentenceOf returns the index of the sentence that holds token i.
+func (d *Document) SentenceOf(i int) int {
+	lo, hi := 0, len(d.Sentences)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if d.Sentences[mid].End <= i {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// Tokenizer turns text into Documents. It is safe for concurrent use.
+type Tokenizer struct {
+	wp *WordPiece
+}
+
+// NewTokenizer returns a tokenizer over the embedded cased WordPiece
+// vocabulary.
+func NewTokenizer() (*Tokenizer, error) {
+	wp, err := NewWordPiece()
+	if err != nil {
+		return nil, err
+	}
+	return &Tokenizer{wp: wp}, nil
+}
+
+// WordPiece returns the tokenizer's WordPiece model.
+func (t *Tokenizer) WordPiece() *WordPiece { return t.wp }
+
+// Tokenize tokenizes text into a new Document.
+func (t *Tokenizer) Tokenize(text string) *Document {
+	d := &Document{}
+	t.TokenizeInto(d, text)
+	return d
+}
+
+// TokenizeInto tokenizes text into d, reusing d's slices: a caller that
+// scores many documents keeps one Document per worker and allocates
+// nothing per token once the slices have grown.
+func (t *Tokenizer) TokenizeInto(d *Document, text string) {
+	d.Text = text
+	d.Tokens = SplitWords(d.Tokens[:0], text)
+	d.Pieces = d.Pieces[:0]
+	d.pieceEnds = d.pieceEnds[:0]
+	for _, tok := range d.Tokens {
+		d.Pieces = t.wp.AppendPieces(d.Pieces, text[tok.Start:tok.End], tok.Start)
+		d.pieceEnds = append(d.pieceEnds, int32(len(d.Pieces)))
+	}
+	d.Sentences = SplitSentences(d.Sentences[:0], text, d.Tokens)
+}

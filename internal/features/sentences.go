@@ -1,0 +1,75 @@
+package features
+
+import "strings"
+
+// SplitSentences appends to dst the sentences of the tokens of text. A
+// sentence ends after ".", "!" or "?" (with any closing quotes or brackets)
+// when the next token starts on a new line or with a capital, digit or
+// quote and the dot does not end a title or abbreviation ("Gen.", "Mr."),
+// and at every line break: headlines and paragraphs in news have no final
+// punctuation.
+func SplitSentences(dst []Sentence, text string, tokens []Token) []Sentence {
+	first := 0
+	for i := range tokens {
+		if i > first && tokens[i].Newlines > 0 {
+			dst = append(dst, Sentence{First: first, End: i})
+			first = i
+		}
+		if !isTerminal(text, tokens, i) {
+			continue
+		}
+		end := i + 1
+		for end < len(tokens) && tokens[end].Newlines == 0 && isCloser(text[tokens[end].Start:tokens[end].End]) {
+			end++
+		}
+		if end == len(tokens) || tokens[end].Newlines > 0 || startsSentence(text[tokens[end].Start:tokens[end].End]) {
+			dst = append(dst, Sentence{First: first, End: end})
+			first = end
+		}
+	}
+	if first < len(tokens) {
+		dst = append(dst, Sentence{First: first, End: len(tokens)})
+	}
+	return dst
+}
+
+func isTerminal(text string, tokens []Token, i int) bool {
+	switch text[tokens[i].Start:tokens[i].End] {
+	case "!", "?":
+		return true
+	case ".":
+		if i == 0 || tokens[i-1].End != tokens[i].Start {
+			return true
+		}
+		return !abbreviations[text[tokens[i-1].Start:tokens[i-1].End]]
+	}
+	return false
+}
+
+func isCloser(s string) bool {
+	switch s {
+	case "\"", "'", "’", "”", ")", "]", "»":
+		return true
+	}
+	return false
+}
+
+func startsSentence(s string) bool {
+	if s == "" {
+		return false
+	}
+	c := s[0]
+	if c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '"' || c == '\'' || c == '(' {
+		return true
+	}
+	return strings.HasPrefix(s, "“") || strings.HasPrefix(s, "‘") || c >= 0x80 && strings.ToLower(s) != s
+}
+
+// abbreviations end with a dot that does not end a sentence.
+var abbreviations = map[string]bool{
+	"Mr": true, "Mrs": true, "Ms": true, "Dr": true, "Prof": true, "Sen": true, "Rep": true,
+	"Gen": true, "Lt": true, "Col": true, "Maj": true, "Capt": true, "Sgt": true, "Adm": true,
+	"Gov": true, "Pres": true, "St": true, "Jr": true, "Sr": true, "No": true, "vs": true,
+	"Jan": true, "Feb": true, "Mar": true, "Apr": true, "Aug": true, "Sept": true, "Sep": true,
+	"Oct": true, "Nov": true, "Dec": true, "Inc": true, "Corp": true, "Ltd": true, "Co": true,
+}

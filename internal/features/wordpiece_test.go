@@ -1,0 +1,117 @@
+package features
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func mustTokenizer(t testing.TB) *Tokenizer {
+	t.Helper()
+	tok, err := NewTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func TestWordPiecePieces(t *testing.T) {
+	tok := mustTokenizer(t)
+	tests := []struct {
+		word string
+		want []string // piece surfaces
+	}{
+		{"NATO", []string{"NATO"}},
+		{"Iran", []string{"Iran"}},
+		{"expansionist", nil}, // split by the model; checked for coverage below
+		{"Lukašenka", nil},
+		{"中国", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.word, func(t *testing.T) {
+			ps := tok.WordPiece().AppendPieces(nil, tt.word, 10)
+			if len(ps) == 0 {
+				t.Fatal("no pieces")
+			}
+			if ps[0].Start != 10 || ps[len(ps)-1].End != 10+len(tt.word) {
+				t.Errorf("pieces %+v do not cover [10,%d)", ps, 10+len(tt.word))
+			}
+			for i := 1; i < len(ps); i++ {
+				if ps[i].Start != ps[i-1].End {
+					t.Errorf("pieces %+v not contiguous", ps)
+				}
+			}
+			if tt.want != nil {
+				var got []string
+				for _, p := range ps {
+					got = append(got, tt.word[p.Start-10:p.End-10])
+				}
+				if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+					t.Errorf("pieces = %q, want %q", got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestWordPieceSplitsUnknownWord(t *testing.T) {
+	ps := mustTokenizer(t).WordPiece().AppendPieces(nil, "expansionist", 0)
+	if len(ps) < 2 {
+		t.Fatalf("expansionist: got %d pieces, want a sub-word split", len(ps))
+	}
+}
+
+// checkDocument asserts the invariants every tokenization must keep.
+func checkDocument(t *testing.T, text string, d *Document) {
+	t.Helper()
+	prevEnd := 0
+	for i, tok := range d.Tokens {
+		if tok.Start < prevEnd || tok.End <= tok.Start || tok.End > len(text) {
+			t.Fatalf("token %d span [%d,%d) out of order or range (len %d)", i, tok.Start, tok.End, len(text))
+		}
+		if utf8.ValidString(text) && (!utf8.RuneStart(text[tok.Start]) || tok.End < len(text) && !utf8.RuneStart(text[tok.End])) {
+			t.Fatalf("token %d span [%d,%d) not on rune boundaries", i, tok.Start, tok.End)
+		}
+		if got := d.Surface(i); got != text[tok.Start:tok.End] {
+			t.Fatalf("token %d surface %q != text slice", i, got)
+		}
+		ps := d.TokenPieces(i)
+		if len(ps) == 0 || ps[0].Start != tok.Start || ps[len(ps)-1].End != tok.End {
+			t.Fatalf("token %d pieces %+v do not cover [%d,%d)", i, ps, tok.Start, tok.End)
+		}
+		prevEnd = tok.End
+	}
+	next := 0
+	for _, s := range d.Sentences {
+		if s.First != next || s.End <= s.First {
+			t.Fatalf("sentences %+v do not tile the tokens", d.Sentences)
+		}
+		next = s.End
+	}
+	if next != len(d.Tokens) {
+		t.Fatalf("sentences end at %d of %d tokens", next, len(d.Tokens))
+	}
+}
+
+func FuzzTokenize(f *testing.F) {
+	for _, s := range []string{
+		"", "NATO's expansion", "Iran’s “baseless” claims", "U.S.A", "1,000.5", "中国 🕊️ e\u0301",
+		"\xff\xfe", "a'", "'s", "-a-", "A.B.C.d", "\u200b\ufeffX", "Gen. X. Y.\n\nZ?",
+	} {
+		f.Add(s)
+	}
+	tok := mustTokenizer(f)
+	f.Fuzz(func(t *testing.T, text string) {
+		d := tok.Tokenize(text)
+		checkDocument(t, text, d)
+		again := tok.Tokenize(text)
+		if len(again.Tokens) != len(d.Tokens) || len(again.Pieces) != len(d.Pieces) || len(again.Sentences) != len(d.Sentences) {
+			t.Fatal("tokenization is not deterministic")
+		}
+		for i := range d.Pieces {
+			if d.Pieces[i] != again.Pieces[i] {
+				t.Fatal("pieces are not deterministic")
+			}
+		}
+	})
+}
