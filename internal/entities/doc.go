@@ -1,0 +1,16 @@
+// Package entities finds the countries, organisations, armed groups,
+// territories and people that a political news article talks about.
+//
+// A [Gazetteer] holds the built-in table (compiled by cmd/gazettegen from the
+// Phoenix actor dictionaries plus hand-written additions) as Aho-Corasick
+// automata. [Gazetteer.Find] returns non-overlapping mentions with exact UTF-8
+// byte offsets; on top of the table it recognises people introduced with a
+// title ("Foreign Minister Sergey Lavrov"), links them to the state the text
+// says they speak for ("Iran's Defense Minister ..."), and resolves later short
+// references ("Lavrov") to them. Caller-supplied targets are matched the same
+// way and win over built-in entries. [GroupMentions] groups mentions by entity
+// and scores how central each entity is to the document.
+//
+// The package never logs and keeps no mutable state beyond the lazily built
+// [Default] gazetteer.
+package entities

@@ -1,0 +1,288 @@
+package entities
+
+import (
+	"bufio"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
+
+	"github.com/stance/classifierd/internal/entities/data"
+)
+
+// Pattern kinds other than an entity index.
+const (
+	kindBlock = -1 // a phrase that names nothing but hides shorter aliases
+	kindTitle = -2 // a title that can precede a personal name
+)
+
+// pattern is what an automaton pattern index stands for.
+type pattern struct {
+	entity int32 // index into Gazetteer.entities, or kindBlock / kindTitle
+	// capFirst requires an upper-case first letter in the text, so that
+	// "Turkey" matches but "turkey" does not.
+	capFirst bool
+	// plural allows a trailing "s" ("Iranians" from "Iranian").
+	plural bool
+}
+
+// matcher is one Aho-Corasick automaton plus what its patterns mean.
+type matcher struct {
+	ac       ahocorasick.AhoCorasick
+	patterns []pattern
+	// cased, when set, holds per pattern the text a case-folding automaton
+	// must match exactly ("" for none): caller targets share one automaton
+	// for all-capital and mixed-case surfaces.
+	cased []string
+}
+
+// Gazetteer is a compiled entity table. It is immutable and safe for
+// concurrent use.
+type Gazetteer struct {
+	entities []Entity
+	folded   matcher // case-insensitive aliases, titles and blocked phrases
+	exact    matcher // all-capital aliases ("US", "NATO"), matched as written
+	aliases  int
+	// surnames maps a lower-cased last name to the people whose full name
+	// ends in it, for title names and short references.
+	surnames map[string][]int32
+	scratch  sync.Pool // *scratch, reused across Find calls
+}
+
+var (
+	defaultOnce sync.Once
+	defaultGaz  *Gazetteer
+)
+
+// Default returns the gazetteer embedded in the binary. It is built once on
+// first use; the embedded table is verified by tests, so a load failure is a
+// build defect and panics.
+func Default() *Gazetteer {
+	defaultOnce.Do(func() {
+		g, err := Load(data.Gazetteer())
+		if err != nil {
+			panic("entities: embedded gazetteer: " + err.Error())
+		}
+		defaultGaz = g
+	})
+	return defaultGaz
+}
+
+// Entities returns the number of entities in the table.
+func (g *Gazetteer) Entities() int { return len(g.entities) }
+
+// Aliases returns the number of surface forms that name an entity.
+func (g *Gazetteer) Aliases() int { return g.aliases }
+
+// Load reads a gazetteer table as written by cmd/gazettegen (gzip-compressed
+// or plain TSV) and builds its automata. It checks the whole table and
+// reports every problem at once.
+func Load(r io.Reader) (*Gazetteer, error) {
+	br := bufio.NewReader(r)
+	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("gazetteer: %w", err)
+		}
+		defer zr.Close()
+		br = bufio.NewReader(zr)
+	}
+	g := &Gazetteer{surnames: map[string][]int32{}}
+	index := map[string]int32{}
+	type alias struct {
+		entity int32
+		text   string
+	}
+	var (
+		errs    []error
+		aliases []alias
+		titles  []string
+		blocks  []string
+	)
+	sc := bufio.NewScanner(br)
+	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		bad := func(format string, a ...any) {
+			errs = append(errs, fmt.Errorf("line %d: "+format, append([]any{n}, a...)...))
+		}
+		switch f[0] {
+		case "E":
+			if len(f) != 5 {
+				bad("entity row needs 5 fields, has %d", len(f))
+				continue
+			}
+			t, ok := parseType(f[2])
+			if !ok {
+				bad("unknown type %q", f[2])
+			}
+			if f[1] == "" || f[4] == "" {
+				bad("empty id or name")
+			}
+			if _, dup := index[f[1]]; dup {
+				bad("duplicate entity %s", f[1])
+				continue
+			}
+			index[f[1]] = int32(len(g.entities))
+			g.entities = append(g.entities, Entity{ID: f[1], Type: t, Country: f[3], Name: f[4]})
+		case "A":
+			if len(f) != 3 || f[2] == "" {
+				bad("alias row needs an id and a non-empty alias")
+				continue
+			}
+			e, ok := index[f[1]]
+			if !ok {
+				bad("alias %q for unknown entity %s", f[2], f[1])
+				continue
+			}
+			aliases = append(aliases, alias{e, f[2]})
+		case "T":
+			if len(f) != 2 || f[1] == "" {
+				bad("title row needs a title")
+				continue
+			}
+			titles = append(titles, f[1])
+		case "B":
+			if len(f) != 2 || f[1] == "" {
+				bad("block row needs a phrase")
+				continue
+			}
+			blocks = append(blocks, f[1])
+		default:
+			bad("unknown row kind %q", f[0])
+		}
+	}
+	if err := sc.Err(); err != nil {
+		errs = append(errs, err)
+	}
+	for _, e := range g.entities {
+		if e.Country != "" {
+			if _, ok := index[e.Country]; !ok {
+				errs = append(errs, fmt.Errorf("entity %s: unknown country %s", e.ID, e.Country))
+			}
+		}
+	}
+	if len(g.entities) == 0 {
+		errs = append(errs, errors.New("no entities"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("gazetteer: %w", err)
+	}
+
+	var fb, xb builder
+	for _, a := range aliases {
+		if isExact(a.text) {
+			xb.add(a.text, pattern{entity: a.entity})
+		} else {
+			fb.add(a.text, pattern{entity: a.entity, capFirst: startsUpper(a.text), plural: endsLowerLetter(a.text)})
+		}
+	}
+	for _, t := range titles {
+		fb.add(t, pattern{entity: kindTitle, capFirst: startsUpper(t)})
+	}
+	for _, b := range blocks {
+		fb.add(b, pattern{entity: kindBlock, capFirst: startsUpper(b)})
+	}
+	g.aliases = len(aliases)
+	g.folded = fb.build(false)
+	g.exact = xb.build(true)
+	for i, e := range g.entities {
+		if e.Type != TypePerson {
+			continue
+		}
+		if sn := lastWord(e.Name); sn != "" && sn != e.Name {
+			k := strings.ToLower(sn)
+			g.surnames[k] = append(g.surnames[k], int32(i))
+		}
+	}
+	g.scratch.New = func() any { return new(scratch) }
+	return g, nil
+}
+
+// builder collects patterns for one automaton, merging duplicates that the
+// automaton could not tell apart.
+type builder struct {
+	texts    []string
+	patterns []pattern
+	seen     map[string]int
+}
+
+func (b *builder) add(text string, p pattern) {
+	if b.seen == nil {
+		b.seen = map[string]int{}
+	}
+	key := text
+	if !isExact(text) {
+		key = strings.ToLower(text)
+	}
+	if i, ok := b.seen[key]; ok {
+		old := &b.patterns[i]
+		// An entity beats a title or a blocked phrase of the same text, and
+		// a lower-case variant relaxes the capital-letter requirement.
+		if old.entity < 0 && p.entity >= 0 {
+			*old = p
+		} else if old.entity == p.entity {
+			old.capFirst = old.capFirst && p.capFirst
+		}
+		return
+	}
+	b.seen[key] = len(b.texts)
+	b.texts = append(b.texts, text)
+	b.patterns = append(b.patterns, p)
+}
+
+func (b *builder) build(exact bool) matcher {
+	ab := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{
+		AsciiCaseInsensitive: !exact,
+		MatchKind:            ahocorasick.LeftMostLongestMatch,
+		DFA:                  true,
+	})
+	return matcher{ac: ab.Build(b.texts), patterns: b.patterns}
+}
+
+// isExact reports whether an alias is matched case-sensitively: it has
+// letters and none of them is lower case ("US", "U.S.", "NATO", "G7"). This
+// keeps "US" the country apart from "us".
+func isExact(s string) bool {
+	letters := false
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			letters = true
+		}
+	}
+	return letters
+}
+
+func startsUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}
+
+func endsLowerLetter(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return unicode.IsLower(r) && r != 's'
+}
+
+// lastWord returns the last space-separated word of s.
+func lastWord(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, ' '); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}

@@ -1,0 +1,72 @@
+package entities
+
+import "strings"
+
+// Group is every mention of one entity.
+type Group struct {
+	Entity Entity
+	// Mentions are indices into the mention slice given to GroupMentions.
+	Mentions []int
+	// Salience is in [0,1]; it sums to 1 over the groups of a document.
+	Salience float64
+}
+
+// Salience weights. An entity is central when it is named often, early, and
+// in the headline or lead sentence, the way news puts its subject first.
+const (
+	weightMention = 1.0 // every mention
+	weightLead    = 1.0 // extra for a mention in the first sentence or title line
+	weightEarly   = 0.5 // extra, falling linearly from the start to the end of the text
+)
+
+// GroupMentions groups mentions by Entity.ID, in order of first mention, and
+// scores each group's salience.
+func GroupMentions(text string, mentions []Mention) []Group {
+	if len(mentions) == 0 {
+		return nil
+	}
+	lead := leadEnd(text)
+	var groups []Group
+	index := make(map[string]int, len(mentions))
+	total := 0.0
+	for i, m := range mentions {
+		gi, ok := index[m.Entity.ID]
+		if !ok {
+			gi = len(groups)
+			index[m.Entity.ID] = gi
+			groups = append(groups, Group{Entity: m.Entity})
+		}
+		g := &groups[gi]
+		g.Mentions = append(g.Mentions, i)
+		w := weightMention
+		if m.Start < lead {
+			w += weightLead
+		}
+		if len(text) > 0 {
+			w += weightEarly * (1 - float64(m.Start)/float64(len(text)))
+		}
+		g.Salience += w
+		total += w
+	}
+	for i := range groups {
+		groups[i].Salience /= total
+	}
+	return groups
+}
+
+// leadEnd returns the end of the title line or first sentence, whichever
+// comes first.
+func leadEnd(text string) int {
+	t := strings.TrimLeft(text, " \t\r\n")
+	off := len(text) - len(t)
+	end := len(t)
+	if i := strings.IndexByte(t, '\n'); i >= 0 {
+		end = i
+	}
+	for _, p := range [...]string{". ", "? ", "! ", ".\n", ".\u201d ", ".\" "} {
+		if i := strings.Index(t[:end], p); i >= 0 && i+1 < end {
+			end = i + 1
+		}
+	}
+	return off + end
+}

@@ -1,0 +1,488 @@
+package entities
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxNameWords bounds a personal name after a title; longer runs of capitals
+// are headlines or organisation names.
+const maxNameWords = 5
+
+// notNames are capitalised words that end a name: function words at the
+// start of a sentence, and the nouns of institutions ("General Assembly",
+// "General Staff"), which follow titles without being people.
+var notNames = map[string]bool{
+	"The": true, "A": true, "An": true, "And": true, "Or": true, "But": true, "In": true,
+	"On": true, "At": true, "Of": true, "For": true, "To": true, "With": true, "By": true,
+	"From": true, "As": true, "He": true, "She": true, "It": true, "They": true, "We": true,
+	"I": true, "His": true, "Her": true, "Their": true, "This": true, "That": true,
+	"These": true, "Those": true, "Is": true, "Was": true, "Has": true, "Had": true,
+	"Will": true, "Would": true, "Said": true, "Says": true, "Also": true, "Who": true,
+	"Monday": true, "Tuesday": true, "Wednesday": true, "Thursday": true, "Friday": true,
+	"Saturday": true, "Sunday": true, "January": true, "February": true, "March": true,
+	"April": true, "June": true, "July": true, "August": true, "September": true,
+	"October": true, "November": true, "December": true,
+	"Assembly": true, "Staff": true, "Council": true, "Forces": true, "Ministry": true,
+	"Office": true, "Department": true, "Committee": true, "Court": true, "House": true,
+	"Party": true, "Army": true, "Navy": true, "Agency": true, "Union": true,
+	"Organization": true, "Organisation": true, "Republic": true, "Revolution": true,
+	"State": true, "States": true, "Government": true, "Administration": true,
+	"Affairs": true, "Security": true, "Defense": true, "Defence": true, "Foreign": true,
+	"National": true, "Islamic": true, "Supreme": true, "Armed": true, "Military": true,
+	"Command": true, "Headquarters": true, "Parliament": true, "Senate": true,
+	"Congress": true, "Cabinet": true, "Bank": true, "Fund": true, "Corps": true,
+	"Guard": true, "Guards": true, "Police": true, "Service": true, "Services": true,
+	"Intelligence": true, "Kingdom": true, "Federation": true, "Region": true,
+	"Province": true, "City": true, "Street": true, "Times": true, "Post": true,
+	"News": true, "Agency's": true, "Summit": true, "Conference": true, "Forum": true,
+}
+
+// nameParticles may appear in lower case inside a name ("Ursula von der
+// Leyen", "Mohammed bin Salman").
+var nameParticles = map[string]bool{
+	"bin": true, "ibn": true, "al": true, "el": true, "de": true, "da": true, "del": true,
+	"der": true, "van": true, "von": true, "du": true, "la": true, "le": true, "dos": true,
+}
+
+// appositiveModifiers may stand between "the" and a title in "Name, the
+// former Iranian ambassador".
+var appositiveModifiers = map[string]bool{
+	"former": true, "then": true, "current": true, "new": true, "acting": true, "outgoing": true,
+}
+
+// findPeople recognises personal names next to titles ("President Ebrahim
+// Raisi", "Brig. Gen. Ashtiani", "Mehdi Safari, the former Iranian
+// ambassador") and links each to the state or body the text ties the title
+// to. ms is sorted; the result is sorted.
+func (g *Gazetteer) findPeople(text string, ms []Mention, titles []span) []Mention {
+	n0 := len(ms)
+	for ti := 0; ti < len(titles); ti++ {
+		cs, ce := titles[ti].start, titles[ti].end
+		var complement []Mention
+		// Chain adjacent titles and "of the X" complements: "Defense Minister
+		// Brigadier General", "Supreme Leader of the Islamic Revolution
+		// Ayatollah", "Chief of the General Staff of the Armed Forces,".
+		for {
+			if ti+1 < len(titles) && titles[ti+1].start == ce+1 && text[ce] == ' ' {
+				ti++
+				ce = titles[ti].end
+				continue
+			}
+			if p, ok := skipComplement(text, ce, ms[:n0]); ok {
+				complement = appendWithin(complement, ms[:n0], ce, p)
+				if ti+1 < len(titles) && titles[ti+1].start == p+1 && text[p] == ' ' {
+					ti++
+					ce = titles[ti].end
+					continue
+				}
+				if strings.HasPrefix(text[p:], ", ") {
+					ce = p
+				}
+			}
+			break
+		}
+		country := countryBefore(text, ms[:n0], cs)
+		if country == "" {
+			country = firstStateOrBody(complement)
+		}
+		// The name follows the title after one space, or after a comma when
+		// it has at least two words ("spokesperson, Nasser Kan'ani").
+		var ns, ne, words int
+		switch {
+		case strings.HasPrefix(text[ce:], " "):
+			ns, ne, words = readName(text, ce+1, ms[:n0])
+		case strings.HasPrefix(text[ce:], ", "):
+			ns, ne, words = readName(text, ce+2, ms[:n0])
+			if words < 2 {
+				words = 0
+			}
+		}
+		if words == 0 {
+			// "Name, the former Iranian ambassador": the name comes first.
+			ns, ne, words = appositive(text, cs, ms[:n0])
+			if words == 0 {
+				continue
+			}
+			if country == "" {
+				country = countryBefore(text, ms[:n0], cs)
+			}
+		}
+		ms = addPerson(text, ms, ns, ne, country)
+	}
+	// Drop the mentions that a widened person swallowed.
+	out := ms[:0]
+	for _, m := range ms {
+		if m.Start >= 0 {
+			out = append(out, m)
+		}
+	}
+	sortMentions(out)
+	return out
+}
+
+// addPerson records a titled name. A gazetteer person inside the name span
+// ("Ibrahim Raisi" around the alias "Raisi") lends its identity to the whole
+// span; otherwise the name becomes a new PERSON entity.
+func addPerson(text string, ms []Mention, ns, ne int, country string) []Mention {
+	for i := range ms {
+		m := &ms[i]
+		if m.Start < 0 || m.Start >= ne || m.End <= ns {
+			continue
+		}
+		if m.Entity.Type != TypePerson {
+			return ms // overlaps a non-person: readName stopped before it, so this is a title-name clash
+		}
+		if m.End != ne {
+			// A known person inside the name but not at its end ("Mohammad
+			// Reza" in "Mohammad Reza Ashtiani") is a shared given name,
+			// not this person: the titled name wins.
+			m.Start = -1
+			continue
+		}
+		// Widen the person mention to the full titled name; mark any other
+		// mention inside it for removal (Start -1) so that indices stay put
+		// while findPeople is still scanning.
+		m.Start, m.End = ns, ne
+		for j := range ms {
+			if j != i && ms[j].Start >= ns && ms[j].End <= ne {
+				ms[j].Start = -1
+			}
+		}
+		return ms
+	}
+	for j := range ms {
+		if ms[j].Start >= ns && ms[j].End <= ne {
+			ms[j].Start = -1
+		}
+	}
+	name := text[ns:ne]
+	e := Entity{ID: "person:" + slug(name), Name: name, Type: TypePerson, Country: country}
+	return append(ms, Mention{Start: ns, End: ne, Entity: e, Source: SourceTitle})
+}
+
+// skipComplement skips " of [the] Capitalised Words" after a title and
+// returns the offset after the last word.
+func skipComplement(text string, p int, ms []Mention) (int, bool) {
+	if !strings.HasPrefix(text[p:], " of ") {
+		return p, false
+	}
+	q := p + len(" of ")
+	if strings.HasPrefix(text[q:], "the ") {
+		q += len("the ")
+	}
+	end := -1
+	for q < len(text) {
+		if m := mentionAt(ms, q); m != nil {
+			q = m.End
+			end = q
+		} else {
+			w := wordEnd(text, q)
+			if w == q || !startsUpperAt(text, q) {
+				break
+			}
+			q = w
+			end = q
+		}
+		if !strings.HasPrefix(text[q:], " ") || !startsUpperAt(text, q+1) {
+			break
+		}
+		q++
+	}
+	if end < 0 {
+		return p, false
+	}
+	return end, true
+}
+
+// readName reads up to maxNameWords capitalised words from p. It stops
+// before a non-person mention, a stop word, or punctuation, and leaves a
+// possessive 's outside the span.
+func readName(text string, p int, ms []Mention) (start, end, words int) {
+	start, end = p, p
+	q := p
+	for words < maxNameWords && q < len(text) {
+		if m := mentionAt(ms, q); m != nil && m.Entity.Type != TypePerson {
+			break
+		}
+		w := wordEnd(text, q)
+		if w == q {
+			break
+		}
+		word := text[q:w]
+		if !startsUpperAt(text, q) {
+			// "von der", "bin": only inside a name, before another capital.
+			if words == 0 || !nameParticles[word] || !strings.HasPrefix(text[w:], " ") || !startsUpperAt(text, w+1) {
+				break
+			}
+		} else if notNames[word] {
+			break
+		}
+		// An initial keeps its dot: "George W. Bush".
+		if w < len(text) && text[w] == '.' && utf8.RuneCountInString(word) == 1 {
+			w++
+		}
+		words++
+		end = w
+		if possessiveAt(text, w) {
+			break
+		}
+		if !strings.HasPrefix(text[w:], " ") {
+			break
+		}
+		q = w + 1
+	}
+	// A lone particle is not a name.
+	if words > 0 && !startsUpperAt(text, start) {
+		return 0, 0, 0
+	}
+	return start, end, words
+}
+
+// appositive finds "First Last, the [former] [Iranian] " before a title that
+// starts at ts and returns the name span.
+func appositive(text string, ts int, ms []Mention) (start, end, words int) {
+	p := ts
+	// An optional demonym or country mention directly before the title.
+	if m := mentionEndingAt(ms, p-1); m != nil && m.Entity.Type == TypeCountry && text[p-1] == ' ' {
+		p = m.Start
+	}
+	// An optional modifier word.
+	if p >= 2 && text[p-1] == ' ' {
+		ws := wordStart(text, p-1)
+		if appositiveModifiers[text[ws:p-1]] {
+			p = ws
+		}
+	}
+	if !strings.HasSuffix(text[:p], ", the ") {
+		return 0, 0, 0
+	}
+	end = p - len(", the ")
+	start = end
+	q := end
+	for words < 4 {
+		ws := wordStart(text, q)
+		if ws == q || !startsUpperAt(text, ws) || notNames[text[ws:q]] {
+			break
+		}
+		if m := mentionAt(ms, ws); m != nil && m.Entity.Type != TypePerson {
+			break
+		}
+		start = ws
+		words++
+		if ws < 2 || text[ws-1] != ' ' {
+			break
+		}
+		q = ws - 1
+	}
+	if words < 2 {
+		return 0, 0, 0
+	}
+	return start, end, words
+}
+
+// countryBefore returns the state or body named right before offset p:
+// "Iranian President", "Iran's Defense Minister", "NATO Secretary General".
+func countryBefore(text string, ms []Mention, p int) string {
+	for _, gap := range [...]string{" ", "'s ", "\u2019s "} {
+		if p < len(gap) || text[p-len(gap):p] != gap {
+			continue
+		}
+		if m := mentionEndingAt(ms, p-len(gap)); m != nil {
+			return stateOrBody(m.Entity)
+		}
+	}
+	return ""
+}
+
+func stateOrBody(e Entity) string {
+	switch e.Type {
+	case TypeCountry, TypeOrganization, TypeGroup:
+		return e.ID
+	}
+	return ""
+}
+
+func firstStateOrBody(ms []Mention) string {
+	for _, m := range ms {
+		if id := stateOrBody(m.Entity); id != "" {
+			return id
+		}
+	}
+	return ""
+}
+
+// appendWithin appends the mentions of ms that lie inside [s,e).
+func appendWithin(dst, ms []Mention, s, e int) []Mention {
+	for _, m := range ms {
+		if m.Start >= s && m.End <= e {
+			dst = append(dst, m)
+		}
+	}
+	return dst
+}
+
+// mentionAt returns the mention of ms that starts at p.
+func mentionAt(ms []Mention, p int) *Mention {
+	for i := range ms {
+		if ms[i].Start == p {
+			return &ms[i]
+		}
+	}
+	return nil
+}
+
+// mentionEndingAt returns the mention of ms that ends at p.
+func mentionEndingAt(ms []Mention, p int) *Mention {
+	for i := range ms {
+		if ms[i].End == p {
+			return &ms[i]
+		}
+	}
+	return nil
+}
+
+// wordEnd returns the end of the name word starting at p: letters, digits,
+// marks, hyphens and inner apostrophes ("Kan'ani", "Kassym-Jomart").
+func wordEnd(text string, p int) int {
+	q := p
+	for q < len(text) {
+		r, n := utf8.DecodeRuneInString(text[q:])
+		if isWordRune(r) {
+			q += n
+			continue
+		}
+		if (r == '-' || r == '\'' || r == '\u2019') && q > p {
+			if r2, _ := utf8.DecodeRuneInString(text[q+n:]); isWordRune(r2) && !possessiveAt(text, q) {
+				q += n
+				continue
+			}
+		}
+		break
+	}
+	return q
+}
+
+// wordStart returns the start of the word ending at p (p itself if none).
+func wordStart(text string, p int) int {
+	q := p
+	for q > 0 {
+		r, n := utf8.DecodeLastRuneInString(text[:q])
+		if isWordRune(r) {
+			q -= n
+			continue
+		}
+		if (r == '-' || r == '\'' || r == '\u2019') && q < p {
+			if r2, _ := utf8.DecodeLastRuneInString(text[:q-n]); isWordRune(r2) {
+				q -= n
+				continue
+			}
+		}
+		break
+	}
+	return q
+}
+
+// possessiveAt reports whether text[p:] starts with a possessive 's.
+func possessiveAt(text string, p int) bool {
+	for _, ap := range [...]string{"'s", "\u2019s"} {
+		if strings.HasPrefix(text[p:], ap) {
+			q := p + len(ap)
+			if q == len(text) {
+				return true
+			}
+			r, _ := utf8.DecodeRuneInString(text[q:])
+			return !isWordRune(r)
+		}
+	}
+	return false
+}
+
+func startsUpperAt(text string, p int) bool {
+	if p >= len(text) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(text[p:])
+	return unicode.IsUpper(r)
+}
+
+// resolveShortRefs links a later (or earlier) lone surname to the person
+// named in full elsewhere in the text, and re-points single-word titled names
+// ("Brig. Gen. Ashtiani") to that person. A surname shared by two people in
+// the text stays unresolved.
+func resolveShortRefs(text string, ms []Mention) []Mention {
+	type person struct {
+		surname string
+		entity  Entity
+		dup     bool
+	}
+	var people [8]person
+	ps := people[:0]
+	for _, m := range ms {
+		if m.Entity.Type != TypePerson {
+			continue
+		}
+		full := text[m.Start:m.End]
+		sn := lastWord(full)
+		if sn == full {
+			continue
+		}
+		found := false
+		for i := range ps {
+			if strings.EqualFold(ps[i].surname, sn) {
+				found = true
+				if ps[i].entity.ID != m.Entity.ID {
+					ps[i].dup = true
+				}
+			}
+		}
+		if !found {
+			ps = append(ps, person{surname: sn, entity: m.Entity})
+		}
+	}
+	lookup := func(w string) *Entity {
+		for i := range ps {
+			if !ps[i].dup && ps[i].surname == w {
+				return &ps[i].entity
+			}
+		}
+		return nil
+	}
+	// Single-word titled names first: "Brig. Gen. Ashtiani" is the
+	// Ashtiani named in full elsewhere. One that names nobody else in the
+	// text is dropped, as a lone capitalised word after a title is as often
+	// a headline verb ("President Warns") as a surname.
+	out := ms[:0]
+	for _, m := range ms {
+		if m.Source == SourceTitle && strings.IndexByte(text[m.Start:m.End], ' ') < 0 {
+			e := lookup(text[m.Start:m.End])
+			if e == nil {
+				continue
+			}
+			m.Entity, m.Source = *e, SourceShortRef
+		}
+		out = append(out, m)
+	}
+	ms = out
+	if len(ps) == 0 {
+		return ms
+	}
+	n0 := len(ms)
+	for p := 0; p < len(text); {
+		r, n := utf8.DecodeRuneInString(text[p:])
+		if !unicode.IsUpper(r) || !leftBoundary(text, p) {
+			p += n
+			continue
+		}
+		w := wordEnd(text, p)
+		if e := lookup(text[p:w]); e != nil && !overlapsAny(ms[:n0], p, w) {
+			ms = append(ms, Mention{Start: p, End: w, Entity: *e, Source: SourceShortRef})
+		}
+		p = w
+	}
+	if len(ms) > n0 {
+		sortMentions(ms)
+	}
+	return ms
+}
