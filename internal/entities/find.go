@@ -85,7 +85,7 @@ func (g *Gazetteer) Find(text string, opts Options) ([]Mention, error) {
 	if len(sc.titles) > 0 {
 		out = g.findPeople(text, out, sc.titles)
 	}
-	out = resolveShortRefs(text, out)
+	out = g.resolveShortRefs(text, out)
 	return out, nil
 }
 

@@ -411,7 +411,7 @@ func startsUpperAt(text string, p int) bool {
 // named in full elsewhere in the text, and re-points single-word titled names
 // ("Brig. Gen. Ashtiani") to that person. A surname shared by two people in
 // the text stays unresolved.
-func resolveShortRefs(text string, ms []Mention) []Mention {
+func (g *Gazetteer) resolveShortRefs(text string, ms []Mention) []Mention {
 	type person struct {
 		surname string
 		entity  Entity
@@ -450,17 +450,20 @@ func resolveShortRefs(text string, ms []Mention) []Mention {
 		return nil
 	}
 	// Single-word titled names first: "Brig. Gen. Ashtiani" is the
-	// Ashtiani named in full elsewhere. One that names nobody else in the
-	// text is dropped, as a lone capitalised word after a title is as often
-	// a headline verb ("President Warns") as a surname.
+	// Ashtiani named in full elsewhere in the text, else the one gazetteer
+	// person with that surname ("Mrs. Clinton" stays unresolved: there are
+	// two). Anything else is dropped, as a lone capitalised word after a
+	// title is as often a headline verb ("President Warns") as a surname.
 	out := ms[:0]
 	for _, m := range ms {
 		if m.Source == SourceTitle && strings.IndexByte(text[m.Start:m.End], ' ') < 0 {
-			e := lookup(text[m.Start:m.End])
-			if e == nil {
+			if e := lookup(text[m.Start:m.End]); e != nil {
+				m.Entity, m.Source = *e, SourceShortRef
+			} else if c := g.surnames[strings.ToLower(text[m.Start:m.End])]; len(c) == 1 {
+				m.Entity = g.entities[c[0]]
+			} else {
 				continue
 			}
-			m.Entity, m.Source = *e, SourceShortRef
 		}
 		out = append(out, m)
 	}
