@@ -1,0 +1,125 @@
+package classifier
+
+import (
+	"sync"
+
+	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/lexicon"
+)
+
+// Analyzer runs the stages before scoring: tokenize, find mentions, match
+// cues, prepare features. Training uses it alone; the Classifier adds the
+// model. An Analyzer is immutable and safe for concurrent use.
+type Analyzer struct {
+	tok  *features.Tokenizer
+	gaz  *entities.Gazetteer
+	lex  *lexicon.Lexicon
+	cues *features.CueIndex
+	ext  *features.Extractor
+	pool sync.Pool // *workspace
+}
+
+// NewAnalyzer builds an analyzer that hashes features into 2^bits buckets.
+func NewAnalyzer(tok *features.Tokenizer, gaz *entities.Gazetteer, lex *lexicon.Lexicon, bits uint) *Analyzer {
+	a := &Analyzer{tok: tok, gaz: gaz, lex: lex, cues: features.NewCueIndex(lex), ext: features.NewExtractor(bits)}
+	a.pool.New = func() any { return new(workspace) }
+	return a
+}
+
+// Gazetteer returns the analyzer's gazetteer.
+func (a *Analyzer) Gazetteer() *entities.Gazetteer { return a.gaz }
+
+// Lexicon returns the analyzer's lexicon.
+func (a *Analyzer) Lexicon() *lexicon.Lexicon { return a.lex }
+
+// workspace holds one document's intermediate results. Workspaces are
+// pooled so that steady-state scoring allocates little per document.
+type workspace struct {
+	doc      features.Document
+	scratch  features.Scratch
+	cues     []features.CueMatch
+	ctx      features.Context
+	targets  []features.Target
+	feats    []features.Feature
+	mentions []entities.Mention
+}
+
+func (a *Analyzer) get() *workspace   { return a.pool.Get().(*workspace) }
+func (a *Analyzer) put(w *workspace) { a.pool.Put(w) }
+
+// analyze tokenizes text, finds its mentions (built-in and the caller's
+// targets) and cues, and prepares w for feature extraction. The targets
+// are the mentions, in order, as token ranges.
+func (a *Analyzer) analyze(w *workspace, text string, opts entities.Options) error {
+	a.tok.TokenizeInto(&w.doc, text)
+	ms, err := a.gaz.Find(text, opts)
+	if err != nil {
+		return err
+	}
+	w.mentions = ms
+	w.cues = a.cues.Match(w.cues[:0], &w.doc, &w.scratch)
+	w.ctx.Reset(&w.doc, w.cues)
+	w.targets = w.targets[:0]
+	for _, m := range ms {
+		w.targets = append(w.targets, a.tokenRange(&w.doc, m.Start, m.End, m.Entity.Type))
+	}
+	return nil
+}
+
+// tokenRange maps a byte span to the tokens it touches.
+func (a *Analyzer) tokenRange(d *features.Document, start, end int, t entities.Type) features.Target {
+	first := d.TokenAt(start)
+	last := d.TokenAt(max(start, end-1))
+	if last < len(d.Tokens) {
+		last++
+	}
+	if first >= last {
+		// A span in white space after the last token: anchor it to the
+		// last token so that it still has a sentence.
+		first, last = max(0, len(d.Tokens)-1), len(d.Tokens)
+	}
+	return features.Target{First: first, End: last, Type: uint8(t)}
+}
+
+// withSpan returns the targets with an explicit span inserted in order, and
+// the span's index among them.
+func withSpan(dst, targets []features.Target, span features.Target) ([]features.Target, int) {
+	dst = dst[:0]
+	at := -1
+	for _, t := range targets {
+		if at < 0 && span.First <= t.First {
+			at = len(dst)
+			dst = append(dst, span)
+		}
+		if t.First == span.First && t.End == span.End {
+			continue // the span is this mention
+		}
+		dst = append(dst, t)
+	}
+	if at < 0 {
+		at = len(dst)
+		dst = append(dst, span)
+	}
+	return dst, at
+}
+
+// SpanFeatures extracts the features of explicit byte spans of text, as the
+// Classifier would for ClassifyRequest.spans, and calls fn with each. The
+// slice passed to fn is reused after fn returns. Spans must be valid (see
+// ValidateSpans).
+func (a *Analyzer) SpanFeatures(text string, spans []Span, builtin bool, fn func(i int, fs []features.Feature)) error {
+	w := a.get()
+	defer a.put(w)
+	if err := a.analyze(w, text, entities.Options{Builtin: builtin}); err != nil {
+		return err
+	}
+	var merged []features.Target
+	for i, s := range spans {
+		var at int
+		merged, at = withSpan(merged, w.targets, a.tokenRange(&w.doc, s.Start, s.End, entities.TypeUnspecified))
+		w.feats = a.ext.Extract(w.feats[:0], &w.ctx, merged, at)
+		fn(i, w.feats)
+	}
+	return nil
+}

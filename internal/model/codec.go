@@ -1,0 +1,169 @@
+package model
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+)
+
+// The model file is gzip-compressed: one line of JSON (the header), then
+// the non-zero weight rows as little-endian binary records of a uint32
+// bucket index followed by NumLabels float32 weights, in increasing index
+// order. Gzip without a name or time stamp keeps the bytes reproducible.
+const fileFormat = "stance-linear-model/1"
+
+type header struct {
+	Format       string             `json:"format"`
+	Labels       []string           `json:"labels"`
+	HashBits     uint               `json:"hash_bits"`
+	Bias         [NumLabels]float32 `json:"bias"`
+	Temperature  float32            `json:"temperature"`
+	DocThreshold float32            `json:"doc_threshold"`
+	Rows         int                `json:"rows"`
+	Metadata     Metadata           `json:"metadata"`
+}
+
+const recordSize = 4 + 4*NumLabels
+
+// Write writes m in the model file format.
+func (m *Model) Write(w io.Writer) error {
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	rows := 0
+	for i := 0; i < len(m.weights); i += NumLabels {
+		if m.weights[i] != 0 || m.weights[i+1] != 0 || m.weights[i+2] != 0 {
+			rows++
+		}
+	}
+	h := header{Format: fileFormat, HashBits: m.bits, Bias: m.bias, Temperature: m.temperature,
+		DocThreshold: m.docThreshold, Rows: rows, Metadata: m.meta}
+	for _, l := range Labels {
+		h.Labels = append(h.Labels, l.String())
+	}
+	line, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(zw)
+	bw.Write(line)
+	bw.WriteByte('\n')
+	var rec [recordSize]byte
+	for i := 0; i < len(m.weights); i += NumLabels {
+		if m.weights[i] == 0 && m.weights[i+1] == 0 && m.weights[i+2] == 0 {
+			continue
+		}
+		binary.LittleEndian.PutUint32(rec[0:], uint32(i/NumLabels))
+		for k := range NumLabels {
+			binary.LittleEndian.PutUint32(rec[4+4*k:], math.Float32bits(m.weights[i+k]))
+		}
+		bw.Write(rec[:])
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// maxHeaderBytes bounds the JSON header so a corrupt file cannot make the
+// loader buffer without limit.
+const maxHeaderBytes = 1 << 20
+
+// Load reads a model file, checking its format, labels, shape and every
+// weight. All problems are reported together.
+func Load(r io.Reader) (*Model, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("%w: not gzip: %w", ErrInvalidModel, err)
+	}
+	br := bufio.NewReader(zr)
+	line, err := readLine(br, maxHeaderBytes)
+	if err != nil {
+		return nil, fmt.Errorf("%w: header: %w", ErrInvalidModel, err)
+	}
+	var h header
+	if err := json.Unmarshal(line, &h); err != nil {
+		return nil, fmt.Errorf("%w: header: %w", ErrInvalidModel, err)
+	}
+	var errs []error
+	if h.Format != fileFormat {
+		errs = append(errs, fmt.Errorf("format %q, want %q", h.Format, fileFormat))
+	}
+	if len(h.Labels) != NumLabels {
+		errs = append(errs, fmt.Errorf("%d labels, want %d", len(h.Labels), NumLabels))
+	} else {
+		for k, l := range Labels {
+			if h.Labels[k] != l.String() {
+				errs = append(errs, fmt.Errorf("label %d is %q, want %q", k, h.Labels[k], l))
+			}
+		}
+	}
+	if h.HashBits < MinBits || h.HashBits > MaxBits {
+		errs = append(errs, fmt.Errorf("hash bits %d out of range [%d, %d]", h.HashBits, MinBits, MaxBits))
+	}
+	if h.Rows < 0 || h.HashBits <= MaxBits && h.Rows > 1<<h.HashBits {
+		errs = append(errs, fmt.Errorf("%d weight rows for %d hash bits", h.Rows, h.HashBits))
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidModel, errors.Join(errs...))
+	}
+	weights := make([]float32, NumLabels<<h.HashBits)
+	var rec [recordSize]byte
+	prev := -1
+	for row := 0; row < h.Rows; row++ {
+		if _, err := io.ReadFull(br, rec[:]); err != nil {
+			return nil, fmt.Errorf("%w: weight row %d of %d: %w", ErrInvalidModel, row, h.Rows, err)
+		}
+		idx := int(binary.LittleEndian.Uint32(rec[0:]))
+		if idx <= prev || idx >= 1<<h.HashBits {
+			return nil, fmt.Errorf("%w: weight row %d: bucket %d out of order or range", ErrInvalidModel, row, idx)
+		}
+		prev = idx
+		for k := range NumLabels {
+			weights[idx*NumLabels+k] = math.Float32frombits(binary.LittleEndian.Uint32(rec[4+4*k:]))
+		}
+	}
+	if n, _ := br.Read(rec[:1]); n != 0 {
+		return nil, fmt.Errorf("%w: data after %d weight rows", ErrInvalidModel, h.Rows)
+	}
+	return New(Params{Meta: h.Metadata, Bits: h.HashBits, Weights: weights, Bias: h.Bias,
+		Temperature: h.Temperature, DocThreshold: h.DocThreshold})
+}
+
+// LoadFS reads the model file name from fsys.
+func LoadFS(fsys fs.FS, name string) (*Model, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := Load(f)
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", name, err)
+	}
+	return m, nil
+}
+
+func readLine(br *bufio.Reader, limit int) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, isPrefix, err := br.ReadLine()
+		if err != nil {
+			return nil, err
+		}
+		line = append(line, chunk...)
+		if len(line) > limit {
+			return nil, fmt.Errorf("longer than %d bytes", limit)
+		}
+		if !isPrefix {
+			return line, nil
+		}
+	}
+}

@@ -1,0 +1,234 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/stance/classifierd/internal/features"
+)
+
+// Metadata describes how a model was built. It travels in the model file
+// and is reported by GetModelInfo.
+type Metadata struct {
+	// Version names the model; every response carries it.
+	Version string `json:"version"`
+	// Description is free text for humans.
+	Description string `json:"description,omitempty"`
+	// LexiconVersion is the content hash of the lexicon trained with.
+	LexiconVersion string `json:"lexicon_version,omitempty"`
+	// TrainingData lists the data sets trained on.
+	TrainingData []Dataset `json:"training_data,omitempty"`
+	// Evaluations are scores on held-out data measured at build time.
+	Evaluations []Evaluation `json:"evaluations,omitempty"`
+	// Hyperparameters records the training settings, for reproduction.
+	Hyperparameters map[string]float64 `json:"hyperparameters,omitempty"`
+}
+
+// Dataset is a training data set.
+type Dataset struct {
+	Name    string `json:"name"`
+	Targets int    `json:"targets"`
+}
+
+// Evaluation is a score measured on one data set.
+type Evaluation struct {
+	Dataset  string       `json:"dataset"`
+	Targets  int          `json:"targets"`
+	Accuracy float64      `json:"accuracy"`
+	MacroF1  float64      `json:"macro_f1"`
+	ECE      float64      `json:"ece"`
+	PerClass []ClassScore `json:"per_class"`
+}
+
+// ClassScore is precision, recall and F1 for one label.
+type ClassScore struct {
+	Label     string  `json:"label"`
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	F1        float64 `json:"f1"`
+	Support   int     `json:"support"`
+}
+
+// Model is a multinomial logistic regression over hashed features, with
+// temperature scaling for calibrated probabilities. A Model is immutable
+// and safe for concurrent use.
+type Model struct {
+	meta Metadata
+	bits uint
+	// weights holds NumLabels weights per bucket: weights[i*NumLabels+k].
+	weights     []float32
+	bias        [NumLabels]float32
+	temperature float32
+	// docThreshold is the mean probability at which a document takes a
+	// side toward an entity (see DocumentLabel).
+	docThreshold float32
+	nonzero      int
+}
+
+// Params are the numbers that make a model.
+type Params struct {
+	Meta Metadata
+	// Bits is the hash width: 2^Bits buckets.
+	Bits uint
+	// Weights has NumLabels << Bits entries, bucket-major.
+	Weights []float32
+	// Bias is the per-label intercept.
+	Bias [NumLabels]float32
+	// Temperature divides the logits before the softmax (> 0).
+	Temperature float32
+	// DocThreshold is the document-level polar threshold in (0, 1).
+	DocThreshold float32
+}
+
+// Limits on a model's shape, checked when one is built or loaded.
+const (
+	MinBits = 8
+	MaxBits = 24
+)
+
+// New checks p and builds a model. Every problem is reported at once.
+func New(p Params) (*Model, error) {
+	var errs []error
+	if p.Meta.Version == "" {
+		errs = append(errs, errors.New("version is empty"))
+	}
+	if p.Bits < MinBits || p.Bits > MaxBits {
+		errs = append(errs, fmt.Errorf("hash bits %d out of range [%d, %d]", p.Bits, MinBits, MaxBits))
+	} else if len(p.Weights) != NumLabels<<p.Bits {
+		errs = append(errs, fmt.Errorf("%d weights, want %d for %d hash bits", len(p.Weights), NumLabels<<p.Bits, p.Bits))
+	}
+	if !(p.Temperature > 0) || math.IsInf(float64(p.Temperature), 0) {
+		errs = append(errs, fmt.Errorf("temperature %v must be positive and finite", p.Temperature))
+	}
+	if !(p.DocThreshold > 0 && p.DocThreshold < 1) {
+		errs = append(errs, fmt.Errorf("document threshold %v out of (0, 1)", p.DocThreshold))
+	}
+	for k, b := range p.Bias {
+		if !finite(b) {
+			errs = append(errs, fmt.Errorf("bias %d is %v", k, b))
+		}
+	}
+	nonzero, bad := 0, 0
+	for i, w := range p.Weights {
+		if !finite(w) {
+			if bad++; bad <= 3 {
+				errs = append(errs, fmt.Errorf("weight %d is %v", i, w))
+			}
+		}
+		if w != 0 {
+			nonzero++
+		}
+	}
+	if bad > 3 {
+		errs = append(errs, fmt.Errorf("%d more weights are not finite", bad-3))
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidModel, errors.Join(errs...))
+	}
+	return &Model{meta: p.Meta, bits: p.Bits, weights: p.Weights, bias: p.Bias,
+		temperature: p.Temperature, docThreshold: p.DocThreshold, nonzero: nonzero}, nil
+}
+
+func finite(f float32) bool { return !math.IsNaN(float64(f)) && !math.IsInf(float64(f), 0) }
+
+// Metadata returns the model's metadata. The caller must not modify the
+// slices it holds.
+func (m *Model) Metadata() Metadata { return m.meta }
+
+// Version returns the model version.
+func (m *Model) Version() string { return m.meta.Version }
+
+// Bits returns the hash width the features must be extracted with.
+func (m *Model) Bits() uint { return m.bits }
+
+// NonZero returns the number of non-zero weights.
+func (m *Model) NonZero() int { return m.nonzero }
+
+// Scores are a mention's logits and calibrated probabilities.
+type Scores struct {
+	Logits [NumLabels]float32
+	Probs  [NumLabels]float32
+}
+
+// Label returns the most probable label.
+func (s Scores) Label() Label {
+	best := Neutral
+	for _, l := range Labels {
+		if s.Probs[l] > s.Probs[best] {
+			best = l
+		}
+	}
+	return best
+}
+
+// Score computes the scores of one feature vector.
+func (m *Model) Score(fs []features.Feature) Scores {
+	var s Scores
+	s.Logits = m.bias
+	for _, f := range fs {
+		w := m.weights[int(f.Index)*NumLabels : int(f.Index)*NumLabels+NumLabels : int(f.Index)*NumLabels+NumLabels]
+		s.Logits[0] += f.Value * w[0]
+		s.Logits[1] += f.Value * w[1]
+		s.Logits[2] += f.Value * w[2]
+	}
+	s.Probs = Softmax(s.Logits, m.temperature)
+	return s
+}
+
+// Contribution is how much feature f moves label l's logit above the
+// average of all logits (after temperature): positive supports l.
+func (m *Model) Contribution(f features.Feature, l Label) float32 {
+	w := m.weights[int(f.Index)*NumLabels : int(f.Index)*NumLabels+NumLabels]
+	mean := (w[0] + w[1] + w[2]) / NumLabels
+	return f.Value * (w[l] - mean) / m.temperature
+}
+
+// Softmax turns logits into probabilities at temperature t.
+func Softmax(logits [NumLabels]float32, t float32) [NumLabels]float32 {
+	mx := max(logits[0], logits[1], logits[2])
+	var p [NumLabels]float32
+	var sum float64
+	for k, z := range logits {
+		e := math.Exp(float64((z - mx) / t))
+		p[k] = float32(e)
+		sum += e
+	}
+	for k := range p {
+		p[k] = float32(float64(p[k]) / sum)
+	}
+	return p
+}
+
+// DocumentLabel aggregates the probabilities of an entity's mentions into
+// the document's stance toward it: the mean probabilities, and a label that
+// is hostile or cooperative when that mean reaches the model's document
+// threshold and beats the other side, neutral otherwise. Most mentions in
+// news are factual, so the plain argmax of the mean would call almost every
+// entity neutral even in a polemic.
+func (m *Model) DocumentLabel(mentions [][NumLabels]float32) (Label, [NumLabels]float32) {
+	var mean [NumLabels]float32
+	if len(mentions) == 0 {
+		mean[Neutral] = 1
+		return Neutral, mean
+	}
+	for _, p := range mentions {
+		for k := range mean {
+			mean[k] += p[k]
+		}
+	}
+	for k := range mean {
+		mean[k] /= float32(len(mentions))
+	}
+	side := Hostile
+	if mean[Cooperative] > mean[Hostile] {
+		side = Cooperative
+	}
+	if mean[side] >= m.docThreshold {
+		return side, mean
+	}
+	return Neutral, mean
+}
+
+// DocThreshold returns the document-level polar threshold.
+func (m *Model) DocThreshold() float32 { return m.docThreshold }

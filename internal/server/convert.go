@@ -1,0 +1,256 @@
+package server
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
+	"github.com/stance/classifierd/internal/classifier"
+	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/model"
+	"github.com/stance/classifierd/internal/offsets"
+)
+
+// Field limits that are not configurable: they only guard against abuse.
+const (
+	maxIDBytes    = 256
+	maxNameBytes  = 256
+	maxEvidence   = 20
+	defaultMaxEvd = 5
+)
+
+// tooLargeError is a document over the size limit.
+type tooLargeError struct{ size, limit int }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("text is %d bytes; the limit is %d bytes", e.size, e.limit)
+}
+
+// toDomain validates req and converts it to a classifier request with
+// UTF-8 byte offsets, returning the converter for the response's offsets.
+// Every field problem is reported at once.
+func (s *Server) toDomain(req *stancev1.ClassifyRequest) (classifier.Request, *offsets.Converter, error) {
+	text := req.GetText()
+	if len(text) > s.limits.MaxDocumentBytes {
+		return classifier.Request{}, nil, &tooLargeError{len(text), s.limits.MaxDocumentBytes}
+	}
+	var errs classifier.FieldErrors
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, &classifier.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
+	}
+	if len(req.GetId()) > maxIDBytes {
+		bad("id", "is %d bytes; the limit is %d", len(req.GetId()), maxIDBytes)
+	}
+	if !utf8.ValidString(text) {
+		bad("text", "is not valid UTF-8")
+	}
+	enc, ok := encodings[req.GetOffsetEncoding()]
+	if !ok {
+		bad("offset_encoding", "unknown encoding %d", req.GetOffsetEncoding())
+	}
+	if n := len(req.GetSpans()); n > s.limits.MaxSpans {
+		bad("spans", "has %d spans; the limit is %d", n, s.limits.MaxSpans)
+	}
+	if n := len(req.GetTargets()); n > s.limits.MaxTargets {
+		bad("targets", "has %d targets; the limit is %d", n, s.limits.MaxTargets)
+	}
+	opts := req.GetOptions()
+	if opts.GetMaxEvidence() > maxEvidence {
+		bad("options.max_evidence", "is %d; the limit is %d", opts.GetMaxEvidence(), maxEvidence)
+	}
+	targets := make([]entities.Target, 0, len(req.GetTargets()))
+	for i, t := range req.GetTargets() {
+		field := fmt.Sprintf("targets[%d]", i)
+		switch {
+		case t.GetName() == "":
+			bad(field+".name", "is required")
+		case len(t.GetName()) > maxNameBytes:
+			bad(field+".name", "is %d bytes; the limit is %d", len(t.GetName()), maxNameBytes)
+		}
+		if len(t.GetId()) > maxIDBytes {
+			bad(field+".id", "is %d bytes; the limit is %d", len(t.GetId()), maxIDBytes)
+		}
+		if n := len(t.GetAliases()); n > s.limits.MaxAliases {
+			bad(field+".aliases", "has %d aliases; the limit is %d", n, s.limits.MaxAliases)
+		}
+		for j, a := range t.GetAliases() {
+			switch {
+			case a == "":
+				bad(fmt.Sprintf("%s.aliases[%d]", field, j), "is empty")
+			case len(a) > maxNameBytes:
+				bad(fmt.Sprintf("%s.aliases[%d]", field, j), "is %d bytes; the limit is %d", len(a), maxNameBytes)
+			}
+		}
+		targets = append(targets, entities.Target{ID: t.GetId(), Name: t.GetName(), Aliases: t.GetAliases(), Type: entities.Type(t.GetType())})
+	}
+	if len(errs) > 0 {
+		return classifier.Request{}, nil, errs
+	}
+
+	conv := offsets.NewConverter(text, enc)
+	spans := make([]classifier.Span, 0, len(req.GetSpans()))
+	for i, sp := range req.GetSpans() {
+		field := fmt.Sprintf("spans[%d]", i)
+		if sp.GetStart() > sp.GetEnd() {
+			bad(field, "start %d is after end %d", sp.GetStart(), sp.GetEnd())
+			continue
+		}
+		start, err1 := conv.ToBytes(sp.GetStart())
+		end, err2 := conv.ToBytes(sp.GetEnd())
+		if err := firstErr(err1, err2); err != nil {
+			bad(field, "[%d, %d) in %s: %v", sp.GetStart(), sp.GetEnd(), enc, err)
+			continue
+		}
+		spans = append(spans, classifier.Span{Start: start, End: end})
+	}
+	if len(errs) > 0 {
+		return classifier.Request{}, nil, errs
+	}
+	if err := classifier.ValidateSpans(text, spans); err != nil {
+		return classifier.Request{}, nil, err
+	}
+
+	evidence := 0
+	if opts == nil || opts.IncludeEvidence == nil || opts.GetIncludeEvidence() {
+		evidence = int(opts.GetMaxEvidence())
+		if evidence == 0 {
+			evidence = defaultMaxEvd
+		}
+	}
+	return classifier.Request{
+		Text:        text,
+		Targets:     targets,
+		Spans:       spans,
+		Builtin:     opts == nil || opts.BuiltinEntities == nil || opts.GetBuiltinEntities(),
+		MaxEvidence: evidence,
+	}, conv, nil
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var encodings = map[stancev1.OffsetEncoding]offsets.Encoding{
+	stancev1.OffsetEncoding_OFFSET_ENCODING_UNSPECIFIED: offsets.UTF8,
+	stancev1.OffsetEncoding_OFFSET_ENCODING_UTF8:        offsets.UTF8,
+	stancev1.OffsetEncoding_OFFSET_ENCODING_UTF16:       offsets.UTF16,
+	stancev1.OffsetEncoding_OFFSET_ENCODING_CODE_POINTS: offsets.CodePoints,
+}
+
+var stances = [model.NumLabels]stancev1.Stance{
+	model.Hostile:     stancev1.Stance_STANCE_HOSTILE,
+	model.Cooperative: stancev1.Stance_STANCE_COOPERATIVE,
+	model.Neutral:     stancev1.Stance_STANCE_NEUTRAL,
+}
+
+// toProto builds the response, converting offsets back to the request's
+// encoding.
+func toProto(req *stancev1.ClassifyRequest, c *classifier.Classifier, res classifier.Result, conv *offsets.Converter) *stancev1.ClassifyResponse {
+	text := req.GetText()
+	out := &stancev1.ClassifyResponse{
+		Id:           req.GetId(),
+		ModelVersion: c.Model().Version(),
+		Mentions:     make([]*stancev1.Mention, len(res.Mentions)),
+		Entities:     make([]*stancev1.EntityStance, len(res.Entities)),
+	}
+	for i, m := range res.Mentions {
+		out.Mentions[i] = mentionProto(text, m, conv)
+	}
+	for i, e := range res.Entities {
+		out.Entities[i] = &stancev1.EntityStance{
+			Entity:        entityRef(e.Entity),
+			Label:         stances[e.Label],
+			Probabilities: probs(e.Probs),
+			MentionCount:  uint32(e.Mentions),
+			Salience:      float32(e.Salience),
+		}
+	}
+	if len(res.Targeted) > 0 {
+		out.Targeted = make([]*stancev1.Mention, len(res.Targeted))
+		for i, m := range res.Targeted {
+			out.Targeted[i] = mentionProto(text, m, conv)
+		}
+	}
+	return out
+}
+
+func mentionProto(text string, m classifier.Mention, conv *offsets.Converter) *stancev1.Mention {
+	pm := &stancev1.Mention{
+		Span:          span(m.Span, conv),
+		Text:          text[m.Span.Start:m.Span.End],
+		Entity:        entityRef(m.Entity),
+		Label:         stances[m.Label],
+		Probabilities: probs(m.Probs),
+	}
+	if m.Holder.ID != "" {
+		pm.Holder = entityRef(m.Holder)
+	}
+	for _, e := range m.Evidence {
+		pm.Evidence = append(pm.Evidence, &stancev1.Evidence{
+			Span:         span(e.Span, conv),
+			Text:         text[e.Span.Start:e.Span.End],
+			Contribution: e.Contribution,
+			Stance:       stances[e.Label],
+			Source:       e.Source,
+		})
+	}
+	return pm
+}
+
+func span(s classifier.Span, conv *offsets.Converter) *stancev1.Span {
+	return &stancev1.Span{Start: conv.FromBytes(s.Start), End: conv.FromBytes(s.End)}
+}
+
+func probs(p [model.NumLabels]float32) *stancev1.Probabilities {
+	return &stancev1.Probabilities{Hostile: p[model.Hostile], Cooperative: p[model.Cooperative], Neutral: p[model.Neutral]}
+}
+
+func entityRef(e entities.Entity) *stancev1.EntityRef {
+	return &stancev1.EntityRef{Id: e.ID, Name: e.Name, Type: stancev1.EntityType(e.Type), CountryId: e.Country}
+}
+
+// modelInfo describes the classifier for GetModelInfo.
+func modelInfo(c *classifier.Classifier, l Limits) *stancev1.GetModelInfoResponse {
+	m := c.Model()
+	meta := m.Metadata()
+	an := c.Analyzer()
+	info := &stancev1.GetModelInfoResponse{
+		ModelVersion:    m.Version(),
+		Labels:          stances[:],
+		EntityCount:     uint32(an.Gazetteer().Entities()),
+		AliasCount:      uint32(an.Gazetteer().Aliases()),
+		LexiconCueCount: uint32(an.Lexicon().Len()),
+		LexiconVersion:  an.Lexicon().Version(),
+		FeatureCount:    uint32(m.NonZero()),
+		Description:     meta.Description,
+		Limits: &stancev1.Limits{
+			MaxDocumentBytes:  uint32(l.MaxDocumentBytes),
+			MaxBatchDocuments: uint32(l.MaxBatchDocuments),
+			MaxSpans:          uint32(l.MaxSpans),
+			MaxTargets:        uint32(l.MaxTargets),
+			MaxAliases:        uint32(l.MaxAliases),
+		},
+	}
+	for _, d := range meta.TrainingData {
+		info.TrainingData = append(info.TrainingData, &stancev1.Dataset{Name: d.Name, Targets: uint32(d.Targets)})
+	}
+	for _, e := range meta.Evaluations {
+		pe := &stancev1.Evaluation{Dataset: e.Dataset, Targets: uint32(e.Targets), Accuracy: float32(e.Accuracy),
+			MacroF1: float32(e.MacroF1), ExpectedCalibrationError: float32(e.ECE)}
+		for _, pc := range e.PerClass {
+			l, err := model.ParseLabel(pc.Label)
+			if err != nil {
+				continue
+			}
+			pe.PerClass = append(pe.PerClass, &stancev1.ClassScores{Label: stances[l], Precision: float32(pc.Precision),
+				Recall: float32(pc.Recall), F1: float32(pc.F1), Support: uint32(pc.Support)})
+		}
+		info.Evaluations = append(info.Evaluations, pe)
+	}
+	return info
+}

@@ -1,0 +1,188 @@
+// Package server is the gRPC face of the classifier: it validates requests,
+// converts offsets and protobuf messages to the classifier's plain Go types
+// and back, and maps domain errors to gRPC statuses.
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
+	"github.com/stance/classifierd/internal/classifier"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// Limits bound what one request may ask for.
+type Limits struct {
+	// MaxDocumentBytes is the largest text accepted (RESOURCE_EXHAUSTED
+	// beyond).
+	MaxDocumentBytes int
+	// MaxBatchDocuments is the most documents in one ClassifyBatch.
+	MaxBatchDocuments int
+	// MaxSpans is the most explicit spans per request.
+	MaxSpans int
+	// MaxTargets is the most caller targets per request.
+	MaxTargets int
+	// MaxAliases is the most aliases per target.
+	MaxAliases int
+	// MaxStreamInFlight is the most documents of one stream being
+	// classified at once; the server stops reading the stream beyond it.
+	MaxStreamInFlight int
+}
+
+// DefaultLimits are the limits when none are configured.
+var DefaultLimits = Limits{
+	MaxDocumentBytes:  1 << 20,
+	MaxBatchDocuments: 100,
+	MaxSpans:          1024,
+	MaxTargets:        64,
+	MaxAliases:        32,
+	MaxStreamInFlight: 16,
+}
+
+// Server implements stance.v1.StanceService over a classifier that can be
+// swapped at run time (model reload).
+type Server struct {
+	stancev1.UnimplementedStanceServiceServer
+	current atomic.Pointer[classifier.Classifier]
+	limits  Limits
+	log     *slog.Logger
+}
+
+var _ stancev1.StanceServiceServer = (*Server)(nil)
+
+// New returns a server that classifies with c.
+func New(c *classifier.Classifier, limits Limits, log *slog.Logger) *Server {
+	s := &Server{limits: limits, log: log}
+	s.current.Store(c)
+	return s
+}
+
+// Register registers the service on g.
+func (s *Server) Register(g *grpc.Server) { stancev1.RegisterStanceServiceServer(g, s) }
+
+// Swap replaces the classifier; calls in flight finish on the one they
+// started with.
+func (s *Server) Swap(c *classifier.Classifier) { s.current.Store(c) }
+
+// Classifier returns the classifier now serving.
+func (s *Server) Classifier() *classifier.Classifier { return s.current.Load() }
+
+// Classify implements stance.v1.StanceService.
+func (s *Server) Classify(ctx context.Context, req *stancev1.ClassifyRequest) (*stancev1.ClassifyResponse, error) {
+	resp, err := s.classify(ctx, s.current.Load(), req)
+	if err != nil {
+		return nil, s.statusOf(ctx, err).Err()
+	}
+	return resp, nil
+}
+
+// ClassifyBatch implements stance.v1.StanceService.
+func (s *Server) ClassifyBatch(ctx context.Context, req *stancev1.ClassifyBatchRequest) (*stancev1.ClassifyBatchResponse, error) {
+	if n := len(req.GetRequests()); n > s.limits.MaxBatchDocuments {
+		return nil, status.Errorf(codes.ResourceExhausted, "batch has %d documents; the limit is %d", n, s.limits.MaxBatchDocuments)
+	}
+	c := s.current.Load()
+	out := &stancev1.ClassifyBatchResponse{Responses: make([]*stancev1.ClassifyResponse, len(req.GetRequests()))}
+	for i, r := range req.GetRequests() {
+		resp, err := s.classify(ctx, c, r)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, s.statusOf(ctx, err).Err()
+			}
+			resp = s.errorResponse(ctx, c, r, err)
+		}
+		out.Responses[i] = resp
+	}
+	return out, nil
+}
+
+// ClassifyStream implements stance.v1.StanceService. Documents are read
+// while earlier ones are classified, up to MaxStreamInFlight at once; each
+// response goes out as soon as it is ready. Every document read gets a
+// response before the call returns, unless the stream itself breaks.
+func (s *Server) ClassifyStream(stream grpc.BidiStreamingServer[stancev1.ClassifyRequest, stancev1.ClassifyResponse]) error {
+	ctx := stream.Context()
+	c := s.current.Load()
+	slots := make(chan struct{}, max(1, s.limits.MaxStreamInFlight))
+	results := make(chan *stancev1.ClassifyResponse, cap(slots))
+	var wg sync.WaitGroup
+	sendErr := make(chan error, 1)
+	go func() {
+		// The only sender: gRPC streams allow one Send at a time.
+		var err error
+		for resp := range results {
+			if err == nil {
+				err = stream.Send(resp)
+			}
+		}
+		sendErr <- err
+	}()
+	recvErr := func() error {
+		for {
+			req, err := stream.Recv()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			// A reload mid-stream takes effect for the documents after it.
+			c = s.current.Load()
+			wg.Add(1)
+			go func(c *classifier.Classifier, req *stancev1.ClassifyRequest) {
+				defer wg.Done()
+				defer func() { <-slots }()
+				resp, err := s.classify(ctx, c, req)
+				if err != nil {
+					resp = s.errorResponse(ctx, c, req, err)
+				}
+				results <- resp
+			}(c, req)
+		}
+	}()
+	wg.Wait()
+	close(results)
+	if err := <-sendErr; err != nil {
+		return err
+	}
+	if recvErr != nil {
+		return status.FromContextError(recvErr).Err()
+	}
+	return nil
+}
+
+// GetModelInfo implements stance.v1.StanceService.
+func (s *Server) GetModelInfo(ctx context.Context, _ *stancev1.GetModelInfoRequest) (*stancev1.GetModelInfoResponse, error) {
+	return modelInfo(s.current.Load(), s.limits), nil
+}
+
+// classify validates and converts one request, runs the classifier, and
+// builds the response.
+func (s *Server) classify(ctx context.Context, c *classifier.Classifier, req *stancev1.ClassifyRequest) (*stancev1.ClassifyResponse, error) {
+	in, conv, err := s.toDomain(req)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.Classify(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return toProto(req, c, res, conv), nil
+}
+
+// errorResponse answers one document of a batch or stream with its error.
+func (s *Server) errorResponse(ctx context.Context, c *classifier.Classifier, req *stancev1.ClassifyRequest, err error) *stancev1.ClassifyResponse {
+	return &stancev1.ClassifyResponse{Id: req.GetId(), ModelVersion: c.Model().Version(), Error: s.statusOf(ctx, err).Proto()}
+}
