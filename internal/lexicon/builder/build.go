@@ -284,7 +284,7 @@ func skipCAMEOVerb(v *cameoVerb) bool {
 	return v.code == "060" && !cameo060[lemma]
 }
 
-var cameo060 = setOf("aid", "assist", "bestow", "lend", "loan", "award", "ameliorate", "facilitate", "grant", "benefit")
+var cameo060 = setOf("aid", "assist", "bestow", "lend", "ameliorate", "facilitate")
 
 // cameoStop lists CAMEO verbs that are generic, ambiguous with a common
 // noun or name, or coded with an event that news rarely means by them.
@@ -337,12 +337,15 @@ var cameoStop = setOf(
 	"engage", "eradicate", "fight down", "fire", "flatten", "grapple", "hammer", "hang", "hit", "master",
 	"match", "overcome", "overshadow", "overtake", "overwhelm", "pit", "pound", "ram", "ring", "stamp out",
 	"stone", "storm", "struggle", "surmount", "surround", "infest", "inhabit", "reside", "defeat",
-	"butcher", "string up", "best",
+	"butcher", "string up",
+	// Nouns and generic verbs frequent in news text.
+	"bill", "clear", "allow", "pass", "fill", "counsel", "mar", "suspect", "contest", "guard", "debate",
+	"phone", "contact", "step down",
 )
 
 // cameoFormStop lists single surface forms that are mostly something else
 // in news: the noun "back", the adjective "armed".
-var cameoFormStop = setOf("back", "armed", "sentenced", "charged", "united")
+var cameoFormStop = setOf("back", "armed", "sentenced", "charged", "united", "free", "fund", "funds", "finance")
 
 // buildTeam expands the team's cues. A phrase written out on its own line
 // wins over the same phrase made by expanding a "+verb" or "noun~" mark;

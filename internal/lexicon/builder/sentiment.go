@@ -13,8 +13,8 @@ import (
 // parseValence reads a TAB-separated sentiment lexicon whose first field is
 // a word or phrase and second its valence, and returns each entry that has
 // the shape of a lexicon phrase with its valence divided by scale.
-// Emoticons, abbreviations with punctuation, words with digits and the like
-// are left out.
+// Emoticons, abbreviations with punctuation, single letters, words with
+// digits and the like are left out.
 func parseValence(r io.Reader, scale float64) (map[string]float64, error) {
 	out := map[string]float64{}
 	sc := bufio.NewScanner(r)
@@ -33,7 +33,7 @@ func parseValence(r io.Reader, scale float64) (map[string]float64, error) {
 		}
 		phrase := strings.Join(strings.Fields(strings.ToLower(fields[0])), " ")
 		// Numbers are chat slang ("143", "10q"), not news.
-		if lexicon.CheckPhrase(phrase) != nil || strings.ContainsAny(phrase, "0123456789") {
+		if lexicon.CheckPhrase(phrase) != nil || strings.ContainsAny(phrase, "0123456789") || len(phrase) < 2 {
 			continue
 		}
 		out[phrase] = v / scale
@@ -55,7 +55,9 @@ var sentimentStop = setOf(
 	"care", "charges", "charge", "chance", "fire", "fired", "miss", "god", "gods", "lord", "lost",
 	"capital", "gain", "gains", "growth", "fall", "falls", "fell", "drop", "drops", "bull", "bear",
 	"crash", "crashes", "easy", "heavy", "hard", "harder", "strong", "stronger", "strongest", "weak",
-	"high", "low", "major", "minor", "fan", "fans", "nice",
+	"high", "low", "major", "minor", "fan", "fans", "nice", "rose", "increase", "increased", "intelligence",
+	"special", "number", "committed", "giving", "energy", "create", "created", "authority", "reach",
+	"secure", "launched", "leave", "jesus", "christ", "leadership",
 )
 
 func setOf(words ...string) map[string]bool {

@@ -13,8 +13,10 @@ import (
 // Stats counts cues by source (all CAMEO codes counted as "cameo") and by
 // kind.
 type Stats struct {
+	// BySource counts cues by source, "cameo:CODE" parts counted as "cameo".
 	BySource map[string]int
-	ByKind   map[lexicon.Kind]int
+	// ByKind counts cues by kind.
+	ByKind map[lexicon.Kind]int
 }
 
 // Count returns the stats of cues.
