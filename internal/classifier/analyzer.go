@@ -45,7 +45,7 @@ type workspace struct {
 	mentions []entities.Mention
 }
 
-func (a *Analyzer) get() *workspace   { return a.pool.Get().(*workspace) }
+func (a *Analyzer) get() *workspace  { return a.pool.Get().(*workspace) }
 func (a *Analyzer) put(w *workspace) { a.pool.Put(w) }
 
 // analyze tokenizes text, finds its mentions (built-in and the caller's
