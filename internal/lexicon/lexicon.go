@@ -112,7 +112,7 @@ func (l *Lexicon) Version() string {
 // Merge returns a new lexicon with the cues of l and over. A cue in over
 // replaces the cue of l with the same phrase, whatever its kind; a cue in
 // over with weight 0 removes that phrase and is itself left out. Neither l
-// nor over changes. A nil over returns l.
+// nor over changes. A nil or empty over returns l itself.
 func (l *Lexicon) Merge(over *Lexicon) *Lexicon {
 	if over == nil || over.Len() == 0 {
 		return l
