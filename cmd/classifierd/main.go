@@ -99,7 +99,11 @@ func run(ctx context.Context, cfg Config, ready chan<- net.Addr, stderr io.Write
 	if err != nil {
 		return err
 	}
-	g := grpc.NewServer(grpc.MaxRecvMsgSize(recvLimit(cfg.Limits)))
+	g := grpc.NewServer(
+		grpc.MaxRecvMsgSize(recvLimit(cfg.Limits)),
+		grpc.ChainUnaryInterceptor(server.RecoverUnary(log)),
+		grpc.ChainStreamInterceptor(server.RecoverStream(log)),
+	)
 	svc := server.New(c, cfg.Limits, log)
 	svc.Register(g)
 	hs := health.NewServer()

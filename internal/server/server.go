@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -144,11 +145,7 @@ func (s *Server) ClassifyStream(stream grpc.BidiStreamingServer[stancev1.Classif
 			go func(c *classifier.Classifier, req *stancev1.ClassifyRequest) {
 				defer wg.Done()
 				defer func() { <-slots }()
-				resp, err := s.classify(ctx, c, req)
-				if err != nil {
-					resp = s.errorResponse(ctx, c, req, err)
-				}
-				results <- resp
+				results <- s.classifyOne(ctx, c, req)
 			}(c, req)
 		}
 	}()
@@ -180,6 +177,24 @@ func (s *Server) classify(ctx context.Context, c *classifier.Classifier, req *st
 		return nil, err
 	}
 	return toProto(req, c, res, conv), nil
+}
+
+// classifyOne answers one streamed document, with its error if it fails.
+// It runs on its own goroutine, out of reach of the stream interceptor, so
+// it recovers panics itself: one document's crash becomes that document's
+// INTERNAL error and the stream goes on.
+func (s *Server) classifyOne(ctx context.Context, c *classifier.Classifier, req *stancev1.ClassifyRequest) (resp *stancev1.ClassifyResponse) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.ErrorContext(ctx, "classify panic", "id", req.GetId(), "panic", r, "stack", string(debug.Stack()))
+			resp = s.errorResponse(ctx, c, req, status.Error(codes.Internal, "internal error"))
+		}
+	}()
+	resp, err := s.classify(ctx, c, req)
+	if err != nil {
+		resp = s.errorResponse(ctx, c, req, err)
+	}
+	return resp
 }
 
 // errorResponse answers one document of a batch or stream with its error.
