@@ -165,8 +165,9 @@ func (c *Classifier) score(w *workspace, targets []features.Target, m int, fs []
 	return out
 }
 
-// explain sums feature contributions per cue and per context word and
-// keeps the strongest.
+// explain sums feature contributions per text span (a cue, or a context
+// word; a cue word that is also a context word is one item) and keeps the
+// strongest.
 func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.Label, limit int) []Evidence {
 	type item struct {
 		span   Span
@@ -174,32 +175,28 @@ func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.La
 		source string
 	}
 	var items []item
-	index := make(map[[2]int32]int, 16)
+	index := make(map[Span]int, 16)
 	for _, f := range fs {
-		var key [2]int32
+		var sp Span
+		source := "context"
 		switch {
 		case f.Cue >= 0:
-			key = [2]int32{0, f.Cue}
+			cm := w.cues[f.Cue]
+			sp = Span{w.doc.Tokens[cm.First].Start, w.doc.Tokens[cm.End-1].End}
+			source = cm.Source
 		case f.Token >= 0:
-			key = [2]int32{1, f.Token}
+			t := w.doc.Tokens[f.Token]
+			sp = Span{t.Start, t.End}
 		default:
 			continue
 		}
-		j, ok := index[key]
+		j, ok := index[sp]
 		if !ok {
 			j = len(items)
-			index[key] = j
-			var it item
-			if f.Cue >= 0 {
-				cm := w.cues[f.Cue]
-				it.span = Span{w.doc.Tokens[cm.First].Start, w.doc.Tokens[cm.End-1].End}
-				it.source = cm.Source
-			} else {
-				t := w.doc.Tokens[f.Token]
-				it.span = Span{t.Start, t.End}
-				it.source = "context"
-			}
-			items = append(items, it)
+			index[sp] = j
+			items = append(items, item{span: sp, source: source})
+		} else if f.Cue >= 0 {
+			items[j].source = source // a lexicon cue names its source
 		}
 		for _, l := range model.Labels {
 			items[j].per[l] += c.model.Contribution(f, l)
