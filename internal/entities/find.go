@@ -211,7 +211,7 @@ func buildTargets(ts []Target) (*matcher, []Entity, error) {
 	if len(errs) > 0 {
 		return nil, nil, errors.Join(errs...)
 	}
-	m := b.build(false)
+	m := b.build(false, false)
 	m.cased = cased
 	return &m, ents, nil
 }

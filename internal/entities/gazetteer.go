@@ -196,8 +196,8 @@ func Load(r io.Reader) (*Gazetteer, error) {
 		fb.add(b, pattern{entity: kindBlock, capFirst: startsUpper(b)})
 	}
 	g.aliases = len(aliases)
-	g.folded = fb.build(false)
-	g.exact = xb.build(true)
+	g.folded = fb.build(false, true)
+	g.exact = xb.build(true, true)
 	for i, e := range g.entities {
 		if e.Type != TypePerson {
 			continue
@@ -243,11 +243,14 @@ func (b *builder) add(text string, p pattern) {
 	b.patterns = append(b.patterns, p)
 }
 
-func (b *builder) build(exact bool) matcher {
+// build compiles the patterns. The built-in table gets a DFA (slow to build,
+// once; fastest to run); per-call caller targets get an NFA, which is far
+// cheaper to build for a handful of names.
+func (b *builder) build(exact, dfa bool) matcher {
 	ab := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{
 		AsciiCaseInsensitive: !exact,
 		MatchKind:            ahocorasick.LeftMostLongestMatch,
-		DFA:                  true,
+		DFA:                  dfa,
 	})
 	return matcher{ac: ab.Build(b.texts), patterns: b.patterns}
 }

@@ -471,18 +471,24 @@ func (g *Gazetteer) resolveShortRefs(text string, ms []Mention) []Mention {
 	if len(ps) == 0 {
 		return ms
 	}
+	// Only words whose first byte starts some surname are looked at; this
+	// scan runs over every word of every text with people in it.
+	var first [256]bool
+	for _, p := range ps {
+		first[p.surname[0]] = true
+	}
 	n0 := len(ms)
-	for p := 0; p < len(text); {
-		r, n := utf8.DecodeRuneInString(text[p:])
-		if !unicode.IsUpper(r) || !leftBoundary(text, p) {
-			p += n
+	for p := 0; p < len(text); p++ {
+		if !first[text[p]] || !leftBoundary(text, p) {
 			continue
 		}
 		w := wordEnd(text, p)
 		if e := lookup(text[p:w]); e != nil && !overlapsAny(ms[:n0], p, w) {
 			ms = append(ms, Mention{Start: p, End: w, Entity: *e, Source: SourceShortRef})
 		}
-		p = w
+		if w > p {
+			p = w - 1
+		}
 	}
 	if len(ms) > n0 {
 		sortMentions(ms)
