@@ -303,6 +303,7 @@ func TestClassifyErrors(t *testing.T) {
 		{"target without name", &stancev1.ClassifyRequest{Text: text, Targets: []*stancev1.Target{{Aliases: []string{"x"}}}}, codes.InvalidArgument, []string{"targets[0].name"}, ""},
 		{"empty alias", &stancev1.ClassifyRequest{Text: text, Targets: []*stancev1.Target{{Name: "a", Aliases: []string{""}}}}, codes.InvalidArgument, []string{"targets[0].aliases[0]"}, ""},
 		{"several problems at once", &stancev1.ClassifyRequest{Text: text, OffsetEncoding: 7, Targets: []*stancev1.Target{{}}}, codes.InvalidArgument, []string{"offset_encoding", "targets[0].name"}, ""},
+		{"invalid utf8", &stancev1.ClassifyRequest{Text: "NATO \xff\xfe warned"}, codes.InvalidArgument, []string{"text"}, ""},
 		{"document too large", &stancev1.ClassifyRequest{Text: strings.Repeat("NATO ", 201)}, codes.ResourceExhausted, nil, "limit is 1000 bytes"},
 	}
 	for _, tt := range tests {

@@ -217,9 +217,9 @@ func (EntityType) EnumDescriptor() ([]byte, []int) {
 type Span struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// First unit of the span (inclusive).
-	Start uint32 `protobuf:"varint,1,opt,name=start,proto3" json:"start,omitempty"`
+	Start uint32 `protobuf:"varint,1,opt,name=start" json:"start,omitempty"`
 	// One past the last unit of the span (exclusive); end > start.
-	End           uint32 `protobuf:"varint,2,opt,name=end,proto3" json:"end,omitempty"`
+	End           uint32 `protobuf:"varint,2,opt,name=end" json:"end,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -274,14 +274,14 @@ type Target struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Stable id returned in EntityRef.id; derived from name when empty. At most
 	// 128 bytes.
-	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Id string `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
 	// Display name, also matched in the text. Required, at most 256 bytes.
-	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Name string `protobuf:"bytes,2,opt,name=name" json:"name,omitempty"`
 	// Other surface forms matched in the text ("Tehran" for Iran). At most the
 	// server's alias limit (default 32), each at most 256 bytes.
-	Aliases []string `protobuf:"bytes,3,rep,name=aliases,proto3" json:"aliases,omitempty"`
+	Aliases []string `protobuf:"bytes,3,rep,name=aliases" json:"aliases,omitempty"`
 	// Kind of the entity; unspecified is allowed.
-	Type          EntityType `protobuf:"varint,4,opt,name=type,proto3,enum=stance.v1.EntityType" json:"type,omitempty"`
+	Type          EntityType `protobuf:"varint,4,opt,name=type,enum=stance.v1.EntityType" json:"type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -348,14 +348,14 @@ func (x *Target) GetType() EntityType {
 type ClassifyOptions struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Whether mentions carry evidence (cue spans). Default true.
-	IncludeEvidence *bool `protobuf:"varint,1,opt,name=include_evidence,json=includeEvidence,proto3,oneof" json:"include_evidence,omitempty"`
+	IncludeEvidence *bool `protobuf:"varint,1,opt,name=include_evidence,json=includeEvidence" json:"include_evidence,omitempty"`
 	// Whether the built-in gazetteer (countries, organisations, leaders,
 	// titled officials) is used. Default true; false finds only targets and
 	// spans given by the caller.
-	BuiltinEntities *bool `protobuf:"varint,2,opt,name=builtin_entities,json=builtinEntities,proto3,oneof" json:"builtin_entities,omitempty"`
+	BuiltinEntities *bool `protobuf:"varint,2,opt,name=builtin_entities,json=builtinEntities" json:"builtin_entities,omitempty"`
 	// Most evidence items per mention, strongest first. 0 means the default,
 	// 5; at most 20.
-	MaxEvidence   uint32 `protobuf:"varint,3,opt,name=max_evidence,json=maxEvidence,proto3" json:"max_evidence,omitempty"`
+	MaxEvidence   uint32 `protobuf:"varint,3,opt,name=max_evidence,json=maxEvidence" json:"max_evidence,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -415,21 +415,23 @@ func (x *ClassifyOptions) GetMaxEvidence() uint32 {
 type ClassifyRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Caller's id for the document, echoed in the response. At most 256 bytes.
-	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	// The document, valid UTF-8, at most the server's size limit (default
-	// 1 MiB). Empty text is allowed and yields no mentions.
-	Text string `protobuf:"bytes,2,opt,name=text,proto3" json:"text,omitempty"`
+	Id string `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
+	// The document, UTF-8, at most the server's size limit (default 1 MiB).
+	// Empty text is allowed and yields no mentions. Invalid UTF-8 gets
+	// INVALID_ARGUMENT naming this field: decoding does not reject it, so
+	// that the caller learns exactly what is wrong.
+	Text string `protobuf:"bytes,2,opt,name=text" json:"text,omitempty"`
 	// Caller-supplied entities, found like built-in ones. At most the server's
 	// target limit (default 64).
-	Targets []*Target `protobuf:"bytes,3,rep,name=targets,proto3" json:"targets,omitempty"`
+	Targets []*Target `protobuf:"bytes,3,rep,name=targets" json:"targets,omitempty"`
 	// Explicit spans to classify, answered in ClassifyResponse.targeted in the
 	// same order. At most the server's span limit (default 1024). Spans must be
 	// in range, non-empty and on character boundaries.
-	Spans []*Span `protobuf:"bytes,4,rep,name=spans,proto3" json:"spans,omitempty"`
+	Spans []*Span `protobuf:"bytes,4,rep,name=spans" json:"spans,omitempty"`
 	// How every offset in this request and its response is counted.
-	OffsetEncoding OffsetEncoding `protobuf:"varint,5,opt,name=offset_encoding,json=offsetEncoding,proto3,enum=stance.v1.OffsetEncoding" json:"offset_encoding,omitempty"`
+	OffsetEncoding OffsetEncoding `protobuf:"varint,5,opt,name=offset_encoding,json=offsetEncoding,enum=stance.v1.OffsetEncoding" json:"offset_encoding,omitempty"`
 	// Per-request options.
-	Options       *ClassifyOptions `protobuf:"bytes,6,opt,name=options,proto3" json:"options,omitempty"`
+	Options       *ClassifyOptions `protobuf:"bytes,6,opt,name=options" json:"options,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -510,11 +512,11 @@ func (x *ClassifyRequest) GetOptions() *ClassifyOptions {
 type Probabilities struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Probability that the stance is hostile.
-	Hostile float32 `protobuf:"fixed32,1,opt,name=hostile,proto3" json:"hostile,omitempty"`
+	Hostile float32 `protobuf:"fixed32,1,opt,name=hostile" json:"hostile,omitempty"`
 	// Probability that the stance is cooperative.
-	Cooperative float32 `protobuf:"fixed32,2,opt,name=cooperative,proto3" json:"cooperative,omitempty"`
+	Cooperative float32 `protobuf:"fixed32,2,opt,name=cooperative" json:"cooperative,omitempty"`
 	// Probability that the stance is neutral.
-	Neutral       float32 `protobuf:"fixed32,3,opt,name=neutral,proto3" json:"neutral,omitempty"`
+	Neutral       float32 `protobuf:"fixed32,3,opt,name=neutral" json:"neutral,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -576,14 +578,14 @@ type EntityRef struct {
 	// Stable id: ISO 3166-1 alpha-3 for states ("IRN"), a short code for
 	// organisations ("NATO"), "person:<slug>" for people, or the caller's
 	// Target.id. Empty for an explicit span that matched no entity.
-	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Id string `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
 	// Display name ("Iran", "NATO", "Ebrahim Raisi").
-	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Name string `protobuf:"bytes,2,opt,name=name" json:"name,omitempty"`
 	// Kind of the entity.
-	Type EntityType `protobuf:"varint,3,opt,name=type,proto3,enum=stance.v1.EntityType" json:"type,omitempty"`
+	Type EntityType `protobuf:"varint,3,opt,name=type,enum=stance.v1.EntityType" json:"type,omitempty"`
 	// For a person or state organ: the id of the state it speaks for, when
 	// the text or the gazetteer says so; otherwise empty.
-	CountryId     string `protobuf:"bytes,4,opt,name=country_id,json=countryId,proto3" json:"country_id,omitempty"`
+	CountryId     string `protobuf:"bytes,4,opt,name=country_id,json=countryId" json:"country_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -650,16 +652,16 @@ func (x *EntityRef) GetCountryId() string {
 type Evidence struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Where the cue is in the text (request offset encoding).
-	Span *Span `protobuf:"bytes,1,opt,name=span,proto3" json:"span,omitempty"`
+	Span *Span `protobuf:"bytes,1,opt,name=span" json:"span,omitempty"`
 	// The cue as written in the text.
-	Text string `protobuf:"bytes,2,opt,name=text,proto3" json:"text,omitempty"`
+	Text string `protobuf:"bytes,2,opt,name=text" json:"text,omitempty"`
 	// How much the cue moved the score of the predicted label, in log-odds
 	// units (natural log): positive supports the label, negative opposes it.
-	Contribution float32 `protobuf:"fixed32,3,opt,name=contribution,proto3" json:"contribution,omitempty"`
+	Contribution float32 `protobuf:"fixed32,3,opt,name=contribution" json:"contribution,omitempty"`
 	// The stance this cue pushes toward on its own.
-	Stance Stance `protobuf:"varint,4,opt,name=stance,proto3,enum=stance.v1.Stance" json:"stance,omitempty"`
+	Stance Stance `protobuf:"varint,4,opt,name=stance,enum=stance.v1.Stance" json:"stance,omitempty"`
 	// Where the cue comes from: "cameo:112", "vader", "afinn", "team", "user".
-	Source        string `protobuf:"bytes,5,opt,name=source,proto3" json:"source,omitempty"`
+	Source        string `protobuf:"bytes,5,opt,name=source" json:"source,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -733,23 +735,23 @@ func (x *Evidence) GetSource() string {
 type Mention struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Where the mention is (request offset encoding).
-	Span *Span `protobuf:"bytes,1,opt,name=span,proto3" json:"span,omitempty"`
+	Span *Span `protobuf:"bytes,1,opt,name=span" json:"span,omitempty"`
 	// The mention as written in the text.
-	Text string `protobuf:"bytes,2,opt,name=text,proto3" json:"text,omitempty"`
+	Text string `protobuf:"bytes,2,opt,name=text" json:"text,omitempty"`
 	// The entity mentioned. For an explicit span that matched no known entity,
 	// id is empty and name is the span's text.
-	Entity *EntityRef `protobuf:"bytes,3,opt,name=entity,proto3" json:"entity,omitempty"`
+	Entity *EntityRef `protobuf:"bytes,3,opt,name=entity" json:"entity,omitempty"`
 	// The most probable stance.
-	Label Stance `protobuf:"varint,4,opt,name=label,proto3,enum=stance.v1.Stance" json:"label,omitempty"`
+	Label Stance `protobuf:"varint,4,opt,name=label,enum=stance.v1.Stance" json:"label,omitempty"`
 	// Calibrated probabilities of the three stances.
-	Probabilities *Probabilities `protobuf:"bytes,5,opt,name=probabilities,proto3" json:"probabilities,omitempty"`
+	Probabilities *Probabilities `protobuf:"bytes,5,opt,name=probabilities" json:"probabilities,omitempty"`
 	// The cues that moved this decision most, strongest first (empty when
 	// evidence is not requested).
-	Evidence []*Evidence `protobuf:"bytes,6,rep,name=evidence,proto3" json:"evidence,omitempty"`
+	Evidence []*Evidence `protobuf:"bytes,6,rep,name=evidence" json:"evidence,omitempty"`
 	// Who holds the stance, when the text says: the subject of the cue verb or
 	// the speaker of the sentence ("NATO accused Iran": holder NATO for the
 	// mention of Iran). Unset when unknown.
-	Holder        *EntityRef `protobuf:"bytes,7,opt,name=holder,proto3" json:"holder,omitempty"`
+	Holder        *EntityRef `protobuf:"bytes,7,opt,name=holder" json:"holder,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -838,16 +840,16 @@ func (x *Mention) GetHolder() *EntityRef {
 type EntityStance struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The entity.
-	Entity *EntityRef `protobuf:"bytes,1,opt,name=entity,proto3" json:"entity,omitempty"`
+	Entity *EntityRef `protobuf:"bytes,1,opt,name=entity" json:"entity,omitempty"`
 	// The most probable stance over the whole document.
-	Label Stance `protobuf:"varint,2,opt,name=label,proto3,enum=stance.v1.Stance" json:"label,omitempty"`
+	Label Stance `protobuf:"varint,2,opt,name=label,enum=stance.v1.Stance" json:"label,omitempty"`
 	// Document-level probabilities of the three stances.
-	Probabilities *Probabilities `protobuf:"bytes,3,opt,name=probabilities,proto3" json:"probabilities,omitempty"`
+	Probabilities *Probabilities `protobuf:"bytes,3,opt,name=probabilities" json:"probabilities,omitempty"`
 	// How many mentions of the entity the document has (>= 1).
-	MentionCount uint32 `protobuf:"varint,4,opt,name=mention_count,json=mentionCount,proto3" json:"mention_count,omitempty"`
+	MentionCount uint32 `protobuf:"varint,4,opt,name=mention_count,json=mentionCount" json:"mention_count,omitempty"`
 	// How central the entity is to the document, in [0, 1]; the saliences of
 	// a response's entities sum to 1.
-	Salience      float32 `protobuf:"fixed32,5,opt,name=salience,proto3" json:"salience,omitempty"`
+	Salience      float32 `protobuf:"fixed32,5,opt,name=salience" json:"salience,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -921,20 +923,20 @@ func (x *EntityStance) GetSalience() float32 {
 type ClassifyResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The request's id.
-	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Id string `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
 	// Every entity mention found, in text order, non-overlapping.
-	Mentions []*Mention `protobuf:"bytes,2,rep,name=mentions,proto3" json:"mentions,omitempty"`
+	Mentions []*Mention `protobuf:"bytes,2,rep,name=mentions" json:"mentions,omitempty"`
 	// One entry per distinct entity, ordered by first mention.
-	Entities []*EntityStance `protobuf:"bytes,3,rep,name=entities,proto3" json:"entities,omitempty"`
+	Entities []*EntityStance `protobuf:"bytes,3,rep,name=entities" json:"entities,omitempty"`
 	// One mention per request span, in request order.
-	Targeted []*Mention `protobuf:"bytes,4,rep,name=targeted,proto3" json:"targeted,omitempty"`
+	Targeted []*Mention `protobuf:"bytes,4,rep,name=targeted" json:"targeted,omitempty"`
 	// Version of the model that produced this response.
-	ModelVersion string `protobuf:"bytes,5,opt,name=model_version,json=modelVersion,proto3" json:"model_version,omitempty"`
+	ModelVersion string `protobuf:"bytes,5,opt,name=model_version,json=modelVersion" json:"model_version,omitempty"`
 	// Set only in ClassifyBatch and ClassifyStream responses, when this
 	// document could not be classified: code INVALID_ARGUMENT (details carry a
 	// google.rpc.BadRequest), RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED or
 	// INTERNAL. The other result fields are then empty.
-	Error         *status.Status `protobuf:"bytes,6,opt,name=error,proto3" json:"error,omitempty"`
+	Error         *status.Status `protobuf:"bytes,6,opt,name=error" json:"error,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1015,7 +1017,7 @@ func (x *ClassifyResponse) GetError() *status.Status {
 type ClassifyBatchRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The documents; at most the server's batch limit (default 100).
-	Requests      []*ClassifyRequest `protobuf:"bytes,1,rep,name=requests,proto3" json:"requests,omitempty"`
+	Requests      []*ClassifyRequest `protobuf:"bytes,1,rep,name=requests" json:"requests,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1061,7 +1063,7 @@ func (x *ClassifyBatchRequest) GetRequests() []*ClassifyRequest {
 type ClassifyBatchResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// responses[i] answers requests[i].
-	Responses     []*ClassifyResponse `protobuf:"bytes,1,rep,name=responses,proto3" json:"responses,omitempty"`
+	Responses     []*ClassifyResponse `protobuf:"bytes,1,rep,name=responses" json:"responses,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1144,9 +1146,9 @@ func (*GetModelInfoRequest) Descriptor() ([]byte, []int) {
 type Dataset struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Name ("newsmtsc/train", "team/geo").
-	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Name string `protobuf:"bytes,1,opt,name=name" json:"name,omitempty"`
 	// Number of labelled targets.
-	Targets       uint32 `protobuf:"varint,2,opt,name=targets,proto3" json:"targets,omitempty"`
+	Targets       uint32 `protobuf:"varint,2,opt,name=targets" json:"targets,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1199,15 +1201,15 @@ func (x *Dataset) GetTargets() uint32 {
 type ClassScores struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The class.
-	Label Stance `protobuf:"varint,1,opt,name=label,proto3,enum=stance.v1.Stance" json:"label,omitempty"`
+	Label Stance `protobuf:"varint,1,opt,name=label,enum=stance.v1.Stance" json:"label,omitempty"`
 	// Precision for the class.
-	Precision float32 `protobuf:"fixed32,2,opt,name=precision,proto3" json:"precision,omitempty"`
+	Precision float32 `protobuf:"fixed32,2,opt,name=precision" json:"precision,omitempty"`
 	// Recall for the class.
-	Recall float32 `protobuf:"fixed32,3,opt,name=recall,proto3" json:"recall,omitempty"`
+	Recall float32 `protobuf:"fixed32,3,opt,name=recall" json:"recall,omitempty"`
 	// F1 for the class.
-	F1 float32 `protobuf:"fixed32,4,opt,name=f1,proto3" json:"f1,omitempty"`
+	F1 float32 `protobuf:"fixed32,4,opt,name=f1" json:"f1,omitempty"`
 	// Number of gold targets of the class.
-	Support       uint32 `protobuf:"varint,5,opt,name=support,proto3" json:"support,omitempty"`
+	Support       uint32 `protobuf:"varint,5,opt,name=support" json:"support,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1281,17 +1283,17 @@ func (x *ClassScores) GetSupport() uint32 {
 type Evaluation struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Data set name ("newsmtsc/dev_rw").
-	Dataset string `protobuf:"bytes,1,opt,name=dataset,proto3" json:"dataset,omitempty"`
+	Dataset string `protobuf:"bytes,1,opt,name=dataset" json:"dataset,omitempty"`
 	// Number of targets scored.
-	Targets uint32 `protobuf:"varint,2,opt,name=targets,proto3" json:"targets,omitempty"`
+	Targets uint32 `protobuf:"varint,2,opt,name=targets" json:"targets,omitempty"`
 	// Accuracy in [0, 1].
-	Accuracy float32 `protobuf:"fixed32,3,opt,name=accuracy,proto3" json:"accuracy,omitempty"`
+	Accuracy float32 `protobuf:"fixed32,3,opt,name=accuracy" json:"accuracy,omitempty"`
 	// Macro-averaged F1 over the three classes, in [0, 1].
-	MacroF1 float32 `protobuf:"fixed32,4,opt,name=macro_f1,json=macroF1,proto3" json:"macro_f1,omitempty"`
+	MacroF1 float32 `protobuf:"fixed32,4,opt,name=macro_f1,json=macroF1" json:"macro_f1,omitempty"`
 	// Expected calibration error (10 equal-width bins), in [0, 1].
-	ExpectedCalibrationError float32 `protobuf:"fixed32,5,opt,name=expected_calibration_error,json=expectedCalibrationError,proto3" json:"expected_calibration_error,omitempty"`
+	ExpectedCalibrationError float32 `protobuf:"fixed32,5,opt,name=expected_calibration_error,json=expectedCalibrationError" json:"expected_calibration_error,omitempty"`
 	// Per-class scores.
-	PerClass      []*ClassScores `protobuf:"bytes,6,rep,name=per_class,json=perClass,proto3" json:"per_class,omitempty"`
+	PerClass      []*ClassScores `protobuf:"bytes,6,rep,name=per_class,json=perClass" json:"per_class,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1372,15 +1374,15 @@ func (x *Evaluation) GetPerClass() []*ClassScores {
 type Limits struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Largest ClassifyRequest.text accepted, in UTF-8 bytes.
-	MaxDocumentBytes uint32 `protobuf:"varint,1,opt,name=max_document_bytes,json=maxDocumentBytes,proto3" json:"max_document_bytes,omitempty"`
+	MaxDocumentBytes uint32 `protobuf:"varint,1,opt,name=max_document_bytes,json=maxDocumentBytes" json:"max_document_bytes,omitempty"`
 	// Most documents in one ClassifyBatch call.
-	MaxBatchDocuments uint32 `protobuf:"varint,2,opt,name=max_batch_documents,json=maxBatchDocuments,proto3" json:"max_batch_documents,omitempty"`
+	MaxBatchDocuments uint32 `protobuf:"varint,2,opt,name=max_batch_documents,json=maxBatchDocuments" json:"max_batch_documents,omitempty"`
 	// Most spans in one request.
-	MaxSpans uint32 `protobuf:"varint,3,opt,name=max_spans,json=maxSpans,proto3" json:"max_spans,omitempty"`
+	MaxSpans uint32 `protobuf:"varint,3,opt,name=max_spans,json=maxSpans" json:"max_spans,omitempty"`
 	// Most targets in one request.
-	MaxTargets uint32 `protobuf:"varint,4,opt,name=max_targets,json=maxTargets,proto3" json:"max_targets,omitempty"`
+	MaxTargets uint32 `protobuf:"varint,4,opt,name=max_targets,json=maxTargets" json:"max_targets,omitempty"`
 	// Most aliases per target.
-	MaxAliases    uint32 `protobuf:"varint,5,opt,name=max_aliases,json=maxAliases,proto3" json:"max_aliases,omitempty"`
+	MaxAliases    uint32 `protobuf:"varint,5,opt,name=max_aliases,json=maxAliases" json:"max_aliases,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1454,27 +1456,27 @@ func (x *Limits) GetMaxAliases() uint32 {
 type GetModelInfoResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Model version, also returned in every ClassifyResponse.
-	ModelVersion string `protobuf:"bytes,1,opt,name=model_version,json=modelVersion,proto3" json:"model_version,omitempty"`
+	ModelVersion string `protobuf:"bytes,1,opt,name=model_version,json=modelVersion" json:"model_version,omitempty"`
 	// The labels the model predicts.
-	Labels []Stance `protobuf:"varint,2,rep,packed,name=labels,proto3,enum=stance.v1.Stance" json:"labels,omitempty"`
+	Labels []Stance `protobuf:"varint,2,rep,packed,name=labels,enum=stance.v1.Stance" json:"labels,omitempty"`
 	// Entities in the built-in gazetteer.
-	EntityCount uint32 `protobuf:"varint,3,opt,name=entity_count,json=entityCount,proto3" json:"entity_count,omitempty"`
+	EntityCount uint32 `protobuf:"varint,3,opt,name=entity_count,json=entityCount" json:"entity_count,omitempty"`
 	// Surface forms (names, aliases, adjectives, metonyms) in the gazetteer.
-	AliasCount uint32 `protobuf:"varint,4,opt,name=alias_count,json=aliasCount,proto3" json:"alias_count,omitempty"`
+	AliasCount uint32 `protobuf:"varint,4,opt,name=alias_count,json=aliasCount" json:"alias_count,omitempty"`
 	// Cues in the stance lexicon (including user overrides).
-	LexiconCueCount uint32 `protobuf:"varint,5,opt,name=lexicon_cue_count,json=lexiconCueCount,proto3" json:"lexicon_cue_count,omitempty"`
+	LexiconCueCount uint32 `protobuf:"varint,5,opt,name=lexicon_cue_count,json=lexiconCueCount" json:"lexicon_cue_count,omitempty"`
 	// Content hash of the lexicon in use.
-	LexiconVersion string `protobuf:"bytes,6,opt,name=lexicon_version,json=lexiconVersion,proto3" json:"lexicon_version,omitempty"`
+	LexiconVersion string `protobuf:"bytes,6,opt,name=lexicon_version,json=lexiconVersion" json:"lexicon_version,omitempty"`
 	// Number of weights in the linear model.
-	FeatureCount uint32 `protobuf:"varint,7,opt,name=feature_count,json=featureCount,proto3" json:"feature_count,omitempty"`
+	FeatureCount uint32 `protobuf:"varint,7,opt,name=feature_count,json=featureCount" json:"feature_count,omitempty"`
 	// Data the model was trained on.
-	TrainingData []*Dataset `protobuf:"bytes,8,rep,name=training_data,json=trainingData,proto3" json:"training_data,omitempty"`
+	TrainingData []*Dataset `protobuf:"bytes,8,rep,name=training_data,json=trainingData" json:"training_data,omitempty"`
 	// Scores measured on held-out data when the model was built.
-	Evaluations []*Evaluation `protobuf:"bytes,9,rep,name=evaluations,proto3" json:"evaluations,omitempty"`
+	Evaluations []*Evaluation `protobuf:"bytes,9,rep,name=evaluations" json:"evaluations,omitempty"`
 	// The server's input limits.
-	Limits *Limits `protobuf:"bytes,10,opt,name=limits,proto3" json:"limits,omitempty"`
+	Limits *Limits `protobuf:"bytes,10,opt,name=limits" json:"limits,omitempty"`
 	// Free-text description of the model.
-	Description   string `protobuf:"bytes,11,opt,name=description,proto3" json:"description,omitempty"`
+	Description   string `protobuf:"bytes,11,opt,name=description" json:"description,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1598,16 +1600,14 @@ const file_stance_v1_stance_proto_rawDesc = "" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x18\n" +
 	"\aaliases\x18\x03 \x03(\tR\aaliases\x12)\n" +
-	"\x04type\x18\x04 \x01(\x0e2\x15.stance.v1.EntityTypeR\x04type\"\xbe\x01\n" +
-	"\x0fClassifyOptions\x12.\n" +
-	"\x10include_evidence\x18\x01 \x01(\bH\x00R\x0fincludeEvidence\x88\x01\x01\x12.\n" +
-	"\x10builtin_entities\x18\x02 \x01(\bH\x01R\x0fbuiltinEntities\x88\x01\x01\x12!\n" +
-	"\fmax_evidence\x18\x03 \x01(\rR\vmaxEvidenceB\x13\n" +
-	"\x11_include_evidenceB\x13\n" +
-	"\x11_builtin_entities\"\x83\x02\n" +
+	"\x04type\x18\x04 \x01(\x0e2\x15.stance.v1.EntityTypeR\x04type\"\x98\x01\n" +
+	"\x0fClassifyOptions\x120\n" +
+	"\x10include_evidence\x18\x01 \x01(\bB\x05\xaa\x01\x02\b\x01R\x0fincludeEvidence\x120\n" +
+	"\x10builtin_entities\x18\x02 \x01(\bB\x05\xaa\x01\x02\b\x01R\x0fbuiltinEntities\x12!\n" +
+	"\fmax_evidence\x18\x03 \x01(\rR\vmaxEvidence\"\x8a\x02\n" +
 	"\x0fClassifyRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04text\x18\x02 \x01(\tR\x04text\x12+\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x19\n" +
+	"\x04text\x18\x02 \x01(\tB\x05\xaa\x01\x02 \x03R\x04text\x12+\n" +
 	"\atargets\x18\x03 \x03(\v2\x11.stance.v1.TargetR\atargets\x12%\n" +
 	"\x05spans\x18\x04 \x03(\v2\x0f.stance.v1.SpanR\x05spans\x12B\n" +
 	"\x0foffset_encoding\x18\x05 \x01(\x0e2\x19.stance.v1.OffsetEncodingR\x0eoffsetEncoding\x124\n" +
@@ -1715,7 +1715,7 @@ const file_stance_v1_stance_proto_rawDesc = "" +
 	"\bClassify\x12\x1a.stance.v1.ClassifyRequest\x1a\x1b.stance.v1.ClassifyResponse\x12R\n" +
 	"\rClassifyBatch\x12\x1f.stance.v1.ClassifyBatchRequest\x1a .stance.v1.ClassifyBatchResponse\x12M\n" +
 	"\x0eClassifyStream\x12\x1a.stance.v1.ClassifyRequest\x1a\x1b.stance.v1.ClassifyResponse(\x010\x01\x12O\n" +
-	"\fGetModelInfo\x12\x1e.stance.v1.GetModelInfoRequest\x1a\x1f.stance.v1.GetModelInfoResponseB:Z8github.com/stance/classifierd/api/gen/stance/v1;stancev1b\x06proto3"
+	"\fGetModelInfo\x12\x1e.stance.v1.GetModelInfoRequest\x1a\x1f.stance.v1.GetModelInfoResponseB?Z8github.com/stance/classifierd/api/gen/stance/v1;stancev1\x92\x03\x02\b\x02b\beditionsp\xe8\a"
 
 var (
 	file_stance_v1_stance_proto_rawDescOnce sync.Once
@@ -1805,7 +1805,6 @@ func file_stance_v1_stance_proto_init() {
 	if File_stance_v1_stance_proto != nil {
 		return
 	}
-	file_stance_v1_stance_proto_msgTypes[2].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
