@@ -3,11 +3,14 @@
 //
 // Every flag can also be set from the environment: -max-batch is
 // CLASSIFIERD_MAX_BATCH, and so on. With no flags it serves the embedded
-// model on 127.0.0.1:50051.
+// model on 127.0.0.1:50051. SIGHUP reloads the model and lexicon files;
+// SIGINT or SIGTERM drains and exits.
 package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,6 +19,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -24,6 +28,7 @@ import (
 	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/server"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
@@ -35,7 +40,22 @@ type Config struct {
 	Sources      classifier.Sources
 	Limits       server.Limits
 	DrainTimeout time.Duration
+	ReloadPoll   time.Duration
 	LogFormat    string
+	TLS          TLSConfig
+	Auth         AuthConfig
+}
+
+// TLSConfig turns on TLS, and mutual TLS with ClientCA.
+type TLSConfig struct {
+	CertFile, KeyFile, ClientCAFile string
+}
+
+// AuthConfig turns on bearer-token authentication.
+type AuthConfig struct {
+	TokensFile string
+	// Health and Reflection say whether those services need a token too.
+	Health, Reflection bool
 }
 
 func main() {
@@ -49,7 +69,9 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg, nil, os.Stderr); err != nil {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	if err := run(ctx, cfg, hup, nil, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "classifierd:", err)
 		stop()
 		os.Exit(1)
@@ -61,6 +83,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.SetOutput(stderr)
 	var cfg Config
 	l := server.DefaultLimits
+	l.MaxInFlight = 4 * runtime.GOMAXPROCS(0)
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:50051", "address to listen on (host:port)")
 	fs.StringVar(&cfg.Sources.ModelPath, "model", "", "model file written by stancetrain (default: the embedded model)")
 	fs.StringVar(&cfg.Sources.LexiconPath, "lexicon", "", "lexicon TSV whose cues add to or override the built-in lexicon")
@@ -70,8 +93,17 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.IntVar(&l.MaxTargets, "max-targets", l.MaxTargets, "most caller targets per request")
 	fs.IntVar(&l.MaxAliases, "max-aliases", l.MaxAliases, "most aliases per target")
 	fs.IntVar(&l.MaxStreamInFlight, "max-stream-inflight", l.MaxStreamInFlight, "most documents of one stream classified at once")
+	fs.IntVar(&l.MaxInFlight, "max-inflight", l.MaxInFlight, "most documents classified at once server-wide; unary and batch calls beyond it get RESOURCE_EXHAUSTED (default 4 x cores)")
+	fs.IntVar(&l.MaxStreams, "max-streams", l.MaxStreams, "most ClassifyStream calls open at once")
 	fs.DurationVar(&cfg.DrainTimeout, "drain-timeout", 20*time.Second, "on SIGTERM, how long accepted requests may take to finish")
+	fs.DurationVar(&cfg.ReloadPoll, "reload-poll", 10*time.Second, "how often to check -model and -lexicon files for changes (0: only on SIGHUP)")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&cfg.TLS.CertFile, "tls-cert", "", "TLS certificate file (PEM); with -tls-key turns TLS on")
+	fs.StringVar(&cfg.TLS.KeyFile, "tls-key", "", "TLS private key file (PEM)")
+	fs.StringVar(&cfg.TLS.ClientCAFile, "tls-client-ca", "", "CA bundle (PEM) for client certificates; turns on mutual TLS")
+	fs.StringVar(&cfg.Auth.TokensFile, "auth-tokens", "", "file of bearer tokens, one per line; turns on token authentication")
+	fs.BoolVar(&cfg.Auth.Health, "auth-health", false, "require a token for grpc.health.v1 too")
+	fs.BoolVar(&cfg.Auth.Reflection, "auth-reflection", false, "require a token for server reflection too")
 	if err := ff.Parse(fs, args, ff.WithEnvVarPrefix("CLASSIFIERD")); err != nil {
 		return Config{}, err
 	}
@@ -79,12 +111,25 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return Config{}, fmt.Errorf("-log-format %q: want text or json", cfg.LogFormat)
 	}
+	if (cfg.TLS.CertFile == "") != (cfg.TLS.KeyFile == "") {
+		return Config{}, errors.New("-tls-cert and -tls-key go together")
+	}
+	if cfg.TLS.ClientCAFile != "" && cfg.TLS.CertFile == "" {
+		return Config{}, errors.New("-tls-client-ca needs -tls-cert and -tls-key")
+	}
+	for name, v := range map[string]int{"max-document-bytes": l.MaxDocumentBytes, "max-batch": l.MaxBatchDocuments,
+		"max-stream-inflight": l.MaxStreamInFlight, "max-inflight": l.MaxInFlight, "max-streams": l.MaxStreams} {
+		if v < 1 {
+			return Config{}, fmt.Errorf("-%s must be at least 1", name)
+		}
+	}
 	return cfg, nil
 }
 
-// run serves until ctx ends, then drains. ready, if not nil, receives the
-// listening address once the server accepts connections.
-func run(ctx context.Context, cfg Config, ready chan<- net.Addr, stderr io.Writer) error {
+// run serves until ctx ends, then drains. A signal on hup reloads the
+// model. ready, if not nil, receives the listening address once the server
+// accepts connections.
+func run(ctx context.Context, cfg Config, hup <-chan os.Signal, ready chan<- net.Addr, stderr io.Writer) error {
 	log := newLogger(cfg.LogFormat, stderr)
 	start := time.Now()
 	tok, err := features.NewTokenizer()
@@ -95,16 +140,16 @@ func run(ctx context.Context, cfg Config, ready chan<- net.Addr, stderr io.Write
 	if err != nil {
 		return err
 	}
+	opts, err := serverOptions(cfg, log)
+	if err != nil {
+		return err
+	}
 	lis, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
-	g := grpc.NewServer(
-		grpc.MaxRecvMsgSize(recvLimit(cfg.Limits)),
-		grpc.ChainUnaryInterceptor(server.RecoverUnary(log)),
-		grpc.ChainStreamInterceptor(server.RecoverStream(log)),
-	)
 	svc := server.New(c, cfg.Limits, log)
+	g := grpc.NewServer(append(opts, grpc.InTapHandle(svc.TapHandle))...)
 	svc.Register(g)
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(g, hs)
@@ -112,9 +157,26 @@ func run(ctx context.Context, cfg Config, ready chan<- net.Addr, stderr io.Write
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	hs.SetServingStatus("stance.v1.StanceService", healthpb.HealthCheckResponse_SERVING)
 
+	rl := newReloader(cfg.Sources, tok, svc, log)
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go rl.watch(watchCtx, cfg.ReloadPoll)
+	go func() {
+		for {
+			select {
+			case <-hup:
+				rl.reload("SIGHUP")
+			case <-watchCtx.Done():
+				return
+			}
+		}
+	}()
+
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- g.Serve(lis) }()
-	log.Info("serving", "addr", lis.Addr().String(), "model", c.Model().Version(), "startup", time.Since(start).Round(time.Millisecond))
+	log.Info("serving", "addr", lis.Addr().String(), "model", c.Model().Version(),
+		"tls", cfg.TLS.CertFile != "", "mtls", cfg.TLS.ClientCAFile != "", "auth", cfg.Auth.TokensFile != "",
+		"startup", time.Since(start).Round(time.Millisecond))
 	if ready != nil {
 		ready <- lis.Addr()
 	}
@@ -126,10 +188,12 @@ func run(ctx context.Context, cfg Config, ready chan<- net.Addr, stderr io.Write
 	}
 	log.Info("shutting down", "drain_timeout", cfg.DrainTimeout)
 	hs.Shutdown() // NOT_SERVING, so balancers stop sending
+	svc.Drain()   // streams answer what they started and end
 	drained := make(chan struct{})
 	go func() { g.GracefulStop(); close(drained) }()
 	select {
 	case <-drained:
+		log.Info("drained")
 	case <-time.After(cfg.DrainTimeout):
 		log.Warn("drain deadline passed; closing remaining connections")
 		g.Stop()
@@ -137,12 +201,81 @@ func run(ctx context.Context, cfg Config, ready chan<- net.Addr, stderr io.Write
 	return nil
 }
 
+// serverOptions builds the gRPC server options: message and stream limits,
+// panic recovery, TLS and authentication.
+func serverOptions(cfg Config, log *slog.Logger) ([]grpc.ServerOption, error) {
+	unary := []grpc.UnaryServerInterceptor{server.RecoverUnary(log)}
+	stream := []grpc.StreamServerInterceptor{server.RecoverStream(log)}
+	if cfg.Auth.TokensFile != "" {
+		f, err := os.Open(cfg.Auth.TokensFile)
+		if err != nil {
+			return nil, fmt.Errorf("open tokens: %w", err)
+		}
+		var open []string
+		if !cfg.Auth.Health {
+			open = append(open, "/grpc.health.v1.Health/")
+		}
+		if !cfg.Auth.Reflection {
+			open = append(open, "/grpc.reflection.")
+		}
+		tokens, err := server.LoadTokens(f, open)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("load tokens %s: %w", cfg.Auth.TokensFile, err)
+		}
+		// Authentication runs first: an unauthenticated caller reaches no
+		// handler.
+		unary = append([]grpc.UnaryServerInterceptor{tokens.UnaryInterceptor()}, unary...)
+		stream = append([]grpc.StreamServerInterceptor{tokens.StreamInterceptor()}, stream...)
+	}
+	opts := []grpc.ServerOption{
+		grpc.MaxRecvMsgSize(recvLimit(cfg.Limits)),
+		// HTTP/2 streams per connection: enough for stream-heavy clients,
+		// bounded so one connection cannot open unlimited calls.
+		grpc.MaxConcurrentStreams(uint32(max(100, 2*cfg.Limits.MaxInFlight))),
+		grpc.ChainUnaryInterceptor(unary...),
+		grpc.ChainStreamInterceptor(stream...),
+	}
+	if cfg.TLS.CertFile != "" {
+		tc, err := tlsConfig(cfg.TLS)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, grpc.Creds(credentials.NewTLS(tc)))
+	}
+	return opts, nil
+}
+
+func tlsConfig(c TLSConfig) (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("load TLS key pair: %w", err)
+	}
+	tc := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if c.ClientCAFile != "" {
+		pem, err := os.ReadFile(c.ClientCAFile)
+		if err != nil {
+			return nil, fmt.Errorf("read client CA: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("client CA %s holds no PEM certificates", c.ClientCAFile)
+		}
+		tc.ClientCAs = pool
+		tc.ClientAuth = tls.RequireAndVerifyClientCert
+	}
+	return tc, nil
+}
+
 // recvLimit is the largest message the server accepts: a full batch of
-// documents at the size limit, with room for spans and targets.
+// documents at the size limit, with room for spans and targets, capped at
+// 256 MiB. A single Classify over the document limit still decodes (up to
+// this size) so that it gets the precise RESOURCE_EXHAUSTED from the
+// handler.
 func recvLimit(l server.Limits) int {
 	const overhead = 64 << 10
 	n := int64(l.MaxDocumentBytes+overhead) * int64(max(1, l.MaxBatchDocuments))
-	return int(min(n, 1<<30))
+	return int(min(n, 256<<20))
 }
 
 func newLogger(format string, w io.Writer) *slog.Logger {

@@ -26,7 +26,7 @@ func startDaemon(t *testing.T, args ...string) (*grpc.ClientConn, func() error) 
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan net.Addr, 1)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, cfg, ready, io.Discard) }()
+	go func() { done <- run(ctx, cfg, nil, ready, io.Discard) }()
 	var addr net.Addr
 	select {
 	case addr = <-ready:
@@ -115,7 +115,7 @@ func TestBadModelFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := run(context.Background(), cfg, nil, io.Discard); err == nil {
+	if err := run(context.Background(), cfg, nil, nil, io.Discard); err == nil {
 		t.Error("run with a missing model file succeeded")
 	}
 }

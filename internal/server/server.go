@@ -35,6 +35,11 @@ type Limits struct {
 	// MaxStreamInFlight is the most documents of one stream being
 	// classified at once; the server stops reading the stream beyond it.
 	MaxStreamInFlight int
+	// MaxInFlight is the most documents being classified at once across
+	// all calls; unary and batch calls beyond it are shed.
+	MaxInFlight int
+	// MaxStreams is the most ClassifyStream calls open at once.
+	MaxStreams int
 }
 
 // DefaultLimits are the limits when none are configured.
@@ -45,25 +50,38 @@ var DefaultLimits = Limits{
 	MaxTargets:        64,
 	MaxAliases:        32,
 	MaxStreamInFlight: 16,
+	MaxInFlight:       64,
+	MaxStreams:        64,
 }
 
 // Server implements stance.v1.StanceService over a classifier that can be
 // swapped at run time (model reload).
 type Server struct {
 	stancev1.UnimplementedStanceServiceServer
-	current atomic.Pointer[classifier.Classifier]
-	limits  Limits
-	log     *slog.Logger
+	current  atomic.Pointer[classifier.Classifier]
+	limits   Limits
+	log      *slog.Logger
+	capacity *capacity
+	streams  *capacity
+	// draining is closed by Drain: streams stop starting documents.
+	draining  chan struct{}
+	drainOnce sync.Once
 }
 
 var _ stancev1.StanceServiceServer = (*Server)(nil)
 
 // New returns a server that classifies with c.
 func New(c *classifier.Classifier, limits Limits, log *slog.Logger) *Server {
-	s := &Server{limits: limits, log: log}
+	s := &Server{limits: limits, log: log, capacity: newCapacity(limits.MaxInFlight),
+		streams: newCapacity(limits.MaxStreams), draining: make(chan struct{})}
 	s.current.Store(c)
 	return s
 }
+
+// Drain makes every open stream stop starting new documents, answer the
+// ones it started, and end with UNAVAILABLE so that its client resends the
+// rest elsewhere. Unary calls are left to grpc.Server.GracefulStop.
+func (s *Server) Drain() { s.drainOnce.Do(func() { close(s.draining) }) }
 
 // Register registers the service on g.
 func (s *Server) Register(g *grpc.Server) { stancev1.RegisterStanceServiceServer(g, s) }
@@ -77,6 +95,10 @@ func (s *Server) Classifier() *classifier.Classifier { return s.current.Load() }
 
 // Classify implements stance.v1.StanceService.
 func (s *Server) Classify(ctx context.Context, req *stancev1.ClassifyRequest) (*stancev1.ClassifyResponse, error) {
+	if !s.capacity.tryAcquire() {
+		return nil, overloaded("documents", s.limits.MaxInFlight)
+	}
+	defer s.capacity.release()
 	resp, err := s.classify(ctx, s.current.Load(), req)
 	if err != nil {
 		return nil, s.statusOf(ctx, err).Err()
@@ -89,6 +111,12 @@ func (s *Server) ClassifyBatch(ctx context.Context, req *stancev1.ClassifyBatchR
 	if n := len(req.GetRequests()); n > s.limits.MaxBatchDocuments {
 		return nil, status.Errorf(codes.ResourceExhausted, "batch has %d documents; the limit is %d", n, s.limits.MaxBatchDocuments)
 	}
+	// A batch is classified one document after another, so it holds one
+	// slot: its cost is latency, not concurrency.
+	if !s.capacity.tryAcquire() {
+		return nil, overloaded("documents", s.limits.MaxInFlight)
+	}
+	defer s.capacity.release()
 	c := s.current.Load()
 	out := &stancev1.ClassifyBatchResponse{Responses: make([]*stancev1.ClassifyResponse, len(req.GetRequests()))}
 	for i, r := range req.GetRequests() {
@@ -105,18 +133,24 @@ func (s *Server) ClassifyBatch(ctx context.Context, req *stancev1.ClassifyBatchR
 }
 
 // ClassifyStream implements stance.v1.StanceService. Documents are read
-// while earlier ones are classified, up to MaxStreamInFlight at once; each
-// response goes out as soon as it is ready. Every document read gets a
-// response before the call returns, unless the stream itself breaks.
+// while earlier ones are classified, up to MaxStreamInFlight at once (and
+// within the server's MaxInFlight); each response goes out as soon as it is
+// ready. Every document the server starts gets a response before the call
+// returns. On Drain the stream stops starting documents, answers the ones
+// it started and ends with UNAVAILABLE: the client resends any document
+// that got no response.
 func (s *Server) ClassifyStream(stream grpc.BidiStreamingServer[stancev1.ClassifyRequest, stancev1.ClassifyResponse]) error {
+	if !s.streams.tryAcquire() {
+		return overloaded("streams", s.limits.MaxStreams)
+	}
+	defer s.streams.release()
 	ctx := stream.Context()
-	c := s.current.Load()
 	slots := make(chan struct{}, max(1, s.limits.MaxStreamInFlight))
 	results := make(chan *stancev1.ClassifyResponse, cap(slots))
-	var wg sync.WaitGroup
 	sendErr := make(chan error, 1)
 	go func() {
-		// The only sender: gRPC streams allow one Send at a time.
+		// The only sender: gRPC streams allow one Send at a time. After a
+		// failed Send it keeps draining results so that workers finish.
 		var err error
 		for resp := range results {
 			if err == nil {
@@ -125,28 +159,63 @@ func (s *Server) ClassifyStream(stream grpc.BidiStreamingServer[stancev1.Classif
 		}
 		sendErr <- err
 	}()
-	recvErr := func() error {
+
+	// Recv runs on its own goroutine so that a drain can interrupt the
+	// wait for the next document.
+	type received struct {
+		req *stancev1.ClassifyRequest
+		err error
+	}
+	incoming := make(chan received)
+	go func() {
 		for {
 			req, err := stream.Recv()
-			if errors.Is(err, io.EOF) {
-				return nil
+			select {
+			case incoming <- received{req, err}:
+			case <-ctx.Done():
+				return
 			}
 			if err != nil {
-				return err
+				return
 			}
+		}
+	}()
+
+	var wg sync.WaitGroup
+	endErr := func() error {
+		for {
+			var in received
+			select {
+			case in = <-incoming:
+			case <-s.draining:
+				return status.Error(codes.Unavailable, "server is shutting down: resend the documents that got no response")
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if errors.Is(in.err, io.EOF) {
+				return nil
+			}
+			if in.err != nil {
+				return in.err
+			}
+			// Wait for room in this stream and in the server.
 			select {
 			case slots <- struct{}{}:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
+			if err := s.capacity.acquire(ctx); err != nil {
+				<-slots
+				return err
+			}
 			// A reload mid-stream takes effect for the documents after it.
-			c = s.current.Load()
+			c := s.current.Load()
 			wg.Add(1)
-			go func(c *classifier.Classifier, req *stancev1.ClassifyRequest) {
+			go func(req *stancev1.ClassifyRequest) {
 				defer wg.Done()
-				defer func() { <-slots }()
+				defer func() { s.capacity.release(); <-slots }()
 				results <- s.classifyOne(ctx, c, req)
-			}(c, req)
+			}(in.req)
 		}
 	}()
 	wg.Wait()
@@ -154,10 +223,13 @@ func (s *Server) ClassifyStream(stream grpc.BidiStreamingServer[stancev1.Classif
 	if err := <-sendErr; err != nil {
 		return err
 	}
-	if recvErr != nil {
-		return status.FromContextError(recvErr).Err()
+	if endErr == nil {
+		return nil
 	}
-	return nil
+	if _, ok := status.FromError(endErr); ok {
+		return endErr
+	}
+	return status.FromContextError(endErr).Err()
 }
 
 // GetModelInfo implements stance.v1.StanceService.

@@ -1,0 +1,83 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+
+	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
+	"google.golang.org/grpc/tap"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
+)
+
+// capacity bounds the documents being classified at once across the
+// server. Unary and batch calls that find it full are shed at once with
+// RESOURCE_EXHAUSTED rather than queued: a queue without bound is memory
+// without bound, and a caller's retry after backoff does better than a
+// wait it cannot see. Streams wait instead, because they have flow
+// control: a stream that cannot start a document stops reading, and its
+// client's sends block.
+type capacity struct {
+	slots chan struct{}
+	shed  atomic.Int64
+}
+
+func newCapacity(n int) *capacity { return &capacity{slots: make(chan struct{}, max(1, n))} }
+
+// tryAcquire takes a slot if one is free.
+func (c *capacity) tryAcquire() bool {
+	select {
+	case c.slots <- struct{}{}:
+		return true
+	default:
+		c.shed.Add(1)
+		return false
+	}
+}
+
+// acquire waits for a slot or for ctx to end.
+func (c *capacity) acquire(ctx context.Context) error {
+	select {
+	case c.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (c *capacity) release() { <-c.slots }
+
+// Shed returns how many calls were turned away for lack of capacity.
+func (s *Server) Shed() int64 { return s.capacity.shed.Load() }
+
+// retryDelay is the backoff suggested to shed callers.
+const retryDelay = 100e6 // 100ms in nanoseconds
+
+// overloaded is the status of a shed call: RESOURCE_EXHAUSTED with a
+// google.rpc.RetryInfo suggesting when to retry.
+func overloaded(what string, limit int) error {
+	st := status.New(codes.ResourceExhausted, fmt.Sprintf("server at capacity (%d %s in flight); retry with backoff", limit, what))
+	if d, err := st.WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(retryDelay)}); err == nil {
+		st = d
+	}
+	return st.Err()
+}
+
+// TapHandle sheds unary calls before their message is read when the server
+// is at capacity, so that overload costs neither the memory of decoding
+// the request nor a goroutine. Install it with grpc.InTapHandle; the
+// handlers still take their slot, since the tap only looks.
+func (s *Server) TapHandle(ctx context.Context, info *tap.Info) (context.Context, error) {
+	switch info.FullMethodName {
+	case stancev1.StanceService_Classify_FullMethodName, stancev1.StanceService_ClassifyBatch_FullMethodName:
+		if len(s.capacity.slots) == cap(s.capacity.slots) {
+			s.capacity.shed.Add(1)
+			return nil, overloaded("documents", s.limits.MaxInFlight)
+		}
+	}
+	return ctx, nil
+}
