@@ -1,0 +1,102 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/peterbourgon/ff/v3"
+	"github.com/stance/classifierd/internal/batch"
+	"github.com/stance/classifierd/internal/classifier"
+	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/server"
+)
+
+// jobConfig is what classify and eval share: where documents are
+// classified and how hard to push.
+type jobConfig struct {
+	Addr        string
+	Local       bool
+	ModelPath   string
+	LexiconPath string
+	Workers     int
+	InFlight    int
+	Streams     int
+	Timeout     time.Duration
+	Retries     int
+	RetryFor    time.Duration
+	Quiet       bool
+}
+
+func (c *jobConfig) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:50051", "classifierd `HOST:PORT`; a comma-separated list, or a DNS name with several addresses, balances round_robin over all of them")
+	fs.BoolVar(&c.Local, "local", false, "classify in-process with the embedded model (or -model) and no server, on all cores")
+	fs.StringVar(&c.ModelPath, "model", "", "with -local: model `FILE` written by stancetrain (default: the embedded model)")
+	fs.StringVar(&c.LexiconPath, "lexicon", "", "with -local: lexicon TSV `FILE` whose cues add to or override the built-in lexicon")
+	fs.IntVar(&c.Workers, "workers", runtime.GOMAXPROCS(0), "with -local: documents classified at once")
+	fs.IntVar(&c.InFlight, "inflight", batch.DefaultWindow, "most documents read but not yet written: in flight, or answered and waiting for an earlier one")
+	fs.IntVar(&c.Streams, "streams", 8, "ClassifyStream calls open at once, spread over the servers")
+	fs.DurationVar(&c.Timeout, "timeout", time.Minute, "how long one attempt at a document may take before it is sent again")
+	fs.IntVar(&c.Retries, "retries", 10, "attempts per document before a transient error becomes its answer")
+	fs.DurationVar(&c.RetryFor, "retry-for", 5*time.Minute, "how long to keep retrying while no server answers before stopping (resume later with -resume)")
+	fs.BoolVar(&c.Quiet, "quiet", false, "no progress on standard error, only problems and the summary")
+}
+
+// parseFlags parses args, then the environment (STANCECTL_ADDR, ...).
+func parseFlags(fs *flag.FlagSet, args []string, help string, stderr io.Writer) error {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, help, "\nFlags:\n")
+		fs.SetOutput(stderr)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	err := ff.Parse(fs, args, ff.WithEnvVarPrefix("STANCECTL"))
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		return fmt.Errorf("%s: %w (see stancectl %s -h)", fs.Name(), err, fs.Name())
+	}
+	if err == nil && fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q (see stancectl %s -h)", fs.Name(), fs.Arg(0), fs.Name())
+	}
+	return err
+}
+
+func (c *jobConfig) check() error {
+	if !c.Local && (c.ModelPath != "" || c.LexiconPath != "") {
+		return errors.New("-model and -lexicon need -local (a server loads its own model)")
+	}
+	if c.InFlight < 1 || c.Streams < 1 || c.Workers < 1 || c.Retries < 1 {
+		return errors.New("-inflight, -streams, -workers and -retries must be at least 1")
+	}
+	return nil
+}
+
+// backend opens the classifier: a client of -addr, or the service
+// in-process with -local. close releases it.
+func (c *jobConfig) backend(stderr io.Writer) (b batch.Backend, close func() error, err error) {
+	if !c.Local {
+		r, err := batch.Dial(c.Addr, batch.RemoteOptions{
+			Streams: c.Streams, Timeout: c.Timeout, MaxAttempts: c.Retries, RetryFor: c.RetryFor,
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		return r, r.Close, nil
+	}
+	tok, err := features.NewTokenizer()
+	if err != nil {
+		return nil, nil, fmt.Errorf("load tokenizer: %w", err)
+	}
+	cl, err := classifier.Open(classifier.Sources{ModelPath: c.ModelPath, LexiconPath: c.LexiconPath}, tok)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load classifier: %w", err)
+	}
+	// The server adapter logs only unexpected internal errors.
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	svc := server.New(cl, server.DefaultLimits, log)
+	return batch.NewLocal(svc, c.Workers, c.Timeout), func() error { return nil }, nil
+}

@@ -1,0 +1,423 @@
+package batch
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
+	"github.com/stance/classifierd/internal/dataset"
+)
+
+// Format says how an input file is read.
+type Format int
+
+// The input formats.
+const (
+	// FormatAuto reads a file as JSONL when its name ends in .jsonl,
+	// .ndjson or .json (before an optional .gz) or its first non-blank byte
+	// is '{', and as one text document otherwise. A directory is always a
+	// set of text documents.
+	FormatAuto Format = iota
+	// FormatJSONL reads stance JSONL: one document per line.
+	FormatJSONL
+	// FormatText reads the whole file as one document.
+	FormatText
+)
+
+// String returns the format as the -format flag spells it.
+func (f Format) String() string {
+	switch f {
+	case FormatAuto:
+		return "auto"
+	case FormatJSONL:
+		return "jsonl"
+	case FormatText:
+		return "text"
+	}
+	return "format(" + strconv.Itoa(int(f)) + ")"
+}
+
+// ParseFormat reads a format as the -format flag spells it.
+func ParseFormat(s string) (Format, error) {
+	for _, f := range []Format{FormatAuto, FormatJSONL, FormatText} {
+		if s == f.String() {
+			return f, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown input format %q (want auto, jsonl or text)", s)
+}
+
+// MaxTextBytes is the largest text document read from a file; a larger
+// file becomes an error line without being read whole. (The server's own
+// limit, 1 MiB by default, is usually lower and reported by the server.)
+const MaxTextBytes = 64 << 20
+
+// ErrMalformed marks a document that could not be read from the input.
+var ErrMalformed = errors.New("malformed input")
+
+// Doc is one input document.
+type Doc struct {
+	// Seq is the document's 0-based position in the input. Blank JSONL
+	// lines are not documents.
+	Seq int64
+	// Line is the 1-based line of a JSONL document, 0 for a text file.
+	Line int
+	// ID identifies the document in the output: the JSONL id (line:N when
+	// the line has none), or the file name of a text document.
+	ID string
+	// Req is the request to send; nil when Err is set.
+	Req *stancev1.ClassifyRequest
+	// Labels are the gold labels of a JSONL document, aligned with its
+	// spans; unused by classify, scored by eval.
+	Labels []string
+	// Err says why the document could not be read (it wraps
+	// ErrMalformed); such a document is answered with an error line.
+	Err error
+	// Offset is how many input bytes, as stored (compressed or not), had
+	// been read when the document was: the progress of a run.
+	Offset int64
+}
+
+// Input reads documents from a JSONL file, a text file, a directory of text
+// files or standard input, gzip-compressed or not. It is not safe for
+// concurrent use.
+type Input struct {
+	name  string
+	size  int64
+	next  func() (*Doc, error)
+	close func() error
+	seq   int64
+}
+
+// Open opens path for reading; "-" is stdin. A directory yields one text
+// document per regular file, in file-name order, skipping names that start
+// with a dot and subdirectories.
+func Open(path string, format Format, stdin io.Reader) (*Input, error) {
+	if path == "-" {
+		in := &Input{name: "stdin", size: -1, close: func() error { return nil }}
+		if err := in.openStream(stdin, "stdin", format); err != nil {
+			return nil, err
+		}
+		return in, nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("open input: %w", err)
+	}
+	if fi.IsDir() {
+		if format == FormatJSONL {
+			return nil, fmt.Errorf("input %s is a directory: it is read as one text document per file, not as JSONL", path)
+		}
+		return openDir(path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open input: %w", err)
+	}
+	in := &Input{name: path, size: fi.Size(), close: f.Close}
+	if format == FormatAuto {
+		format = formatByName(path)
+	}
+	if err := in.openStream(f, filepath.Base(path), format); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return in, nil
+}
+
+// Name is the input's path, or "stdin".
+func (in *Input) Name() string { return in.name }
+
+// Size is the input's size in bytes as stored, or -1 when unknown (stdin).
+func (in *Input) Size() int64 { return in.size }
+
+// Close releases the input.
+func (in *Input) Close() error { return in.close() }
+
+// Next returns the next document, or io.EOF after the last. A document
+// that could not be read is returned with Err set, not as an error; an
+// error means the input itself failed.
+func (in *Input) Next() (*Doc, error) {
+	d, err := in.next()
+	if err != nil {
+		return nil, err
+	}
+	d.Seq = in.seq
+	in.seq++
+	return d, nil
+}
+
+// formatByName guesses a file's format from its name; FormatAuto means
+// "look at the content".
+func formatByName(path string) Format {
+	name := strings.TrimSuffix(strings.ToLower(path), ".gz")
+	switch filepath.Ext(name) {
+	case ".jsonl", ".ndjson", ".json":
+		return FormatJSONL
+	case ".txt", ".text":
+		return FormatText
+	}
+	return FormatAuto
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// decompress returns r, gunzipped when it starts with the gzip magic.
+func decompress(r io.Reader) (*bufio.Reader, error) {
+	br := bufio.NewReaderSize(r, 256<<10)
+	magic, err := br.Peek(2)
+	if err != nil || magic[0] != 0x1f || magic[1] != 0x8b {
+		return br, nil // short or empty input: not gzip
+	}
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		return nil, fmt.Errorf("gzip: %w", err)
+	}
+	return bufio.NewReaderSize(zr, 256<<10), nil
+}
+
+// openStream sets in.next to read r (a single file or stdin) in format.
+func (in *Input) openStream(r io.Reader, id string, format Format) error {
+	cr := &countingReader{r: r}
+	br, err := decompress(cr)
+	if err != nil {
+		return fmt.Errorf("open input %s: %w", in.name, err)
+	}
+	if format == FormatAuto {
+		format = sniff(br)
+	}
+	if format == FormatText {
+		done := false
+		in.next = func() (*Doc, error) {
+			if done {
+				return nil, io.EOF
+			}
+			done = true
+			d, err := readText(br, id)
+			if err != nil {
+				return nil, fmt.Errorf("read %s: %w", in.name, err)
+			}
+			d.Offset = cr.n
+			return d, nil
+		}
+		return nil
+	}
+	lr := &lineReader{r: br}
+	in.next = func() (*Doc, error) {
+		for {
+			line, tooLong, err := lr.next()
+			if err != nil {
+				if err != io.EOF {
+					err = fmt.Errorf("read %s line %d: %w", in.name, lr.n, err)
+				}
+				return nil, err
+			}
+			var d *Doc
+			if tooLong {
+				d = badLine(lr.n, "", fmt.Errorf("line longer than %d bytes", dataset.MaxLineBytes))
+			} else if len(bytes.TrimSpace(line)) == 0 {
+				continue
+			} else {
+				d = parseLine(lr.n, line)
+			}
+			d.Offset = cr.n
+			return d, nil
+		}
+	}
+	return nil
+}
+
+// sniff reads JSONL when the first non-blank byte is '{'.
+func sniff(br *bufio.Reader) Format {
+	for n := 64; ; n *= 4 {
+		b, err := br.Peek(n)
+		if t := bytes.TrimLeft(b, " \t\r\n\ufeff"); len(t) > 0 {
+			if t[0] == '{' {
+				return FormatJSONL
+			}
+			return FormatText
+		}
+		if err != nil || n >= 64<<10 {
+			return FormatText
+		}
+	}
+}
+
+// readText reads a whole text document.
+func readText(r io.Reader, id string) (*Doc, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxTextBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(b) > MaxTextBytes:
+		return &Doc{ID: id, Err: fmt.Errorf("%w: %s is larger than %d bytes", ErrMalformed, id, MaxTextBytes)}, nil
+	case !utf8.Valid(b):
+		return &Doc{ID: id, Err: fmt.Errorf("%w: %s is not valid UTF-8", ErrMalformed, id)}, nil
+	}
+	return &Doc{ID: id, Req: &stancev1.ClassifyRequest{Id: id, Text: string(b)}}, nil
+}
+
+// openDir reads a directory of text documents.
+func openDir(dir string) (*Input, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open input: %w", err)
+	}
+	type file struct {
+		name string
+		size int64
+	}
+	var files []file
+	var total int64
+	for _, e := range entries { // ReadDir sorts by name
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		fi, err := os.Stat(filepath.Join(dir, e.Name())) // follows symlinks
+		if err != nil {
+			return nil, fmt.Errorf("open input: %w", err)
+		}
+		if !fi.Mode().IsRegular() {
+			continue
+		}
+		files = append(files, file{e.Name(), fi.Size()})
+		total += fi.Size()
+	}
+	in := &Input{name: dir, size: total, close: func() error { return nil }}
+	var i int
+	var offset int64
+	in.next = func() (*Doc, error) {
+		if i == len(files) {
+			return nil, io.EOF
+		}
+		f := files[i]
+		i++
+		offset += f.size
+		d, err := readTextFile(filepath.Join(dir, f.name), f.name)
+		if err != nil {
+			return nil, err
+		}
+		d.Offset = offset
+		return d, nil
+	}
+	return in, nil
+}
+
+func readTextFile(path, id string) (*Doc, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read input: %w", err)
+	}
+	defer f.Close()
+	br, err := decompress(f)
+	if err != nil {
+		return &Doc{ID: id, Err: fmt.Errorf("%w: %s: %v", ErrMalformed, id, err)}, nil
+	}
+	d, err := readText(br, id)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return d, nil
+}
+
+// lineReader reads lines of any length, returning at most
+// dataset.MaxLineBytes of each.
+type lineReader struct {
+	r   *bufio.Reader
+	buf []byte
+	n   int // line number of the line last returned
+}
+
+// next returns the next line without its end of line; tooLong reports a
+// line over the limit, whose content is dropped.
+func (l *lineReader) next() (line []byte, tooLong bool, err error) {
+	l.buf = l.buf[:0]
+	for {
+		chunk, err := l.r.ReadSlice('\n')
+		if !tooLong {
+			if len(l.buf)+len(chunk) > dataset.MaxLineBytes+2 { // +2: room for "\r\n"
+				tooLong, l.buf = true, l.buf[:0]
+			} else {
+				l.buf = append(l.buf, chunk...)
+			}
+		}
+		switch {
+		case err == bufio.ErrBufferFull:
+			continue
+		case err == io.EOF && (len(l.buf) > 0 || tooLong):
+			// A last line without a newline.
+		case err != nil:
+			return nil, false, err
+		}
+		l.n++
+		return bytes.TrimRight(l.buf, "\r\n"), tooLong, nil
+	}
+}
+
+// jsonLine is a stance JSONL line; Text is a pointer so that a missing
+// text is told apart from an empty one.
+type jsonLine struct {
+	ID      string           `json:"id"`
+	Text    *string          `json:"text"`
+	Targets []dataset.Target `json:"targets"`
+	Labels  []string         `json:"labels"`
+}
+
+// parseLine turns a JSONL line into a document.
+func parseLine(n int, b []byte) *Doc {
+	var jl jsonLine
+	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
+		return badLine(n, "", errors.New("not a JSON object"))
+	}
+	if err := json.Unmarshal(b, &jl); err != nil {
+		return badLine(n, jl.ID, err)
+	}
+	if jl.Text == nil {
+		return badLine(n, jl.ID, errors.New(`no "text" field`))
+	}
+	ex := dataset.Example{ID: jl.ID, Text: *jl.Text, Targets: jl.Targets, Labels: jl.Labels}
+	if err := ex.Check(); err != nil {
+		return badLine(n, jl.ID, err)
+	}
+	id := jl.ID
+	if id == "" {
+		id = lineID(n)
+	}
+	req := &stancev1.ClassifyRequest{Id: id, Text: ex.Text}
+	for _, t := range ex.Targets {
+		req.Spans = append(req.Spans, &stancev1.Span{Start: uint32(t.Start), End: uint32(t.End)})
+	}
+	return &Doc{Line: n, ID: id, Req: req, Labels: ex.Labels}
+}
+
+func lineID(n int) string { return "line:" + strconv.Itoa(n) }
+
+// badLine is a malformed line, identified by its id when it has one.
+func badLine(n int, id string, err error) *Doc {
+	if id == "" {
+		id = lineID(n)
+	}
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ") // errors.Join puts each problem on a line
+	return &Doc{Line: n, ID: id, Err: fmt.Errorf("%w: line %d: %s", ErrMalformed, n, msg)}
+}
