@@ -97,6 +97,8 @@ func (c *jobConfig) backend(stderr io.Writer) (b batch.Backend, close func() err
 	}
 	// The server adapter logs only unexpected internal errors.
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	svc := server.New(cl, server.DefaultLimits, log)
+	limits := server.DefaultLimits
+	limits.MaxInFlight = max(limits.MaxInFlight, c.Workers) // never shed our own workers
+	svc := server.New(cl, limits, log)
 	return batch.NewLocal(svc, c.Workers, c.Timeout), func() error { return nil }, nil
 }
