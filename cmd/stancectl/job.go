@@ -14,6 +14,7 @@ import (
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/server"
+	"google.golang.org/grpc"
 )
 
 // jobConfig is what classify and eval share: where documents are
@@ -30,6 +31,7 @@ type jobConfig struct {
 	Retries     int
 	RetryFor    time.Duration
 	Quiet       bool
+	Security    securityConfig
 }
 
 func (c *jobConfig) register(fs *flag.FlagSet) {
@@ -43,6 +45,13 @@ func (c *jobConfig) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.Timeout, "timeout", time.Minute, "how long one attempt at a document may take before it is sent again")
 	fs.IntVar(&c.Retries, "retries", 10, "attempts per document before a transient error becomes its answer")
 	fs.DurationVar(&c.RetryFor, "retry-for", 5*time.Minute, "how long to keep retrying while no server answers before stopping (resume later with -resume)")
+	fs.BoolVar(&c.Security.TLS, "tls", false, "connect with TLS, checking the server against the system's CAs (or -tls-ca)")
+	fs.StringVar(&c.Security.CAFile, "tls-ca", "", "CA bundle `FILE` (PEM) to check the server certificate against; implies -tls")
+	fs.StringVar(&c.Security.CertFile, "tls-cert", "", "client certificate `FILE` (PEM) for mutual TLS, with -tls-key; implies -tls")
+	fs.StringVar(&c.Security.KeyFile, "tls-key", "", "client private key `FILE` (PEM)")
+	fs.StringVar(&c.Security.ServerName, "tls-server-name", "", "`NAME` to check the server certificate for, when it is not the -addr host; implies -tls")
+	fs.StringVar(&c.Security.TokenFile, "token-file", "", "`FILE` holding a bearer token to present (needs TLS)")
+	fs.StringVar(&c.Security.Token, "token", "", "bearer `TOKEN` to present (needs TLS); better set as STANCECTL_TOKEN, since flags show in ps")
 	fs.BoolVar(&c.Quiet, "quiet", false, "no progress on standard error, only problems and the summary")
 }
 
@@ -79,9 +88,22 @@ func (c *jobConfig) check() error {
 // in-process with -local. close releases it.
 func (c *jobConfig) backend(stderr io.Writer) (b batch.Backend, close func() error, err error) {
 	if !c.Local {
-		r, err := batch.Dial(c.Addr, batch.RemoteOptions{
-			Streams: c.Streams, Timeout: c.Timeout, MaxAttempts: c.Retries, RetryFor: c.RetryFor,
-		})
+		opts := batch.RemoteOptions{Streams: c.Streams, Timeout: c.Timeout, MaxAttempts: c.Retries, RetryFor: c.RetryFor}
+		creds, err := c.Security.transport()
+		if err != nil {
+			return nil, nil, err
+		}
+		if creds != nil {
+			opts.DialOptions = append(opts.DialOptions, grpc.WithTransportCredentials(creds))
+		}
+		token, err := c.Security.bearer(creds != nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		if token != nil {
+			opts.DialOptions = append(opts.DialOptions, grpc.WithPerRPCCredentials(token))
+		}
+		r, err := batch.Dial(c.Addr, opts)
 		if err != nil {
 			return nil, nil, err
 		}

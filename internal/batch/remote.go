@@ -52,7 +52,8 @@ type RemoteOptions struct {
 	// new one opened, so that a replica added mid-run gets its share and a
 	// draining server is let go.
 	MaxStreamAge time.Duration
-	// DialOptions are added to the client's.
+	// DialOptions are added to the client's, and win over them: TLS
+	// credentials (the default is plaintext), per-call credentials.
 	DialOptions []grpc.DialOption
 }
 
