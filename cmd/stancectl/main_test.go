@@ -337,4 +337,3 @@ func TestCommandLine(t *testing.T) {
 		})
 	}
 }
-

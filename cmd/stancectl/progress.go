@@ -28,9 +28,6 @@ type progress struct {
 
 	mu        sync.Mutex
 	pb        *progressbar.ProgressBar
-	base      batch.Stats // at the first document answered
-	baseTime  time.Time
-	started   bool
 	stop      chan struct{}
 	done      chan struct{}
 	startTime time.Time
@@ -69,26 +66,27 @@ func startProgress(w io.Writer, r *batch.Runner, total int64, quiet bool) *progr
 	return p
 }
 
-// update redraws the bar or prints a line.
+// update redraws the bar or prints a line. Rates count this run's own
+// work: a resumed run's skipped part does not inflate them.
 func (p *progress) update() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.r.Progress()
-	if !p.started {
-		if s.Done == 0 {
-			return // still skipping what an earlier run did, or starting
-		}
-		// Rates count from here, so a resumed run's skipped part does not
-		// inflate them.
-		p.started, p.base, p.baseTime = true, s, time.Now()
-		if p.bar {
+	if s.Done == 0 {
+		return // starting, or skipping what an earlier run did
+	}
+	elapsed := max(time.Since(p.startTime).Seconds(), 1e-3)
+	rate := float64(s.Done) / elapsed
+	if p.bar {
+		if p.pb == nil {
 			max := int64(-1)
 			if p.total > 0 {
-				max = p.total - s.Offset
+				max = p.total - s.SkippedOffset
 			}
 			p.pb = progressbar.NewOptions64(max,
 				progressbar.OptionSetWriter(p.w),
 				progressbar.OptionShowBytes(true),
+				progressbar.OptionShowCount(),
 				progressbar.OptionSetPredictTime(true),
 				progressbar.OptionSetElapsedTime(true),
 				progressbar.OptionThrottle(100*time.Millisecond),
@@ -96,19 +94,15 @@ func (p *progress) update() {
 				progressbar.OptionUseANSICodes(true),
 			)
 		}
-	}
-	elapsed := time.Since(p.baseTime).Seconds()
-	rate := float64(s.Done-p.base.Done) / max(elapsed, 1e-3)
-	if p.bar {
 		p.pb.Describe(fmt.Sprintf("%d docs (%d failed) %.0f docs/s", s.Skipped+s.Done, s.Failed, rate))
-		p.pb.Set64(s.Offset - p.base.Offset)
+		p.pb.Set64(s.Offset - s.SkippedOffset)
 		return
 	}
 	line := fmt.Sprintf("stancectl: %d documents done (%d failed), %.0f docs/s, %s read", s.Skipped+s.Done, s.Failed, rate, mb(s.Offset))
 	if p.total > 0 {
 		line += fmt.Sprintf(" of %s (%.0f%%)", mb(p.total), 100*float64(s.Offset)/float64(p.total))
-		if bps := float64(s.Offset-p.base.Offset) / max(elapsed, 1e-3); bps > 0 {
-			line += ", ETA " + (time.Duration(float64(p.total-s.Offset)/bps) * time.Second).Round(time.Second).String()
+		if bps := float64(s.Offset-s.SkippedOffset) / elapsed; bps > 0 {
+			line += ", ETA " + time.Duration(float64(p.total-s.Offset)/bps*float64(time.Second)).Round(time.Second).String()
 		}
 	}
 	fmt.Fprintln(p.w, line)

@@ -273,6 +273,9 @@ func (r *Remote) session(ctx context.Context, q *queue, perStream int) (progress
 	if errors.Is(err, errRecycled) {
 		return true, err
 	}
+	if ctx.Err() != nil {
+		return s.progressed, ctx.Err() // the run is ending: nothing to resend
+	}
 	st := status.Convert(err)
 	if err == nil {
 		st = status.New(codes.Internal, "stream ended early")

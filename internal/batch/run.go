@@ -48,6 +48,9 @@ type Stats struct {
 	// Offset is how many input bytes (as stored) had been read when the
 	// last emitted document was, for progress.
 	Offset int64
+	// SkippedOffset is the Offset of the last skipped document: where this
+	// run's own work starts.
+	SkippedOffset int64
 }
 
 // EmitFunc receives each answered document with its response (the
@@ -70,7 +73,7 @@ type Runner struct {
 	// Resume, when set, skips the documents an earlier run answered.
 	Resume *Resume
 
-	read, skipped, done, failed, malformed, retries, offset atomic.Int64
+	read, skipped, done, failed, malformed, retries, offset, skippedOffset atomic.Int64
 }
 
 // Progress returns the counts so far; it may be called while Run runs.
@@ -78,6 +81,7 @@ func (r *Runner) Progress() Stats {
 	return Stats{
 		Read: r.read.Load(), Skipped: r.skipped.Load(), Done: r.done.Load(), Failed: r.failed.Load(),
 		Malformed: r.malformed.Load(), Retries: r.retries.Load(), Offset: r.offset.Load(),
+		SkippedOffset: r.skippedOffset.Load(),
 	}
 }
 
@@ -126,6 +130,7 @@ func (r *Runner) readInput(ctx context.Context, in *Input, q *queue, slots chan 
 			if skip {
 				r.skipped.Add(1)
 				r.offset.Store(d.Offset)
+				r.skippedOffset.Store(d.Offset)
 				continue
 			}
 		}
