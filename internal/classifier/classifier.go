@@ -239,25 +239,21 @@ func abs(x float32) float32 {
 }
 
 // holder finds who holds the stance toward targets[m]: the subject of a
-// verb cue that m is the object of, in m's sentence.
+// verb cue that m is the object of, in m's sentence. Only the cues and
+// targets of that sentence are looked at, so the cost stays linear in the
+// document however many mentions it has.
 func holder(w *workspace, targets []features.Target, m int) entities.Entity {
 	d := &w.doc
-	t := targets[m]
-	si := d.SentenceOf(t.First)
-	sent := d.Sentences[si]
-	for ci := range w.cues {
+	sent := d.Sentences[d.SentenceOf(targets[m].First)]
+	firstCue, _ := slices.BinarySearchFunc(w.cues, sent.First, func(c features.CueMatch, first int) int { return c.First - first })
+	firstTarget, _ := slices.BinarySearchFunc(targets, sent.First, func(t features.Target, first int) int { return t.First - first })
+	for ci := firstCue; ci < len(w.cues) && w.cues[ci].First < sent.End; ci++ {
 		cue := &w.cues[ci]
-		if cue.First < sent.First || cue.First >= sent.End {
-			continue
-		}
 		if features.RoleOf(d, targets, m, cue) != features.RoleObject {
 			continue
 		}
-		for j := range targets {
-			if j == m || targets[j].First < sent.First || targets[j].First >= sent.End {
-				continue
-			}
-			if features.RoleOf(d, targets, j, cue) == features.RoleSubject {
+		for j := firstTarget; j < len(targets) && targets[j].First < sent.End; j++ {
+			if j != m && features.RoleOf(d, targets, j, cue) == features.RoleSubject {
 				if e, ok := mentionEntity(w, targets[j]); ok {
 					return e
 				}
@@ -269,10 +265,9 @@ func holder(w *workspace, targets []features.Target, m int) entities.Entity {
 
 // mentionEntity returns the entity of the found mention at target t.
 func mentionEntity(w *workspace, t features.Target) (entities.Entity, bool) {
-	for i, tt := range w.targets {
-		if tt.First == t.First && tt.End == t.End {
-			return w.mentions[i].Entity, true
-		}
+	i, found := slices.BinarySearchFunc(w.targets, t.First, func(tt features.Target, first int) int { return tt.First - first })
+	if found && w.targets[i].End == t.End {
+		return w.mentions[i].Entity, true
 	}
 	return entities.Entity{}, false
 }

@@ -63,6 +63,8 @@ type Server struct {
 	log      *slog.Logger
 	capacity *capacity
 	streams  *capacity
+	// streamed counts the stream documents started (each is answered).
+	streamed atomic.Int64
 	// draining is closed by Drain: streams stop starting documents.
 	draining  chan struct{}
 	drainOnce sync.Once
@@ -210,6 +212,7 @@ func (s *Server) ClassifyStream(stream grpc.BidiStreamingServer[stancev1.Classif
 			}
 			// A reload mid-stream takes effect for the documents after it.
 			c := s.current.Load()
+			s.streamed.Add(1)
 			wg.Add(1)
 			go func(req *stancev1.ClassifyRequest) {
 				defer wg.Done()
