@@ -17,13 +17,20 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"syscall"
 	"time"
 
+	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 	"github.com/peterbourgon/ff/v3"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/server"
@@ -42,6 +49,9 @@ type Config struct {
 	DrainTimeout time.Duration
 	ReloadPoll   time.Duration
 	LogFormat    string
+	LogText      bool
+	MetricsAddr  string
+	Pprof        bool
 	TLS          TLSConfig
 	Auth         AuthConfig
 }
@@ -98,6 +108,9 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.DurationVar(&cfg.DrainTimeout, "drain-timeout", 20*time.Second, "on SIGTERM, how long accepted requests may take to finish")
 	fs.DurationVar(&cfg.ReloadPoll, "reload-poll", 10*time.Second, "how often to check -model and -lexicon files for changes (0: only on SIGHUP)")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
+	fs.BoolVar(&cfg.LogText, "debug-log-text", false, "log document text with each Classify call (debugging only: documents may be confidential)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", "", "address for Prometheus /metrics over HTTP, e.g. :9090 (default: off)")
+	fs.BoolVar(&cfg.Pprof, "pprof", false, "serve /debug/pprof on the metrics address")
 	fs.StringVar(&cfg.TLS.CertFile, "tls-cert", "", "TLS certificate file (PEM); with -tls-key turns TLS on")
 	fs.StringVar(&cfg.TLS.KeyFile, "tls-key", "", "TLS private key file (PEM)")
 	fs.StringVar(&cfg.TLS.ClientCAFile, "tls-client-ca", "", "CA bundle (PEM) for client certificates; turns on mutual TLS")
@@ -113,6 +126,9 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	}
 	if (cfg.TLS.CertFile == "") != (cfg.TLS.KeyFile == "") {
 		return Config{}, errors.New("-tls-cert and -tls-key go together")
+	}
+	if cfg.Pprof && cfg.MetricsAddr == "" {
+		return Config{}, errors.New("-pprof needs -metrics-addr")
 	}
 	if cfg.TLS.ClientCAFile != "" && cfg.TLS.CertFile == "" {
 		return Config{}, errors.New("-tls-client-ca needs -tls-cert and -tls-key")
@@ -140,7 +156,11 @@ func run(ctx context.Context, cfg Config, hup <-chan os.Signal, ready chan<- net
 	if err != nil {
 		return err
 	}
-	opts, err := serverOptions(cfg, log)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	rpcMetrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
+	reg.MustRegister(rpcMetrics)
+	opts, err := serverOptions(cfg, log, rpcMetrics)
 	if err != nil {
 		return err
 	}
@@ -149,11 +169,20 @@ func run(ctx context.Context, cfg Config, hup <-chan os.Signal, ready chan<- net
 		return err
 	}
 	svc := server.New(c, cfg.Limits, log)
+	svc.SetMetrics(server.NewMetrics(reg))
 	g := grpc.NewServer(append(opts, grpc.InTapHandle(svc.TapHandle))...)
 	svc.Register(g)
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(g, hs)
 	reflection.Register(g)
+	rpcMetrics.InitializeMetrics(g)
+	var metricsSrv *http.Server
+	if cfg.MetricsAddr != "" {
+		if metricsSrv, err = serveMetrics(cfg, reg, log); err != nil {
+			lis.Close()
+			return err
+		}
+	}
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	hs.SetServingStatus("stance.v1.StanceService", healthpb.HealthCheckResponse_SERVING)
 
@@ -198,14 +227,43 @@ func run(ctx context.Context, cfg Config, hup <-chan os.Signal, ready chan<- net
 		log.Warn("drain deadline passed; closing remaining connections")
 		g.Stop()
 	}
+	if metricsSrv != nil {
+		shutCtx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		metricsSrv.Shutdown(shutCtx)
+	}
 	return nil
+}
+
+// serveMetrics serves Prometheus metrics, and pprof if asked, on their own
+// port so that they are never exposed on the gRPC port.
+func serveMetrics(cfg Config, reg *prometheus.Registry, log *slog.Logger) (*http.Server, error) {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	if cfg.Pprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
+	lis, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics listener: %w", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(lis)
+	log.Info("metrics", "addr", "http://"+lis.Addr().String()+"/metrics", "pprof", cfg.Pprof)
+	return srv, nil
 }
 
 // serverOptions builds the gRPC server options: message and stream limits,
 // panic recovery, TLS and authentication.
-func serverOptions(cfg Config, log *slog.Logger) ([]grpc.ServerOption, error) {
-	unary := []grpc.UnaryServerInterceptor{server.RecoverUnary(log)}
-	stream := []grpc.StreamServerInterceptor{server.RecoverStream(log)}
+func serverOptions(cfg Config, log *slog.Logger, rpcMetrics *grpcprom.ServerMetrics) ([]grpc.ServerOption, error) {
+	// Outermost first: metrics and the log line see every call, including
+	// refused and panicking ones.
+	unary := []grpc.UnaryServerInterceptor{rpcMetrics.UnaryServerInterceptor(), server.LogUnary(log, cfg.LogText), server.RecoverUnary(log)}
+	stream := []grpc.StreamServerInterceptor{rpcMetrics.StreamServerInterceptor(), server.LogStream(log), server.RecoverStream(log)}
 	if cfg.Auth.TokensFile != "" {
 		f, err := os.Open(cfg.Auth.TokensFile)
 		if err != nil {
@@ -223,10 +281,10 @@ func serverOptions(cfg Config, log *slog.Logger) ([]grpc.ServerOption, error) {
 		if err != nil {
 			return nil, fmt.Errorf("load tokens %s: %w", cfg.Auth.TokensFile, err)
 		}
-		// Authentication runs first: an unauthenticated caller reaches no
-		// handler.
-		unary = append([]grpc.UnaryServerInterceptor{tokens.UnaryInterceptor()}, unary...)
-		stream = append([]grpc.StreamServerInterceptor{tokens.StreamInterceptor()}, stream...)
+		// Authentication runs after metrics and logging, before anything
+		// else: an unauthenticated caller reaches no handler.
+		unary = slices.Insert(unary, 2, tokens.UnaryInterceptor())
+		stream = slices.Insert(stream, 2, tokens.StreamInterceptor())
 	}
 	opts := []grpc.ServerOption{
 		grpc.MaxRecvMsgSize(recvLimit(cfg.Limits)),

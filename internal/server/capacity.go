@@ -76,6 +76,7 @@ func (s *Server) TapHandle(ctx context.Context, info *tap.Info) (context.Context
 	case stancev1.StanceService_Classify_FullMethodName, stancev1.StanceService_ClassifyBatch_FullMethodName:
 		if len(s.capacity.slots) == cap(s.capacity.slots) {
 			s.capacity.shed.Add(1)
+			s.metrics.shedCall("documents")
 			return nil, overloaded("documents", s.limits.MaxInFlight)
 		}
 	}

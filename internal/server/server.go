@@ -63,6 +63,7 @@ type Server struct {
 	log      *slog.Logger
 	capacity *capacity
 	streams  *capacity
+	metrics  *Metrics
 	// streamed counts the stream documents started (each is answered).
 	streamed atomic.Int64
 	// draining is closed by Drain: streams stop starting documents.
@@ -80,6 +81,12 @@ func New(c *classifier.Classifier, limits Limits, log *slog.Logger) *Server {
 	return s
 }
 
+// SetMetrics makes the server record its metrics on m.
+func (s *Server) SetMetrics(m *Metrics) {
+	s.metrics = m
+	m.setModel(s.current.Load().Model().Version())
+}
+
 // Drain makes every open stream stop starting new documents, answer the
 // ones it started, and end with UNAVAILABLE so that its client resends the
 // rest elsewhere. Unary calls are left to grpc.Server.GracefulStop.
@@ -90,7 +97,10 @@ func (s *Server) Register(g *grpc.Server) { stancev1.RegisterStanceServiceServer
 
 // Swap replaces the classifier; calls in flight finish on the one they
 // started with.
-func (s *Server) Swap(c *classifier.Classifier) { s.current.Store(c) }
+func (s *Server) Swap(c *classifier.Classifier) {
+	s.current.Store(c)
+	s.metrics.setModel(c.Model().Version())
+}
 
 // Classifier returns the classifier now serving.
 func (s *Server) Classifier() *classifier.Classifier { return s.current.Load() }
@@ -98,13 +108,16 @@ func (s *Server) Classifier() *classifier.Classifier { return s.current.Load() }
 // Classify implements stance.v1.StanceService.
 func (s *Server) Classify(ctx context.Context, req *stancev1.ClassifyRequest) (*stancev1.ClassifyResponse, error) {
 	if !s.capacity.tryAcquire() {
+		s.metrics.shedCall("documents")
 		return nil, overloaded("documents", s.limits.MaxInFlight)
 	}
 	defer s.capacity.release()
 	resp, err := s.classify(ctx, s.current.Load(), req)
 	if err != nil {
+		s.metrics.failed("Classify")
 		return nil, s.statusOf(ctx, err).Err()
 	}
+	s.metrics.document("Classify", resp, len(req.GetText()))
 	return resp, nil
 }
 
@@ -116,6 +129,7 @@ func (s *Server) ClassifyBatch(ctx context.Context, req *stancev1.ClassifyBatchR
 	// A batch is classified one document after another, so it holds one
 	// slot: its cost is latency, not concurrency.
 	if !s.capacity.tryAcquire() {
+		s.metrics.shedCall("documents")
 		return nil, overloaded("documents", s.limits.MaxInFlight)
 	}
 	defer s.capacity.release()
@@ -129,6 +143,7 @@ func (s *Server) ClassifyBatch(ctx context.Context, req *stancev1.ClassifyBatchR
 			}
 			resp = s.errorResponse(ctx, c, r, err)
 		}
+		s.metrics.document("ClassifyBatch", resp, len(r.GetText()))
 		out.Responses[i] = resp
 	}
 	return out, nil
@@ -143,6 +158,7 @@ func (s *Server) ClassifyBatch(ctx context.Context, req *stancev1.ClassifyBatchR
 // that got no response.
 func (s *Server) ClassifyStream(stream grpc.BidiStreamingServer[stancev1.ClassifyRequest, stancev1.ClassifyResponse]) error {
 	if !s.streams.tryAcquire() {
+		s.metrics.shedCall("streams")
 		return overloaded("streams", s.limits.MaxStreams)
 	}
 	defer s.streams.release()
@@ -217,7 +233,9 @@ func (s *Server) ClassifyStream(stream grpc.BidiStreamingServer[stancev1.Classif
 			go func(req *stancev1.ClassifyRequest) {
 				defer wg.Done()
 				defer func() { s.capacity.release(); <-slots }()
-				results <- s.classifyOne(ctx, c, req)
+				resp := s.classifyOne(ctx, c, req)
+				s.metrics.document("ClassifyStream", resp, len(req.GetText()))
+				results <- resp
 			}(in.req)
 		}
 	}()

@@ -1,0 +1,76 @@
+package server
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
+)
+
+// Metrics are the service's own Prometheus metrics; per-RPC counts, codes
+// and latencies come from the go-grpc-middleware interceptors registered
+// beside them. A nil *Metrics records nothing.
+type Metrics struct {
+	documents *prometheus.CounterVec
+	bytes     *prometheus.CounterVec
+	labels    *prometheus.CounterVec
+	shed      *prometheus.CounterVec
+	model     *prometheus.GaugeVec
+}
+
+// NewMetrics creates the metrics and registers them on reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		documents: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "stance_documents_classified_total", Help: "Documents classified, by RPC and outcome (ok or error).",
+		}, []string{"rpc", "outcome"}),
+		bytes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "stance_bytes_classified_total", Help: "Bytes of document text classified, by RPC.",
+		}, []string{"rpc"}),
+		labels: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "stance_mention_labels_total", Help: "Mentions classified, by predicted stance.",
+		}, []string{"label"}),
+		shed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "stance_shed_total", Help: "Calls turned away with RESOURCE_EXHAUSTED because the server was at capacity.",
+		}, []string{"what"}),
+		model: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "stance_model_info", Help: "The model serving requests (value 1), by version.",
+		}, []string{"version"}),
+	}
+	reg.MustRegister(m.documents, m.bytes, m.labels, m.shed, m.model)
+	return m
+}
+
+func (m *Metrics) document(rpc string, resp *stancev1.ClassifyResponse, size int) {
+	if m == nil {
+		return
+	}
+	if resp.GetError() != nil {
+		m.documents.WithLabelValues(rpc, "error").Inc()
+		return
+	}
+	m.documents.WithLabelValues(rpc, "ok").Inc()
+	m.bytes.WithLabelValues(rpc).Add(float64(size))
+	for _, mn := range resp.GetMentions() {
+		m.labels.WithLabelValues(mn.GetLabel().String()).Inc()
+	}
+}
+
+func (m *Metrics) failed(rpc string) {
+	if m != nil {
+		m.documents.WithLabelValues(rpc, "error").Inc()
+	}
+}
+
+func (m *Metrics) shedCall(what string) {
+	if m != nil {
+		m.shed.WithLabelValues(what).Inc()
+	}
+}
+
+// setModel records the serving model version.
+func (m *Metrics) setModel(version string) {
+	if m == nil {
+		return
+	}
+	m.model.Reset()
+	m.model.WithLabelValues(version).Set(1)
+}
