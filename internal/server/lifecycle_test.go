@@ -99,7 +99,7 @@ func TestOverloadSheds(t *testing.T) {
 	limits.MaxInFlight = 2
 	_, _, client := startServerWith(t, limits)
 	text := strings.Repeat("NATO accused Iran of destabilizing the region while Russia and Belarus deepened ties. ", 600) // ~50 KB
-	const callers, calls = 8, 10                                                                                      // 4x capacity
+	const callers, calls = 8, 10                                                                                          // 4x capacity
 	var ok, shed, other atomic.Int64
 	var peak atomic.Uint64
 	var wg sync.WaitGroup
