@@ -41,9 +41,9 @@ type CueIndex struct {
 }
 
 type indexedCue struct {
-	rest  []string // words after the first
-	cue   lexicon.Cue
-	id    uint32
+	rest []string // words after the first
+	cue  lexicon.Cue
+	id   uint32
 }
 
 // NewCueIndex indexes the cues of lex by their first word.

@@ -51,10 +51,11 @@ const (
 	tPolaritySide
 	tCueRole
 	tSentencePolarity
-	tNeighbourPolarity
 	tContextPiece
-	tSentencePiece
 	tShape
+	tSpeakerPolarity
+	tClausePiece
+	tCoordPolarity
 )
 
 // Extractor builds the feature vector of one mention. It is stateless
@@ -136,8 +137,24 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 	if insideQuotes(d, sent, t.First) {
 		add(none, tShape<<56|3)
 	}
+	speaker := uint64(0)
+	if isSpeaker(d, sent, t) {
+		speaker = 1
+		add(none, tShape<<56|4)
+	}
 
-	// Cues in the sentence, by role and side.
+	coord := uint64(0)
+	if isCoordinated(d, targets, m) {
+		coord = 1
+		add(none, tShape<<56|5)
+	}
+
+	// The mention's clause: cues beyond a clause boundary ("but", "while",
+	// ";") more often concern someone else.
+	left, right := clauseBounds(d, sent, t)
+
+	// Cues in the sentence, by role, side and clause.
+	var ch, cc float32 // hostile and cooperative totals of the clause
 	for ci := int(c.firstCue[si]); ci < int(c.firstCue[si+1]); ci++ {
 		cue := &cues[ci]
 		if cue.First < t.End && cue.End > t.First {
@@ -158,10 +175,20 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 		if cue.Negated {
 			neg = 1
 		}
+		scope := uint64(0)
+		if cue.End <= left || cue.First >= right {
+			scope = 1
+		} else if cue.Polarity < 0 {
+			ch -= cue.Polarity
+		} else {
+			cc += cue.Polarity
+		}
 		cf := Feature{Value: mag * decay, Cue: int32(ci), Token: -1}
-		add(cf, tPolarityRole<<56|pol<<40|uint64(role)<<32|uint64(cue.Quad)<<24|uint64(cue.Kind)<<16)
-		add(cf, tPolarityRole<<56|pol<<40|uint64(role)<<32|0xff)
-		add(cf, tPolaritySide<<56|pol<<40|side<<32|uint64(distBucket(dist)))
+		add(cf, tPolarityRole<<56|scope<<48|pol<<40|uint64(role)<<32|uint64(cue.Quad)<<24|uint64(cue.Kind)<<16)
+		add(cf, tPolarityRole<<56|scope<<48|pol<<40|uint64(role)<<32|0xff)
+		add(cf, tCoordPolarity<<56|coord<<48|pol<<40|uint64(role)<<32)
+		add(cf, tSpeakerPolarity<<56|speaker<<48|pol<<40|side<<32|scope)
+		add(cf, tPolaritySide<<56|scope<<48|pol<<40|side<<32|uint64(distBucket(dist)))
 		add(Feature{Value: decay, Cue: int32(ci), Token: -1}, tCueRole<<56|neg<<48|uint64(role)<<32|uint64(cue.ID))
 	}
 	if h := c.hostile[si]; h > 0 {
@@ -171,19 +198,11 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 		add(Feature{Value: squash(k), Cue: -1, Token: -1}, tSentencePolarity<<56|2)
 	}
 
-	// Cues in the neighbouring sentences: news paragraphs keep a tone.
-	var nh, nc float32
-	for _, s := range []int{si - 1, si + 1} {
-		if s >= 0 && s < len(c.hostile) {
-			nh += c.hostile[s]
-			nc += c.cooperative[s]
-		}
+	if ch > 0 {
+		add(Feature{Value: squash(ch), Cue: -1, Token: -1}, tSentencePolarity<<56|3)
 	}
-	if nh > 0 {
-		add(Feature{Value: squash(nh), Cue: -1, Token: -1}, tNeighbourPolarity<<56|1)
-	}
-	if nc > 0 {
-		add(Feature{Value: squash(nc), Cue: -1, Token: -1}, tNeighbourPolarity<<56|2)
+	if cc > 0 {
+		add(Feature{Value: squash(cc), Cue: -1, Token: -1}, tSentencePolarity<<56|4)
 	}
 
 	// Word pieces right around the mention, by side and distance band.
@@ -203,20 +222,48 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 		}
 	}
 
-	// Bag of pieces of the whole sentence, scaled by its length.
-	n := sent.End - sent.First
-	if n > 0 {
+	// Bag of pieces of the mention's clause, scaled by its length: the
+	// sentence's tone, without the clauses about other targets ("X
+	// praised the deal, while Y ...").
+	if n := right - left - (t.End - t.First); n > 0 {
 		v := float32(1 / math.Sqrt(float64(n)))
-		for i := sent.First; i < sent.End; i++ {
+		for i := left; i < right; i++ {
 			if i >= t.First && i < t.End {
 				continue
 			}
 			for _, p := range d.TokenPieces(i) {
-				add(Feature{Value: v, Cue: -1, Token: int32(i)}, tSentencePiece<<56|uint64(uint32(p.ID)))
+				add(Feature{Value: v, Cue: -1, Token: int32(i)}, tClausePiece<<56|uint64(uint32(p.ID)))
 			}
 		}
 	}
 	return dst
+}
+
+// clauseBounds returns the token range [left, right) of the clause around
+// mention t within its sentence, split at strong boundaries.
+func clauseBounds(d *Document, sent Sentence, t Target) (left, right int) {
+	left, right = sent.First, sent.End
+	for i := t.First - 1; i >= sent.First; i-- {
+		if isClauseBoundary(d.Surface(i)) {
+			left = i + 1
+			break
+		}
+	}
+	for i := t.End; i < sent.End; i++ {
+		if isClauseBoundary(d.Surface(i)) {
+			right = i
+			break
+		}
+	}
+	return left, right
+}
+
+func isClauseBoundary(w string) bool {
+	switch w {
+	case ";", ":", "but", "But", "while", "While", "whereas", "although", "Although", "though", "however", "However", "—", "–":
+		return true
+	}
+	return false
 }
 
 // hash maps a feature key to a bucket with the splitmix64 finalizer: fast,
@@ -285,7 +332,7 @@ func RoleOf(d *Document, targets []Target, m int, c *CueMatch) Role {
 		}
 		return RoleObject
 	}
-	if t.End <= c.First && !blockedBefore(targets, m, c.First) {
+	if t.End <= c.First && !blockedBefore(targets, m, c.First) && !prepositionBetween(d, t.End, c.First) {
 		return RoleAttribute
 	}
 	if t.First >= c.End && t.First-c.End <= 2 {
@@ -294,10 +341,85 @@ func RoleOf(d *Document, targets []Target, m int, c *CueMatch) Role {
 	return RoleNear
 }
 
+// isCoordinated reports whether mention m is one of two parties joined
+// into one phrase ("Ukraine-Russia crisis", "Russia and NATO", "between
+// Moscow and Kiev"): a cue then describes their relation more than
+// a stance toward either.
+func isCoordinated(d *Document, targets []Target, m int) bool {
+	t := targets[m]
+	for _, o := range [2]int{m - 1, m + 1} {
+		// Two mentions in one hyphenated word ("Ukraine-Russia").
+		if o >= 0 && o < len(targets) && targets[o].First == t.First && targets[o].End == t.End {
+			return true
+		}
+	}
+	joiner := func(i int) bool {
+		switch d.Surface(i) {
+		case "-", "–", "and", "&", "/":
+			return true
+		}
+		return false
+	}
+	if m > 0 && t.First >= 2 && targets[m-1].End == t.First-1 && joiner(t.First-1) {
+		return true
+	}
+	if m+1 < len(targets) && t.End+1 < len(d.Tokens) && targets[m+1].First == t.End+1 && joiner(t.End) {
+		return true
+	}
+	return false
+}
+
+// prepositionBetween reports whether a preposition stands in tokens
+// [from, to): a noun cue in a prepositional phrase after the mention ("X's
+// counterpart after the escalation") belongs to the phrase, not to X.
+func prepositionBetween(d *Document, from, to int) bool {
+	for i := from; i < to; i++ {
+		switch d.Surface(i) {
+		case "after", "before", "amid", "during", "in", "at", "on", "with", "for", "from", "over", "despite", "since", "about", "between", "among", "into", "to":
+			return true
+		}
+	}
+	return false
+}
+
 // blockedBefore reports whether another mention stands between mention m
 // and token cueFirst: the nearer mention is the verb's subject.
 func blockedBefore(targets []Target, m, cueFirst int) bool {
 	return m+1 < len(targets) && targets[m+1].First < cueFirst && targets[m+1].First >= targets[m].End
+}
+
+// isSpeaker reports whether mention t is the source of reported speech:
+// "X said", "X, the minister, told", "said X", "according to X". The
+// stance of what a speaker says is mostly not toward the speaker.
+func isSpeaker(d *Document, sent Sentence, t Target) bool {
+	for i := t.End; i < min(sent.End, t.End+3); i++ {
+		w := d.Surface(i)
+		if isSpeechVerb(w) {
+			return true
+		}
+		switch w {
+		case "has", "had", "have", "also", "later", "then", "previously", "on", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday":
+			continue // "X has also said", "X on Monday said"
+		}
+		break
+	}
+	if i := t.First - 1; i >= sent.First && isSpeechVerb(d.Surface(i)) {
+		return true
+	}
+	if t.First-2 < sent.First || d.Surface(t.First-1) != "to" {
+		return false
+	}
+	w := d.Surface(t.First - 2)
+	return w == "according" || w == "According"
+}
+
+func isSpeechVerb(w string) bool {
+	switch w {
+	case "said", "says", "say", "told", "tells", "added", "stated", "stressed", "noted", "argued", "insisted",
+		"claimed", "wrote", "tweeted", "announced", "explained", "asked", "responded", "replied", "declared", "urged", "warned":
+		return true
+	}
+	return false
 }
 
 func isBeForm(w string) bool {

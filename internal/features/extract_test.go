@@ -1,0 +1,212 @@
+package features
+
+import (
+	"testing"
+
+	"github.com/stance/classifierd/internal/lexicon"
+)
+
+// prepared tokenizes text and finds its lexicon cues.
+func prepared(t *testing.T, text string) (*Document, []CueMatch) {
+	t.Helper()
+	tok, err := NewTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := tok.Tokenize(text)
+	var s Scratch
+	return d, NewCueIndex(lexicon.Default()).Match(nil, d, &s)
+}
+
+// targetsOf returns one single-token target per word in names, in order.
+func targetsOf(t *testing.T, d *Document, names ...string) []Target {
+	t.Helper()
+	var ts []Target
+	next := 0
+	for _, n := range names {
+		found := false
+		for i := next; i < len(d.Tokens); i++ {
+			if d.Surface(i) == n {
+				ts = append(ts, Target{First: i, End: i + 1})
+				next, found = i+1, true
+				break
+			}
+		}
+		if !found {
+			t.Fatalf("%q not in %q", n, d.Text)
+		}
+	}
+	return ts
+}
+
+func cueAt(t *testing.T, d *Document, cues []CueMatch, word string) *CueMatch {
+	t.Helper()
+	for i := range cues {
+		if d.Surface(cues[i].First) == word {
+			return &cues[i]
+		}
+	}
+	t.Fatalf("no cue %q in %q", word, d.Text)
+	return nil
+}
+
+func TestRoleOf(t *testing.T) {
+	tests := []struct {
+		text    string
+		cue     string
+		targets []string
+		want    []Role
+	}{
+		{"NATO accused Iran of destabilizing the region.", "accused", []string{"NATO", "Iran"}, []Role{RoleSubject, RoleObject}},
+		{"Iran was accused by NATO of destabilizing the region.", "accused", []string{"Iran", "NATO"}, []Role{RoleObject, RoleSubject}},
+		{"NATO accused Iran and Russia.", "accused", []string{"NATO", "Iran", "Russia"}, []Role{RoleSubject, RoleObject, RoleObject}},
+		{"Iran said NATO threatened the region.", "threatened", []string{"Iran", "NATO"}, []Role{RoleNear, RoleSubject}},
+		{"NATO's expansion poses a serious threat.", "threat", []string{"NATO"}, []Role{RoleAttribute}},
+		{"The expansion of the NATO is a serious threat.", "threat", []string{"NATO"}, []Role{RoleAttribute}},
+		{"A call with Russia after the escalation of the crisis.", "escalation", []string{"Russia"}, []Role{RoleNear}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			d, cues := prepared(t, tt.text)
+			targets := targetsOf(t, d, tt.targets...)
+			c := cueAt(t, d, cues, tt.cue)
+			for m, want := range tt.want {
+				if got := RoleOf(d, targets, m, c); got != want {
+					t.Errorf("%s: role %d, want %d", tt.targets[m], got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestIsSpeaker(t *testing.T) {
+	tests := []struct {
+		text, target string
+		want         bool
+	}{
+		{"Iran said the talks were useful.", "Iran", true},
+		{"Iran has also said the talks were useful.", "Iran", true},
+		{"The talks were useful, said Lavrov.", "Lavrov", true},
+		{"According to Tehran, the talks were useful.", "Tehran", true},
+		{"NATO accused Iran of destabilizing the region.", "Iran", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			d, _ := prepared(t, tt.text)
+			ts := targetsOf(t, d, tt.target)
+			if got := isSpeaker(d, d.Sentences[d.SentenceOf(ts[0].First)], ts[0]); got != tt.want {
+				t.Errorf("isSpeaker(%s) = %v, want %v", tt.target, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIsCoordinated(t *testing.T) {
+	tests := []struct {
+		text    string
+		targets []string
+		want    []bool
+	}{
+		{"Tensions between Russia and NATO grew.", []string{"Russia", "NATO"}, []bool{true, true}},
+		{"Russia warned NATO.", []string{"Russia", "NATO"}, []bool{false, false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			d, _ := prepared(t, tt.text)
+			ts := targetsOf(t, d, tt.targets...)
+			for m, want := range tt.want {
+				if got := isCoordinated(d, ts, m); got != want {
+					t.Errorf("%s: %v, want %v", tt.targets[m], got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestIsCoordinatedHyphen: both mentions of "Ukraine-Russia" cover the
+// one hyphenated token.
+func TestIsCoordinatedHyphen(t *testing.T) {
+	d, _ := prepared(t, "The Ukraine-Russia crisis deepened.")
+	ts := targetsOf(t, d, "Ukraine-Russia")
+	ts = append(ts, ts[0])
+	for m := range ts {
+		if !isCoordinated(d, ts, m) {
+			t.Errorf("mention %d not coordinated", m)
+		}
+	}
+}
+
+func TestClauseBounds(t *testing.T) {
+	d, _ := prepared(t, "Iran praised the deal, but Israel condemned it; Egypt was silent.")
+	ts := targetsOf(t, d, "Iran", "Israel", "Egypt")
+	sent := d.Sentences[0]
+	want := [][2]string{{"Iran", "but"}, {"Israel", ";"}, {"Egypt", ""}}
+	for m, tg := range ts {
+		left, right := clauseBounds(d, sent, tg)
+		if got := d.Surface(left); got != want[m][0] {
+			t.Errorf("%s: clause starts at %q, want %q", want[m][0], got, want[m][0])
+		}
+		end := ""
+		if right < sent.End {
+			end = d.Surface(right)
+		}
+		if end != want[m][1] && !(want[m][1] == "" && right == sent.End-1) {
+			t.Errorf("%s: clause ends before %q, want %q", want[m][0], end, want[m][1])
+		}
+	}
+}
+
+// TestExtractClauseScope checks that the cues of another clause give a
+// mention other features than the cues of its own.
+func TestExtractClauseScope(t *testing.T) {
+	d, cues := prepared(t, "Iran praised the deal, but Israel condemned it.")
+	ts := targetsOf(t, d, "Iran", "Israel")
+	var c Context
+	c.Reset(d, cues)
+	e := NewExtractor(20)
+	iran := e.Extract(nil, &c, ts, 0)
+	israel := e.Extract(nil, &c, ts, 1)
+	same := make(map[uint32]bool)
+	for _, f := range iran {
+		same[f.Index] = true
+	}
+	shared := 0
+	for _, f := range israel {
+		if f.Cue >= 0 && same[f.Index] {
+			shared++
+		}
+	}
+	if shared == len(israel) {
+		t.Errorf("Iran and Israel share all %d cue features", shared)
+	}
+	again := e.Extract(nil, &c, ts, 1)
+	if len(again) != len(israel) {
+		t.Fatalf("extraction not deterministic: %d then %d features", len(israel), len(again))
+	}
+	for i := range again {
+		if again[i] != israel[i] {
+			t.Fatalf("feature %d: %+v then %+v", i, israel[i], again[i])
+		}
+	}
+}
+
+func BenchmarkExtract(b *testing.B) {
+	tok, err := NewTokenizer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := tok.Tokenize("In a phone call with his Russian counterpart after the escalation of the crisis, Iranian President Ebrahim Raisi cautioned that NATO's expansion poses a serious threat to the stability of independent states, but he welcomed the talks.")
+	var s Scratch
+	cues := NewCueIndex(lexicon.Default()).Match(nil, d, &s)
+	var c Context
+	c.Reset(d, cues)
+	ts := []Target{{First: 7, End: 8}, {First: 22, End: 23}}
+	e := NewExtractor(20)
+	var dst []Feature
+	b.ReportAllocs()
+	for b.Loop() {
+		for m := range ts {
+			dst = e.Extract(dst[:0], &c, ts, m)
+		}
+	}
+}
