@@ -87,7 +87,18 @@ type Remote struct {
 	conn   *grpc.ClientConn
 	client stancev1.StanceServiceClient
 	opts   RemoteOptions
+	dialed time.Time
 }
+
+// Streams opened in the first warmUp after dialling live only
+// warmUpStreamAge: round_robin places a call only on a connection that is
+// already up, so the first streams of a run all land on whichever server
+// answered first, and would stay there for MaxStreamAge while the other
+// connections come up.
+const (
+	warmUp          = 3 * time.Second
+	warmUpStreamAge = 500 * time.Millisecond
+)
 
 var _ Backend = (*Remote)(nil)
 
@@ -122,7 +133,7 @@ func Dial(addr string, opts RemoteOptions) (*Remote, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", addr, err)
 	}
-	return &Remote{conn: conn, client: stancev1.NewStanceServiceClient(conn), opts: opts}, nil
+	return &Remote{conn: conn, client: stancev1.NewStanceServiceClient(conn), opts: opts, dialed: time.Now()}, nil
 }
 
 // Client returns the service client, for calls outside a batch run.
@@ -255,7 +266,11 @@ func (r *Remote) session(ctx context.Context, q *queue, perStream int) (progress
 	if err != nil {
 		return false, err
 	}
-	s := &session{stream: stream, q: q, slots: make(chan struct{}, perStream), pending: map[int64]*job{}, opts: &r.opts, start: time.Now()}
+	s := &session{stream: stream, q: q, slots: make(chan struct{}, perStream), pending: map[int64]*job{}, opts: &r.opts,
+		start: time.Now(), maxAge: r.opts.MaxStreamAge}
+	if time.Since(r.dialed) < warmUp {
+		s.maxAge = min(s.maxAge, warmUpStreamAge)
+	}
 	sent := make(chan struct{})
 	go func() {
 		defer close(sent)
@@ -297,6 +312,7 @@ type session struct {
 	q          *queue
 	opts       *RemoteOptions
 	start      time.Time
+	maxAge     time.Duration // how long the stream takes new documents
 	closedSend atomic.Bool   // half-closed to recycle the stream
 	slots      chan struct{} // bounds the documents in flight on this stream
 	progressed bool
@@ -330,7 +346,7 @@ func (s *session) send(ctx context.Context) {
 		if err := s.stream.Send(j.doc.Req); err != nil {
 			return // Recv reports why
 		}
-		if time.Since(s.start) > s.opts.MaxStreamAge {
+		if time.Since(s.start) > s.maxAge {
 			s.closedSend.Store(true)
 			s.stream.CloseSend()
 			return
