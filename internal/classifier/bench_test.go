@@ -1,0 +1,155 @@
+package classifier
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/sharedtest"
+)
+
+// The stage benchmarks each run one stage over the whole news corpus per
+// iteration (seeds and Wikinews, read at run time), so MB/s compare
+// directly: go test -run '^$' -bench . -benchmem ./internal/classifier/
+
+func benchSetup(b *testing.B) (*Classifier, []string) {
+	b.Helper()
+	docs := sharedtest.News(b)
+	tok, err := features.NewTokenizer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := Open(Sources{}, tok)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(sharedtest.Bytes(docs))
+	b.ReportAllocs()
+	return c, docs
+}
+
+func BenchmarkStageSplitWords(b *testing.B) {
+	_, docs := benchSetup(b)
+	var toks []features.Token
+	for b.Loop() {
+		for _, d := range docs {
+			toks = features.SplitWords(toks[:0], d)
+		}
+	}
+}
+
+func BenchmarkStageTokenize(b *testing.B) {
+	c, docs := benchSetup(b)
+	var doc features.Document
+	for b.Loop() {
+		for _, d := range docs {
+			c.an.tok.TokenizeInto(&doc, d)
+		}
+	}
+}
+
+func BenchmarkStageFindMentions(b *testing.B) {
+	c, docs := benchSetup(b)
+	for b.Loop() {
+		for _, d := range docs {
+			if _, err := c.an.gaz.Find(d, entities.Options{Builtin: true}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// prepared tokenizes the corpus once, for the stages after tokenization.
+func prepared(b *testing.B, c *Classifier, docs []string) []*workspace {
+	b.Helper()
+	ws := make([]*workspace, len(docs))
+	for i, d := range docs {
+		ws[i] = new(workspace)
+		if err := c.an.analyze(ws[i], d, entities.Options{Builtin: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	return ws
+}
+
+func BenchmarkStageMatchCues(b *testing.B) {
+	c, docs := benchSetup(b)
+	ws := prepared(b, c, docs)
+	for b.Loop() {
+		for _, w := range ws {
+			w.cues = c.an.cues.Match(w.cues[:0], &w.doc, &w.scratch)
+		}
+	}
+}
+
+func BenchmarkStageExtractFeatures(b *testing.B) {
+	c, docs := benchSetup(b)
+	ws := prepared(b, c, docs)
+	for b.Loop() {
+		for _, w := range ws {
+			w.ctx.Reset(&w.doc, w.cues)
+			for m := range w.targets {
+				w.feats = c.an.ext.Extract(w.feats[:0], &w.ctx, w.targets, m)
+			}
+		}
+	}
+}
+
+func BenchmarkStageScore(b *testing.B) {
+	c, docs := benchSetup(b)
+	ws := prepared(b, c, docs)
+	all := make([][][]features.Feature, len(ws))
+	for i, w := range ws {
+		for m := range w.targets {
+			all[i] = append(all[i], c.an.ext.Extract(nil, &w.ctx, w.targets, m))
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for _, doc := range all {
+			for _, fs := range doc {
+				c.model.Score(fs)
+			}
+		}
+	}
+}
+
+func BenchmarkClassify(b *testing.B) {
+	c, docs := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		for _, d := range docs {
+			if _, err := c.Classify(ctx, Request{Text: d, Builtin: true, MaxEvidence: 5}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkClassifyNoEvidence(b *testing.B) {
+	c, docs := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		for _, d := range docs {
+			if _, err := c.Classify(ctx, Request{Text: d, Builtin: true}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkClassifyParallel(b *testing.B) {
+	c, docs := benchSetup(b)
+	ctx := context.Background()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			for _, d := range docs {
+				if _, err := c.Classify(ctx, Request{Text: d, Builtin: true, MaxEvidence: 5}); err != nil {
+					b.Error(err)
+				}
+			}
+		}
+	})
+}
