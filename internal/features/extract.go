@@ -2,6 +2,7 @@ package features
 
 import (
 	"math"
+	"sort"
 
 	"github.com/stance/classifierd/internal/lexicon"
 )
@@ -85,6 +86,7 @@ type Context struct {
 	// len(Sentences)+1 entries.
 	firstCue             []int32
 	hostile, cooperative []float32 // per sentence
+	quoted               []bool    // per token: inside double quotes
 }
 
 // Reset prepares c for document d with its cue matches (in token order).
@@ -110,6 +112,27 @@ func (c *Context) Reset(d *Document, cues []CueMatch) {
 		c.cooperative = append(c.cooperative, k)
 	}
 	c.firstCue = append(c.firstCue, int32(len(cues)))
+	c.quoted = c.quoted[:0]
+	for _, s := range d.Sentences {
+		for len(c.quoted) < s.First {
+			c.quoted = append(c.quoted, false)
+		}
+		open := false
+		for i := s.First; i < s.End; i++ {
+			c.quoted = append(c.quoted, open)
+			switch d.Surface(i) {
+			case "\"":
+				open = !open
+			case "“":
+				open = true
+			case "”":
+				open = false
+			}
+		}
+	}
+	for len(c.quoted) < len(d.Tokens) {
+		c.quoted = append(c.quoted, false)
+	}
 }
 
 // Extract appends the features of mention targets[m] to dst. targets are
@@ -134,7 +157,7 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 	if t.First == sent.First {
 		add(none, tShape<<56|2)
 	}
-	if insideQuotes(d, sent, t.First) {
+	if c.quoted[t.First] {
 		add(none, tShape<<56|3)
 	}
 	speaker := uint64(0)
@@ -153,9 +176,12 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 	// ";") more often concern someone else.
 	left, right := clauseBounds(d, sent, t)
 
-	// Cues in the sentence, by role, side and clause.
+	// Cues within reach in the sentence, by role, side and clause; a
+	// binary search keeps this bounded in a huge sentence.
 	var ch, cc float32 // hostile and cooperative totals of the clause
-	for ci := int(c.firstCue[si]); ci < int(c.firstCue[si+1]); ci++ {
+	lo, hi := int(c.firstCue[si]), int(c.firstCue[si+1])
+	lo += sort.Search(hi-lo, func(j int) bool { return cues[lo+j].End+cueReach >= t.First })
+	for ci := lo; ci < hi && cues[ci].First <= t.End+cueReach; ci++ {
 		cue := &cues[ci]
 		if cue.First < t.End && cue.End > t.First {
 			continue // the mention itself ("Cooperation Organization")
@@ -239,17 +265,22 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 	return dst
 }
 
+// maxClause caps the tokens on each side of a mention that its clause
+// spans, so that a mention costs the same in a run-on sentence.
+const maxClause = 40
+
 // clauseBounds returns the token range [left, right) of the clause around
-// mention t within its sentence, split at strong boundaries.
+// mention t within its sentence, split at strong boundaries and at most
+// maxClause tokens on each side.
 func clauseBounds(d *Document, sent Sentence, t Target) (left, right int) {
-	left, right = sent.First, sent.End
-	for i := t.First - 1; i >= sent.First; i-- {
+	left, right = max(sent.First, t.First-maxClause), min(sent.End, t.End+maxClause)
+	for i := t.First - 1; i >= left; i-- {
 		if isClauseBoundary(d.Surface(i)) {
 			left = i + 1
 			break
 		}
 	}
-	for i := t.End; i < sent.End; i++ {
+	for i := t.End; i < right; i++ {
 		if isClauseBoundary(d.Surface(i)) {
 			right = i
 			break
@@ -432,21 +463,4 @@ func isBeForm(w string) bool {
 
 func isPossessiveToken(w string) bool {
 	return w == "'s" || w == "’s" || w == "'S" || w == "’S" || w == "'" || w == "’"
-}
-
-// insideQuotes reports whether token i follows an odd number of double
-// quote marks in its sentence.
-func insideQuotes(d *Document, sent Sentence, i int) bool {
-	open := false
-	for j := sent.First; j < i; j++ {
-		switch d.Surface(j) {
-		case "\"":
-			open = !open
-		case "“":
-			open = true
-		case "”":
-			open = false
-		}
-	}
-	return open
 }

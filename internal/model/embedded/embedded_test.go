@@ -51,10 +51,10 @@ func TestRebuild(t *testing.T) {
 }
 
 // Quality floors of the embedded model, about 0.01 below what it measured
-// when it was trained (dev_rw 0.7042, dev_mt 0.6829, geo_dev 0.7478).
+// when it was trained (dev_rw 0.7058, dev_mt 0.6822, geo_dev 0.7478).
 var floors = map[string]float64{
-	"newsmtsc/dev_rw": 0.694,
-	"newsmtsc/dev_mt": 0.673,
+	"newsmtsc/dev_rw": 0.695,
+	"newsmtsc/dev_mt": 0.672,
 	"team/geo_dev":    0.738,
 }
 
