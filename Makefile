@@ -29,8 +29,11 @@ check-generated: generate
 	@git diff --exit-code -- api/gen || { echo "api/gen is stale: run make generate and commit"; exit 1; }
 	@test -z "$$(git status --porcelain -- api/gen)" || { git status --porcelain -- api/gen; echo "api/gen has uncommitted files"; exit 1; }
 
+## fuzz: the native fuzz tests of outside input, each for FUZZTIME.
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzTokenize$$' -fuzztime=$(FUZZTIME) ./internal/features
+	$(GO) test -run='^$$' -fuzz='^FuzzClassify$$' -fuzztime=$(FUZZTIME) ./internal/server
+	$(GO) test -run='^$$' -fuzz='^FuzzFind$$' -fuzztime=$(FUZZTIME) ./internal/entities
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
