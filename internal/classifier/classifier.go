@@ -272,22 +272,6 @@ func mentionEntity(w *workspace, t features.Target) (entities.Entity, bool) {
 	return entities.Entity{}, false
 }
 
-// aggregate groups mentions by entity into document-level stances.
-func (c *Classifier) aggregate(text string, ms []entities.Mention, scored []Mention) []EntityStance {
-	groups := entities.GroupMentions(text, ms)
-	out := make([]EntityStance, 0, len(groups))
-	probs := make([][model.NumLabels]float32, 0, 8)
-	for _, g := range groups {
-		probs = probs[:0]
-		for _, i := range g.Mentions {
-			probs = append(probs, scored[i].Probs)
-		}
-		label, mean := c.model.DocumentLabel(probs)
-		out = append(out, EntityStance{Entity: g.Entity, Label: label, Probs: mean, Mentions: len(g.Mentions), Salience: g.Salience})
-	}
-	return out
-}
-
 // ScoreSpans scores explicit byte spans of text with the built-in
 // gazetteer on, as Classify does for ClassifyRequest.spans, but without
 // evidence or aggregation: the evaluation path.
