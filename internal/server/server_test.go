@@ -47,12 +47,22 @@ func testClassifier(t testing.TB) *classifier.Classifier {
 	return sharedC
 }
 
-// startServer serves the service over bufconn and returns a client.
+// startServer serves the service over bufconn, as classifierd wires it
+// (with the shedding tap), and returns a client.
 func startServer(t testing.TB, limits Limits) stancev1.StanceServiceClient {
 	t.Helper()
+	_, _, client := startServerWith(t, limits)
+	return client
+}
+
+// startServerWith is startServer that also returns the Server and the
+// grpc.Server, for tests that drive shutdown and shedding.
+func startServerWith(t testing.TB, limits Limits) (*Server, *grpc.Server, stancev1.StanceServiceClient) {
+	t.Helper()
 	lis := bufconn.Listen(1 << 20)
-	g := grpc.NewServer()
-	New(testClassifier(t), limits, slog.New(slog.NewTextHandler(io.Discard, nil))).Register(g)
+	svc := New(testClassifier(t), limits, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	g := grpc.NewServer(grpc.InTapHandle(svc.TapHandle))
+	svc.Register(g)
 	go g.Serve(lis)
 	t.Cleanup(g.Stop)
 	conn, err := grpc.NewClient("passthrough:///bufnet",
@@ -62,7 +72,7 @@ func startServer(t testing.TB, limits Limits) stancev1.StanceServiceClient {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	return stancev1.NewStanceServiceClient(conn)
+	return svc, g, stancev1.NewStanceServiceClient(conn)
 }
 
 func checkProbabilities(t *testing.T, where string, p *stancev1.Probabilities) {
