@@ -8,6 +8,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
+
+	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 )
 
 // span is a half-open byte range with what matched there.
@@ -21,6 +23,8 @@ type span struct {
 type scratch struct {
 	cands  []span
 	titles []span
+	folded []byte  // the text with ASCII letters lower-cased
+	starts []int32 // offsets where a capitalised word may start
 }
 
 // Find returns the mentions in text, sorted by Start and non-overlapping.
@@ -64,7 +68,8 @@ func (g *Gazetteer) Find(text string, opts Options) ([]Mention, error) {
 		return out, nil
 	}
 	nTargets := len(out)
-	sc.cands = g.folded.collect(text, sc.cands)
+	sc.folded, sc.starts = foldASCII(sc.folded, text, sc.starts[:0])
+	sc.cands = g.collectBuiltin(text, sc, sc.cands)
 	sc.cands = g.exact.collect(text, sc.cands)
 	sortSpans(sc.cands)
 	last := 0
@@ -116,16 +121,74 @@ func (m *matcher) collect(text string, dst []span) []span {
 				continue
 			}
 		}
-		if !rightBoundary(text, e) {
-			// "Iranians": a demonym alias plus a plural s.
-			if !p.plural || text[e] != 's' || !rightBoundary(text, e+1) {
-				continue
-			}
-			e++
-		}
-		dst = append(dst, span{start: s, end: e, entity: p.entity})
+		dst = appendValid(dst, text, s, e, p)
 	}
 	return dst
+}
+
+// collectBuiltin is collect for the built-in aliases: at each start, the
+// automaton's longest match in the folded text, or the people index's if
+// that is longer, and the longest all-capital alias. The indexes are asked
+// only where a capitalised word starts, since their names need a capital
+// there.
+func (g *Gazetteer) collectBuiltin(text string, sc *scratch, dst []span) []span {
+	if text == "" {
+		return dst
+	}
+	folded := unsafe.String(unsafe.SliceData(sc.folded), len(sc.folded))
+	var it ahocorasick.Iter
+	var mt *ahocorasick.Match
+	if len(g.folded.patterns) > 0 {
+		it = g.folded.ac.IterByte(sc.folded)
+		mt = it.Next()
+	}
+	starts := sc.starts
+	for mt != nil || len(starts) > 0 {
+		var (
+			s, e = 0, -1
+			p    pattern
+		)
+		if mt != nil && (len(starts) == 0 || mt.Start() <= int(starts[0])) {
+			s, e, p = mt.Start(), mt.End(), g.folded.patterns[mt.Pattern()]
+			if len(starts) > 0 && int(starts[0]) == s {
+				starts = starts[1:]
+			}
+			mt = it.Next()
+		} else {
+			s, starts = int(starts[0]), starts[1:]
+		}
+		if !leftBoundary(text, s) {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(text[s:])
+		upper := unicode.IsUpper(r)
+		if upper {
+			if i := g.people.longest(folded[s:]); i >= 0 && s+len(g.people.keys[i]) > e {
+				e, p = s+len(g.people.keys[i]), g.people.patterns[i]
+			}
+			if i := g.capitals.longest(text[s:]); i >= 0 {
+				dst = appendValid(dst, text, s, s+len(g.capitals.keys[i]), g.capitals.patterns[i])
+			}
+		}
+		if e < 0 || p.capFirst && !upper {
+			continue
+		}
+		dst = appendValid(dst, text, s, e, p)
+	}
+	return dst
+}
+
+// appendValid appends the match [s,e) of p if it ends on a word boundary,
+// taking a plural s with it where p allows one.
+func appendValid(dst []span, text string, s, e int, p pattern) []span {
+	if !rightBoundary(text, e) {
+		// "Iranians": a demonym alias plus a plural s.
+		if !p.plural || text[e] != 's' || !rightBoundary(text, e+1) {
+			return dst
+		}
+		e++
+	}
+	return append(dst, span{start: s, end: e, entity: p.entity})
 }
 
 // leftBoundary reports whether a match may start at i: at the start of the
@@ -211,7 +274,7 @@ func buildTargets(ts []Target) (*matcher, []Entity, error) {
 	if len(errs) > 0 {
 		return nil, nil, errors.Join(errs...)
 	}
-	m := b.build(false, false)
+	m := b.build(true, false)
 	m.cased = cased
 	return &m, ents, nil
 }

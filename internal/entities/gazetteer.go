@@ -46,8 +46,16 @@ type matcher struct {
 // concurrent use.
 type Gazetteer struct {
 	entities []Entity
-	folded   matcher // case-insensitive aliases, titles and blocked phrases
-	exact    matcher // all-capital aliases ("US", "NATO"), matched as written
+	// folded holds case-insensitive aliases, titles and blocked phrases,
+	// lower-cased, and runs over ASCII-folded text; people's names with a
+	// capital first letter are in the far larger people index instead.
+	folded matcher
+	people nameIndex
+	// capitals holds the all-capital aliases ("US", "NATO"), matched as
+	// written where a capital letter starts a word; exact any that start
+	// otherwise.
+	capitals nameIndex
+	exact    matcher
 	aliases  int
 	// surnames maps a lower-cased last name to the people whose full name
 	// ends in it, for title names and short references.
@@ -84,16 +92,28 @@ func (g *Gazetteer) Aliases() int { return g.aliases }
 // or plain TSV) and builds its automata. It checks the whole table and
 // reports every problem at once.
 func Load(r io.Reader) (*Gazetteer, error) {
+	g, fb, xb, err := readTable(r)
+	if err != nil {
+		return nil, err
+	}
+	g.compile(&fb, &xb)
+	return g, nil
+}
+
+// readTable reads and checks a table: the entities, and the patterns of the
+// case-insensitive (fb) and all-capital (xb) aliases, titles and blocked
+// phrases.
+func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 	br := bufio.NewReader(r)
 	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("gazetteer: %w", err)
+			return nil, fb, xb, fmt.Errorf("gazetteer: %w", err)
 		}
 		defer zr.Close()
 		br = bufio.NewReader(zr)
 	}
-	g := &Gazetteer{surnames: map[string][]int32{}}
+	g = &Gazetteer{surnames: map[string][]int32{}}
 	index := map[string]int32{}
 	type alias struct {
 		entity int32
@@ -178,10 +198,8 @@ func Load(r io.Reader) (*Gazetteer, error) {
 		errs = append(errs, errors.New("no entities"))
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("gazetteer: %w", err)
+		return nil, fb, xb, fmt.Errorf("gazetteer: %w", err)
 	}
-
-	var fb, xb builder
 	for _, a := range aliases {
 		if isExact(a.text) {
 			xb.add(a.text, pattern{entity: a.entity})
@@ -196,8 +214,38 @@ func Load(r io.Reader) (*Gazetteer, error) {
 		fb.add(b, pattern{entity: kindBlock, capFirst: startsUpper(b)})
 	}
 	g.aliases = len(aliases)
-	g.folded = fb.build(false, true)
-	g.exact = xb.build(true, true)
+	return g, fb, xb, nil
+}
+
+// compile builds the matchers for the patterns of readTable.
+func (g *Gazetteer) compile(fb, xb *builder) {
+	// Split the case-insensitive patterns between the automaton and the
+	// people index, and the all-capital ones between their index and a
+	// case-sensitive automaton; see nameIndex.
+	var hot, names, capitals, rest builder
+	for i, t := range fb.texts {
+		p := fb.patterns[i]
+		if p.entity >= 0 && g.entities[p.entity].Type == TypePerson && p.capFirst && len(t) >= peopleWidth {
+			names.texts = append(names.texts, asciiLower(t))
+			names.patterns = append(names.patterns, p)
+		} else {
+			hot.texts = append(hot.texts, asciiLower(t))
+			hot.patterns = append(hot.patterns, p)
+		}
+	}
+	for i, t := range xb.texts {
+		if len(t) >= capitalsWidth && 'A' <= t[0] && t[0] <= 'Z' {
+			capitals.texts = append(capitals.texts, t)
+			capitals.patterns = append(capitals.patterns, xb.patterns[i])
+		} else {
+			rest.texts = append(rest.texts, t)
+			rest.patterns = append(rest.patterns, xb.patterns[i])
+		}
+	}
+	g.folded = hot.build(false, true)
+	g.people = newNameIndex(names.texts, names.patterns, peopleWidth)
+	g.capitals = newNameIndex(capitals.texts, capitals.patterns, capitalsWidth)
+	g.exact = rest.build(false, true)
 	for i, e := range g.entities {
 		if e.Type != TypePerson {
 			continue
@@ -208,8 +256,14 @@ func Load(r io.Reader) (*Gazetteer, error) {
 		}
 	}
 	g.scratch.New = func() any { return new(scratch) }
-	return g, nil
 }
+
+// Bucket widths of the name indexes: people's names are long, all-capital
+// aliases as short as "UN".
+const (
+	peopleWidth   = 3
+	capitalsWidth = 2
+)
 
 // builder collects patterns for one automaton, merging duplicates that the
 // automaton could not tell apart.
@@ -243,12 +297,13 @@ func (b *builder) add(text string, p pattern) {
 	b.patterns = append(b.patterns, p)
 }
 
-// build compiles the patterns. The built-in table gets a DFA (slow to build,
-// once; fastest to run); per-call caller targets get an NFA, which is far
-// cheaper to build for a handful of names.
-func (b *builder) build(exact, dfa bool) matcher {
+// build compiles the patterns, folding ASCII case if fold is set. The
+// built-in table gets a DFA (slower to build, once; fastest to run); per-call
+// caller targets get an NFA, which is far cheaper to build for a handful of
+// names.
+func (b *builder) build(fold, dfa bool) matcher {
 	ab := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{
-		AsciiCaseInsensitive: !exact,
+		AsciiCaseInsensitive: fold,
 		MatchKind:            ahocorasick.LeftMostLongestMatch,
 		DFA:                  dfa,
 	})
