@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -15,40 +16,61 @@ import (
 	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 )
 
-// startDaemon runs the real server on a loopback port and returns a client
-// connection and a function that stops it and returns run's error.
-func startDaemon(t *testing.T, args ...string) (*grpc.ClientConn, func() error) {
+// daemon is the real server, run in the background on a loopback port.
+type daemon struct {
+	addr string
+	logs *syncBuffer
+	hup  chan os.Signal
+	done chan error
+	stop context.CancelFunc
+}
+
+// startDaemon runs the server with args until the test ends.
+func startDaemon(t *testing.T, args ...string) *daemon {
 	t.Helper()
 	cfg, err := parseConfig(append([]string{"-addr", "127.0.0.1:0"}, args...), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	d := &daemon{logs: &syncBuffer{}, hup: make(chan os.Signal, 1), done: make(chan error, 1), stop: cancel}
 	ready := make(chan net.Addr, 1)
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, cfg, nil, ready, io.Discard) }()
-	var addr net.Addr
+	go func() { d.done <- run(ctx, cfg, d.hup, ready, d.logs) }()
 	select {
-	case addr = <-ready:
-	case err := <-done:
+	case addr := <-ready:
+		d.addr = addr.String()
+	case err := <-d.done:
 		cancel()
 		t.Fatalf("server exited: %v", err)
 	}
-	conn, err := grpc.NewClient(addr.String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	t.Cleanup(func() { d.shutdown() })
+	return d
+}
+
+// shutdown stops the server as SIGTERM does and returns run's error.
+func (d *daemon) shutdown() error {
+	d.stop()
+	err, ok := <-d.done
+	if ok {
+		close(d.done)
+	}
+	return err
+}
+
+// dial returns a plaintext client connection to the server.
+func (d *daemon) dial(t *testing.T) *grpc.ClientConn {
+	t.Helper()
+	conn, err := grpc.NewClient(d.addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	stop := func() error {
-		cancel()
-		conn.Close()
-		return <-done
-	}
-	t.Cleanup(func() { cancel() })
-	return conn, stop
+	t.Cleanup(func() { conn.Close() })
+	return conn
 }
 
 func TestServeHealthReflectionAndShutdown(t *testing.T) {
-	conn, stop := startDaemon(t)
+	d := startDaemon(t)
+	conn := d.dial(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
@@ -86,7 +108,7 @@ func TestServeHealthReflectionAndShutdown(t *testing.T) {
 	if err != nil || len(resp.GetMentions()) != 2 {
 		t.Fatalf("Classify: %v, %v", resp, err)
 	}
-	if err := stop(); err != nil {
+	if err := d.shutdown(); err != nil {
 		t.Errorf("run returned %v after shutdown, want nil", err)
 	}
 }

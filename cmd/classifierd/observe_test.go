@@ -12,8 +12,6 @@ import (
 	"time"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 )
 
 // syncBuffer is a bytes.Buffer safe for the logger and the test to share.
@@ -46,23 +44,8 @@ func freeAddr(t *testing.T) string {
 
 func TestMetricsLogsAndPprof(t *testing.T) {
 	metricsAddr := freeAddr(t)
-	cfg, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-metrics-addr", metricsAddr, "-pprof", "-log-format", "json"}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logs syncBuffer
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan net.Addr, 1)
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, cfg, nil, ready, &logs) }()
-	defer func() { cancel(); <-done }()
-	addr := <-ready
-
-	conn, err := grpc.NewClient(addr.String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	d := startDaemon(t, "-metrics-addr", metricsAddr, "-pprof", "-log-format", "json")
+	conn := d.dial(t)
 	secret := "NATO accused Iran of destabilizing the region."
 	cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer ccancel()
@@ -89,7 +72,7 @@ func TestMetricsLogsAndPprof(t *testing.T) {
 		t.Error("/debug/pprof/ not served with -pprof")
 	}
 
-	out := logs.String()
+	out := d.logs.String()
 	if !strings.Contains(out, `"method":"/stance.v1.StanceService/Classify"`) || !strings.Contains(out, `"code":"OK"`) ||
 		!strings.Contains(out, `"documents":1`) || !strings.Contains(out, `"bytes":46`) {
 		t.Errorf("no per-RPC log line with method, code, documents and bytes in:\n%s", out)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +11,6 @@ import (
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/model"
 	"github.com/stance/classifierd/internal/model/embedded"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 )
 
 // writeTinyModel writes a valid model with the given version: all weights
@@ -52,22 +49,8 @@ func TestReload(t *testing.T) {
 	if err := os.WriteFile(modelPath, embedded.File(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-model", modelPath, "-reload-poll", "0"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logs syncBuffer
-	hup := make(chan os.Signal, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan net.Addr, 1)
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, cfg, hup, ready, &logs) }()
-	defer func() { cancel(); <-done }()
-	conn, err := grpc.NewClient((<-ready).String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	d := startDaemon(t, "-model", modelPath, "-reload-poll", "0")
+	conn := d.dial(t)
 	client := stancev1.NewStanceServiceClient(conn)
 	version := func() string {
 		resp, err := client.Classify(context.Background(), &stancev1.ClassifyRequest{Text: "NATO"})
@@ -82,15 +65,15 @@ func TestReload(t *testing.T) {
 	if err := os.WriteFile(modelPath, []byte("\x1f\x8bnot a model"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	hup <- os.Interrupt
-	waitFor(t, "the rejection log line", func() bool { return strings.Contains(logs.String(), "reload rejected") })
+	d.hup <- os.Interrupt
+	waitFor(t, "the rejection log line", func() bool { return strings.Contains(d.logs.String(), "reload rejected") })
 	if v := version(); v != original {
 		t.Errorf("after a corrupt reload the version is %q, want %q", v, original)
 	}
 
 	// A good file is swapped in.
 	writeTinyModel(t, modelPath, "tiny-v2")
-	hup <- os.Interrupt
+	d.hup <- os.Interrupt
 	waitFor(t, "the new model", func() bool { return version() == "tiny-v2" })
 }
 
@@ -98,20 +81,7 @@ func TestReloadOnFileChange(t *testing.T) {
 	dir := t.TempDir()
 	modelPath := filepath.Join(dir, "model.bin.gz")
 	writeTinyModel(t, modelPath, "tiny-v1")
-	cfg, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-model", modelPath, "-reload-poll", "20ms"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan net.Addr, 1)
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, cfg, nil, ready, &syncBuffer{}) }()
-	defer func() { cancel(); <-done }()
-	conn, err := grpc.NewClient((<-ready).String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := startDaemon(t, "-model", modelPath, "-reload-poll", "20ms").dial(t)
 	client := stancev1.NewStanceServiceClient(conn)
 	// Replace the file as a deployment would: write beside it, rename over.
 	tmp := filepath.Join(dir, "model.new")

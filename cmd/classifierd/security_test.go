@@ -81,22 +81,7 @@ func newPKI(t *testing.T) pki {
 // serveWith starts the daemon with args and returns its address.
 func serveWith(t *testing.T, args ...string) string {
 	t.Helper()
-	cfg, err := parseConfig(append([]string{"-addr", "127.0.0.1:0"}, args...), io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan net.Addr, 1)
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, cfg, nil, ready, io.Discard) }()
-	t.Cleanup(func() { cancel(); <-done })
-	select {
-	case addr := <-ready:
-		return addr.String()
-	case err := <-done:
-		t.Fatalf("server exited: %v", err)
-	}
-	return ""
+	return startDaemon(t, args...).addr
 }
 
 func classifyOver(t *testing.T, addr string, creds credentials.TransportCredentials, ctx context.Context) error {
