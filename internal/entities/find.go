@@ -90,7 +90,7 @@ func (g *Gazetteer) Find(text string, opts Options) ([]Mention, error) {
 	if len(sc.titles) > 0 {
 		out = g.findPeople(text, out, sc.titles)
 	}
-	out = g.resolveShortRefs(text, out)
+	out = g.resolveShortRefs(text, out, sc.starts)
 	return out, nil
 }
 

@@ -89,7 +89,7 @@ func (g *Gazetteer) Entities() int { return len(g.entities) }
 func (g *Gazetteer) Aliases() int { return g.aliases }
 
 // Load reads a gazetteer table as written by cmd/gazettegen (gzip-compressed
-// or plain TSV) and builds its automata. It checks the whole table and
+// or plain TSV) and builds its matchers. It checks the whole table and
 // reports every problem at once.
 func Load(r io.Reader) (*Gazetteer, error) {
 	g, fb, xb, err := readTable(r)

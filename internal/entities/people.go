@@ -411,7 +411,7 @@ func startsUpperAt(text string, p int) bool {
 // named in full elsewhere in the text, and re-points single-word titled names
 // ("Brig. Gen. Ashtiani") to that person. A surname shared by two people in
 // the text stays unresolved.
-func (g *Gazetteer) resolveShortRefs(text string, ms []Mention) []Mention {
+func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts []int32) []Mention {
 	type person struct {
 		surname string
 		entity  Entity
@@ -472,22 +472,37 @@ func (g *Gazetteer) resolveShortRefs(text string, ms []Mention) []Mention {
 		return ms
 	}
 	// Only words whose first byte starts some surname are looked at; this
-	// scan runs over every word of every text with people in it.
+	// scan runs over every word of every text with people in it. Where
+	// every surname starts with a capital or a non-ASCII letter, the
+	// candidate starts that foldASCII collected are all it needs to see.
 	var first [256]bool
+	capital := true
 	for _, p := range ps {
-		first[p.surname[0]] = true
+		c := p.surname[0]
+		first[c] = true
+		capital = capital && ('A' <= c && c <= 'Z' || c >= 0xC0)
 	}
 	n0 := len(ms)
-	for p := 0; p < len(text); p++ {
+	try := func(p int) int {
 		if !first[text[p]] || !leftBoundary(text, p) {
-			continue
+			return p
 		}
 		w := wordEnd(text, p)
 		if e := lookup(text[p:w]); e != nil && !overlapsAny(ms[:n0], p, w) {
 			ms = append(ms, Mention{Start: p, End: w, Entity: *e, Source: SourceShortRef})
 		}
-		if w > p {
-			p = w - 1
+		return max(p, w-1)
+	}
+	if capital {
+		next := 0
+		for _, p := range starts {
+			if int(p) >= next {
+				next = try(int(p)) + 1
+			}
+		}
+	} else {
+		for p := 0; p < len(text); p++ {
+			p = try(p)
 		}
 	}
 	if len(ms) > n0 {
