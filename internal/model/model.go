@@ -201,24 +201,35 @@ func Softmax(logits [NumLabels]float32, t float32) [NumLabels]float32 {
 }
 
 // DocumentLabel aggregates the probabilities of an entity's mentions into
-// the document's stance toward it: the mean probabilities, and a label that
-// is hostile or cooperative when that mean reaches the model's document
-// threshold and beats the other side, neutral otherwise. Most mentions in
-// news are factual, so the plain argmax of the mean would call almost every
-// entity neutral even in a polemic.
-func (m *Model) DocumentLabel(mentions [][NumLabels]float32) (Label, [NumLabels]float32) {
+// the document's stance toward it: the weighted mean probabilities, and a
+// label that is hostile or cooperative when that mean reaches the model's
+// document threshold and beats the other side, neutral otherwise. Most
+// mentions in news are factual, so the plain argmax of the mean would call
+// almost every entity neutral even in a polemic. weights gives each
+// mention's weight (all 1 when nil); a mention with weight 0 counts only
+// when every weight is 0.
+func (m *Model) DocumentLabel(mentions [][NumLabels]float32, weights []float32) (Label, [NumLabels]float32) {
 	var mean [NumLabels]float32
 	if len(mentions) == 0 {
 		mean[Neutral] = 1
 		return Neutral, mean
 	}
-	for _, p := range mentions {
+	var total float32
+	for i, p := range mentions {
+		w := float32(1)
+		if weights != nil {
+			w = max(weights[i], 0)
+		}
+		total += w
 		for k := range mean {
-			mean[k] += p[k]
+			mean[k] += w * p[k]
 		}
 	}
+	if !(total > 0) {
+		return m.DocumentLabel(mentions, nil)
+	}
 	for k := range mean {
-		mean[k] /= float32(len(mentions))
+		mean[k] /= total
 	}
 	side := Hostile
 	if mean[Cooperative] > mean[Hostile] {

@@ -90,6 +90,7 @@ func DefaultData(shared, root string, geoWeight float64) (train, dev []Source) {
 		{Name: "newsmtsc/train", Path: filepath.Join(news, "train.stance.jsonl")},
 		{Name: "team/geo_train_a", Path: filepath.Join(geo, "train_a.jsonl"), Weight: geoWeight},
 		{Name: "team/geo_train_b", Path: filepath.Join(geo, "train_b.jsonl"), Weight: geoWeight},
+		{Name: "team/geo_train_c", Path: filepath.Join(geo, "train_c.jsonl"), Weight: geoWeight},
 	}
 	dev = []Source{
 		{Name: "newsmtsc/dev_rw", Path: filepath.Join(news, "dev_rw.stance.jsonl")},

@@ -1,0 +1,48 @@
+package classifier
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stance/classifierd/internal/entities"
+)
+
+func TestMutualParty(t *testing.T) {
+	// Each case marks mentions with [..]; want lists which are one party of a pair.
+	tests := []struct {
+		text string
+		want []bool
+	}{
+		{"after the escalation of the [Ukraine]-[Russia] crisis", []bool{true, true}},
+		{"along the [Armenia]–[Azerbaijan] border", []bool{true, true}},
+		{"tensions between [Iran] and [NATO] grew", []bool{true, true}},
+		{"[Iran] and [NATO] met", []bool{false, false}},
+		{"the [Soviet]-led [Warsaw Pact]", []bool{false, false}},
+		{"a gap between [Iran] and the [EU]", []bool{false, false}},
+		{"[Russia]-[Russia] relations", []bool{false, false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			var text strings.Builder
+			var ms []entities.Mention
+			for i := 0; i < len(tt.text); i++ {
+				switch tt.text[i] {
+				case '[':
+					ms = append(ms, entities.Mention{Start: text.Len()})
+				case ']':
+					m := &ms[len(ms)-1]
+					m.End = text.Len()
+					name := text.String()[m.Start:m.End]
+					m.Entity = entities.Entity{ID: name, Name: name}
+				default:
+					text.WriteByte(tt.text[i])
+				}
+			}
+			for i, want := range tt.want {
+				if got := mutualParty(text.String(), ms, i); got != want {
+					t.Errorf("mention %d (%s): mutualParty = %v, want %v", i, ms[i].Entity.Name, got, want)
+				}
+			}
+		})
+	}
+}
