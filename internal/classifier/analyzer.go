@@ -43,6 +43,11 @@ type workspace struct {
 	targets  []features.Target
 	feats    []features.Feature
 	mentions []entities.Mention
+	// Evidence scratch (see Classifier.explain).
+	items    []evItem
+	itemAt   []int32
+	evidence []Evidence
+	evRanges []int32
 }
 
 func (a *Analyzer) get() *workspace  { return a.pool.Get().(*workspace) }

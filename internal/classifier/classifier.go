@@ -110,6 +110,7 @@ func (c *Classifier) Classify(ctx context.Context, req Request) (Result, error) 
 	}
 	var res Result
 	res.Mentions = make([]Mention, len(w.mentions))
+	w.evidence, w.evRanges = w.evidence[:0], w.evRanges[:0]
 	for i, m := range w.mentions {
 		if i%checkEvery == checkEvery-1 {
 			if err := ctx.Err(); err != nil {
@@ -140,6 +141,22 @@ func (c *Classifier) Classify(ctx context.Context, req Request) (Result, error) 
 			res.Targeted[i].Entity = spanEntity(req.Text, s, w.mentions)
 		}
 	}
+	if req.MaxEvidence > 0 {
+		// All the evidence of the document in one allocation; each mention
+		// gets its part with its capacity capped, so appending to one
+		// mention's evidence never overwrites the next.
+		all := make([]Evidence, len(w.evidence))
+		copy(all, w.evidence)
+		r := w.evRanges
+		for i := range res.Mentions {
+			res.Mentions[i].Evidence = all[r[0]:r[1]:r[1]]
+			r = r[2:]
+		}
+		for i := range res.Targeted {
+			res.Targeted[i].Evidence = all[r[0]:r[1]:r[1]]
+			r = r[2:]
+		}
+	}
 	return res, nil
 }
 
@@ -153,48 +170,66 @@ func spanEntity(text string, s Span, ms []entities.Mention) entities.Entity {
 	return entities.Entity{Name: text[s.Start:s.End]}
 }
 
-// score runs the model on one mention's features and explains it.
+// score runs the model on one mention's features and explains it. Its
+// evidence goes to w.evidence, and its range there to w.evRanges: Classify
+// hands them out once the document is done.
 func (c *Classifier) score(w *workspace, targets []features.Target, m int, fs []features.Feature, maxEvidence int) Mention {
 	s := c.model.Score(fs)
 	label := s.Label()
 	out := Mention{Label: label, Probs: s.Probs}
 	if maxEvidence > 0 {
-		out.Evidence = c.explain(w, fs, label, maxEvidence)
+		start := len(w.evidence)
+		w.evidence = c.explain(w, fs, label, maxEvidence)
+		w.evRanges = append(w.evRanges, int32(start), int32(len(w.evidence)))
 	}
 	out.Holder = holder(w, targets, m)
 	return out
 }
 
+// evItem is one candidate evidence item: a cue or a context word, as the
+// token range [first, end).
+type evItem struct {
+	first, end int32
+	// next is the index+1 of the next item with the same first token.
+	next   int32
+	per    [model.NumLabels]float32
+	source string
+}
+
 // explain sums feature contributions per text span (a cue, or a context
-// word; a cue word that is also a context word is one item) and keeps the
-// strongest.
+// word; a cue word that is also a context word is one item) and appends
+// the strongest, at most limit, to w.evidence, strongest first (ties by
+// position, then by first appearance in fs).
+//
+// Items are keyed by token range, which is the same as keying by byte span
+// since tokens do not overlap. w.itemAt[t] is the index+1 of the first
+// item whose range starts at token t, so the lookup allocates nothing.
 func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.Label, limit int) []Evidence {
-	type item struct {
-		span   Span
-		per    [model.NumLabels]float32
-		source string
+	if n := len(w.doc.Tokens); len(w.itemAt) < n {
+		w.itemAt = make([]int32, n)
 	}
-	var items []item
-	index := make(map[Span]int, 16)
+	items := w.items[:0]
 	for _, f := range fs {
-		var sp Span
+		var first, end int32
 		source := "context"
 		switch {
 		case f.Cue >= 0:
-			cm := w.cues[f.Cue]
-			sp = Span{w.doc.Tokens[cm.First].Start, w.doc.Tokens[cm.End-1].End}
+			cm := &w.cues[f.Cue]
+			first, end = int32(cm.First), int32(cm.End)
 			source = cm.Source
 		case f.Token >= 0:
-			t := w.doc.Tokens[f.Token]
-			sp = Span{t.Start, t.End}
+			first, end = f.Token, f.Token+1
 		default:
 			continue
 		}
-		j, ok := index[sp]
-		if !ok {
-			j = len(items)
-			index[sp] = j
-			items = append(items, item{span: sp, source: source})
+		j := w.itemAt[first] - 1
+		for j >= 0 && items[j].end != end {
+			j = items[j].next - 1
+		}
+		if j < 0 {
+			j = int32(len(items))
+			items = append(items, evItem{first: first, end: end, next: w.itemAt[first], source: source})
+			w.itemAt[first] = j + 1
 		} else if f.Cue >= 0 {
 			items[j].source = source // a lexicon cue names its source
 		}
@@ -202,9 +237,13 @@ func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.La
 			items[j].per[l] += c.model.Contribution(f, l)
 		}
 	}
+	w.items = items
 	const minContribution = 0.02
-	ev := make([]Evidence, 0, min(limit, len(items)))
-	for _, it := range items {
+	ev := w.evidence
+	top := len(ev) // ev[top:] holds the best so far, in order
+	for i := range items {
+		it := &items[i]
+		w.itemAt[it.first] = 0
 		if abs(it.per[label]) < minContribution {
 			continue
 		}
@@ -214,21 +253,33 @@ func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.La
 				toward = l
 			}
 		}
-		ev = append(ev, Evidence{Span: it.span, Contribution: it.per[label], Label: toward, Source: it.source})
-	}
-	slices.SortStableFunc(ev, func(a, b Evidence) int {
-		switch {
-		case abs(a.Contribution) > abs(b.Contribution):
-			return -1
-		case abs(a.Contribution) < abs(b.Contribution):
-			return 1
+		e := Evidence{Span: Span{w.doc.Tokens[it.first].Start, w.doc.Tokens[it.end-1].End},
+			Contribution: it.per[label], Label: toward, Source: it.source}
+		// Insertion into the top list: candidates come in order of first
+		// appearance, so a tie goes after the items already there, as a
+		// stable sort would put it.
+		p := len(ev)
+		for p > top && stronger(e, ev[p-1]) {
+			p--
 		}
-		return a.Span.Start - b.Span.Start
-	})
-	if len(ev) > limit {
-		ev = ev[:limit]
+		if p-top >= limit {
+			continue
+		}
+		if len(ev)-top < limit {
+			ev = append(ev, Evidence{})
+		}
+		copy(ev[p+1:], ev[p:len(ev)-1])
+		ev[p] = e
 	}
 	return ev
+}
+
+// stronger orders evidence: larger contribution first, then by position.
+func stronger(a, b Evidence) bool {
+	if abs(a.Contribution) != abs(b.Contribution) {
+		return abs(a.Contribution) > abs(b.Contribution)
+	}
+	return a.Span.Start < b.Span.Start
 }
 
 func abs(x float32) float32 {
