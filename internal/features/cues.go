@@ -3,6 +3,7 @@ package features
 import (
 	"hash/fnv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/stance/classifierd/internal/lexicon"
@@ -35,9 +36,17 @@ type CueMatch struct {
 // CueIndex finds lexicon cues in tokenized documents. It is immutable and
 // safe for concurrent use.
 type CueIndex struct {
-	byFirst   map[string][]indexedCue
-	modifiers map[string]lexicon.Cue
-	cues      int
+	// words maps a lowercased word to its entry in entries: the cues it
+	// starts and the modifier it is. One lookup per token answers both.
+	words   map[string]int32
+	entries []wordEntry
+	cues    int
+}
+
+type wordEntry struct {
+	first    []indexedCue // cues starting with the word, longest first
+	modifier lexicon.Cue
+	isMod    bool
 }
 
 type indexedCue struct {
@@ -48,11 +57,21 @@ type indexedCue struct {
 
 // NewCueIndex indexes the cues of lex by their first word.
 func NewCueIndex(lex *lexicon.Lexicon) *CueIndex {
-	x := &CueIndex{byFirst: make(map[string][]indexedCue), modifiers: make(map[string]lexicon.Cue)}
+	x := &CueIndex{words: make(map[string]int32)}
+	entry := func(w string) *wordEntry {
+		i, ok := x.words[w]
+		if !ok {
+			i = int32(len(x.entries))
+			x.words[w] = i
+			x.entries = append(x.entries, wordEntry{})
+		}
+		return &x.entries[i]
+	}
 	for _, c := range lex.Cues() {
 		switch c.Kind {
 		case lexicon.KindNegator, lexicon.KindIntensifier, lexicon.KindHedge:
-			x.modifiers[c.Phrase] = c
+			e := entry(c.Phrase)
+			e.modifier, e.isMod = c, true
 			continue
 		}
 		words := strings.Fields(c.Phrase)
@@ -62,13 +81,14 @@ func NewCueIndex(lex *lexicon.Lexicon) *CueIndex {
 		h := fnv.New32a()
 		h.Write([]byte(c.Phrase))
 		ic := indexedCue{rest: words[1:], cue: c, id: h.Sum32()}
-		list := append(x.byFirst[words[0]], ic)
+		e := entry(words[0])
+		list := append(e.first, ic)
 		// Longest phrase first, so that "signed a memorandum" wins over
 		// "signed".
 		for i := len(list) - 1; i > 0 && len(list[i].rest) > len(list[i-1].rest); i-- {
 			list[i], list[i-1] = list[i-1], list[i]
 		}
-		x.byFirst[words[0]] = list
+		e.first = list
 		x.cues++
 	}
 	return x
@@ -81,7 +101,9 @@ func (x *CueIndex) Len() int { return x.cues }
 // goroutine to avoid allocating per token.
 type Scratch struct {
 	lower []string
+	entry []int32 // per token: index in CueIndex.entries, or -1
 	buf   []byte
+	offs  []int32 // per token: start and end in buf, or -1 if unchanged
 }
 
 const (
@@ -95,25 +117,30 @@ const (
 // Match appends the cues found in d to dst, in token order, without
 // overlaps (the longest cue at the leftmost position wins).
 func (x *CueIndex) Match(dst []CueMatch, d *Document, s *Scratch) []CueMatch {
-	s.lower = s.lower[:0]
-	for i := range d.Tokens {
-		s.lower = append(s.lower, s.lowerWord(d, i))
+	s.lowerAll(d)
+	s.entry = s.entry[:0]
+	for _, w := range s.lower {
+		e, ok := x.words[w]
+		if !ok {
+			e = -1
+		}
+		s.entry = append(s.entry, e)
 	}
 	for _, sent := range d.Sentences {
 		hedge := float32(1)
 		for i := sent.First; i < sent.End; i++ {
-			if m, ok := x.modifiers[s.lower[i]]; ok && m.Kind == lexicon.KindHedge {
-				hedge *= float32(m.Weight)
+			if e := s.entry[i]; e >= 0 && x.entries[e].isMod && x.entries[e].modifier.Kind == lexicon.KindHedge {
+				hedge *= float32(x.entries[e].modifier.Weight)
 			}
 		}
 		hedge = max(hedge, minHedgedFactor)
 		for i := sent.First; i < sent.End; {
-			ic, n := x.longestAt(s.lower, i, sent.End)
+			ic, n := x.longestAt(s, i, sent.End)
 			if n == 0 {
 				i++
 				continue
 			}
-			pol, negated := x.modify(s.lower, d, sent.First, i, float32(ic.cue.Weight))
+			pol, negated := x.modify(s, d, sent.First, i, float32(ic.cue.Weight))
 			pol *= hedge
 			pol = min(max(pol, -maxCuePolarity), maxCuePolarity)
 			dst = append(dst, CueMatch{First: i, End: i + n, Polarity: pol, Negated: negated,
@@ -124,9 +151,15 @@ func (x *CueIndex) Match(dst []CueMatch, d *Document, s *Scratch) []CueMatch {
 	return dst
 }
 
-func (x *CueIndex) longestAt(lower []string, i, end int) (indexedCue, int) {
-	list := x.byFirst[lower[i]]
-	for _, ic := range list {
+func (x *CueIndex) longestAt(s *Scratch, i, end int) (*indexedCue, int) {
+	e := s.entry[i]
+	if e < 0 {
+		return nil, 0
+	}
+	lower := s.lower
+	list := x.entries[e].first
+	for k := range list {
+		ic := &list[k]
 		n := 1 + len(ic.rest)
 		if i+n > end {
 			continue
@@ -142,21 +175,22 @@ func (x *CueIndex) longestAt(lower []string, i, end int) (indexedCue, int) {
 			return ic, n
 		}
 	}
-	return indexedCue{}, 0
+	return nil, 0
 }
 
 // modify applies negators and intensifiers that stand just before the cue
 // at token i, without crossing punctuation.
-func (x *CueIndex) modify(lower []string, d *Document, first, i int, w float32) (float32, bool) {
+func (x *CueIndex) modify(s *Scratch, d *Document, first, i int, w float32) (float32, bool) {
 	negated := false
 	for j := i - 1; j >= first && j >= i-negationWindow; j-- {
 		if d.Tokens[j].Kind == KindPunct {
 			break
 		}
-		m, ok := x.modifiers[lower[j]]
-		if !ok {
+		e := s.entry[j]
+		if e < 0 || !x.entries[e].isMod {
 			continue
 		}
+		m := &x.entries[e].modifier
 		switch {
 		case m.Kind == lexicon.KindNegator && !negated:
 			w *= negationFactor
@@ -168,23 +202,67 @@ func (x *CueIndex) modify(lower []string, d *Document, first, i int, w float32) 
 	return w, negated
 }
 
-// lowerWord returns token i lowercased with curly apostrophes straightened,
-// allocating only when the token changes.
-func (s *Scratch) lowerWord(d *Document, i int) string {
-	w := d.Surface(i)
-	if d.Tokens[i].Kind == KindPunct {
-		return w
+// lowerAll sets s.lower to the tokens of d lowercased with curly
+// apostrophes straightened, as strings.ToLower(strings.ReplaceAll(w, "’",
+// "'")) would, but with one allocation per document: the changed words are
+// written to one buffer that becomes one string.
+func (s *Scratch) lowerAll(d *Document) {
+	s.buf, s.offs = s.buf[:0], s.offs[:0]
+	for _, t := range d.Tokens {
+		w := d.Text[t.Start:t.End]
+		if t.Kind == KindPunct || isPlain(w) {
+			s.offs = append(s.offs, -1, -1)
+			continue
+		}
+		start := len(s.buf)
+		s.buf = appendLower(s.buf, w)
+		s.offs = append(s.offs, int32(start), int32(len(s.buf)))
 	}
-	plain := true
-	for j := 0; j < len(w); j++ {
-		c := w[j]
-		if c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf {
-			plain = false
-			break
+	lowered := string(s.buf)
+	s.lower = s.lower[:0]
+	for i, t := range d.Tokens {
+		if a := s.offs[2*i]; a >= 0 {
+			s.lower = append(s.lower, lowered[a:s.offs[2*i+1]])
+		} else {
+			s.lower = append(s.lower, d.Text[t.Start:t.End])
 		}
 	}
-	if plain {
-		return w
+}
+
+// isPlain reports whether w has no capital and no non-ASCII byte, so that
+// lowering leaves it as it is.
+func isPlain(w string) bool {
+	for j := 0; j < len(w); j++ {
+		if c := w[j]; c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf {
+			return false
+		}
 	}
-	return strings.ToLower(strings.ReplaceAll(w, "’", "'"))
+	return true
+}
+
+// appendLower appends w lowercased rune by rune with "’" as "'". It is
+// byte for byte strings.ToLower(strings.ReplaceAll(w, "’", "'")): ToLower
+// maps every rune with unicode.ToLower and writes an invalid byte as
+// U+FFFD, which is what decoding it as utf8.RuneError and appending that
+// does.
+func appendLower(dst []byte, w string) []byte {
+	for j := 0; j < len(w); {
+		c := w[j]
+		if c < utf8.RuneSelf {
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			j++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(w[j:])
+		j += size
+		if r == '’' {
+			dst = append(dst, '\'')
+			continue
+		}
+		dst = utf8.AppendRune(dst, unicode.ToLower(r))
+	}
+	return dst
 }
