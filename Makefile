@@ -7,7 +7,7 @@ GO ?= go
 BREAKING_AGAINST ?= .git\#branch=main
 FUZZTIME ?= 10s
 
-.PHONY: test lint generate check-generated fuzz bench run train
+.PHONY: test lint generate check-generated fuzz bench load run train
 
 ## test: everything CI runs: lint, generated-code check, vet, unit and
 ## integration tests, and short fuzz runs.
@@ -35,8 +35,32 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzClassify$$' -fuzztime=$(FUZZTIME) ./internal/server
 	$(GO) test -run='^$$' -fuzz='^FuzzFind$$' -fuzztime=$(FUZZTIME) ./internal/entities
 
+## bench: every benchmark, BENCHCOUNT times each, on BENCHCPU cores (the
+## targets are per core; BENCHCPU=1,2 adds the two-core numbers). The output
+## is what benchstat reads: make bench > new.txt; benchstat old.txt new.txt.
+## BENCH picks benchmarks by regexp, BENCHPKGS packages.
+BENCH ?= .
+BENCHCOUNT ?= 6
+BENCHCPU ?= 1
+BENCHPKGS ?= ./...
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	$(GO) test -run='^$$' -bench='$(BENCH)' -benchmem -count=$(BENCHCOUNT) -cpu=$(BENCHCPU) $(BENCHPKGS)
+
+## load: build classifierd and cmd/stanceload, start classifierd on
+## LOADADDR (loopback only) with LOADPROCS cores, load it with unary
+## Classify at 25/50/75/100% of its measured peak and with ClassifyStream
+## (a seed article of about 5 KB, read at run time), report latency,
+## throughput, start-up and memory, and stop it. Every step is bounded in
+## time and requests; LOADFLAGS passes more flags (stanceload -h).
+SEEDS ?= ../shared/seeds
+LOADADDR ?= 127.0.0.1:50061
+LOADPROCS ?= 1
+LOADFLAGS ?=
+load:
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	$(GO) build -o "$$dir/classifierd" ./cmd/classifierd && \
+	$(GO) build -o "$$dir/stanceload" ./cmd/stanceload && \
+	GOMAXPROCS=1 "$$dir/stanceload" -exec "$$dir/classifierd" -addr $(LOADADDR) -server-procs $(LOADPROCS) -seeds $(SEEDS) $(LOADFLAGS)
 
 run:
 	$(GO) run ./cmd/classifierd

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"time"
+
+	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+// load runs the steps and prints the report.
+func load(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
+	name, text, err := article(cfg)
+	if err != nil {
+		return err
+	}
+	var d *daemon
+	if cfg.Exec != "" {
+		if d, err = startDaemon(ctx, cfg.Exec, cfg.Addr, cfg.ServerProcs, stderr); err != nil {
+			return err
+		}
+		defer d.stop()
+	}
+	conn, err := grpc.NewClient(cfg.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	client := stancev1.NewStanceServiceClient(conn)
+	req := &stancev1.ClassifyRequest{Id: name, Text: text}
+	if _, err := client.Classify(ctx, req); err != nil {
+		return fmt.Errorf("first call: %w", err)
+	}
+
+	fmt.Fprintf(stdout, "# stanceload\n\nArticle %s, %d bytes; server %s", name, len(text), cfg.Addr)
+	if d != nil {
+		fmt.Fprintf(stdout, " (started with GOMAXPROCS=%d)", cfg.ServerProcs)
+	}
+	fmt.Fprintf(stdout, "; load generator GOMAXPROCS=%d; %s per step, at most %d requests.\n\n", runtime.GOMAXPROCS(0), cfg.Duration, cfg.MaxRequests)
+	if d != nil {
+		rss, hwm, _ := d.memory()
+		fmt.Fprintf(stdout, "Start-up to SERVING: %s as logged (startup=), %s from exec. RSS after start-up: %.1f MiB (peak %.1f MiB).\n\n",
+			d.startup, d.wall.Round(time.Millisecond), float64(rss)/1024, float64(hwm)/1024)
+	}
+
+	closedLoop(ctx, client, req, cfg.Concurrency, cfg.Warmup, cfg.MaxRequests)
+	peak := closedLoop(ctx, client, req, cfg.Concurrency, cfg.Duration, cfg.MaxRequests)
+	if peak.requests == peak.errors {
+		return fmt.Errorf("peak step: all %d requests failed", peak.requests)
+	}
+	fmt.Fprintln(stdout, "| load | offered req/s | achieved req/s | MB/s | p50 ms | p95 ms | p99 ms | max ms | requests | errors |")
+	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	row(stdout, fmt.Sprintf("peak (closed loop, %d callers)", cfg.Concurrency), peak, len(text))
+	for _, pct := range cfg.Rates {
+		s := openLoop(ctx, client, req, peak.throughput()*pct/100, cfg.Duration, cfg.MaxRequests)
+		row(stdout, fmt.Sprintf("%g%% of peak", pct), s, len(text))
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	st, err := streamLoad(ctx, client, req, cfg.Streams, cfg.Duration, cfg.MaxRequests)
+	if err != nil {
+		return fmt.Errorf("stream step: %w", err)
+	}
+	fmt.Fprintf(stdout, "\nClassifyStream, %d stream(s): %d documents in %s: %.0f docs/s, %.2f MB/s (%.0f%% of unary peak), %d errors.\n",
+		cfg.Streams, st.requests, st.elapsed.Round(time.Millisecond), st.throughput(), st.throughput()*float64(len(text))/1e6,
+		100*st.throughput()/peak.throughput(), st.errors)
+	if d != nil {
+		rss, hwm, _ := d.memory()
+		fmt.Fprintf(stdout, "\nServer memory after the load: VmRSS %.1f MiB, VmHWM (peak) %.1f MiB.\n", float64(rss)/1024, float64(hwm)/1024)
+	}
+	return nil
+}
+
+func row(w io.Writer, name string, s step, size int) {
+	slices.Sort(s.latencies)
+	offered := "-"
+	if s.offered > 0 {
+		offered = fmt.Sprintf("%.0f", s.offered)
+	}
+	tp := s.throughput()
+	fmt.Fprintf(w, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d |\n", name, offered, tp, tp*float64(size)/1e6,
+		ms(percentile(s.latencies, 50)), ms(percentile(s.latencies, 95)), ms(percentile(s.latencies, 99)), ms(percentile(s.latencies, 100)),
+		s.requests, s.errors)
+}
+
+// percentile returns the p-th percentile (nearest rank) of sorted.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted))*p/100+0.999999) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCheckLoopback(t *testing.T) {
+	for _, tt := range []struct {
+		addr string
+		ok   bool
+	}{
+		{"127.0.0.1:50051", true},
+		{"[::1]:50051", true},
+		{"127.0.0.2:1", true},
+		{"localhost:50051", false}, // a name could resolve anywhere
+		{"10.0.0.1:50051", false},
+		{"example.com:443", false},
+		{":50051", false},
+		{"127.0.0.1", false},
+	} {
+		if err := checkLoopback(tt.addr); (err == nil) != tt.ok {
+			t.Errorf("checkLoopback(%q) = %v, want ok=%v", tt.addr, err, tt.ok)
+		}
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string // error substring; "" for success
+	}{
+		{[]string{"-text", "a.txt"}, ""},
+		{[]string{}, "one of -text and -seeds"},
+		{[]string{"-text", "a", "-seeds", "b"}, "one of -text and -seeds"},
+		{[]string{"-text", "a", "-addr", "192.168.1.1:50051"}, "loopback"},
+		{[]string{"-text", "a", "-rates", "50,x"}, "-rates"},
+		{[]string{"-text", "a", "-duration", "1h"}, "-duration"},
+	} {
+		_, err := parseConfig(tt.args, io.Discard)
+		if got := ""; err != nil {
+			got = err.Error()
+			if tt.want == "" || !strings.Contains(got, tt.want) {
+				t.Errorf("parseConfig(%q) = %v, want %q", tt.args, err, tt.want)
+			}
+		} else if tt.want != "" {
+			t.Errorf("parseConfig(%q) succeeded, want %q", tt.args, tt.want)
+		}
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	var d []time.Duration
+	for i := 1; i <= 100; i++ {
+		d = append(d, time.Duration(i))
+	}
+	for p, want := range map[float64]time.Duration{50: 50, 95: 95, 99: 99, 100: 100, 0: 1} {
+		if got := percentile(d, p); got != want {
+			t.Errorf("percentile(1..100, %v) = %v, want %v", p, got, want)
+		}
+	}
+	if got := percentile(nil, 99); got != 0 {
+		t.Errorf("percentile(nil) = %v", got)
+	}
+}
