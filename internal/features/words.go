@@ -98,6 +98,10 @@ func scanWord(text string, i int) int {
 	}
 	end := i
 	for end < len(text) {
+		if c := text[end]; c < utf8.RuneSelf && asciiWord[c] {
+			end++ // the common case, without decoding
+			continue
+		}
 		r, size := decode(text, end)
 		if isWordRune(r) {
 			end += size
@@ -170,12 +174,25 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= utf8.RuneSelf
 }
 
+// isWordRune is small enough to inline; the non-ASCII case is not.
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
-		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+		return asciiWord[r]
 	}
+	return isWordRuneWide(r)
+}
+
+func isWordRuneWide(r rune) bool {
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r))
 }
+
+// asciiWord[c] reports whether ASCII c is a word rune: a letter or digit.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	}
+	return t
+}()
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' || r >= utf8.RuneSelf && unicode.IsDigit(r) }
 
