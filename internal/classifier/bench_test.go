@@ -184,3 +184,29 @@ func BenchmarkClassifyParallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkClassifyArticle is Classify of the corpus document closest to
+// 5 KB, the article of the RPC benchmarks and of cmd/stanceload.
+func BenchmarkClassifyArticle(b *testing.B) {
+	c, docs := benchSetup(b)
+	art := docs[0]
+	for _, d := range docs {
+		if absInt(len(d)-5000) < absInt(len(art)-5000) {
+			art = d
+		}
+	}
+	b.SetBytes(int64(len(art)))
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := c.Classify(ctx, Request{Text: art, Builtin: true, MaxEvidence: 5}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func absInt(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
