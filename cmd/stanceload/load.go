@@ -49,6 +49,7 @@ func load(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	}
 
 	closedLoop(ctx, client, req, cfg.Concurrency, cfg.Warmup, cfg.MaxRequests)
+	settle()
 	peak := closedLoop(ctx, client, req, cfg.Concurrency, cfg.Duration, cfg.MaxRequests)
 	if peak.requests == peak.errors {
 		return fmt.Errorf("peak step: all %d requests failed", peak.requests)
@@ -57,12 +58,14 @@ func load(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	row(stdout, fmt.Sprintf("peak (closed loop, %d callers)", cfg.Concurrency), peak, len(text))
 	for _, pct := range cfg.Rates {
+		settle()
 		s := openLoop(ctx, client, req, peak.throughput()*pct/100, cfg.Duration, cfg.MaxRequests)
 		row(stdout, fmt.Sprintf("%g%% of peak", pct), s, len(text))
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 	}
+	settle()
 	st, err := streamLoad(ctx, client, req, cfg.Streams, cfg.Duration, cfg.MaxRequests)
 	if err != nil {
 		return fmt.Errorf("stream step: %w", err)
@@ -76,6 +79,10 @@ func load(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	}
 	return nil
 }
+
+// settle lets the calls that the end of the last step cancelled leave the
+// server, so that they neither hold its slots nor add to the next step.
+func settle() { time.Sleep(300 * time.Millisecond) }
 
 func row(w io.Writer, name string, s step, size int) {
 	slices.Sort(s.latencies)

@@ -81,7 +81,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.IntVar(&cfg.Size, "size", 5000, "article size wanted from -seeds, in bytes")
 	fs.DurationVar(&cfg.Duration, "duration", 5*time.Second, "length of each step")
 	fs.IntVar(&cfg.MaxRequests, "max-requests", 50000, "most requests in one step")
-	fs.IntVar(&cfg.Concurrency, "concurrency", 4, "callers when measuring peak throughput (classifierd sheds beyond 4 per core)")
+	fs.IntVar(&cfg.Concurrency, "concurrency", 2, "callers when measuring peak throughput (classifierd sheds beyond 4 per core)")
 	fs.StringVar(&rates, "rates", "25,50,75,100", "offered rates as percentages of the measured peak")
 	fs.IntVar(&cfg.Streams, "streams", 1, "concurrent ClassifyStream calls in the stream step")
 	fs.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "unmeasured load before the peak step")

@@ -41,6 +41,9 @@ func closedLoop(ctx context.Context, client stancev1.StanceServiceClient, req *s
 				if _, err := client.Classify(ctx, req); err != nil {
 					if ctx.Err() == nil {
 						errs++
+						// A shed call fails at once: back off rather
+						// than spin.
+						time.Sleep(time.Millisecond)
 					}
 					continue
 				}
