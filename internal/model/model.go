@@ -203,9 +203,11 @@ func Softmax(logits [NumLabels]float32, t float32) [NumLabels]float32 {
 // DocumentLabel aggregates the probabilities of an entity's mentions into
 // the document's stance toward it: the weighted mean probabilities, and a
 // label that is hostile or cooperative when that mean reaches the model's
-// document threshold and beats the other side, neutral otherwise. Most
-// mentions in news are factual, so the plain argmax of the mean would call
-// almost every entity neutral even in a polemic. weights gives each
+// document threshold, beats the other side, and at least one mention is
+// labelled that side; neutral otherwise. Most mentions in news are
+// factual, so the plain argmax of the mean would call almost every entity
+// neutral even in a polemic; but a document never takes a side that none
+// of its mentions takes. weights gives each
 // mention's weight (all 1 when nil); a mention with weight 0 counts only
 // when every weight is 0.
 func (m *Model) DocumentLabel(mentions [][NumLabels]float32, weights []float32) (Label, [NumLabels]float32) {
@@ -235,10 +237,20 @@ func (m *Model) DocumentLabel(mentions [][NumLabels]float32, weights []float32) 
 	if mean[Cooperative] > mean[Hostile] {
 		side = Cooperative
 	}
-	if mean[side] >= m.docThreshold {
+	if mean[side] >= m.docThreshold && anyLabelled(mentions, side) {
 		return side, mean
 	}
 	return Neutral, mean
+}
+
+// anyLabelled reports whether some mention's most probable label is l.
+func anyLabelled(mentions [][NumLabels]float32, l Label) bool {
+	for _, p := range mentions {
+		if (Scores{Probs: p}).Label() == l {
+			return true
+		}
+	}
+	return false
 }
 
 // DocThreshold returns the document-level polar threshold.
