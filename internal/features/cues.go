@@ -117,14 +117,14 @@ const (
 // Match appends the cues found in d to dst, in token order, without
 // overlaps (the longest cue at the leftmost position wins).
 func (x *CueIndex) Match(dst []CueMatch, d *Document, s *Scratch) []CueMatch {
-	s.lowerAll(d)
-	s.entry = s.entry[:0]
-	for _, w := range s.lower {
-		e, ok := x.words[w]
-		if !ok {
-			e = -1
+	if len(d.lexemes) == len(d.Tokens) {
+		x.resolve(s, d)
+	} else {
+		s.lowerAll(d)
+		s.entry = s.entry[:0]
+		for _, w := range s.lower {
+			s.entry = append(s.entry, x.lookup(w))
 		}
-		s.entry = append(s.entry, e)
 	}
 	for _, sent := range d.Sentences {
 		hedge := float32(1)
@@ -149,6 +149,40 @@ func (x *CueIndex) Match(dst []CueMatch, d *Document, s *Scratch) []CueMatch {
 		}
 	}
 	return dst
+}
+
+// lookup returns the index in x.entries of lowered word w, or -1.
+func (x *CueIndex) lookup(w string) int32 {
+	if e, ok := x.words[w]; ok {
+		return e
+	}
+	return -1
+}
+
+// resolve sets s.lower and s.entry from the tokenizer's lexemes, as
+// lowerAll and a lookup per token would: a word's lowered form comes with
+// its lexeme, and its entry is looked up once per lexeme and CueIndex, not
+// once per token. Punctuation is not lowered, so it is looked up as
+// written.
+func (x *CueIndex) resolve(s *Scratch, d *Document) {
+	s.lower, s.entry = s.lower[:0], s.entry[:0]
+	for i, t := range d.Tokens {
+		if t.Kind == KindPunct {
+			w := d.Text[t.Start:t.End]
+			s.lower = append(s.lower, w)
+			s.entry = append(s.entry, x.lookup(w))
+			continue
+		}
+		lx := d.lexemes[i]
+		s.lower = append(s.lower, lx.lower)
+		if sl := lx.cue.Load(); sl != nil && sl.owner == x {
+			s.entry = append(s.entry, sl.entry)
+			continue
+		}
+		e := x.lookup(lx.lower)
+		lx.cue.Store(&cueSlot{owner: x, entry: e})
+		s.entry = append(s.entry, e)
+	}
 }
 
 func (x *CueIndex) longestAt(s *Scratch, i, end int) (*indexedCue, int) {

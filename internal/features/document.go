@@ -11,6 +11,8 @@ type Document struct {
 	Pieces []Piece
 	// pieceEnds[i] is the index in Pieces one past token i's last piece.
 	pieceEnds []int32
+	// lexemes[i] is token i's entry in the tokenizer's word cache.
+	lexemes []*lexeme
 	// Sentences are the sentences of Text as token index ranges, in order,
 	// covering every token.
 	Sentences []Sentence
@@ -96,9 +98,12 @@ func (t *Tokenizer) TokenizeInto(d *Document, text string) {
 	d.Tokens = SplitWords(d.Tokens[:0], text)
 	d.Pieces = d.Pieces[:0]
 	d.pieceEnds = d.pieceEnds[:0]
+	d.lexemes = d.lexemes[:0]
 	for _, tok := range d.Tokens {
-		d.Pieces = t.wp.AppendPieces(d.Pieces, text[tok.Start:tok.End], tok.Start)
+		lx := t.wp.lexeme(text[tok.Start:tok.End])
+		d.Pieces = appendRel(d.Pieces, lx.pieces, tok.Start)
 		d.pieceEnds = append(d.pieceEnds, int32(len(d.Pieces)))
+		d.lexemes = append(d.lexemes, lx)
 	}
 	d.Sentences = SplitSentences(d.Sentences[:0], text, d.Tokens)
 }

@@ -5,7 +5,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
-	"sync"
+	"sync/atomic"
 
 	"github.com/sugarme/tokenizer/model"
 	"github.com/sugarme/tokenizer/model/wordpiece"
@@ -29,13 +29,14 @@ type Piece struct {
 
 // WordPiece splits words into sub-word pieces of the cased BERT vocabulary
 // with sugarme/tokenizer's WordPiece model. Words are looked up whole first;
-// only words not in the vocabulary go to the model, and its answer is cached
-// per word. WordPiece is safe for concurrent use.
+// only words not in the vocabulary go to the model. Either answer is cached
+// per word, with the word's lowered form and its cue-index entry, so that a
+// token costs one lookup in one table. WordPiece is safe for concurrent use.
 type WordPiece struct {
 	vocab map[string]int
 	model wordpiece.WordPiece
 	unkID int32
-	cache pieceCache
+	cache lexCache
 }
 
 // NewWordPiece loads the embedded cased vocabulary. Call it once and share
@@ -65,28 +66,43 @@ func (w *WordPiece) VocabSize() int { return len(w.vocab) }
 // AppendPieces appends the pieces of word, which starts at byte offset
 // start of the text, to dst.
 func (w *WordPiece) AppendPieces(dst []Piece, word string, start int) []Piece {
-	if id, ok := w.vocab[word]; ok {
-		return append(dst, Piece{ID: int32(id), Start: start, End: start + len(word)})
-	}
-	for _, p := range w.split(word) {
+	return appendRel(dst, w.lexeme(word).pieces, start)
+}
+
+func appendRel(dst []Piece, ps []relPiece, start int) []Piece {
+	for _, p := range ps {
 		dst = append(dst, Piece{ID: p.id, Start: start + p.start, End: start + p.end})
 	}
 	return dst
+}
+
+// lexeme returns what is known about the word surface: its pieces and its
+// lowered form. One cache lookup answers the tokenizer and, through
+// lexeme.cue, the cue index.
+func (w *WordPiece) lexeme(word string) *lexeme {
+	h := w.cache.hash(word)
+	if lx := w.cache.get(word, h); lx != nil {
+		return lx
+	}
+	// Clone the key: word may point into a caller's large document.
+	key := string(append([]byte(nil), word...))
+	lx := &lexeme{key: key, hash: h, lower: key}
+	if id, ok := w.vocab[word]; ok {
+		lx.one[0] = relPiece{id: int32(id), start: 0, end: len(word)}
+		lx.pieces = lx.one[:]
+	} else {
+		lx.pieces = w.modelPieces(word)
+	}
+	if !isPlain(word) {
+		lx.lower = string(appendLower(nil, word))
+	}
+	return w.cache.put(lx)
 }
 
 // relPiece is a piece with offsets relative to its word.
 type relPiece struct {
 	id         int32
 	start, end int
-}
-
-func (w *WordPiece) split(word string) []relPiece {
-	if ps, ok := w.cache.get(word); ok {
-		return ps
-	}
-	ps := w.modelPieces(word)
-	w.cache.put(word, ps)
-	return ps
 }
 
 // modelPieces runs the WordPiece model and converts its rune offsets to
@@ -113,53 +129,23 @@ func (w *WordPiece) modelPieces(word string) []relPiece {
 	return out
 }
 
-// pieceCache is a bounded, sharded word → pieces cache. A shard that fills
-// up is emptied rather than evicted entry by entry: memory stays bounded
-// under adversarial input and the common words come straight back.
-type pieceCache struct {
-	shards [cacheShards]cacheShard
+// lexeme is one word surface as the tokenizer and the cue index see it.
+// Lexemes are shared by all documents and never change once published,
+// except for cue, which the cue index fills in on first use.
+type lexeme struct {
+	key    string // the surface, cloned
+	hash   uint64
+	pieces []relPiece
+	one    [1]relPiece // the storage of pieces for a word in the vocabulary
+	// lower is the word lowered as the cue index matches a word token (see
+	// appendLower); the surface itself when lowering keeps it. The cue
+	// index does not lower punctuation tokens.
+	lower string
+	cue   atomic.Pointer[cueSlot]
 }
 
-const (
-	cacheShards     = 16
-	cacheShardLimit = 4096
-)
-
-type cacheShard struct {
-	mu sync.RWMutex
-	m  map[string][]relPiece
-}
-
-func (c *pieceCache) init() {
-	for i := range c.shards {
-		c.shards[i].m = make(map[string][]relPiece)
-	}
-}
-
-func (c *pieceCache) shard(word string) *cacheShard {
-	// FNV-1a over at most the first 16 bytes is plenty to spread words.
-	h := uint32(2166136261)
-	for i := 0; i < len(word) && i < 16; i++ {
-		h = (h ^ uint32(word[i])) * 16777619
-	}
-	return &c.shards[h%cacheShards]
-}
-
-func (c *pieceCache) get(word string) ([]relPiece, bool) {
-	s := c.shard(word)
-	s.mu.RLock()
-	ps, ok := s.m[word]
-	s.mu.RUnlock()
-	return ps, ok
-}
-
-func (c *pieceCache) put(word string, ps []relPiece) {
-	s := c.shard(word)
-	s.mu.Lock()
-	if len(s.m) >= cacheShardLimit {
-		clear(s.m)
-	}
-	// Clone the key: word may point into a caller's large document.
-	s.m[string(append([]byte(nil), word...))] = ps
-	s.mu.Unlock()
+// cueSlot is a lexeme's entry in one CueIndex.
+type cueSlot struct {
+	owner *CueIndex
+	entry int32
 }

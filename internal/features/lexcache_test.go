@@ -1,0 +1,60 @@
+package features
+
+import (
+	"strconv"
+	"sync"
+	"testing"
+)
+
+func TestLexCache(t *testing.T) {
+	var c lexCache
+	c.init()
+	put := func(w string) *lexeme { return c.put(&lexeme{key: w, hash: c.hash(w)}) }
+	a := put("Iran")
+	if got := c.get("Iran", c.hash("Iran")); got != a {
+		t.Fatalf("get(Iran) = %p, want %p", got, a)
+	}
+	if got := put("Iran"); got != a {
+		t.Errorf("second put(Iran) = %p, want the first lexeme %p", got, a)
+	}
+	if got := c.get("Iraq", c.hash("Iraq")); got != nil {
+		t.Errorf("get(Iraq) = %+v, want nil", got)
+	}
+	// Filling the table empties it once it holds the limit.
+	for i := range lexCacheLimit {
+		put(strconv.Itoa(i))
+	}
+	if n := c.table.Load().n.Load(); n > lexCacheLimit {
+		t.Errorf("table holds %d words, limit %d", n, lexCacheLimit)
+	}
+	if got := c.get("Iran", c.hash("Iran")); got != nil {
+		t.Errorf("get(Iran) after the table filled = %+v, want nil", got)
+	}
+	if got := c.get(strconv.Itoa(lexCacheLimit-1), c.hash(strconv.Itoa(lexCacheLimit-1))); got == nil {
+		t.Error("the word put after the reset is missing")
+	}
+}
+
+// TestLexCacheConcurrent runs lookups and inserts from several goroutines
+// (run it with -race): every word maps to one lexeme with its own key.
+func TestLexCacheConcurrent(t *testing.T) {
+	wp, err := NewWordPiece()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 3 * lexCacheLimit / 2 {
+				w := "w" + strconv.Itoa((i*7+g)%(lexCacheLimit+100))
+				if lx := wp.lexeme(w); lx.key != w || len(lx.pieces) == 0 {
+					t.Errorf("lexeme(%q) = key %q, %d pieces", w, lx.key, len(lx.pieces))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
