@@ -120,26 +120,38 @@ func foldASCII(dst []byte, text string, starts []int32) ([]byte, []int32) {
 	dst = append(dst[:0], text...)
 	word := false
 	for i, c := range dst {
-		switch {
-		case 'A' <= c && c <= 'Z':
-			dst[i] = c + ('a' - 'A')
-			if !word {
-				starts = append(starts, int32(i))
-			}
-			word = true
-		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-			word = true
-		case c >= 0xC0:
-			if !word {
-				starts = append(starts, int32(i))
-			}
-			word = false
-		default:
-			word = false
+		// Branch-free but for the rare start: a switch per byte mispredicts
+		// at every change of case and at every space.
+		f := foldClass[c]
+		dst[i] = c | f&foldLower
+		if f&foldStart != 0 && !word {
+			starts = append(starts, int32(i))
 		}
+		word = f&foldWord != 0
 	}
 	return dst, starts
 }
+
+const (
+	foldLower = 0x20 // the bit that lower-cases an ASCII capital
+	foldWord  = 0x01 // an ASCII letter or digit
+	foldStart = 0x02 // a capital or the first byte of a non-ASCII character
+)
+
+// foldClass classifies the bytes for foldASCII.
+var foldClass = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case 'A' <= c && c <= 'Z':
+			t[c] = foldLower | foldWord | foldStart
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			t[c] = foldWord
+		case c >= 0xC0:
+			t[c] = foldStart
+		}
+	}
+	return t
+}()
 
 // asciiLower lower-cases the ASCII letters of s and nothing else, as
 // foldASCII does to a text.
