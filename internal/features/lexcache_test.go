@@ -9,13 +9,21 @@ import (
 func TestLexCache(t *testing.T) {
 	var c lexCache
 	c.init()
-	put := func(w string) *lexeme { return c.put(&lexeme{key: w, hash: c.hash(w)}) }
+	put := func(w string) *lexeme {
+		lx := &lexeme{hash: c.hash(w)}
+		lx.setKey(w)
+		return c.put(lx)
+	}
 	a := put("Iran")
 	if got := c.get("Iran", c.hash("Iran")); got != a {
 		t.Fatalf("get(Iran) = %p, want %p", got, a)
 	}
 	if got := put("Iran"); got != a {
 		t.Errorf("second put(Iran) = %p, want the first lexeme %p", got, a)
+	}
+	long := "Nagorno-Karabakh-Armenia-Azerbaijan"
+	if got := put(long); got.key != long || c.get(long, c.hash(long)) != got {
+		t.Errorf("long word: put gave key %q, get does not find it", got.key)
 	}
 	if got := c.get("Iraq", c.hash("Iraq")); got != nil {
 		t.Errorf("get(Iraq) = %+v, want nil", got)

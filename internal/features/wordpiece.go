@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"fmt"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/sugarme/tokenizer/model"
 	"github.com/sugarme/tokenizer/model/wordpiece"
@@ -84,9 +85,9 @@ func (w *WordPiece) lexeme(word string) *lexeme {
 	if lx := w.cache.get(word, h); lx != nil {
 		return lx
 	}
-	// Clone the key: word may point into a caller's large document.
-	key := string(append([]byte(nil), word...))
-	lx := &lexeme{key: key, hash: h, lower: key}
+	lx := &lexeme{hash: h}
+	lx.setKey(word)
+	lx.lower = lx.key
 	if id, ok := w.vocab[word]; ok {
 		lx.one[0] = relPiece{id: int32(id), start: 0, end: len(word)}
 		lx.pieces = lx.one[:]
@@ -133,8 +134,9 @@ func (w *WordPiece) modelPieces(word string) []relPiece {
 // Lexemes are shared by all documents and never change once published,
 // except for cue, which the cue index fills in on first use.
 type lexeme struct {
-	key    string // the surface, cloned
 	hash   uint64
+	key    string // the surface, cloned; in short when it fits
+	short  [lexemeShort]byte
 	pieces []relPiece
 	one    [1]relPiece // the storage of pieces for a word in the vocabulary
 	// lower is the word lowered as the cue index matches a word token (see
@@ -142,6 +144,21 @@ type lexeme struct {
 	// index does not lower punctuation tokens.
 	lower string
 	cue   atomic.Pointer[cueSlot]
+}
+
+// lexemeShort is the longest word whose key is kept inside its lexeme,
+// which spares a cache lookup a memory load: most words are shorter.
+const lexemeShort = 16
+
+// setKey sets lx.key to a copy of word, which may point into a caller's
+// large document.
+func (lx *lexeme) setKey(word string) {
+	if len(word) > lexemeShort {
+		lx.key = string(append([]byte(nil), word...))
+		return
+	}
+	n := copy(lx.short[:], word)
+	lx.key = unsafe.String(&lx.short[0], n)
 }
 
 // cueSlot is a lexeme's entry in one CueIndex.
