@@ -34,6 +34,7 @@ import (
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/server"
+	"golang.org/x/net/netutil"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/health"
@@ -48,12 +49,16 @@ type Config struct {
 	Limits       server.Limits
 	DrainTimeout time.Duration
 	ReloadPoll   time.Duration
-	LogFormat    string
-	LogText      bool
-	MetricsAddr  string
-	Pprof        bool
-	TLS          TLSConfig
-	Auth         AuthConfig
+	// MaxMessageBytes bounds every received message (a batch in total).
+	MaxMessageBytes int
+	// MaxConnections bounds the open client connections.
+	MaxConnections int
+	LogFormat      string
+	LogText        bool
+	MetricsAddr    string
+	Pprof          bool
+	TLS            TLSConfig
+	Auth           AuthConfig
 }
 
 // TLSConfig turns on TLS, and mutual TLS with ClientCA.
@@ -105,6 +110,8 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.IntVar(&l.MaxStreamInFlight, "max-stream-inflight", l.MaxStreamInFlight, "most documents of one stream classified at once")
 	fs.IntVar(&l.MaxInFlight, "max-inflight", l.MaxInFlight, "most documents classified at once server-wide; unary and batch calls beyond it get RESOURCE_EXHAUSTED (default 4 x cores)")
 	fs.IntVar(&l.MaxStreams, "max-streams", l.MaxStreams, "most ClassifyStream calls open at once")
+	fs.IntVar(&cfg.MaxMessageBytes, "max-message-bytes", 16<<20, "largest request message in bytes (a whole batch); larger ones get RESOURCE_EXHAUSTED from gRPC")
+	fs.IntVar(&cfg.MaxConnections, "max-connections", 1024, "most client connections open at once; more wait to be accepted")
 	fs.DurationVar(&cfg.DrainTimeout, "drain-timeout", 20*time.Second, "on SIGTERM, how long accepted requests may take to finish")
 	fs.DurationVar(&cfg.ReloadPoll, "reload-poll", 10*time.Second, "how often to check -model and -lexicon files for changes (0: only on SIGHUP)")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
@@ -134,10 +141,19 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 		return Config{}, errors.New("-tls-client-ca needs -tls-cert and -tls-key")
 	}
 	for name, v := range map[string]int{"max-document-bytes": l.MaxDocumentBytes, "max-batch": l.MaxBatchDocuments,
-		"max-stream-inflight": l.MaxStreamInFlight, "max-inflight": l.MaxInFlight, "max-streams": l.MaxStreams} {
+		"max-stream-inflight": l.MaxStreamInFlight, "max-inflight": l.MaxInFlight, "max-streams": l.MaxStreams,
+		"max-connections": cfg.MaxConnections} {
 		if v < 1 {
 			return Config{}, fmt.Errorf("-%s must be at least 1", name)
 		}
+	}
+	for name, v := range map[string]int{"max-spans": l.MaxSpans, "max-targets": l.MaxTargets, "max-aliases": l.MaxAliases} {
+		if v < 0 {
+			return Config{}, fmt.Errorf("-%s must not be negative", name)
+		}
+	}
+	if cfg.MaxMessageBytes < l.MaxDocumentBytes+messageOverhead {
+		return Config{}, fmt.Errorf("-max-message-bytes %d must exceed -max-document-bytes by at least %d", cfg.MaxMessageBytes, messageOverhead)
 	}
 	return cfg, nil
 }
@@ -168,6 +184,7 @@ func run(ctx context.Context, cfg Config, hup <-chan os.Signal, ready chan<- net
 	if err != nil {
 		return err
 	}
+	lis = netutil.LimitListener(lis, cfg.MaxConnections)
 	svc := server.New(c, cfg.Limits, log)
 	svc.SetMetrics(server.NewMetrics(reg))
 	g := grpc.NewServer(append(opts, grpc.InTapHandle(svc.TapHandle))...)
@@ -186,20 +203,9 @@ func run(ctx context.Context, cfg Config, hup <-chan os.Signal, ready chan<- net
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	hs.SetServingStatus("stance.v1.StanceService", healthpb.HealthCheckResponse_SERVING)
 
-	rl := newReloader(cfg.Sources, tok, svc, log)
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	go rl.watch(watchCtx, cfg.ReloadPoll)
-	go func() {
-		for {
-			select {
-			case <-hup:
-				rl.reload("SIGHUP")
-			case <-watchCtx.Done():
-				return
-			}
-		}
-	}()
+	reloadCtx, stopReload := context.WithCancel(ctx)
+	defer stopReload()
+	go newReloader(cfg.Sources, tok, svc, log).serve(reloadCtx, hup, cfg.ReloadPoll)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- g.Serve(lis) }()
@@ -287,7 +293,9 @@ func serverOptions(cfg Config, log *slog.Logger, rpcMetrics *grpcprom.ServerMetr
 		stream = slices.Insert(stream, 2, tokens.StreamInterceptor())
 	}
 	opts := []grpc.ServerOption{
-		grpc.MaxRecvMsgSize(recvLimit(cfg.Limits)),
+		// Together with the connection limit and the streams per
+		// connection, this bounds what decoding can hold in memory.
+		grpc.MaxRecvMsgSize(cfg.MaxMessageBytes),
 		// HTTP/2 streams per connection: enough for stream-heavy clients,
 		// bounded so one connection cannot open unlimited calls.
 		grpc.MaxConcurrentStreams(uint32(max(100, 2*cfg.Limits.MaxInFlight))),
@@ -325,16 +333,9 @@ func tlsConfig(c TLSConfig) (*tls.Config, error) {
 	return tc, nil
 }
 
-// recvLimit is the largest message the server accepts: a full batch of
-// documents at the size limit, with room for spans and targets, capped at
-// 256 MiB. A single Classify over the document limit still decodes (up to
-// this size) so that it gets the precise RESOURCE_EXHAUSTED from the
-// handler.
-func recvLimit(l server.Limits) int {
-	const overhead = 64 << 10
-	n := int64(l.MaxDocumentBytes+overhead) * int64(max(1, l.MaxBatchDocuments))
-	return int(min(n, 256<<20))
-}
+// messageOverhead is the room a request needs beyond its text: id,
+// targets, spans and framing.
+const messageOverhead = 64 << 10
 
 func newLogger(format string, w io.Writer) *slog.Logger {
 	if format == "json" {

@@ -59,20 +59,28 @@ func (r *reloader) stamps() string {
 	return s
 }
 
-// watch polls the source files every interval and reloads when one
-// changes, until ctx ends. Polling needs no file-system notification
-// support and sees a file replaced by rename, as deployments do.
-func (r *reloader) watch(ctx context.Context, interval time.Duration) {
-	if interval <= 0 || (r.src.ModelPath == "" && r.src.LexiconPath == "") {
-		return
+// serve reloads on every signal from hup and, every interval (if positive
+// and there are files to watch), when a source file has changed, until ctx
+// ends. One goroutine does both, so reloads never overlap and the last file
+// read is the one that serves. A file that fails to load is not retried
+// until it changes again.
+func (r *reloader) serve(ctx context.Context, hup <-chan os.Signal, interval time.Duration) {
+	var tick <-chan time.Time
+	if interval > 0 && (r.src.ModelPath != "" || r.src.LexiconPath != "") {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		tick = t.C
 	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-hup:
+			r.stamp = r.stamps()
+			r.reload("SIGHUP")
+		case <-tick:
+			// Polling needs no file-system notification support and sees a
+			// file replaced by rename, as deployments do.
 			if s := r.stamps(); s != r.stamp {
 				r.stamp = s
 				r.reload("file changed")

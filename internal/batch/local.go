@@ -8,6 +8,7 @@ import (
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
 
@@ -64,7 +65,15 @@ func (l *Local) serve(ctx context.Context, q *queue) error {
 // classify answers one document as a one-document batch, the path on which
 // the server answers a bad document with an error response, as it does on
 // a stream.
-func (l *Local) classify(ctx context.Context, req *stancev1.ClassifyRequest) (*stancev1.ClassifyResponse, error) {
+func (l *Local) classify(ctx context.Context, req *stancev1.ClassifyRequest) (resp *stancev1.ClassifyResponse, err error) {
+	// In process there is no server interceptor to catch a panic: one
+	// document's crash becomes that document's INTERNAL error, as it would
+	// through classifierd, and the job goes on.
+	defer func() {
+		if r := recover(); r != nil {
+			resp, err = &stancev1.ClassifyResponse{Id: req.GetId(), Error: status.New(codes.Internal, "internal error").Proto()}, nil
+		}
+	}()
 	dctx := ctx
 	if l.timeout > 0 {
 		var cancel context.CancelFunc

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"google.golang.org/grpc/tap"
@@ -23,7 +22,6 @@ import (
 // client's sends block.
 type capacity struct {
 	slots chan struct{}
-	shed  atomic.Int64
 }
 
 func newCapacity(n int) *capacity { return &capacity{slots: make(chan struct{}, max(1, n))} }
@@ -34,7 +32,6 @@ func (c *capacity) tryAcquire() bool {
 	case c.slots <- struct{}{}:
 		return true
 	default:
-		c.shed.Add(1)
 		return false
 	}
 }
@@ -50,9 +47,6 @@ func (c *capacity) acquire(ctx context.Context) error {
 }
 
 func (c *capacity) release() { <-c.slots }
-
-// Shed returns how many calls were turned away for lack of capacity.
-func (s *Server) Shed() int64 { return s.capacity.shed.Load() }
 
 // retryDelay is the backoff suggested to shed callers.
 const retryDelay = 100e6 // 100ms in nanoseconds
@@ -75,7 +69,6 @@ func (s *Server) TapHandle(ctx context.Context, info *tap.Info) (context.Context
 	switch info.FullMethodName {
 	case stancev1.StanceService_Classify_FullMethodName, stancev1.StanceService_ClassifyBatch_FullMethodName:
 		if len(s.capacity.slots) == cap(s.capacity.slots) {
-			s.capacity.shed.Add(1)
 			s.metrics.shedCall("documents")
 			return nil, overloaded("documents", s.limits.MaxInFlight)
 		}

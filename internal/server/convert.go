@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"slices"
 	"unicode/utf8"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
@@ -80,6 +81,9 @@ func (s *Server) toDomain(req *stancev1.ClassifyRequest) (classifier.Request, *o
 			case len(a) > maxNameBytes:
 				bad(fmt.Sprintf("%s.aliases[%d]", field, j), "is %d bytes; the limit is %d", len(a), maxNameBytes)
 			}
+		}
+		if _, known := stancev1.EntityType_name[int32(t.GetType())]; !known {
+			bad(field+".type", "unknown entity type %d", t.GetType())
 		}
 		targets = append(targets, entities.Target{ID: t.GetId(), Name: t.GetName(), Aliases: t.GetAliases(), Type: entities.Type(t.GetType())})
 	}
@@ -265,7 +269,7 @@ func modelInfo(c *classifier.Classifier, l Limits) *stancev1.GetModelInfoRespons
 	an := c.Analyzer()
 	info := &stancev1.GetModelInfoResponse{
 		ModelVersion:    m.Version(),
-		Labels:          stances[:],
+		Labels:          slices.Clone(stances[:]),
 		EntityCount:     uint32(an.Gazetteer().Entities()),
 		AliasCount:      uint32(an.Gazetteer().Aliases()),
 		LexiconCueCount: uint32(an.Lexicon().Len()),

@@ -48,6 +48,7 @@ func TestHostileInputs(t *testing.T) {
 		{"code points on emoji", &stancev1.ClassifyRequest{Text: "🕊 Iran", OffsetEncoding: points, Spans: []*stancev1.Span{{Start: 2, End: 6}}}, codes.OK},
 		{"code point past end", &stancev1.ClassifyRequest{Text: "🕊 Iran", OffsetEncoding: points, Spans: []*stancev1.Span{{Start: 2, End: 7}}}, codes.InvalidArgument},
 		{"huge offsets", &stancev1.ClassifyRequest{Text: "Iran", Spans: []*stancev1.Span{{Start: 4294967295, End: 4294967295}}}, codes.InvalidArgument},
+		{"unknown target type", &stancev1.ClassifyRequest{Text: "Iran", Targets: []*stancev1.Target{{Name: "Iran", Type: 999}}}, codes.InvalidArgument},
 		{"one long word", &stancev1.ClassifyRequest{Text: strings.Repeat("a", 500_000)}, codes.OK},
 		{"only punctuation", &stancev1.ClassifyRequest{Text: strings.Repeat("“”’.,;:!?—", 20_000)}, codes.OK},
 		{"many mentions", &stancev1.ClassifyRequest{Text: strings.Repeat("Iran NATO Russia ", 50_000)}, codes.OK},

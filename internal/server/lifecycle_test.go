@@ -5,16 +5,21 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
+	"google.golang.org/grpc/test/bufconn"
 )
 
 // TestShutdownDuringStream drains the server while a client streams: every
@@ -182,5 +187,81 @@ func TestDeadlineExceeded(t *testing.T) {
 	_, err = svc.Classify(dctx, &stancev1.ClassifyRequest{Text: strings.Repeat("NATO warned Iran. ", 10000)})
 	if status.Code(err) != codes.DeadlineExceeded {
 		t.Errorf("expired deadline: %v, want DEADLINE_EXCEEDED", err)
+	}
+}
+
+// TestStalledStreamKeepsNoCapacity: a client that opens a stream, sends
+// many documents and never reads holds only its own stream's slots; the
+// server-wide capacity goes back as each document is done, so other
+// callers are served.
+func TestStalledStreamKeepsNoCapacity(t *testing.T) {
+	limits := DefaultLimits
+	limits.MaxInFlight = 4
+	svc, _, client := startServerWith(t, limits)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stream, err := client.ClassifyStream(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := strings.Repeat("NATO accused Iran of destabilizing the region. ", 2000)
+	go func() {
+		for i := range 200 {
+			if stream.Send(&stancev1.ClassifyRequest{Id: fmt.Sprint(i), Text: big}) != nil {
+				return
+			}
+		}
+	}()
+	// Wait until the stream is stalled: it has started documents, and none
+	// is being classified any more (the rest wait for the client to read).
+	for deadline := time.Now().Add(30 * time.Second); svc.streamed.Load() < int64(limits.MaxStreamInFlight) || len(svc.capacity.slots) > 0; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the stalled stream still holds %d of the server's %d slots", len(svc.capacity.slots), limits.MaxInFlight)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	for i := range 20 {
+		if _, err := client.Classify(context.Background(), &stancev1.ClassifyRequest{Text: "NATO warned Iran."}); err != nil {
+			t.Fatalf("unary call %d while a stream is stalled: %v", i, err)
+		}
+	}
+}
+
+// TestStreamWithLoggingInterceptor runs streams through the logging
+// interceptor as classifierd installs it; under -race it checks that the
+// counters the interceptor reads are not written concurrently.
+func TestStreamWithLoggingInterceptor(t *testing.T) {
+	lis := bufconn.Listen(1 << 20)
+	svc := New(testClassifier(t), DefaultLimits, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	g := grpc.NewServer(grpc.ChainStreamInterceptor(LogStream(slog.New(slog.NewTextHandler(io.Discard, nil)))))
+	svc.Register(g)
+	go g.Serve(lis)
+	defer g.Stop()
+	conn, err := grpc.NewClient("passthrough:///bufnet",
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
+		grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	client := stancev1.NewStanceServiceClient(conn)
+	for round := range 3 {
+		stream, err := client.ClassifyStream(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 20 {
+			stream.Send(&stancev1.ClassifyRequest{Id: fmt.Sprint(i), Text: "Iran thanked Russia."})
+		}
+		if round == 2 {
+			svc.Drain() // the receiving goroutine outlives the handler
+		} else {
+			stream.CloseSend()
+		}
+		for {
+			if _, err := stream.Recv(); err != nil {
+				break
+			}
+		}
 	}
 }

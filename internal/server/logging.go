@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
@@ -38,24 +39,25 @@ func LogStream(log *slog.Logger) grpc.StreamServerInterceptor {
 		cs := &countingStream{ServerStream: ss}
 		err := handler(srv, cs)
 		log.InfoContext(ss.Context(), "rpc", "method", info.FullMethod, "code", status.Code(err).String(),
-			"duration", time.Since(start), "documents", cs.docs, "bytes", cs.bytes)
+			"duration", time.Since(start), "documents", cs.docs.Load(), "bytes", cs.bytes.Load())
 		return err
 	}
 }
 
 // countingStream counts the documents and text bytes a stream receives.
-// RecvMsg is called from one goroutine at a time, so plain ints suffice.
+// The counters are atomic: the handler receives on its own goroutine,
+// which may still be finishing a Recv when the interceptor reads them.
 type countingStream struct {
 	grpc.ServerStream
-	docs, bytes int
+	docs, bytes atomic.Int64
 }
 
 func (c *countingStream) RecvMsg(m any) error {
 	err := c.ServerStream.RecvMsg(m)
 	if err == nil {
 		d, b := documentsOf(m)
-		c.docs += d
-		c.bytes += b
+		c.docs.Add(int64(d))
+		c.bytes.Add(int64(b))
 	}
 	return err
 }

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"sync"
+
 	"github.com/prometheus/client_golang/prometheus"
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 )
@@ -9,6 +11,7 @@ import (
 // and latencies come from the go-grpc-middleware interceptors registered
 // beside them. A nil *Metrics records nothing.
 type Metrics struct {
+	mu        sync.Mutex // serialises model swaps, so one version shows
 	documents *prometheus.CounterVec
 	bytes     *prometheus.CounterVec
 	labels    *prometheus.CounterVec
@@ -71,6 +74,8 @@ func (m *Metrics) setModel(version string) {
 	if m == nil {
 		return
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.model.Reset()
 	m.model.WithLabelValues(version).Set(1)
 }

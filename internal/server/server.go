@@ -232,10 +232,14 @@ func (s *Server) ClassifyStream(stream grpc.BidiStreamingServer[stancev1.Classif
 			wg.Add(1)
 			go func(req *stancev1.ClassifyRequest) {
 				defer wg.Done()
-				defer func() { s.capacity.release(); <-slots }()
 				resp := s.classifyOne(ctx, c, req)
+				// The server-wide slot goes back as soon as the work is
+				// done: a client that stops reading holds only its own
+				// stream's slots, never the other callers' capacity.
+				s.capacity.release()
 				s.metrics.document("ClassifyStream", resp, len(req.GetText()))
 				results <- resp
+				<-slots
 			}(in.req)
 		}
 	}()
