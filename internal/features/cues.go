@@ -51,8 +51,12 @@ type wordEntry struct {
 
 type indexedCue struct {
 	rest []string // words after the first
-	cue  lexicon.Cue
-	id   uint32
+	// restEntries are the rest's entries in CueIndex.entries: a token
+	// matches a rest word exactly when its entry is the word's, which
+	// compares integers instead of strings.
+	restEntries []int32
+	cue         lexicon.Cue
+	id          uint32
 }
 
 // NewCueIndex indexes the cues of lex by their first word.
@@ -91,6 +95,19 @@ func NewCueIndex(lex *lexicon.Lexicon) *CueIndex {
 		e.first = list
 		x.cues++
 	}
+	// Every word after the first gets an entry (with no cues and no
+	// modifier if it has none), so that longestAt compares entries.
+	for i := 0; i < len(x.entries); i++ {
+		for k := range x.entries[i].first {
+			rest := x.entries[i].first[k].rest
+			ids := make([]int32, len(rest))
+			for j, w := range rest {
+				entry(w)
+				ids[j] = x.words[w]
+			}
+			x.entries[i].first[k].restEntries = ids
+		}
+	}
 	return x
 }
 
@@ -100,8 +117,8 @@ func (x *CueIndex) Len() int { return x.cues }
 // Scratch is per-worker scratch space for matching; reuse one per
 // goroutine to avoid allocating per token.
 type Scratch struct {
-	lower []string
-	entry []int32 // per token: index in CueIndex.entries, or -1
+	lower []string // per token, lowered; only for Documents without lexemes
+	entry []int32  // per token: index in CueIndex.entries, or -1
 	buf   []byte
 	offs  []int32 // per token: start and end in buf, or -1 if unchanged
 }
@@ -159,22 +176,18 @@ func (x *CueIndex) lookup(w string) int32 {
 	return -1
 }
 
-// resolve sets s.lower and s.entry from the tokenizer's lexemes, as
-// lowerAll and a lookup per token would: a word's lowered form comes with
-// its lexeme, and its entry is looked up once per lexeme and CueIndex, not
-// once per token. Punctuation is not lowered, so it is looked up as
-// written.
+// resolve sets s.entry from the tokenizer's lexemes, as lowerAll and a
+// lookup per token would: a word's entry is looked up once per lexeme and
+// CueIndex, not once per token. Punctuation is not lowered, so it is
+// looked up as written.
 func (x *CueIndex) resolve(s *Scratch, d *Document) {
-	s.lower, s.entry = s.lower[:0], s.entry[:0]
+	s.entry = s.entry[:0]
 	for i, t := range d.Tokens {
 		if t.Kind == KindPunct {
-			w := d.Text[t.Start:t.End]
-			s.lower = append(s.lower, w)
-			s.entry = append(s.entry, x.lookup(w))
+			s.entry = append(s.entry, x.lookup(d.Text[t.Start:t.End]))
 			continue
 		}
 		lx := d.lexemes[i]
-		s.lower = append(s.lower, lx.lower)
 		if sl := lx.cue.Load(); sl != nil && sl.owner == x {
 			s.entry = append(s.entry, sl.entry)
 			continue
@@ -190,17 +203,17 @@ func (x *CueIndex) longestAt(s *Scratch, i, end int) (*indexedCue, int) {
 	if e < 0 {
 		return nil, 0
 	}
-	lower := s.lower
+	entry := s.entry
 	list := x.entries[e].first
 	for k := range list {
 		ic := &list[k]
-		n := 1 + len(ic.rest)
+		n := 1 + len(ic.restEntries)
 		if i+n > end {
 			continue
 		}
 		ok := true
-		for j, w := range ic.rest {
-			if lower[i+1+j] != w {
+		for j, w := range ic.restEntries {
+			if entry[i+1+j] != w {
 				ok = false
 				break
 			}
