@@ -290,20 +290,22 @@ func abs(x float32) float32 {
 }
 
 // holder finds who holds the stance toward targets[m]: the subject of a
-// verb cue that m is the object of, in m's sentence. Only the cues and
-// targets of that sentence are looked at, so the cost stays linear in the
+// verb cue that m is the object of, in m's clause. Only the cues and
+// targets of that clause are looked at, so the cost stays linear in the
 // document however many mentions it has.
 func holder(w *workspace, targets []features.Target, m int) entities.Entity {
 	d := &w.doc
-	sent := d.Sentences[d.SentenceOf(targets[m].First)]
-	firstCue, _ := slices.BinarySearchFunc(w.cues, sent.First, func(c features.CueMatch, first int) int { return c.First - first })
-	firstTarget, _ := slices.BinarySearchFunc(targets, sent.First, func(t features.Target, first int) int { return t.First - first })
-	for ci := firstCue; ci < len(w.cues) && w.cues[ci].First < sent.End; ci++ {
+	// In "NATO accused Iran, while Iran and Russia signed a pact", NATO
+	// holds no stance toward the second Iran.
+	first, end := features.ClauseOf(d, targets[m])
+	firstCue, _ := slices.BinarySearchFunc(w.cues, first, func(c features.CueMatch, f int) int { return c.First - f })
+	firstTarget, _ := slices.BinarySearchFunc(targets, first, func(t features.Target, f int) int { return t.First - f })
+	for ci := firstCue; ci < len(w.cues) && w.cues[ci].End <= end; ci++ {
 		cue := &w.cues[ci]
 		if features.RoleOf(d, targets, m, cue) != features.RoleObject {
 			continue
 		}
-		for j := firstTarget; j < len(targets) && targets[j].First < sent.End; j++ {
+		for j := firstTarget; j < len(targets) && targets[j].End <= end; j++ {
 			if j != m && features.RoleOf(d, targets, j, cue) == features.RoleSubject {
 				if e, ok := mentionEntity(w, targets[j]); ok {
 					return e

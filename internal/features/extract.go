@@ -269,6 +269,14 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 // spans, so that a mention costs the same in a run-on sentence.
 const maxClause = 40
 
+// ClauseOf returns the token range [first, end) of the clause around
+// mention t: its sentence, split at strong boundaries (";", ":", dashes,
+// "but", "while", "although", "however") and at most 40 tokens on each
+// side of the mention.
+func ClauseOf(d *Document, t Target) (first, end int) {
+	return clauseBounds(d, d.Sentences[d.SentenceOf(t.First)], t)
+}
+
 // clauseBounds returns the token range [left, right) of the clause around
 // mention t within its sentence, split at strong boundaries and at most
 // maxClause tokens on each side.

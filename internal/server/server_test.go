@@ -90,7 +90,7 @@ func checkProbabilities(t *testing.T, where string, p *stancev1.Probabilities) {
 
 func TestClassify(t *testing.T) {
 	client := startServer(t, DefaultLimits)
-	text := "NATO accused Iran of destabilizing the region. Iran and Russia signed a strategic partnership."
+	text := "NATO accused Iran of destabilizing the region, while Iran and Russia signed a strategic partnership."
 	resp, err := client.Classify(context.Background(), &stancev1.ClassifyRequest{Id: "doc-1", Text: text})
 	if err != nil {
 		t.Fatal(err)
@@ -140,6 +140,10 @@ func TestClassify(t *testing.T) {
 	}
 	if len(iran.GetEvidence()) == 0 {
 		t.Error("no evidence for Iran's mention")
+	}
+	// The second clause ("Iran and Russia signed…") is not NATO's doing.
+	if h := resp.GetMentions()[2].GetHolder(); h != nil {
+		t.Errorf("the second Iran has holder %q, want none", h.GetId())
 	}
 	var sal float32
 	for _, e := range resp.GetEntities() {
