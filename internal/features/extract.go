@@ -3,6 +3,7 @@ package features
 import (
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/stance/classifierd/internal/lexicon"
 )
@@ -57,6 +58,8 @@ const (
 	tSpeakerPolarity
 	tClausePiece
 	tCoordPolarity
+	tBetweenPolarity
+	tSourceRole
 )
 
 // Extractor builds the feature vector of one mention. It is stateless
@@ -216,6 +219,17 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 		add(cf, tSpeakerPolarity<<56|speaker<<48|pol<<40|side<<32|scope)
 		add(cf, tPolaritySide<<56|scope<<48|pol<<40|side<<32|uint64(distBucket(dist)))
 		add(Feature{Value: decay, Cue: int32(ci), Token: -1}, tCueRole<<56|neg<<48|uint64(role)<<32|uint64(cue.ID))
+		// Another mention between this one and the cue: in a sentence
+		// about several targets the cue more often concerns that one.
+		between := uint64(0)
+		if mentionBetween(targets, m, cue) {
+			between = 1
+		}
+		add(cf, tBetweenPolarity<<56|between<<48|pol<<40|side<<32|scope)
+		// The lexicon a cue comes from by role: a sentiment word (VADER,
+		// AFINN) next to a mention says less about a stance toward it
+		// than a CAMEO event verb or a team cue does.
+		add(cf, tSourceRole<<56|uint64(sourceClass(cue.Source))<<48|pol<<40|uint64(role)<<32)
 	}
 	if h := c.hostile[si]; h > 0 {
 		add(Feature{Value: squash(h), Cue: -1, Token: -1}, tSentencePolarity<<56|1)
@@ -471,4 +485,46 @@ func isBeForm(w string) bool {
 
 func isPossessiveToken(w string) bool {
 	return w == "'s" || w == "’s" || w == "'S" || w == "’S" || w == "'" || w == "’"
+}
+
+// mentionBetween reports whether another mention stands between mention m
+// and cue c ("X welcomed the talks with Y": Y stands between X and a cue
+// after the talks, X between Y and a cue before it).
+func mentionBetween(targets []Target, m int, c *CueMatch) bool {
+	t := targets[m]
+	if c.First >= t.End {
+		return m+1 < len(targets) && targets[m+1].First >= t.End && targets[m+1].End <= c.First
+	}
+	return m > 0 && targets[m-1].End <= t.First && targets[m-1].First >= c.End
+}
+
+// Lexicon source classes of a cue, a bit each (a cue may come from several
+// sources: "vader+afinn").
+const (
+	srcCAMEO uint8 = 1 << iota
+	srcVADER
+	srcAFINN
+	srcTeam
+)
+
+// sourceClass returns the bit set of lexicon sources named in a cue's
+// Source ("cameo:112", "vader+afinn", "team"); user cues and unknown
+// sources give 0.
+func sourceClass(source string) uint8 {
+	var v uint8
+	for source != "" {
+		var part string
+		part, source, _ = strings.Cut(source, "+")
+		switch {
+		case strings.HasPrefix(part, "cameo"):
+			v |= srcCAMEO
+		case part == "vader":
+			v |= srcVADER
+		case part == "afinn":
+			v |= srcAFINN
+		case part == "team":
+			v |= srcTeam
+		}
+	}
+	return v
 }

@@ -210,3 +210,48 @@ func BenchmarkExtract(b *testing.B) {
 		}
 	}
 }
+
+func TestMentionBetween(t *testing.T) {
+	tests := []struct {
+		text    string
+		cue     string
+		targets []string
+		want    []bool
+	}{
+		{"Russia held talks with China and praised the outcome.", "praised", []string{"Russia", "China"}, []bool{true, false}},
+		{"Sanctions hurt Iran, Russia said.", "Sanctions", []string{"Iran", "Russia"}, []bool{false, true}},
+		{"Iran welcomed the deal.", "welcomed", []string{"Iran"}, []bool{false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			d, cues := prepared(t, tt.text)
+			c := cueAt(t, d, cues, tt.cue)
+			ts := targetsOf(t, d, tt.targets...)
+			for m, want := range tt.want {
+				if got := mentionBetween(ts, m, c); got != want {
+					t.Errorf("mentionBetween(%s, %q) = %v, want %v", tt.targets[m], tt.cue, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestSourceClass(t *testing.T) {
+	tests := []struct {
+		source string
+		want   uint8
+	}{
+		{"cameo:112", srcCAMEO},
+		{"vader+afinn", srcVADER | srcAFINN},
+		{"team", srcTeam},
+		{"user", 0},
+		{"", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.source, func(t *testing.T) {
+			if got := sourceClass(tt.source); got != tt.want {
+				t.Errorf("sourceClass(%q) = %b, want %b", tt.source, got, tt.want)
+			}
+		})
+	}
+}

@@ -51,11 +51,11 @@ func TestRebuild(t *testing.T) {
 }
 
 // Quality floors of the embedded model, about 0.01 below what it measured
-// when it was trained (dev_rw 0.7110, dev_mt 0.6723, geo_dev 0.7393).
+// when it was trained (dev_rw 0.7105, dev_mt 0.6819, geo_dev 0.7400).
 var floors = map[string]float64{
 	"newsmtsc/dev_rw": 0.701,
-	"newsmtsc/dev_mt": 0.662,
-	"team/geo_dev":    0.729,
+	"newsmtsc/dev_mt": 0.671,
+	"team/geo_dev":    0.730,
 }
 
 // TestQualityFloor scores the embedded model on the dev sets: macro-F1 must
