@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
+	"github.com/stance/classifierd/internal/sharedtest"
 )
 
 // syncBuffer is a bytes.Buffer safe for the logger and the test to share.
@@ -32,18 +32,8 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 func TestMetricsLogsAndPprof(t *testing.T) {
-	metricsAddr := freeAddr(t)
+	metricsAddr := sharedtest.FreeAddr(t)
 	d := startDaemon(t, "-metrics-addr", metricsAddr, "-pprof", "-log-format", "json")
 	conn := d.dial(t)
 	secret := "NATO accused Iran of destabilizing the region."

@@ -6,14 +6,12 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/features"
@@ -54,17 +52,7 @@ func service(t *testing.T) *server.Server {
 // "127.0.0.1:0" for any) until the test ends.
 func startServer(t *testing.T, addr string, opts ...grpc.ServerOption) (string, *grpc.Server) {
 	t.Helper()
-	var lis net.Listener
-	var err error
-	for range 50 { // a just-closed port can take a moment to be free again
-		if lis, err = net.Listen("tcp", addr); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	lis := sharedtest.Listen(t, addr)
 	g := grpc.NewServer(opts...)
 	service(t).Register(g)
 	go g.Serve(lis)

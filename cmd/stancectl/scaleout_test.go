@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -29,16 +28,6 @@ type daemon struct {
 	stderr        bytes.Buffer
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // startDaemons builds classifierd once and starts n processes on loopback
 // ports, each with its metrics port, and waits until each serves.
 func startDaemons(t *testing.T, n int) []*daemon {
@@ -50,7 +39,7 @@ func startDaemons(t *testing.T, n int) []*daemon {
 	}
 	var ds []*daemon
 	for range n {
-		d := &daemon{addr: freePort(t), metrics: freePort(t)}
+		d := &daemon{addr: sharedtest.FreeAddr(t), metrics: sharedtest.FreeAddr(t)}
 		d.cmd = exec.Command(bin, "-addr", d.addr, "-metrics-addr", d.metrics, "-drain-timeout", "5s")
 		d.cmd.Stderr = &d.stderr
 		if err := d.cmd.Start(); err != nil {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
+	"github.com/stance/classifierd/internal/sharedtest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -95,17 +96,7 @@ func (f *fake) ClassifyStream(stream grpc.BidiStreamingServer[stancev1.ClassifyR
 // serve serves f on addr ("127.0.0.1:0" for any port) until the test ends.
 func serve(t *testing.T, f stancev1.StanceServiceServer, addr string) (string, *grpc.Server) {
 	t.Helper()
-	var lis net.Listener
-	var err error
-	for range 50 { // a just-closed port can take a moment to be free again
-		if lis, err = net.Listen("tcp", addr); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	lis := sharedtest.Listen(t, addr)
 	g := grpc.NewServer()
 	stancev1.RegisterStanceServiceServer(g, f)
 	go g.Serve(lis)

@@ -150,11 +150,7 @@ func BenchmarkBatch(b *testing.B) {
 				}
 				ctx := context.Background()
 				warm(b, client, reqs)
-				var n int64
-				for _, r := range reqs {
-					n += int64(len(r.GetText()))
-				}
-				b.SetBytes(n)
+				b.SetBytes(requestBytes(reqs))
 				b.ReportAllocs()
 				for b.Loop() {
 					for _, br := range batches {
@@ -180,11 +176,7 @@ func BenchmarkStream(b *testing.B) {
 					reqs = append(reqs, reqs[0])
 				}
 				warm(b, client, reqs)
-				var n int64
-				for _, r := range reqs {
-					n += int64(len(r.GetText()))
-				}
-				b.SetBytes(n)
+				b.SetBytes(requestBytes(reqs))
 				b.ReportAllocs()
 				for b.Loop() {
 					stream(b, client, reqs)
@@ -274,4 +266,13 @@ func BenchmarkStageBuildResponse(b *testing.B) {
 			toProto(d.req, c, d.res, d.conv)
 		}
 	}
+}
+
+// requestBytes is the text the requests carry, for b.SetBytes.
+func requestBytes(reqs []*stancev1.ClassifyRequest) int64 {
+	var n int64
+	for _, r := range reqs {
+		n += int64(len(r.GetText()))
+	}
+	return n
 }

@@ -1,7 +1,8 @@
-// Package sharedtest locates the read-only data folder ../shared (seed
-// articles, NewsMTSC, lexicons) for tests. Tests that need it skip with a
-// clear message when it is absent, and fail instead when
-// STANCE_REQUIRE_DATA=1 (as CI sets it).
+// Package sharedtest is what tests share: it locates the read-only data
+// folder ../shared (seed articles, NewsMTSC, lexicons), reads the news
+// corpus for benchmarks, and hands out loopback listeners. Tests that need
+// ../shared skip with a clear message when it is absent, and fail instead
+// when STANCE_REQUIRE_DATA=1 (as CI sets it).
 package sharedtest
 
 import (
