@@ -191,9 +191,12 @@ func (c *Classifier) score(w *workspace, targets []features.Target, m int, fs []
 type evItem struct {
 	first, end int32
 	// next is the index+1 of the next item with the same first token.
-	next   int32
-	per    [model.NumLabels]float32
-	source string
+	next int32
+	// cue is the index in w.cues of the last cue that fed the item, which
+	// names its source, or -1 for a context word. An index rather than the
+	// source string keeps items small and free of pointers.
+	cue int32
+	per [model.NumLabels]float32
 }
 
 // explain sums feature contributions per text span (a cue, or a context
@@ -211,12 +214,10 @@ func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.La
 	items := w.items[:0]
 	for _, f := range fs {
 		var first, end int32
-		source := "context"
 		switch {
 		case f.Cue >= 0:
 			cm := &w.cues[f.Cue]
 			first, end = int32(cm.First), int32(cm.End)
-			source = cm.Source
 		case f.Token >= 0:
 			first, end = f.Token, f.Token+1
 		default:
@@ -228,14 +229,16 @@ func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.La
 		}
 		if j < 0 {
 			j = int32(len(items))
-			items = append(items, evItem{first: first, end: end, next: w.itemAt[first], source: source})
+			items = append(items, evItem{first: first, end: end, next: w.itemAt[first], cue: f.Cue})
 			w.itemAt[first] = j + 1
 		} else if f.Cue >= 0 {
-			items[j].source = source // a lexicon cue names its source
+			items[j].cue = f.Cue // a lexicon cue names its source
 		}
-		for _, l := range model.Labels {
-			items[j].per[l] += c.model.Contribution(f, l)
-		}
+		contrib := c.model.Contributions(f)
+		it := &items[j]
+		it.per[0] += contrib[0]
+		it.per[1] += contrib[1]
+		it.per[2] += contrib[2]
 	}
 	w.items = items
 	const minContribution = 0.02
@@ -247,14 +250,22 @@ func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.La
 		if abs(it.per[label]) < minContribution {
 			continue
 		}
+		start := w.doc.Tokens[it.first].Start
+		if len(ev)-top == limit && !outranks(abs(it.per[label]), start, ev[len(ev)-1]) {
+			continue // most items lose to a full list's weakest: reject them before building them
+		}
 		toward := model.Hostile
 		for _, l := range model.Labels {
 			if it.per[l] > it.per[toward] {
 				toward = l
 			}
 		}
-		e := Evidence{Span: Span{w.doc.Tokens[it.first].Start, w.doc.Tokens[it.end-1].End},
-			Contribution: it.per[label], Label: toward, Source: it.source}
+		source := "context"
+		if it.cue >= 0 {
+			source = w.cues[it.cue].Source
+		}
+		e := Evidence{Span: Span{start, w.doc.Tokens[it.end-1].End},
+			Contribution: it.per[label], Label: toward, Source: source}
 		// Insertion into the top list: candidates come in order of first
 		// appearance, so a tie goes after the items already there, as a
 		// stable sort would put it.
@@ -275,11 +286,15 @@ func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.La
 }
 
 // stronger orders evidence: larger contribution first, then by position.
-func stronger(a, b Evidence) bool {
-	if abs(a.Contribution) != abs(b.Contribution) {
-		return abs(a.Contribution) > abs(b.Contribution)
+func stronger(a, b Evidence) bool { return outranks(abs(a.Contribution), a.Span.Start, b) }
+
+// outranks is stronger for an item not yet built: its absolute
+// contribution and start.
+func outranks(strength float32, start int, b Evidence) bool {
+	if bs := abs(b.Contribution); strength != bs {
+		return strength > bs
 	}
-	return a.Span.Start < b.Span.Start
+	return start < b.Span.Start
 }
 
 func abs(x float32) float32 {

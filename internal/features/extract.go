@@ -2,6 +2,7 @@ package features
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -115,26 +116,25 @@ func (c *Context) Reset(d *Document, cues []CueMatch) {
 		c.cooperative = append(c.cooperative, k)
 	}
 	c.firstCue = append(c.firstCue, int32(len(cues)))
-	c.quoted = c.quoted[:0]
+	c.quoted = slices.Grow(c.quoted[:0], len(d.Tokens))[:len(d.Tokens)]
+	clear(c.quoted)
 	for _, s := range d.Sentences {
-		for len(c.quoted) < s.First {
-			c.quoted = append(c.quoted, false)
-		}
 		open := false
 		for i := s.First; i < s.End; i++ {
-			c.quoted = append(c.quoted, open)
-			switch d.Surface(i) {
-			case "\"":
-				open = !open
-			case "“":
-				open = true
-			case "”":
-				open = false
+			c.quoted[i] = open
+			// Quotation marks are one-rune tokens of 1 or 3 bytes; the
+			// length test spares comparing every other token's text.
+			if t := &d.Tokens[i]; t.Kind == KindPunct && (t.End-t.Start == 1 || t.End-t.Start == 3) {
+				switch d.Text[t.Start:t.End] {
+				case "\"":
+					open = !open
+				case "“":
+					open = true
+				case "”":
+					open = false
+				}
 			}
 		}
-	}
-	for len(c.quoted) < len(d.Tokens) {
-		c.quoted = append(c.quoted, false)
 	}
 }
 

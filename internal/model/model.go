@@ -184,6 +184,18 @@ func (m *Model) Contribution(f features.Feature, l Label) float32 {
 	return f.Value * (w[l] - mean) / m.temperature
 }
 
+// Contributions is Contribution for every label at once, computed the same
+// way, so that explaining a mention reads each weight row once.
+func (m *Model) Contributions(f features.Feature) [NumLabels]float32 {
+	w := m.weights[int(f.Index)*NumLabels : int(f.Index)*NumLabels+NumLabels : int(f.Index)*NumLabels+NumLabels]
+	mean := (w[0] + w[1] + w[2]) / NumLabels
+	return [NumLabels]float32{
+		f.Value * (w[0] - mean) / m.temperature,
+		f.Value * (w[1] - mean) / m.temperature,
+		f.Value * (w[2] - mean) / m.temperature,
+	}
+}
+
 // Softmax turns logits into probabilities at temperature t.
 func Softmax(logits [NumLabels]float32, t float32) [NumLabels]float32 {
 	mx := max(logits[0], logits[1], logits[2])

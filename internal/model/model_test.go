@@ -1,6 +1,11 @@
 package model
 
-import "testing"
+import (
+	"math"
+	"testing"
+
+	"github.com/stance/classifierd/internal/features"
+)
 
 func TestDocumentLabel(t *testing.T) {
 	m, err := New(testParams()) // document threshold 0.3
@@ -32,5 +37,25 @@ func TestDocumentLabel(t *testing.T) {
 				t.Errorf("mean %v does not sum to 1", mean)
 			}
 		})
+	}
+}
+
+// Contributions must give what Contribution gives, bit for bit: evidence
+// is ranked by these values.
+func TestContributionsMatchContribution(t *testing.T) {
+	m, err := New(testParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []features.Feature{{Index: 3, Value: 1}, {Index: 200, Value: 0.7}, {Index: 9, Value: 2}} {
+		all := m.Contributions(f)
+		for _, l := range Labels {
+			if one := m.Contribution(f, l); math.Float32bits(one) != math.Float32bits(all[l]) {
+				t.Errorf("feature %+v label %s: Contributions %v, Contribution %v", f, l, all[l], one)
+			}
+		}
+		if all == [NumLabels]float32{} && f.Index != 9 {
+			t.Errorf("feature %+v: no contribution", f)
+		}
 	}
 }
