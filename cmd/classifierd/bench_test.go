@@ -48,29 +48,11 @@ func startBenchDaemon(b *testing.B) stancev1.StanceServiceClient {
 	return stancev1.NewStanceServiceClient(conn)
 }
 
-// article returns the corpus document closest to 5 KB.
-func article(docs []string) string {
-	best := docs[0]
-	for _, d := range docs {
-		if absDiff(len(d), 5000) < absDiff(len(best), 5000) {
-			best = d
-		}
-	}
-	return best
-}
-
-func absDiff(a, b int) int {
-	if a < b {
-		return b - a
-	}
-	return a - b
-}
-
 // BenchmarkDaemonUnary is unary Classify of a 5 KB article through the
 // whole daemon, one call at a time.
 func BenchmarkDaemonUnary(b *testing.B) {
 	client := startBenchDaemon(b)
-	req := &stancev1.ClassifyRequest{Id: "a", Text: article(sharedtest.News(b))}
+	req := &stancev1.ClassifyRequest{Id: "a", Text: sharedtest.Article(b)}
 	ctx := context.Background()
 	if _, err := client.Classify(ctx, req); err != nil {
 		b.Fatal(err)

@@ -54,8 +54,8 @@ func load(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	if peak.requests == peak.errors {
 		return fmt.Errorf("peak step: all %d requests failed", peak.requests)
 	}
-	fmt.Fprintln(stdout, "| load | offered req/s | achieved req/s | MB/s | p50 ms | p95 ms | p99 ms | max ms | requests | errors |")
-	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(stdout, "| load | offered req/s | achieved req/s | MB/s | p50 ms | p95 ms | p99 ms | max ms | requests | errors | sent late p99 ms |")
+	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	row(stdout, fmt.Sprintf("peak (closed loop, %d callers)", cfg.Concurrency), peak, len(text))
 	for _, pct := range cfg.Rates {
 		settle()
@@ -90,10 +90,15 @@ func row(w io.Writer, name string, s step, size int) {
 	if s.offered > 0 {
 		offered = fmt.Sprintf("%.0f", s.offered)
 	}
+	late := "-"
+	if s.late != nil {
+		slices.Sort(s.late)
+		late = fmt.Sprintf("%.2f", ms(percentile(s.late, 99)))
+	}
 	tp := s.throughput()
-	fmt.Fprintf(w, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d |\n", name, offered, tp, tp*float64(size)/1e6,
+	fmt.Fprintf(w, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d | %s |\n", name, offered, tp, tp*float64(size)/1e6,
 		ms(percentile(s.latencies, 50)), ms(percentile(s.latencies, 95)), ms(percentile(s.latencies, 99)), ms(percentile(s.latencies, 100)),
-		s.requests, s.errors)
+		s.requests, s.errors, late)
 }
 
 // percentile returns the p-th percentile (nearest rank) of sorted.

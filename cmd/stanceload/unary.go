@@ -16,6 +16,11 @@ type step struct {
 	errors    int
 	elapsed   time.Duration
 	latencies []time.Duration // of the successful requests
+	// late is, for open-loop steps, how long after its scheduled start
+	// each request was sent: the generator's own delay, which the
+	// latencies include. A late p99 near the latency p99 means the tail is
+	// the generator's (or the machine's), not the server's.
+	late []time.Duration
 }
 
 func (s step) throughput() float64 { return float64(s.requests-s.errors) / s.elapsed.Seconds() }
@@ -69,6 +74,7 @@ func openLoop(ctx context.Context, client stancev1.StanceServiceClient, req *sta
 	n := min(max, int(rate*d.Seconds()))
 	interval := time.Duration(float64(time.Second) / rate)
 	lat := make([]time.Duration, n)
+	late := make([]time.Duration, n)
 	failed := make([]bool, n)
 	// A request that takes more than 10s is counted as failed.
 	ctx, cancel := context.WithTimeout(ctx, d+10*time.Second)
@@ -90,6 +96,7 @@ func openLoop(ctx context.Context, client stancev1.StanceServiceClient, req *sta
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			late[i] = time.Since(at)
 			if _, err := client.Classify(ctx, req); err != nil {
 				failed[i] = true
 				return
@@ -98,7 +105,7 @@ func openLoop(ctx context.Context, client stancev1.StanceServiceClient, req *sta
 		}()
 	}
 	wg.Wait()
-	out := step{offered: rate, requests: n, elapsed: time.Since(start)}
+	out := step{offered: rate, requests: n, elapsed: time.Since(start), late: late[:n]}
 	for i := range n {
 		if failed[i] {
 			out.errors++

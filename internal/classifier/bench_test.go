@@ -188,16 +188,12 @@ func BenchmarkClassifyParallel(b *testing.B) {
 	})
 }
 
-// BenchmarkClassifyArticle is Classify of the corpus document closest to
-// 5 KB, the article of the RPC benchmarks and of cmd/stanceload.
+// BenchmarkClassifyArticle is Classify of the seed article closest to
+// 5 KB (sharedtest.Article), the article of the RPC benchmarks and of
+// cmd/stanceload.
 func BenchmarkClassifyArticle(b *testing.B) {
-	c, docs := benchSetup(b)
-	art := docs[0]
-	for _, d := range docs {
-		if absInt(len(d)-5000) < absInt(len(art)-5000) {
-			art = d
-		}
-	}
+	c, _ := benchSetup(b)
+	art := sharedtest.Article(b)
 	b.SetBytes(int64(len(art)))
 	ctx := context.Background()
 	for b.Loop() {
@@ -205,11 +201,4 @@ func BenchmarkClassifyArticle(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func absInt(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }

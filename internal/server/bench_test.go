@@ -18,32 +18,11 @@ import (
 )
 
 // The RPC benchmarks classify realistic news (the seeds and Wikinews, read
-// at run time) over bufconn and over loopback TCP, for one article of about
-// 5 KB and for the whole corpus per iteration, so that MB/s compare with
+// at run time) over bufconn and over loopback TCP, for the seed article of about
+// 5 KB (sharedtest.Article, the one cmd/stanceload sends) and for the whole corpus per iteration, so that MB/s compare with
 // the in-process stage benchmarks of internal/classifier:
 //
 //	go test -run '^$' -bench . -benchmem ./internal/server/
-
-// articleBytes is the size of the "typical article" benchmarks.
-const articleBytes = 5000
-
-// benchArticle returns the corpus document closest to articleBytes.
-func benchArticle(docs []string) string {
-	best := docs[0]
-	for _, d := range docs {
-		if abs(len(d)-articleBytes) < abs(len(best)-articleBytes) {
-			best = d
-		}
-	}
-	return best
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
 
 func requests(docs []string) []*stancev1.ClassifyRequest {
 	reqs := make([]*stancev1.ClassifyRequest, len(docs))
@@ -102,7 +81,7 @@ func inputs(b *testing.B) []struct {
 		name string
 		docs []string
 	}{
-		{"article", []string{benchArticle(docs)}},
+		{"article", []string{sharedtest.Article(b)}},
 		{"corpus", docs},
 	}
 }
