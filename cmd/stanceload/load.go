@@ -31,10 +31,19 @@ func load(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer conn.Close()
-	client := stancev1.NewStanceServiceClient(conn)
 	req := &stancev1.ClassifyRequest{Id: name, Text: text}
-	if _, err := client.Classify(ctx, req); err != nil {
+	// The one call whose answer is decoded and checked; the load itself
+	// does not decode (see wire.go).
+	first, err := stancev1.NewStanceServiceClient(conn).Classify(ctx, req)
+	if err != nil {
 		return fmt.Errorf("first call: %w", err)
+	}
+	if len(first.GetMentions()) == 0 {
+		return fmt.Errorf("first call: no mentions found in %s", name)
+	}
+	c, err := newCaller(conn, req)
+	if err != nil {
+		return err
 	}
 
 	fmt.Fprintf(stdout, "# stanceload\n\nArticle %s, %d bytes; server %s", name, len(text), cfg.Addr)
@@ -48,9 +57,9 @@ func load(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 			d.startup, d.wall.Round(time.Millisecond), float64(rss)/1024, float64(hwm)/1024)
 	}
 
-	closedLoop(ctx, client, req, cfg.Concurrency, cfg.Warmup, cfg.MaxRequests)
+	closedLoop(ctx, c, cfg.Concurrency, cfg.Warmup, cfg.MaxRequests)
 	settle()
-	peak := closedLoop(ctx, client, req, cfg.Concurrency, cfg.Duration, cfg.MaxRequests)
+	peak := closedLoop(ctx, c, cfg.Concurrency, cfg.Duration, cfg.MaxRequests)
 	if peak.requests == peak.errors {
 		return fmt.Errorf("peak step: all %d requests failed", peak.requests)
 	}
@@ -59,14 +68,14 @@ func load(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	row(stdout, fmt.Sprintf("peak (closed loop, %d callers)", cfg.Concurrency), peak, len(text))
 	for _, pct := range cfg.Rates {
 		settle()
-		s := openLoop(ctx, client, req, peak.throughput()*pct/100, cfg.Duration, cfg.MaxRequests)
+		s := openLoop(ctx, c, peak.throughput()*pct/100, cfg.Duration, cfg.MaxRequests)
 		row(stdout, fmt.Sprintf("%g%% of peak", pct), s, len(text))
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 	}
 	settle()
-	st, err := streamLoad(ctx, client, req, cfg.Streams, cfg.Duration, cfg.MaxRequests)
+	st, err := streamLoad(ctx, c, cfg.Streams, cfg.Duration, cfg.MaxRequests)
 	if err != nil {
 		return fmt.Errorf("stream step: %w", err)
 	}

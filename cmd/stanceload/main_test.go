@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
+	spb "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/protobuf/proto"
 )
 
 func TestCheckLoopback(t *testing.T) {
@@ -63,5 +67,38 @@ func TestPercentile(t *testing.T) {
 	}
 	if got := percentile(nil, 99); got != 0 {
 		t.Errorf("percentile(nil) = %v", got)
+	}
+}
+
+// The generator tells failed stream answers from good ones without
+// decoding them.
+func TestWireCodecSeesErrors(t *testing.T) {
+	ok := &stancev1.ClassifyResponse{Id: "a", ModelVersion: "m", Mentions: []*stancev1.Mention{{Text: "Iran"}}}
+	bad := &stancev1.ClassifyResponse{Id: "b", Error: &spb.Status{Code: 3, Message: "text is empty"}}
+	for _, tt := range []struct {
+		msg  *stancev1.ClassifyResponse
+		fail bool
+	}{{ok, false}, {bad, true}, {&stancev1.ClassifyResponse{}, false}} {
+		b, err := proto.Marshal(tt.msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f frame
+		if err := (wireCodec{}).Unmarshal(b, &f); err != nil {
+			t.Fatal(err)
+		}
+		if f.failed != tt.fail || f.received != len(b) {
+			t.Errorf("%v: failed=%v received=%d, want %v and %d", tt.msg, f.failed, f.received, tt.fail, len(b))
+		}
+	}
+	req := &stancev1.ClassifyRequest{Id: "x", Text: "NATO accused Iran."}
+	c, err := newCaller(nil, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wire, _ := (wireCodec{}).Marshal(&frame{wire: c.req})
+	var back stancev1.ClassifyRequest
+	if err := proto.Unmarshal(wire, &back); err != nil || !proto.Equal(&back, req) {
+		t.Errorf("request on the wire = %v (%v), want %v", &back, err, req)
 	}
 }

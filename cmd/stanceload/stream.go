@@ -7,14 +7,12 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 )
 
 // streamLoad sends req down streams ClassifyStream calls as fast as the
 // server takes them for d (at most max documents in all) and counts the
 // answers.
-func streamLoad(ctx context.Context, client stancev1.StanceServiceClient, req *stancev1.ClassifyRequest, streams int, d time.Duration, max int) (step, error) {
+func streamLoad(ctx context.Context, c *caller, streams int, d time.Duration, max int) (step, error) {
 	var sent, answered, failed atomic.Int64
 	var wg sync.WaitGroup
 	errc := make(chan error, streams)
@@ -24,21 +22,22 @@ func streamLoad(ctx context.Context, client stancev1.StanceServiceClient, req *s
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s, err := client.ClassifyStream(ctx)
+			s, err := c.stream(ctx)
 			if err != nil {
 				errc <- err
 				return
 			}
 			go func() {
 				for time.Now().Before(deadline) && sent.Add(1) <= int64(max) {
-					if s.Send(req) != nil {
+					if s.SendMsg(&frame{wire: c.req}) != nil {
 						return
 					}
 				}
 				s.CloseSend()
 			}()
 			for {
-				resp, err := s.Recv()
+				var resp frame
+				err := s.RecvMsg(&resp)
 				if errors.Is(err, io.EOF) {
 					return
 				}
@@ -46,7 +45,7 @@ func streamLoad(ctx context.Context, client stancev1.StanceServiceClient, req *s
 					errc <- err
 					return
 				}
-				if resp.GetError() != nil {
+				if resp.failed {
 					failed.Add(1)
 				}
 				answered.Add(1)

@@ -5,8 +5,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 )
 
 // step is the outcome of one load step.
@@ -27,7 +25,7 @@ func (s step) throughput() float64 { return float64(s.requests-s.errors) / s.ela
 
 // closedLoop runs callers that each send the next request as soon as the
 // last is answered, for d or max requests: the peak throughput.
-func closedLoop(ctx context.Context, client stancev1.StanceServiceClient, req *stancev1.ClassifyRequest, callers int, d time.Duration, max int) step {
+func closedLoop(ctx context.Context, c *caller, callers int, d time.Duration, max int) step {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var issued atomic.Int64
@@ -43,7 +41,7 @@ func closedLoop(ctx context.Context, client stancev1.StanceServiceClient, req *s
 			errs := 0
 			for ctx.Err() == nil && issued.Add(1) <= int64(max) {
 				t := time.Now()
-				if _, err := client.Classify(ctx, req); err != nil {
+				if err := c.classify(ctx); err != nil {
 					if ctx.Err() == nil {
 						errs++
 						// A shed call fails at once: back off rather
@@ -70,7 +68,7 @@ func closedLoop(ctx context.Context, client stancev1.StanceServiceClient, req *s
 // whatever the latency: each request starts at its scheduled time, and its
 // latency counts from then, so a slow server cannot hide queueing by
 // slowing the generator down (no coordinated omission).
-func openLoop(ctx context.Context, client stancev1.StanceServiceClient, req *stancev1.ClassifyRequest, rate float64, d time.Duration, max int) step {
+func openLoop(ctx context.Context, c *caller, rate float64, d time.Duration, max int) step {
 	n := min(max, int(rate*d.Seconds()))
 	interval := time.Duration(float64(time.Second) / rate)
 	lat := make([]time.Duration, n)
@@ -97,7 +95,7 @@ func openLoop(ctx context.Context, client stancev1.StanceServiceClient, req *sta
 		go func() {
 			defer wg.Done()
 			late[i] = time.Since(at)
-			if _, err := client.Classify(ctx, req); err != nil {
+			if err := c.classify(ctx); err != nil {
 				failed[i] = true
 				return
 			}
