@@ -46,6 +46,7 @@ type workspace struct {
 	// Evidence scratch (see Classifier.explain).
 	items    []evItem
 	itemAt   []int32
+	top      []int32 // explain's ranking, item indices
 	evidence []Evidence
 	evRanges []int32
 }

@@ -197,6 +197,8 @@ type evItem struct {
 	// source string keeps items small and free of pointers.
 	cue int32
 	per [model.NumLabels]float32
+	// strength is |per[label]| once the sums are done: the ranking key.
+	strength float32
 }
 
 // explain sums feature contributions per text span (a cue, or a context
@@ -242,18 +244,35 @@ func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.La
 	}
 	w.items = items
 	const minContribution = 0.02
-	ev := w.evidence
-	top := len(ev) // ev[top:] holds the best so far, in order
+	// The top list holds item indices, strongest first; an item joins it by
+	// insertion, so items come in order of first appearance and a tie goes
+	// after the items already there, as a stable sort would put it. Only
+	// the winners become Evidence.
+	top := w.top[:0]
 	for i := range items {
 		it := &items[i]
 		w.itemAt[it.first] = 0
-		if abs(it.per[label]) < minContribution {
+		it.strength = abs(it.per[label])
+		if it.strength < minContribution {
 			continue
 		}
-		start := w.doc.Tokens[it.first].Start
-		if len(ev)-top == limit && !outranks(abs(it.per[label]), start, ev[len(ev)-1]) {
-			continue // most items lose to a full list's weakest: reject them before building them
+		p := len(top)
+		for p > 0 && it.outranks(&items[top[p-1]]) {
+			p--
 		}
+		if p >= limit {
+			continue
+		}
+		if len(top) < limit {
+			top = append(top, 0)
+		}
+		copy(top[p+1:], top[p:len(top)-1])
+		top[p] = int32(i)
+	}
+	w.top = top
+	ev := w.evidence
+	for _, i := range top {
+		it := &items[i]
 		toward := model.Hostile
 		for _, l := range model.Labels {
 			if it.per[l] > it.per[toward] {
@@ -264,37 +283,20 @@ func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.La
 		if it.cue >= 0 {
 			source = w.cues[it.cue].Source
 		}
-		e := Evidence{Span: Span{start, w.doc.Tokens[it.end-1].End},
-			Contribution: it.per[label], Label: toward, Source: source}
-		// Insertion into the top list: candidates come in order of first
-		// appearance, so a tie goes after the items already there, as a
-		// stable sort would put it.
-		p := len(ev)
-		for p > top && stronger(e, ev[p-1]) {
-			p--
-		}
-		if p-top >= limit {
-			continue
-		}
-		if len(ev)-top < limit {
-			ev = append(ev, Evidence{})
-		}
-		copy(ev[p+1:], ev[p:len(ev)-1])
-		ev[p] = e
+		ev = append(ev, Evidence{Span: Span{w.doc.Tokens[it.first].Start, w.doc.Tokens[it.end-1].End},
+			Contribution: it.per[label], Label: toward, Source: source})
 	}
 	return ev
 }
 
-// stronger orders evidence: larger contribution first, then by position.
-func stronger(a, b Evidence) bool { return outranks(abs(a.Contribution), a.Span.Start, b) }
-
-// outranks is stronger for an item not yet built: its absolute
-// contribution and start.
-func outranks(strength float32, start int, b Evidence) bool {
-	if bs := abs(b.Contribution); strength != bs {
-		return strength > bs
+// outranks orders items: larger absolute contribution first, then by
+// position (the first token's order is its start's, as tokens do not
+// overlap).
+func (it *evItem) outranks(other *evItem) bool {
+	if it.strength != other.strength {
+		return it.strength > other.strength
 	}
-	return start < b.Span.Start
+	return it.first < other.first
 }
 
 func abs(x float32) float32 {
