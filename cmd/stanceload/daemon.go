@@ -47,15 +47,19 @@ func startDaemon(ctx context.Context, bin, addr string, procs int, stderr io.Wri
 		sent := false
 		for sc.Scan() {
 			line := sc.Text()
-			if m := startupRE.FindStringSubmatch(line); m != nil && !sent {
-				d.wall = time.Since(began)
-				if v, err := time.ParseDuration(m[1]); err == nil {
-					ready <- v
-				} else {
-					ready <- -1
+			// Only the lines before serving can be the serving line: the
+			// regexp stays off the per-RPC lines.
+			if !sent {
+				if m := startupRE.FindStringSubmatch(line); m != nil {
+					d.wall = time.Since(began)
+					if v, err := time.ParseDuration(m[1]); err == nil {
+						ready <- v
+					} else {
+						ready <- -1
+					}
+					sent = true
+					continue
 				}
-				sent = true
-				continue
 			}
 			// The per-RPC log lines are the server's business; keep only
 			// warnings and errors.
