@@ -78,8 +78,26 @@ func TestShutdownDuringStream(t *testing.T) {
 func TestOverloadSheds(t *testing.T) {
 	limits := DefaultLimits
 	limits.MaxInFlight = 2
-	_, _, client := startServerWith(t, limits)
+	svc, _, client := startServerWith(t, limits)
 	text := strings.Repeat("NATO accused Iran of destabilizing the region while Russia and Belarus deepened ties. ", 600) // ~50 KB
+
+	// With every slot taken, a call is shed at once, whatever the timing.
+	for range limits.MaxInFlight {
+		if !svc.capacity.tryAcquire() {
+			t.Fatal("capacity full before any call")
+		}
+	}
+	_, err := client.Classify(context.Background(), &stancev1.ClassifyRequest{Text: text})
+	if status.Code(err) != codes.ResourceExhausted || !hasRetryInfo(err) {
+		t.Errorf("call at full capacity = %v, want RESOURCE_EXHAUSTED with RetryInfo", err)
+	}
+	for range limits.MaxInFlight {
+		svc.capacity.release()
+	}
+
+	// Then real overload. How many calls overlap depends on the machine,
+	// so the test does not insist on sheds here: only that every call is
+	// answered or shed, and that the heap stays bounded.
 	const callers, calls = 8, 10                                                                                          // 4x capacity
 	var ok, shed, other atomic.Int64
 	var peak atomic.Uint64
@@ -124,8 +142,8 @@ func TestOverloadSheds(t *testing.T) {
 	mb := func(b uint64) float64 { return float64(b) / (1 << 20) }
 	t.Logf("ok=%d shed=%d other=%d heap: %.0f MB before, %.0f MB peak, %.0f MB after", ok.Load(), shed.Load(), other.Load(),
 		mb(baseline), mb(peak.Load()), mb(ms1.HeapAlloc))
-	if shed.Load() == 0 || ok.Load() == 0 {
-		t.Errorf("at 4x capacity: ok=%d shed=%d, want both", ok.Load(), shed.Load())
+	if ok.Load() == 0 {
+		t.Errorf("at 4x capacity: ok=%d shed=%d, want some answered", ok.Load(), shed.Load())
 	}
 	// The excess is shed, not queued, so the heap grows only by what the
 	// admitted calls use (the garbage collector lets it reach about twice
