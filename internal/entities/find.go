@@ -8,8 +8,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
-
-	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 )
 
 // span is a half-open byte range with what matched there.
@@ -23,8 +21,7 @@ type span struct {
 type scratch struct {
 	cands  []span
 	titles []span
-	folded []byte  // the text with ASCII letters lower-cased
-	starts []int32 // offsets where a capitalised word may start
+	starts []int32 // offsets where a word may start with a capital
 }
 
 // Find returns the mentions in text, sorted by Start and non-overlapping.
@@ -68,9 +65,7 @@ func (g *Gazetteer) Find(text string, opts Options) ([]Mention, error) {
 		return out, nil
 	}
 	nTargets := len(out)
-	sc.folded, sc.starts = foldASCII(sc.folded, text, sc.starts[:0])
-	sc.cands = g.collectBuiltin(text, sc, sc.cands)
-	sc.cands = g.exact.collect(text, sc.cands)
+	sc.cands, sc.starts = g.collectBuiltin(text, sc.cands, sc.starts[:0])
 	sortSpans(sc.cands)
 	last := 0
 	for _, c := range sc.cands {
@@ -126,56 +121,125 @@ func (m *matcher) collect(text string, dst []span) []span {
 	return dst
 }
 
-// collectBuiltin is collect for the built-in aliases: at each start, the
-// automaton's longest match in the folded text, or the people index's if
-// that is longer, and the longest all-capital alias. The indexes are asked
-// only where a capitalised word starts, since their names need a capital
-// there.
-func (g *Gazetteer) collectBuiltin(text string, sc *scratch, dst []span) []span {
-	if text == "" {
+// collectBuiltin is collect for the built-in entries. At each offset on a
+// left boundary where some key may start, it appends the longest
+// all-capital alias there and then the longest folded one (a person's name
+// only where the word starts with a capital); then the other exact aliases.
+// That is what an automaton over the whole text yielded, start by start and
+// in the same order, without reading the bytes inside words. It also
+// appends to starts the word starts with a capital (or a non-ASCII letter)
+// for resolveShortRefs.
+func (g *Gazetteer) collectBuiltin(text string, dst []span, starts []int32) ([]span, []int32) {
+	word := false // the byte before i is an ASCII letter or digit
+	for i := 0; i < len(text); i++ {
+		f := g.first[text[i]]
+		// Most bytes sit inside a word; only a byte that may start a key or
+		// a name and follows no ASCII word byte needs a closer look, and a
+		// non-ASCII byte before it the exact check.
+		if f&firstAny != 0 && !word && (i == 0 || text[i-1] < utf8.RuneSelf || leftBoundary(text, i)) {
+			dst, starts = g.collectAt(text, i, f, dst, starts)
+		}
+		word = f&firstWord != 0
+	}
+	if len(g.exact.cells) > 0 {
+		dst = g.collectExact(text, dst)
+	}
+	return dst, starts
+}
+
+// collectAt appends the candidates at s, a left boundary, whose first byte
+// f classifies.
+func (g *Gazetteer) collectAt(text string, s int, f uint8, dst []span, starts []int32) ([]span, []int32) {
+	upper := false
+	if f&firstCapital != 0 {
+		starts = append(starts, int32(s))
+		upper = text[s] < utf8.RuneSelf || startsUpperAt(text, s)
+	}
+	if !upper {
+		return g.collectLower(text, s, f, dst), starts
+	}
+	if f&firstCapitals != 0 {
+		if e, v := g.capitals.longest(text, s, all); v >= 0 {
+			dst = appendValid(dst, text, s, e, g.capitals.patterns[v])
+		}
+	}
+	if f&firstFolded != 0 {
+		if e, v := g.folded.longest(text, s, all); v >= 0 {
+			dst = appendValid(dst, text, s, e, g.folded.patterns[v])
+		}
+	}
+	return dst, starts
+}
+
+// collectLower appends the candidate at s, a left boundary where the word
+// does not start with a capital. There the longest folded key other than a
+// person's name counts, and only if it does not need a capital: most words
+// start in lower case, and a handful of keys do not need one, so a walk of
+// the small trie of those settles most of them.
+func (g *Gazetteer) collectLower(text string, s int, f uint8, dst []span) []span {
+	if f&firstLower == 0 {
 		return dst
 	}
-	folded := unsafe.String(unsafe.SliceData(sc.folded), len(sc.folded))
-	var it ahocorasick.Iter
-	var mt *ahocorasick.Match
-	if len(g.folded.patterns) > 0 {
-		it = g.folded.ac.IterByte(sc.folded)
-		mt = it.Next()
+	if _, v := g.lower.longest(text, s, all); v < 0 {
+		return dst
 	}
-	starts := sc.starts
-	for mt != nil || len(starts) > 0 {
-		var (
-			s, e = 0, -1
-			p    pattern
-		)
-		if mt != nil && (len(starts) == 0 || mt.Start() <= int(starts[0])) {
-			s, e, p = mt.Start(), mt.End(), g.folded.patterns[mt.Pattern()]
-			if len(starts) > 0 && int(starts[0]) == s {
-				starts = starts[1:]
-			}
-			mt = it.Next()
-		} else {
-			s, starts = int(starts[0]), starts[1:]
-		}
-		if !leftBoundary(text, s) {
-			continue
-		}
-		r, _ := utf8.DecodeRuneInString(text[s:])
-		upper := unicode.IsUpper(r)
-		if upper {
-			if i := g.people.longest(folded[s:]); i >= 0 && s+len(g.people.keys[i]) > e {
-				e, p = s+len(g.people.keys[i]), g.people.patterns[i]
-			}
-			if i := g.capitals.longest(text[s:]); i >= 0 {
-				dst = appendValid(dst, text, s, s+len(g.capitals.keys[i]), g.capitals.patterns[i])
-			}
-		}
-		if e < 0 || p.capFirst && !upper {
-			continue
-		}
+	e, v := g.folded.longest(text, s, g.people)
+	if p := g.folded.patterns[v]; !p.capFirst {
 		dst = appendValid(dst, text, s, e, p)
 	}
 	return dst
+}
+
+// collectExact appends the matches of the exact aliases that do not start
+// with a capital, at every left boundary.
+func (g *Gazetteer) collectExact(text string, dst []span) []span {
+	for s := 0; s < len(text); s++ {
+		if !g.exact.starts(text[s]) || !leftBoundary(text, s) {
+			continue
+		}
+		if e, v := g.exact.longest(text, s, all); v >= 0 {
+			if p := g.exact.patterns[v]; !p.capFirst || startsUpperAt(text, s) {
+				dst = appendValid(dst, text, s, e, p)
+			}
+		}
+	}
+	return dst
+}
+
+// Bits of Gazetteer.first, per byte.
+const (
+	firstFolded   = 1 << iota // some folded key starts with it
+	firstLower                // some folded key that needs no capital starts with it
+	firstCapitals             // some all-capital key starts with it
+	firstCapital              // an ASCII capital or the lead byte of a non-ASCII character
+	firstWord                 // an ASCII letter or digit
+
+	// A word start with neither bit has no candidate and is no start for
+	// resolveShortRefs.
+	firstAny = firstLower | firstCapital
+)
+
+// firstClasses classifies the bytes for collectBuiltin.
+func firstClasses(folded, lower, capitals *trie) (t [256]uint8) {
+	for i := range t {
+		c := byte(i)
+		if folded.starts(c) {
+			t[c] |= firstFolded
+		}
+		if lower.starts(c) {
+			t[c] |= firstLower
+		}
+		if capitals.starts(c) {
+			t[c] |= firstCapitals
+		}
+		if 'A' <= c && c <= 'Z' || c >= 0xC0 {
+			t[c] |= firstCapital
+		}
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
+			t[c] |= firstWord
+		}
+	}
+	return t
 }
 
 // appendValid appends the match [s,e) of p if it ends on a word boundary,
@@ -274,7 +338,7 @@ func buildTargets(ts []Target) (*matcher, []Entity, error) {
 	if len(errs) > 0 {
 		return nil, nil, errors.Join(errs...)
 	}
-	m := b.build(true, false)
+	m := b.build(true)
 	m.cased = cased
 	return &m, ents, nil
 }

@@ -474,7 +474,8 @@ func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts []int32) 
 	// Only words whose first byte starts some surname are looked at; this
 	// scan runs over every word of every text with people in it. Where
 	// every surname starts with a capital or a non-ASCII letter, the
-	// candidate starts that foldASCII collected are all it needs to see.
+	// word starts with such a byte that collectBuiltin collected are all it
+	// needs to see.
 	var first [256]bool
 	capital := true
 	for _, p := range ps {

@@ -15,7 +15,7 @@ import (
 
 // splitOracle is a gazetteer with, beside it, one automaton over all its
 // case-insensitive patterns and one over all its all-capital ones, as Load
-// built before the split.
+// built before the tries.
 type splitOracle struct {
 	g             *Gazetteer
 	folded, exact matcher
@@ -27,15 +27,13 @@ func newSplitOracle(t testing.TB) *splitOracle {
 		t.Fatal(err)
 	}
 	g.compile(&fb, &xb)
-	return &splitOracle{g: g, folded: fb.build(true, false), exact: xb.build(false, false)}
+	return &splitOracle{g: g, folded: fb.build(true), exact: xb.build(false)}
 }
 
 // diff compares the candidate spans of both, before overlaps are settled.
 func (o *splitOracle) diff(text string) string {
 	want := o.exact.collect(text, o.folded.collect(text, nil))
-	sc := new(scratch)
-	sc.folded, sc.starts = foldASCII(nil, text, nil)
-	got := o.g.exact.collect(text, o.g.collectBuiltin(text, sc, nil))
+	got, _ := o.g.collectBuiltin(text, nil, nil)
 	order := func(a, b span) int {
 		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end), cmp.Compare(a.entity, b.entity))
 	}
@@ -90,43 +88,90 @@ func FuzzBuiltinMatchesAutomaton(f *testing.F) {
 	})
 }
 
-func TestNameIndexLongest(t *testing.T) {
-	keys := []string{"ab", "abc d", "abc de", "abd", "abcdef", "xy"}
-	x := newNameIndex(keys, make([]pattern, len(keys)), 2)
-	for _, tc := range []struct{ text, want string }{
-		{"abc def", "abc de"},
-		{"abc dx", "abc d"},
-		{"abcdeg", "ab"},
-		{"abd", "abd"},
-		{"abz", "ab"},
-		{"a", ""},
-		{"ac", ""},
-		{"xyz", "xy"},
-		{"zz", ""},
+func TestTrieLongest(t *testing.T) {
+	keys := []string{"ab", "abc d", "abc de", "abd", "abcdef", "xy", "é", "b"}
+	tr := newTrie(keys, make([]pattern, len(keys)), true)
+	for _, tc := range []struct {
+		text  string
+		limit int32
+		want  string
+	}{
+		{"abc def", all, "abc de"},
+		{"ABC DEF", all, "abc de"},
+		{"abc dx", all, "abc d"},
+		{"abcdeg", all, "ab"},
+		{"abd", all, "abd"},
+		{"abz", all, "ab"},
+		{"a", all, ""},
+		{"ac", all, ""},
+		{"xyz", all, "xy"},
+		{"zz", all, ""},
+		{"éa", all, "é"},
+		{"É", all, ""},
+		{"b", all, "b"},
+		{"abc def", 2, "abc d"},
+		{"abd", 3, "ab"},
+		{"xy", 5, ""},
 	} {
 		got := ""
-		if i := x.longest(tc.text); i >= 0 {
-			got = x.keys[i]
+		if e, v := tr.longest(tc.text, 0, tc.limit); v >= 0 {
+			if keys[v] != asciiLower(tc.text[:e]) {
+				t.Errorf("longest(%q) = value %d (%q), end %d", tc.text, v, keys[v], e)
+			}
+			got = keys[v]
 		}
 		if got != tc.want {
-			t.Errorf("longest(%q) = %q, want %q", tc.text, got, tc.want)
+			t.Errorf("longest(%q, %d) = %q, want %q", tc.text, tc.limit, got, tc.want)
 		}
 	}
 }
 
-func TestFoldASCII(t *testing.T) {
-	text := "NATO’s Ärzte, e.g. McCain's “Iran” 9A"
-	folded, starts := foldASCII(nil, text, nil)
-	if want := "nato’s Ärzte, e.g. mccain's “iran” 9a"; string(folded) != want {
-		t.Errorf("folded %q, want %q", folded, want)
+// TestTrieMatchesNaive checks the folded trie of the embedded table against
+// a naive search of its keys at every offset of the seed articles, and at
+// the start of every key written in capitals.
+func TestTrieMatchesNaive(t *testing.T) {
+	_, fb, _, err := readTable(data.Gazetteer())
+	if err != nil {
+		t.Fatal(err)
 	}
-	var got []string
-	for _, s := range starts {
-		got = append(got, strings.Fields(text[s:])[0])
+	keys := make([]string, len(fb.texts))
+	byFirst := map[byte][]int{}
+	for i, s := range fb.texts {
+		keys[i] = asciiLower(s)
+		byFirst[keys[i][0]] = append(byFirst[keys[i][0]], i)
 	}
-	// Candidates only: "“" is checked and dropped later.
-	want := []string{"NATO’s", "Ärzte,", "McCain's", "“Iran”", "Iran”"}
-	if diff := gocmp.Diff(want, got); diff != "" {
-		t.Errorf("starts (-want +got):\n%s", diff)
+	tr := newTrie(keys, fb.patterns, true)
+	naive := func(folded string) int {
+		want := -1
+		for _, i := range byFirst[folded[0]] {
+			if strings.HasPrefix(folded, keys[i]) && (want < 0 || len(keys[i]) > len(keys[want])) {
+				want = i
+			}
+		}
+		return want
+	}
+	check := func(text string, s int) {
+		want := naive(asciiLower(text[s:]))
+		e, v := tr.longest(text, s, all)
+		if int(v) != want || want >= 0 && e != s+len(keys[want]) {
+			t.Fatalf("at %d of %.40q: got value %d end %d, want %d", s, text[s:], v, e, want)
+		}
+	}
+	texts := slices.Clone(splitTexts)
+	files, _ := filepath.Glob(filepath.Join(sharedDir(t, "seeds"), "*.txt"))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(raw))
+	}
+	for _, text := range texts {
+		for s := range len(text) {
+			check(text, s)
+		}
+	}
+	for _, k := range fb.texts {
+		check(strings.ToUpper(k)+" x", 0)
 	}
 }

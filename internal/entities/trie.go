@@ -1,0 +1,260 @@
+package entities
+
+import (
+	"slices"
+	"strings"
+)
+
+// trie finds, at one offset of a text, the longest of many keys that starts
+// there.
+//
+// Find needs no more than that: it keeps, for every start offset on a word
+// boundary, the longest key there, so an anchored walk at the few offsets
+// where a word starts replaces scanning every byte with an automaton. The
+// trie is a double array (Aoe's layout): the child of cell n on byte class c
+// is cell base(n)+c if that cell's check is n, so a step costs two loads
+// from one cell and no search, and the whole of it is three int32 slices'
+// worth of memory, built in one pass over the sorted keys.
+//
+// Case folding lives in the byte classes: a folding trie gives 'A' the
+// class of 'a', so it walks the text as written and needs no lower-cased
+// copy of it. A trie is immutable once built.
+type trie struct {
+	// class maps a byte to its edge label, 1 to the number of distinct key
+	// bytes; 0 is a byte no key has, where every walk stops.
+	class    [256]uint8
+	cells    []cell
+	patterns []pattern // what the key with value i stands for
+}
+
+// cell is one trie node, or a free slot (check < 0).
+type cell struct {
+	base  int32 // children on class c are at base+c
+	check int32 // the parent cell; -1 for a free slot, -2 for the root
+	value int32 // index of the key that ends here, or -1
+}
+
+// longest returns the end offset and the value of the longest key that is a
+// prefix of text[s:] and has a value below limit, or (-1, -1). A limit
+// lets one trie hold keys that only some offsets may match.
+func (t *trie) longest(text string, s int, limit int32) (end int, value int32) {
+	end, value = -1, -1
+	cells := t.cells
+	if len(cells) == 0 {
+		return end, value
+	}
+	n := int32(0)
+	for i := s; i < len(text); i++ {
+		c := t.class[text[i]]
+		if c == 0 {
+			break
+		}
+		next := cells[n].base + int32(c)
+		if cells[next].check != n {
+			break
+		}
+		n = next
+		// -1 turns into a large unsigned number, so one test rules out
+		// both a node without a key and a key beyond the limit.
+		if v := cells[n].value; uint32(v) < uint32(limit) {
+			end, value = i+1, v
+		}
+	}
+	return end, value
+}
+
+// all is a limit that admits every key.
+const all = int32(1<<31 - 1)
+
+// starts reports whether some key starts with byte c.
+func (t *trie) starts(c byte) bool {
+	k := t.class[c]
+	return k != 0 && len(t.cells) > 0 && t.cells[t.cells[0].base+int32(k)].check == 0
+}
+
+// newTrie builds a trie over keys, which are non-empty and distinct; the
+// value of keys[i] is i and stands for patterns[i]. If fold is set, the
+// keys are lower-case ASCII where they are ASCII and the trie matches ASCII
+// capitals as the lower-case letters.
+func newTrie(keys []string, patterns []pattern, fold bool) trie {
+	t := trie{patterns: patterns}
+	if len(keys) == 0 {
+		return t
+	}
+	// Classes in byte order keep byte order of the keys as the order of
+	// their labels, so siblings come out of the sorted keys already sorted.
+	var seen [256]bool
+	for _, k := range keys {
+		for i := 0; i < len(k); i++ {
+			seen[k[i]] = true
+		}
+	}
+	n := uint8(0)
+	for c := range seen {
+		if seen[c] {
+			n++
+			t.class[c] = n
+		}
+	}
+	if fold {
+		for c := 'A'; c <= 'Z'; c++ {
+			t.class[c] = t.class[c+'a'-'A']
+		}
+	}
+	order := make([]int32, len(keys))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(keys[a], keys[b]) })
+	b := trieBuilder{t: &t, keys: keys, order: order, maxClass: int32(n), head: -1, tail: -1}
+	b.grow(1)
+	b.use(0, -2)
+	b.place()
+	// Pad so that base+c of any cell, even a leaf's 0, stays in range; the
+	// padding is free, so a walk into it fails the check.
+	b.grow(b.maxBase + b.maxClass + 1)
+	t.cells = slices.Clip(t.cells)
+	return t
+}
+
+// trieBuilder places the nodes of a trie in its double array.
+type trieBuilder struct {
+	t        *trie
+	keys     []string
+	order    []int32 // key indexes in key order
+	maxClass int32
+	maxBase  int32
+	// The free cells that findBase may still try, as a doubly linked list
+	// in array order, so that it skips the used ones; a cell that fails as
+	// the first child of too many nodes drops out (and stays empty), which
+	// bounds the search over a nearly full stretch.
+	next, prev []int32
+	fails      []uint8
+	head, tail int32
+}
+
+// giveUp is how often a free cell may fail as a first child before
+// findBase stops trying it.
+const giveUp = 16
+
+// place lays out the nodes breadth-first, so that the first few levels,
+// where every walk starts and most end, share a few cache lines instead of
+// being strewn between the deep chains of long names. Each node is placed
+// with the keys order[lo:hi] that run through it, which share their first
+// depth bytes.
+func (b *trieBuilder) place() {
+	type node struct{ n, depth, lo, hi int32 }
+	keys, order := b.keys, b.order
+	queue := []node{{0, 0, 0, int32(len(order))}}
+	var labels []int32
+	for q := 0; q < len(queue); q++ {
+		x := queue[q]
+		depth := int(x.depth)
+		// Sorted first, a key that ends here is the node's own.
+		if k := order[x.lo]; len(keys[k]) == depth {
+			b.t.cells[x.n].value = k
+			x.lo++
+		}
+		if x.lo == x.hi {
+			continue
+		}
+		labels = labels[:0]
+		for i := x.lo; i < x.hi; i++ {
+			c := int32(b.t.class[keys[order[i]][depth]])
+			if len(labels) == 0 || labels[len(labels)-1] != c {
+				labels = append(labels, c)
+			}
+		}
+		base := b.findBase(labels)
+		b.t.cells[x.n].base = base
+		for _, c := range labels {
+			b.use(base+c, x.n)
+		}
+		for i := x.lo; i < x.hi; {
+			c := int32(b.t.class[keys[order[i]][depth]])
+			j := i + 1
+			for j < x.hi && int32(b.t.class[keys[order[j]][depth]]) == c {
+				j++
+			}
+			queue = append(queue, node{base + c, x.depth + 1, i, j})
+			i = j
+		}
+	}
+}
+
+// findBase returns a base at least 1 that puts every label (in increasing
+// order) on a free cell, growing the array as needed. Most nodes of long
+// names have one child, which takes the first free cell, so the array stays
+// dense.
+func (b *trieBuilder) findBase(labels []int32) int32 {
+	first, last := labels[0], labels[len(labels)-1]
+	p := b.head
+	for {
+		if p < 0 {
+			// Past the last cell: the next one is new and free.
+			p = int32(len(b.t.cells))
+			b.grow(p + 1)
+		}
+		if base := p - first; base >= 1 {
+			b.grow(base + last + 1)
+			if b.fits(base, labels[1:]) {
+				b.maxBase = max(b.maxBase, base)
+				return base
+			}
+		}
+		np := b.next[p]
+		if b.fails[p]++; b.fails[p] >= giveUp {
+			b.unlink(p)
+		}
+		p = np
+	}
+}
+
+func (b *trieBuilder) fits(base int32, labels []int32) bool {
+	for _, c := range labels {
+		if b.t.cells[base+c].check != -1 {
+			return false
+		}
+	}
+	return true
+}
+
+// use makes the free cell i a child of n.
+func (b *trieBuilder) use(i, n int32) {
+	b.t.cells[i] = cell{check: n, value: -1}
+	if b.fails[i] < giveUp {
+		b.unlink(i)
+	}
+}
+
+// unlink takes the free cell i out of the list.
+func (b *trieBuilder) unlink(i int32) {
+	p, n := b.prev[i], b.next[i]
+	if p >= 0 {
+		b.next[p] = n
+	} else {
+		b.head = n
+	}
+	if n >= 0 {
+		b.prev[n] = p
+	} else {
+		b.tail = p
+	}
+}
+
+// grow makes the array at least n cells long, the new ones free and at the
+// end of the list.
+func (b *trieBuilder) grow(n int32) {
+	for i := int32(len(b.t.cells)); i < n; i++ {
+		b.t.cells = append(b.t.cells, cell{check: -1, value: -1})
+		b.next = append(b.next, -1)
+		b.prev = append(b.prev, b.tail)
+		b.fails = append(b.fails, 0)
+		if b.tail >= 0 {
+			b.next[b.tail] = i
+		} else {
+			b.head = i
+		}
+		b.tail = i
+	}
+}
