@@ -3,6 +3,7 @@ package entities
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -130,21 +131,51 @@ func (m *matcher) collect(text string, dst []span) []span {
 // appends to starts the word starts with a capital (or a non-ASCII letter)
 // for resolveShortRefs.
 func (g *Gazetteer) collectBuiltin(text string, dst []span, starts []int32) ([]span, []int32) {
-	word := false // the byte before i is an ASCII letter or digit
-	for i := 0; i < len(text); i++ {
-		f := g.first[text[i]]
-		// Most bytes sit inside a word; only a byte that may start a key or
-		// a name and follows no ASCII word byte needs a closer look, and a
-		// non-ASCII byte before it the exact check.
-		if f&firstAny != 0 && !word && (i == 0 || text[i-1] < utf8.RuneSelf || leftBoundary(text, i)) {
-			dst, starts = g.collectAt(text, i, f, dst, starts)
+	// A branch per byte on where words start mispredicts at nearly every
+	// word; masks of 64 bytes at a time, built without branches, leave a
+	// branch per candidate.
+	var carry uint64 // whether the byte before the block is an ASCII word byte
+	for at := 0; at < len(text); at += 64 {
+		try, word := g.masks(text[at:min(at+64, len(text))])
+		cand := try &^ (word<<1 | carry)
+		carry = word >> 63
+		for cand != 0 {
+			s := at + bits.TrailingZeros64(cand)
+			cand &= cand - 1
+			// After a non-ASCII byte only a decoded rune tells a boundary.
+			if s == 0 || text[s-1] < utf8.RuneSelf || leftBoundary(text, s) {
+				dst, starts = g.collectAt(text, s, g.first[text[s]], dst, starts)
+			}
 		}
-		word = f&firstWord != 0
 	}
 	if len(g.exact.cells) > 0 {
 		dst = g.collectExact(text, dst)
 	}
 	return dst, starts
+}
+
+// masks returns the firstTry and firstWord bits of the bytes of block, at
+// most 64, as bit masks.
+func (g *Gazetteer) masks(block string) (try, word uint64) {
+	const (
+		low    = 0x0101010101010101 // bit 0 of each byte
+		gather = 0x0102040810204080 // times bit 0 of each byte: the 8 bits in the top byte
+	)
+	j := 0
+	for ; j+8 <= len(block); j += 8 {
+		b := block[j : j+8]
+		x := uint64(g.first[b[0]]) | uint64(g.first[b[1]])<<8 | uint64(g.first[b[2]])<<16 |
+			uint64(g.first[b[3]])<<24 | uint64(g.first[b[4]])<<32 | uint64(g.first[b[5]])<<40 |
+			uint64(g.first[b[6]])<<48 | uint64(g.first[b[7]])<<56
+		try |= (x & low * gather >> 56) << j
+		word |= (x >> 1 & low * gather >> 56) << j
+	}
+	for ; j < len(block); j++ {
+		f := uint64(g.first[block[j]])
+		try |= (f & firstTry) << j
+		word |= (f >> 1 & 1) << j
+	}
+	return try, word
 }
 
 // collectAt appends the candidates at s, a left boundary, whose first byte
@@ -158,7 +189,7 @@ func (g *Gazetteer) collectAt(text string, s int, f uint8, dst []span, starts []
 	if !upper {
 		return g.collectLower(text, s, f, dst), starts
 	}
-	if f&firstCapitals != 0 {
+	if f&firstCapitals != 0 && (s+1 == len(text) || g.capitalPairs.has(text[s], text[s+1])) {
 		if e, v := g.capitals.longest(text, s, all); v >= 0 {
 			dst = appendValid(dst, text, s, e, g.capitals.patterns[v])
 		}
@@ -177,7 +208,7 @@ func (g *Gazetteer) collectAt(text string, s int, f uint8, dst []span, starts []
 // start in lower case, and a handful of keys do not need one, so a walk of
 // the small trie of those settles most of them.
 func (g *Gazetteer) collectLower(text string, s int, f uint8, dst []span) []span {
-	if f&firstLower == 0 {
+	if f&firstLower == 0 || s+1 < len(text) && !g.lowerPairs.has(text[s], text[s+1]) {
 		return dst
 	}
 	if _, v := g.lower.longest(text, s, all); v < 0 {
@@ -206,17 +237,17 @@ func (g *Gazetteer) collectExact(text string, dst []span) []span {
 	return dst
 }
 
-// Bits of Gazetteer.first, per byte.
+// Bits of Gazetteer.first, per byte. collectBuiltin shifts the first two
+// into place.
 const (
-	firstFolded   = 1 << iota // some folded key starts with it
-	firstLower                // some folded key that needs no capital starts with it
-	firstCapitals             // some all-capital key starts with it
-	firstCapital              // an ASCII capital or the lead byte of a non-ASCII character
-	firstWord                 // an ASCII letter or digit
-
-	// A word start with neither bit has no candidate and is no start for
-	// resolveShortRefs.
-	firstAny = firstLower | firstCapital
+	// firstTry is firstLower or firstCapital: a word start without either
+	// has no candidate and is no start for resolveShortRefs.
+	firstTry      = 1 << iota
+	firstWord     // an ASCII letter or digit
+	firstFolded   // some folded key starts with it
+	firstLower    // some folded key that needs no capital starts with it
+	firstCapitals // some all-capital key starts with it
+	firstCapital  // an ASCII capital or the lead byte of a non-ASCII character
 )
 
 // firstClasses classifies the bytes for collectBuiltin.
@@ -234,6 +265,9 @@ func firstClasses(folded, lower, capitals *trie) (t [256]uint8) {
 		}
 		if 'A' <= c && c <= 'Z' || c >= 0xC0 {
 			t[c] |= firstCapital
+		}
+		if t[c]&(firstLower|firstCapital) != 0 {
+			t[c] |= firstTry
 		}
 		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
 			t[c] |= firstWord

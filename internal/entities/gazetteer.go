@@ -55,10 +55,14 @@ type Gazetteer struct {
 	folded trie
 	people int32
 	lower  trie
+	// lowerPairs holds the pairs of bytes that lower's keys start with, a
+	// test that most lower-case words fail without a walk.
+	lowerPairs pairSet
 	// capitals holds the all-capital aliases that start with a capital
 	// ("US", "NATO"), exact any others; both match as written.
-	capitals trie
-	exact    trie
+	capitals     trie
+	capitalPairs pairSet // rules out "The" and "Iran", most capitalised words
+	exact        trie
 	// first classifies the bytes for the scan in collectBuiltin.
 	first   [256]uint8
 	aliases int
@@ -259,7 +263,9 @@ func (g *Gazetteer) compile(fb, xb *builder) {
 	g.people = int32(len(hot.texts))
 	g.folded = newTrie(append(hot.texts, names.texts...), append(hot.patterns, names.patterns...), true)
 	g.lower = newTrie(lower.texts, nil, true)
+	g.lowerPairs = g.lower.pairs()
 	g.capitals = newTrie(capitals.texts, capitals.patterns, false)
+	g.capitalPairs = g.capitals.pairs()
 	g.exact = newTrie(rest.texts, rest.patterns, false)
 	g.first = firstClasses(&g.folded, &g.lower, &g.capitals)
 	for i, e := range g.entities {

@@ -63,14 +63,53 @@ func (t *trie) longest(text string, s int, limit int32) (end int, value int32) {
 	return end, value
 }
 
+// pairs returns the pairs of bytes that a key may start with: those that
+// lead from the root through two nodes, or through a node where a key ends.
+func (t *trie) pairs() (p pairSet) {
+	for a := range 256 {
+		n := t.step(0, byte(a))
+		if n < 0 {
+			continue
+		}
+		for b := range 256 {
+			if t.cells[n].value >= 0 || t.step(n, byte(b)) >= 0 {
+				p.add(byte(a), byte(b))
+			}
+		}
+	}
+	return p
+}
+
+// step returns the child of node n on byte c, or -1.
+func (t *trie) step(n int32, c byte) int32 {
+	k := t.class[c]
+	if k == 0 || len(t.cells) == 0 {
+		return -1
+	}
+	if next := t.cells[n].base + int32(k); t.cells[next].check == n {
+		return next
+	}
+	return -1
+}
+
+// pairSet is a set of byte pairs.
+type pairSet [1 << 16 / 64]uint64
+
+func (p *pairSet) add(a, b byte) {
+	i := uint(a)<<8 | uint(b)
+	p[i/64] |= 1 << (i % 64)
+}
+
+func (p *pairSet) has(a, b byte) bool {
+	i := uint(a)<<8 | uint(b)
+	return p[i/64]&(1<<(i%64)) != 0
+}
+
 // all is a limit that admits every key.
 const all = int32(1<<31 - 1)
 
 // starts reports whether some key starts with byte c.
-func (t *trie) starts(c byte) bool {
-	k := t.class[c]
-	return k != 0 && len(t.cells) > 0 && t.cells[t.cells[0].base+int32(k)].check == 0
-}
+func (t *trie) starts(c byte) bool { return t.step(0, c) >= 0 }
 
 // newTrie builds a trie over keys, which are non-empty and distinct; the
 // value of keys[i] is i and stands for patterns[i]. If fold is set, the
