@@ -348,6 +348,12 @@ func mentionEndingAt(ms []Mention, p int) *Mention {
 func wordEnd(text string, p int) int {
 	q := p
 	for q < len(text) {
+		// Most name letters are ASCII; the first-byte table knows those
+		// without decoding a rune.
+		if c := text[q]; c < utf8.RuneSelf && asciiWord[c] {
+			q++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(text[q:])
 		if isWordRune(r) {
 			q += n
@@ -363,6 +369,15 @@ func wordEnd(text string, p int) int {
 	}
 	return q
 }
+
+// asciiWord marks the ASCII letters and digits, the ASCII runes for which
+// isWordRune holds.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
 
 // wordStart returns the start of the word ending at p (p itself if none).
 func wordStart(text string, p int) int {

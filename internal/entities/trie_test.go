@@ -175,3 +175,22 @@ func TestTrieMatchesNaive(t *testing.T) {
 		check(strings.ToUpper(k)+" x", 0)
 	}
 }
+
+func TestTriePairs(t *testing.T) {
+	keys := []string{"ab", "abc", "x", "é"}
+	tr := newTrie(keys, make([]pattern, len(keys)), true)
+	p := tr.pairs()
+	for a := range 256 {
+		for b := range 256 {
+			s := string([]byte{byte(a), byte(b)})
+			want := false
+			for _, k := range keys {
+				n := min(len(k), 2)
+				want = want || asciiLower(s[:n]) == k[:n]
+			}
+			if got := p.has(byte(a), byte(b)); got != want {
+				t.Errorf("pairs has %q = %v, want %v", s, got, want)
+			}
+		}
+	}
+}
