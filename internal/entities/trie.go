@@ -145,15 +145,46 @@ func newTrie(keys []string, patterns []pattern, fold bool) trie {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(keys[a], keys[b]) })
+	nodes := countNodes(keys, order)
 	b := trieBuilder{t: &t, keys: keys, order: order, maxClass: int32(n), head: -1, tail: -1}
+	// The array comes out nearly full, so room for the nodes and some
+	// padding spares the appends most of their copying.
+	room := nodes + 2*int(n) + 64
+	t.cells = make([]cell, 0, room)
+	b.next, b.prev, b.fails = make([]int32, 0, room), make([]int32, 0, room), make([]uint8, 0, room)
 	b.grow(1)
 	b.use(0, -2)
-	b.place()
+	b.place(nodes)
 	// Pad so that base+c of any cell, even a leaf's 0, stays in range; the
 	// padding is free, so a walk into it fails the check.
 	b.grow(b.maxBase + b.maxClass + 1)
-	t.cells = slices.Clip(t.cells)
+	if cap(t.cells) > len(t.cells)+len(t.cells)/8 {
+		t.cells = slices.Clone(t.cells)
+	}
 	return t
+}
+
+// countNodes returns the number of nodes of a trie over keys, which order
+// sorts: the root and, per key, the bytes it does not share with the key
+// before it.
+func countNodes(keys []string, order []int32) int {
+	n, prev := 1, ""
+	for _, k := range order {
+		key := keys[k]
+		n += len(key) - commonPrefix(prev, key)
+		prev = key
+	}
+	return n
+}
+
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
 }
 
 // trieBuilder places the nodes of a trie in its double array.
@@ -181,10 +212,11 @@ const giveUp = 16
 // being strewn between the deep chains of long names. Each node is placed
 // with the keys order[lo:hi] that run through it, which share their first
 // depth bytes.
-func (b *trieBuilder) place() {
+func (b *trieBuilder) place(nodes int) {
 	type node struct{ n, depth, lo, hi int32 }
 	keys, order := b.keys, b.order
-	queue := []node{{0, 0, 0, int32(len(order))}}
+	queue := make([]node, 1, nodes)
+	queue[0] = node{0, 0, 0, int32(len(order))}
 	var labels []int32
 	for q := 0; q < len(queue); q++ {
 		x := queue[q]
