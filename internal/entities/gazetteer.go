@@ -22,7 +22,7 @@ const (
 	kindTitle = -2 // a title that can precede a personal name
 )
 
-// pattern is what an automaton pattern index stands for.
+// pattern is what a key of a trie or an automaton stands for.
 type pattern struct {
 	entity int32 // index into Gazetteer.entities, or kindBlock / kindTitle
 	// capFirst requires an upper-case first letter in the text, so that
@@ -53,7 +53,7 @@ type Gazetteer struct {
 	// which only words with a capital may match (see compile); lower holds
 	// its keys that need no capital.
 	folded trie
-	people int32
+	people int32 // the first value of folded that is a person's name
 	lower  trie
 	// lowerPairs holds the pairs of bytes that lower's keys start with, a
 	// test that most lower-case words fail without a walk.
@@ -288,8 +288,8 @@ const (
 	capitalsWidth = 2
 )
 
-// builder collects patterns for one automaton, merging duplicates that the
-// automaton could not tell apart.
+// builder collects patterns for one trie or automaton, merging duplicates
+// that it could not tell apart.
 type builder struct {
 	texts    []string
 	patterns []pattern

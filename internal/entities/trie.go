@@ -12,9 +12,9 @@ import (
 // boundary, the longest key there, so an anchored walk at the few offsets
 // where a word starts replaces scanning every byte with an automaton. The
 // trie is a double array (Aoe's layout): the child of cell n on byte class c
-// is cell base(n)+c if that cell's check is n, so a step costs two loads
-// from one cell and no search, and the whole of it is three int32 slices'
-// worth of memory, built in one pass over the sorted keys.
+// is cell base(n)+c if that cell's check is n, so a step costs a load or
+// two and no search. It takes three int32s a node (the array comes out
+// nearly full) and is built breadth-first from the sorted keys.
 //
 // Case folding lives in the byte classes: a folding trie gives 'A' the
 // class of 'a', so it walks the text as written and needs no lower-cased
