@@ -2,11 +2,11 @@
 // territories and people that a political news article talks about.
 //
 // A [Gazetteer] holds the built-in table (compiled by cmd/gazettegen from the
-// Phoenix actor dictionaries plus hand-written additions) as an Aho-Corasick
-// automaton for states, organisations, groups and titles, and sorted indexes
-// of people's names and all-capital aliases, which can only start at a
-// capitalised word (PERFORMANCE.md says why). [Gazetteer.Find] returns non-overlapping mentions with exact UTF-8
-// byte offsets; on top of the table it recognises people introduced with a
+// Phoenix actor dictionaries plus hand-written additions) as tries that
+// [Gazetteer.Find] walks only where a word starts, people's names and
+// all-capital aliases only where it starts with a capital (PERFORMANCE.md
+// says why). Find returns non-overlapping mentions with exact UTF-8 byte
+// offsets; on top of the table it recognises people introduced with a
 // title ("Foreign Minister Sergey Lavrov"), links them to the state the text
 // says they speak for ("Iran's Defense Minister ..."), and resolves later short
 // references ("Lavrov") to them. Caller-supplied targets are matched the same

@@ -3,13 +3,12 @@ package entities
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
-
-	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 )
 
 // span is a half-open byte range with what matched there.
@@ -23,8 +22,7 @@ type span struct {
 type scratch struct {
 	cands  []span
 	titles []span
-	folded []byte  // the text with ASCII letters lower-cased
-	starts []int32 // offsets where a capitalised word may start
+	starts []int32 // offsets where a word may start with a capital
 }
 
 // Find returns the mentions in text, sorted by Start and non-overlapping.
@@ -68,9 +66,7 @@ func (g *Gazetteer) Find(text string, opts Options) ([]Mention, error) {
 		return out, nil
 	}
 	nTargets := len(out)
-	sc.folded, sc.starts = foldASCII(sc.folded, text, sc.starts[:0])
-	sc.cands = g.collectBuiltin(text, sc, sc.cands)
-	sc.cands = g.exact.collect(text, sc.cands)
+	sc.cands, sc.starts = g.collectBuiltin(text, sc.cands, sc.starts[:0])
 	sortSpans(sc.cands)
 	last := 0
 	for _, c := range sc.cands {
@@ -126,56 +122,158 @@ func (m *matcher) collect(text string, dst []span) []span {
 	return dst
 }
 
-// collectBuiltin is collect for the built-in aliases: at each start, the
-// automaton's longest match in the folded text, or the people index's if
-// that is longer, and the longest all-capital alias. The indexes are asked
-// only where a capitalised word starts, since their names need a capital
-// there.
-func (g *Gazetteer) collectBuiltin(text string, sc *scratch, dst []span) []span {
-	if text == "" {
+// collectBuiltin is collect for the built-in entries. At each offset on a
+// left boundary where some key may start, it appends the longest
+// all-capital alias there and then the longest folded one (a person's name
+// only where the word starts with a capital); then the other exact aliases.
+// That is what an automaton over the whole text yielded, start by start and
+// in the same order, without reading the bytes inside words. It also
+// appends to starts the word starts with a capital (or a non-ASCII letter)
+// for resolveShortRefs.
+func (g *Gazetteer) collectBuiltin(text string, dst []span, starts []int32) ([]span, []int32) {
+	// A branch per byte on where words start mispredicts at nearly every
+	// word; masks of 64 bytes at a time, built without branches, leave a
+	// branch per candidate.
+	var carry uint64 // whether the byte before the block is an ASCII word byte
+	for at := 0; at < len(text); at += 64 {
+		try, word := g.masks(text[at:min(at+64, len(text))])
+		cand := try &^ (word<<1 | carry)
+		carry = word >> 63
+		for cand != 0 {
+			s := at + bits.TrailingZeros64(cand)
+			cand &= cand - 1
+			// After a non-ASCII byte only a decoded rune tells a boundary.
+			if s == 0 || text[s-1] < utf8.RuneSelf || leftBoundary(text, s) {
+				dst, starts = g.collectAt(text, s, g.first[text[s]], dst, starts)
+			}
+		}
+	}
+	if len(g.exact.cells) > 0 {
+		dst = g.collectExact(text, dst)
+	}
+	return dst, starts
+}
+
+// masks returns the firstTry and firstWord bits of the bytes of block, at
+// most 64, as bit masks.
+func (g *Gazetteer) masks(block string) (try, word uint64) {
+	const (
+		low    = 0x0101010101010101 // bit 0 of each byte
+		gather = 0x0102040810204080 // times bit 0 of each byte: the 8 bits in the top byte
+	)
+	j := 0
+	for ; j+8 <= len(block); j += 8 {
+		b := block[j : j+8]
+		x := uint64(g.first[b[0]]) | uint64(g.first[b[1]])<<8 | uint64(g.first[b[2]])<<16 |
+			uint64(g.first[b[3]])<<24 | uint64(g.first[b[4]])<<32 | uint64(g.first[b[5]])<<40 |
+			uint64(g.first[b[6]])<<48 | uint64(g.first[b[7]])<<56
+		try |= (x & low * gather >> 56) << j
+		word |= (x >> 1 & low * gather >> 56) << j
+	}
+	for ; j < len(block); j++ {
+		f := uint64(g.first[block[j]])
+		try |= (f & firstTry) << j
+		word |= (f >> 1 & 1) << j
+	}
+	return try, word
+}
+
+// collectAt appends the candidates at s, a left boundary, whose first byte
+// f classifies.
+func (g *Gazetteer) collectAt(text string, s int, f uint8, dst []span, starts []int32) ([]span, []int32) {
+	upper := false
+	if f&firstCapital != 0 {
+		starts = append(starts, int32(s))
+		upper = text[s] < utf8.RuneSelf || startsUpperAt(text, s)
+	}
+	if !upper {
+		return g.collectLower(text, s, f, dst), starts
+	}
+	if f&firstCapitals != 0 && (s+1 == len(text) || g.capitalPairs.has(text[s], text[s+1])) {
+		if e, v := g.capitals.longest(text, s, all); v >= 0 {
+			dst = appendValid(dst, text, s, e, g.capitals.patterns[v])
+		}
+	}
+	if f&firstFolded != 0 {
+		if e, v := g.folded.longest(text, s, all); v >= 0 {
+			dst = appendValid(dst, text, s, e, g.folded.patterns[v])
+		}
+	}
+	return dst, starts
+}
+
+// collectLower appends the candidate at s, a left boundary where the word
+// does not start with a capital. There the longest folded key other than a
+// person's name counts, and only if it does not need a capital: most words
+// start in lower case, and a handful of keys do not need one, so a walk of
+// the small trie of those settles most of them.
+func (g *Gazetteer) collectLower(text string, s int, f uint8, dst []span) []span {
+	if f&firstLower == 0 || s+1 < len(text) && !g.lowerPairs.has(text[s], text[s+1]) {
 		return dst
 	}
-	folded := unsafe.String(unsafe.SliceData(sc.folded), len(sc.folded))
-	var it ahocorasick.Iter
-	var mt *ahocorasick.Match
-	if len(g.folded.patterns) > 0 {
-		it = g.folded.ac.IterByte(sc.folded)
-		mt = it.Next()
+	if _, v := g.lower.longest(text, s, all); v < 0 {
+		return dst
 	}
-	starts := sc.starts
-	for mt != nil || len(starts) > 0 {
-		var (
-			s, e = 0, -1
-			p    pattern
-		)
-		if mt != nil && (len(starts) == 0 || mt.Start() <= int(starts[0])) {
-			s, e, p = mt.Start(), mt.End(), g.folded.patterns[mt.Pattern()]
-			if len(starts) > 0 && int(starts[0]) == s {
-				starts = starts[1:]
-			}
-			mt = it.Next()
-		} else {
-			s, starts = int(starts[0]), starts[1:]
-		}
-		if !leftBoundary(text, s) {
-			continue
-		}
-		r, _ := utf8.DecodeRuneInString(text[s:])
-		upper := unicode.IsUpper(r)
-		if upper {
-			if i := g.people.longest(folded[s:]); i >= 0 && s+len(g.people.keys[i]) > e {
-				e, p = s+len(g.people.keys[i]), g.people.patterns[i]
-			}
-			if i := g.capitals.longest(text[s:]); i >= 0 {
-				dst = appendValid(dst, text, s, s+len(g.capitals.keys[i]), g.capitals.patterns[i])
-			}
-		}
-		if e < 0 || p.capFirst && !upper {
-			continue
-		}
+	e, v := g.folded.longest(text, s, g.people)
+	if p := g.folded.patterns[v]; !p.capFirst {
 		dst = appendValid(dst, text, s, e, p)
 	}
 	return dst
+}
+
+// collectExact appends the matches of the exact aliases that do not start
+// with a capital, at every left boundary.
+func (g *Gazetteer) collectExact(text string, dst []span) []span {
+	for s := 0; s < len(text); s++ {
+		if !g.exact.starts(text[s]) || !leftBoundary(text, s) {
+			continue
+		}
+		if e, v := g.exact.longest(text, s, all); v >= 0 {
+			if p := g.exact.patterns[v]; !p.capFirst || startsUpperAt(text, s) {
+				dst = appendValid(dst, text, s, e, p)
+			}
+		}
+	}
+	return dst
+}
+
+// Bits of Gazetteer.first, per byte. collectBuiltin shifts the first two
+// into place.
+const (
+	// firstTry is firstLower or firstCapital: a word start without either
+	// has no candidate and is no start for resolveShortRefs.
+	firstTry      = 1 << iota
+	firstWord     // an ASCII letter or digit
+	firstFolded   // some folded key starts with it
+	firstLower    // some folded key that needs no capital starts with it
+	firstCapitals // some all-capital key starts with it
+	firstCapital  // an ASCII capital or the lead byte of a non-ASCII character
+)
+
+// firstClasses classifies the bytes for collectBuiltin.
+func firstClasses(folded, lower, capitals *trie) (t [256]uint8) {
+	for i := range t {
+		c := byte(i)
+		if folded.starts(c) {
+			t[c] |= firstFolded
+		}
+		if lower.starts(c) {
+			t[c] |= firstLower
+		}
+		if capitals.starts(c) {
+			t[c] |= firstCapitals
+		}
+		if 'A' <= c && c <= 'Z' || c >= 0xC0 {
+			t[c] |= firstCapital
+		}
+		if t[c]&(firstLower|firstCapital) != 0 {
+			t[c] |= firstTry
+		}
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
+			t[c] |= firstWord
+		}
+	}
+	return t
 }
 
 // appendValid appends the match [s,e) of p if it ends on a word boundary,
@@ -274,7 +372,7 @@ func buildTargets(ts []Target) (*matcher, []Entity, error) {
 	if len(errs) > 0 {
 		return nil, nil, errors.Join(errs...)
 	}
-	m := b.build(true, false)
+	m := b.build(true)
 	m.cased = cased
 	return &m, ents, nil
 }

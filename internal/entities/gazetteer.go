@@ -22,7 +22,7 @@ const (
 	kindTitle = -2 // a title that can precede a personal name
 )
 
-// pattern is what an automaton pattern index stands for.
+// pattern is what a key of a trie or an automaton stands for.
 type pattern struct {
 	entity int32 // index into Gazetteer.entities, or kindBlock / kindTitle
 	// capFirst requires an upper-case first letter in the text, so that
@@ -32,7 +32,8 @@ type pattern struct {
 	plural bool
 }
 
-// matcher is one Aho-Corasick automaton plus what its patterns mean.
+// matcher is one Aho-Corasick automaton plus what its patterns mean. Only
+// caller targets use one now; the built-in entries are in tries.
 type matcher struct {
 	ac       ahocorasick.AhoCorasick
 	patterns []pattern
@@ -46,17 +47,25 @@ type matcher struct {
 // concurrent use.
 type Gazetteer struct {
 	entities []Entity
-	// folded holds case-insensitive aliases, titles and blocked phrases,
-	// lower-cased, and runs over ASCII-folded text; people's names with a
-	// capital first letter are in the far larger people index instead.
-	folded matcher
-	people nameIndex
-	// capitals holds the all-capital aliases ("US", "NATO"), matched as
-	// written where a capital letter starts a word; exact any that start
-	// otherwise.
-	capitals nameIndex
-	exact    matcher
-	aliases  int
+	// folded holds the case-insensitive aliases, titles and blocked
+	// phrases, lower-cased, and walks the text folding ASCII case. Its
+	// values from people on are people's names with a capital first letter,
+	// which only words with a capital may match (see compile); lower holds
+	// its keys that need no capital.
+	folded trie
+	people int32 // the first value of folded that is a person's name
+	lower  trie
+	// lowerPairs holds the pairs of bytes that lower's keys start with, a
+	// test that most lower-case words fail without a walk.
+	lowerPairs pairSet
+	// capitals holds the all-capital aliases that start with a capital
+	// ("US", "NATO"), exact any others; both match as written.
+	capitals     trie
+	capitalPairs pairSet // rules out "The" and "Iran", most capitalised words
+	exact        trie
+	// first classifies the bytes for the scan in collectBuiltin.
+	first   [256]uint8
+	aliases int
 	// surnames maps a lower-cased last name to the people whose full name
 	// ends in it, for title names and short references.
 	surnames map[string][]int32
@@ -217,11 +226,14 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 	return g, fb, xb, nil
 }
 
-// compile builds the matchers for the patterns of readTable.
+// compile builds the tries for the patterns of readTable.
 func (g *Gazetteer) compile(fb, xb *builder) {
-	// Split the case-insensitive patterns between the automaton and the
-	// people index, and the all-capital ones between their index and a
-	// case-sensitive automaton; see nameIndex.
+	// People's names with a capital first letter go last in the folded
+	// trie, so that a limit leaves them out where a word starts in lower
+	// case; they were a separate index once, and Find still treats them as
+	// one. The all-capital aliases that start with a capital letter are
+	// walked at every such word start, the rest (none in the embedded
+	// table) in a pass of their own.
 	var hot, names, capitals, rest builder
 	for i, t := range fb.texts {
 		p := fb.patterns[i]
@@ -242,10 +254,20 @@ func (g *Gazetteer) compile(fb, xb *builder) {
 			rest.patterns = append(rest.patterns, xb.patterns[i])
 		}
 	}
-	g.folded = hot.build(false, true)
-	g.people = newNameIndex(names.texts, names.patterns, peopleWidth)
-	g.capitals = newNameIndex(capitals.texts, capitals.patterns, capitalsWidth)
-	g.exact = rest.build(false, true)
+	var lower builder
+	for i, t := range hot.texts {
+		if !hot.patterns[i].capFirst {
+			lower.texts = append(lower.texts, t)
+		}
+	}
+	g.people = int32(len(hot.texts))
+	g.folded = newTrie(append(hot.texts, names.texts...), append(hot.patterns, names.patterns...), true)
+	g.lower = newTrie(lower.texts, nil, true)
+	g.lowerPairs = g.lower.pairs()
+	g.capitals = newTrie(capitals.texts, capitals.patterns, false)
+	g.capitalPairs = g.capitals.pairs()
+	g.exact = newTrie(rest.texts, rest.patterns, false)
+	g.first = firstClasses(&g.folded, &g.lower, &g.capitals)
 	for i, e := range g.entities {
 		if e.Type != TypePerson {
 			continue
@@ -258,15 +280,16 @@ func (g *Gazetteer) compile(fb, xb *builder) {
 	g.scratch.New = func() any { return new(scratch) }
 }
 
-// Bucket widths of the name indexes: people's names are long, all-capital
-// aliases as short as "UN".
+// The split of the built-in patterns that Find relies on: names shorter
+// than peopleWidth, and all-capital aliases shorter than capitalsWidth, stay
+// with the patterns that every word start may match.
 const (
 	peopleWidth   = 3
 	capitalsWidth = 2
 )
 
-// builder collects patterns for one automaton, merging duplicates that the
-// automaton could not tell apart.
+// builder collects patterns for one trie or automaton, merging duplicates
+// that it could not tell apart.
 type builder struct {
 	texts    []string
 	patterns []pattern
@@ -297,15 +320,13 @@ func (b *builder) add(text string, p pattern) {
 	b.patterns = append(b.patterns, p)
 }
 
-// build compiles the patterns, folding ASCII case if fold is set. The
-// built-in table gets a DFA (slower to build, once; fastest to run); per-call
-// caller targets get an NFA, which is far cheaper to build for a handful of
-// names.
-func (b *builder) build(fold, dfa bool) matcher {
+// build compiles the patterns into an automaton, folding ASCII case if fold
+// is set. Per-call caller targets get an NFA, which is far cheaper to build
+// than a DFA for a handful of names.
+func (b *builder) build(fold bool) matcher {
 	ab := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{
 		AsciiCaseInsensitive: fold,
 		MatchKind:            ahocorasick.LeftMostLongestMatch,
-		DFA:                  dfa,
 	})
 	return matcher{ac: ab.Build(b.texts), patterns: b.patterns}
 }
@@ -341,6 +362,23 @@ func lastWord(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.LastIndexByte(s, ' '); i >= 0 {
 		return s[i+1:]
+	}
+	return s
+}
+
+// asciiLower lower-cases the ASCII letters of s and nothing else, as the
+// folded trie's byte classes do to a text.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; 'A' <= c && c <= 'Z' {
+					b[j] = c + ('a' - 'A')
+				}
+			}
+			return string(b)
+		}
 	}
 	return s
 }

@@ -348,6 +348,12 @@ func mentionEndingAt(ms []Mention, p int) *Mention {
 func wordEnd(text string, p int) int {
 	q := p
 	for q < len(text) {
+		// Most name letters are ASCII; the first-byte table knows those
+		// without decoding a rune.
+		if c := text[q]; c < utf8.RuneSelf && asciiWord[c] {
+			q++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(text[q:])
 		if isWordRune(r) {
 			q += n
@@ -363,6 +369,15 @@ func wordEnd(text string, p int) int {
 	}
 	return q
 }
+
+// asciiWord marks the ASCII letters and digits, the ASCII runes for which
+// isWordRune holds.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
 
 // wordStart returns the start of the word ending at p (p itself if none).
 func wordStart(text string, p int) int {
@@ -474,7 +489,8 @@ func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts []int32) 
 	// Only words whose first byte starts some surname are looked at; this
 	// scan runs over every word of every text with people in it. Where
 	// every surname starts with a capital or a non-ASCII letter, the
-	// candidate starts that foldASCII collected are all it needs to see.
+	// word starts with such a byte that collectBuiltin collected are all it
+	// needs to see.
 	var first [256]bool
 	capital := true
 	for _, p := range ps {
