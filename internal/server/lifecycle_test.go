@@ -98,7 +98,7 @@ func TestOverloadSheds(t *testing.T) {
 	// Then real overload. How many calls overlap depends on the machine,
 	// so the test does not insist on sheds here: only that every call is
 	// answered or shed, and that the heap stays bounded.
-	const callers, calls = 8, 10                                                                                          // 4x capacity
+	const callers, calls = 8, 10 // 4x capacity
 	var ok, shed, other atomic.Int64
 	var peak atomic.Uint64
 	runtime.GC()
