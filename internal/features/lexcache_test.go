@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 func TestLexCache(t *testing.T) {
@@ -57,12 +58,20 @@ func TestLexCacheConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range 3 * lexCacheLimit / 2 {
 				w := "w" + strconv.Itoa((i*7+g)%(lexCacheLimit+100))
-				if lx := wp.lexeme(w); lx.key != w || len(lx.pieces) == 0 {
-					t.Errorf("lexeme(%q) = key %q, %d pieces", w, lx.key, len(lx.pieces))
+				if lx := wp.lexeme(w); lx.key != w || len(lx.appendPieces(nil, 0)) == 0 {
+					t.Errorf("lexeme(%q) = key %q, %d pieces", w, lx.key, len(lx.appendPieces(nil, 0)))
 					return
 				}
 			}
 		}()
 	}
 	wg.Wait()
+}
+
+// TestLexemeSize keeps a lexeme in one cache line: a token's lookup reads
+// nothing else when its word is one piece.
+func TestLexemeSize(t *testing.T) {
+	if n := unsafe.Sizeof(lexeme{}); n != 64 {
+		t.Errorf("a lexeme is %d bytes, want 64", n)
+	}
 }
