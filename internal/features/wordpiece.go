@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"fmt"
 	"sync/atomic"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/sugarme/tokenizer/model"
@@ -38,6 +39,10 @@ type WordPiece struct {
 	model wordpiece.WordPiece
 	unkID int32
 	cache lexCache
+	// ascii[c] is the lexeme of the one-byte word c. Punctuation, "a" and
+	// "I" are a fifth of all tokens: indexing an array is cheaper than
+	// hashing them and probing the cache.
+	ascii [utf8.RuneSelf]*lexeme
 }
 
 // NewWordPiece loads the embedded cased vocabulary. Call it once and share
@@ -58,6 +63,10 @@ func NewWordPiece() (*WordPiece, error) {
 	m := wordpiece.NewWordPieceBuilder().Vocab(&vocab).UnkToken(unknownPiece).Build()
 	w := &WordPiece{vocab: vocab, model: m, unkID: int32(unk)}
 	w.cache.init()
+	for c := range w.ascii {
+		word := string(rune(c))
+		w.ascii[c] = w.newLexeme(word, w.cache.hash(word))
+	}
 	return w, nil
 }
 
@@ -81,10 +90,18 @@ func appendRel(dst []Piece, ps []relPiece, start int) []Piece {
 // lowered form. One cache lookup answers the tokenizer and, through
 // lexeme.cue, the cue index.
 func (w *WordPiece) lexeme(word string) *lexeme {
+	if len(word) == 1 && word[0] < utf8.RuneSelf {
+		return w.ascii[word[0]]
+	}
 	h := w.cache.hash(word)
 	if lx := w.cache.get(word, h); lx != nil {
 		return lx
 	}
+	return w.cache.put(w.newLexeme(word, h))
+}
+
+// newLexeme computes the lexeme of word, whose hash is h.
+func (w *WordPiece) newLexeme(word string, h uint64) *lexeme {
 	lx := &lexeme{hash: h}
 	lx.setKey(word)
 	var pieces []relPiece
@@ -100,7 +117,7 @@ func (w *WordPiece) lexeme(word string) *lexeme {
 			lx.more.lower = string(appendLower(nil, word))
 		}
 	}
-	return w.cache.put(lx)
+	return lx
 }
 
 // relPiece is a piece with offsets relative to its word.
