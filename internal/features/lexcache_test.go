@@ -29,6 +29,22 @@ func TestLexCache(t *testing.T) {
 	if got := c.get("Iraq", c.hash("Iraq")); got != nil {
 		t.Errorf("get(Iraq) = %+v, want nil", got)
 	}
+	// Doubling the table keeps every word.
+	var words []*lexeme
+	for i := range lexCacheLimit / 2 {
+		words = append(words, put("d"+strconv.Itoa(i)))
+	}
+	if n := len(c.table.Load().slots); n < lexCacheLimit {
+		t.Errorf("table has %d slots for %d words, want at least twice as many", n, lexCacheLimit/2)
+	}
+	for _, lx := range words {
+		if got := c.get(lx.key, lx.hash); got != lx {
+			t.Fatalf("get(%s) after doubling = %p, want %p", lx.key, got, lx)
+		}
+	}
+	if got := c.get("Iran", c.hash("Iran")); got != a {
+		t.Errorf("get(Iran) after doubling = %p, want %p", got, a)
+	}
 	// Filling the table empties it once it holds the limit.
 	for i := range lexCacheLimit {
 		put(strconv.Itoa(i))
