@@ -67,10 +67,16 @@ func SplitWords(dst []Token, text string) []Token {
 			newlines = min(newlines+1, 255)
 			i++
 			continue
-		case classLetter:
-			end, kind = scanWord(text, i), KindWord
-		case classDigit:
-			end, kind = scanWord(text, i), KindNumber
+		case classLetter, classDigit:
+			kind = KindWord
+			if byteClasses[text[i]] == classDigit {
+				kind = KindNumber
+			}
+			// Most words are ASCII letters up to a space or punctuation;
+			// only a joiner or a non-ASCII rune after them needs scanWord.
+			if end = asciiWordEnd(text, i); end < len(text) && mayJoin(byteClasses[text[end]]) {
+				end = scanWord(text, i)
+			}
 		case classApostrophe:
 			end, kind = i+1, KindPunct
 			if isPossessive(text, i+1, 1) {
@@ -135,9 +141,7 @@ func scanWord(text string, i int) int {
 		if end == len(text) {
 			return end
 		}
-		switch byteClasses[text[end]] {
-		case classWide, classJoiner, classApostrophe:
-		default:
+		if !mayJoin(byteClasses[text[end]]) {
 			return end // space or punctuation
 		}
 		r, size := decode(text, end)
@@ -310,6 +314,12 @@ const (
 	classLetter                      // word bytes from here on
 	classDigit
 )
+
+// mayJoin reports whether a byte of class c may continue a word: a joiner,
+// an apostrophe or the start of a non-ASCII rune.
+func mayJoin(c byteClass) bool {
+	return c == classJoiner || c == classApostrophe || c == classWide
+}
 
 var byteClasses = func() (t [256]byteClass) {
 	for c := range t {
