@@ -40,8 +40,23 @@ type CueIndex struct {
 	// starts and the modifier it is. One lookup per token answers both.
 	words   map[string]int32
 	entries []wordEntry
-	cues    int
+	// marks[e] says what entries[e] is: every token reads it, and a byte
+	// per entry stays in the cache where the entries do not.
+	marks []entryMark
+	// slots[e+1] is the cueSlot of entry e (slots[0] of -1, no entry), so
+	// that resolve stores a pointer into the index instead of allocating.
+	slots []cueSlot
+	cues  int
 }
+
+// entryMark is a set of flags about a wordEntry.
+type entryMark uint8
+
+const (
+	markCues     entryMark = 1 << iota // first is not empty
+	markModifier                       // isMod
+	markHedge                          // a modifier of kind KindHedge
+)
 
 type wordEntry struct {
 	first    []indexedCue // cues starting with the word, longest first
@@ -56,6 +71,7 @@ type indexedCue struct {
 	// compares integers instead of strings.
 	restEntries []int32
 	cue         lexicon.Cue
+	quad        lexicon.Quad // cue.Quad(), which parses the source
 	id          uint32
 }
 
@@ -84,7 +100,7 @@ func NewCueIndex(lex *lexicon.Lexicon) *CueIndex {
 		}
 		h := fnv.New32a()
 		h.Write([]byte(c.Phrase))
-		ic := indexedCue{rest: words[1:], cue: c, id: h.Sum32()}
+		ic := indexedCue{rest: words[1:], cue: c, quad: c.Quad(), id: h.Sum32()}
 		e := entry(words[0])
 		list := append(e.first, ic)
 		// Longest phrase first, so that "signed a memorandum" wins over
@@ -108,7 +124,31 @@ func NewCueIndex(lex *lexicon.Lexicon) *CueIndex {
 			x.entries[i].first[k].restEntries = ids
 		}
 	}
+	x.marks = make([]entryMark, len(x.entries))
+	x.slots = make([]cueSlot, len(x.entries)+1)
+	x.slots[0] = cueSlot{owner: x, entry: -1}
+	for e := range x.entries {
+		we := &x.entries[e]
+		if len(we.first) > 0 {
+			x.marks[e] |= markCues
+		}
+		if we.isMod {
+			x.marks[e] |= markModifier
+			if we.modifier.Kind == lexicon.KindHedge {
+				x.marks[e] |= markHedge
+			}
+		}
+		x.slots[e+1] = cueSlot{owner: x, entry: int32(e), mark: x.marks[e]}
+	}
 	return x
+}
+
+// mark returns the marks of entry e, none for -1.
+func (x *CueIndex) mark(e int32) entryMark {
+	if e < 0 {
+		return 0
+	}
+	return x.marks[e]
 }
 
 // Len returns the number of cues indexed (modifiers excluded).
@@ -117,8 +157,9 @@ func (x *CueIndex) Len() int { return x.cues }
 // Scratch is per-worker scratch space for matching; reuse one per
 // goroutine to avoid allocating per token.
 type Scratch struct {
-	lower []string // per token, lowered; only for Documents without lexemes
-	entry []int32  // per token: index in CueIndex.entries, or -1
+	lower []string    // per token, lowered; only for Documents without lexemes
+	entry []int32     // per token: index in CueIndex.entries, or -1
+	mark  []entryMark // per token: the marks of its entry
 	buf   []byte
 	offs  []int32 // per token: start and end in buf, or -1 if unchanged
 }
@@ -138,20 +179,26 @@ func (x *CueIndex) Match(dst []CueMatch, d *Document, s *Scratch) []CueMatch {
 		x.resolve(s, d)
 	} else {
 		s.lowerAll(d)
-		s.entry = s.entry[:0]
+		s.entry, s.mark = s.entry[:0], s.mark[:0]
 		for _, w := range s.lower {
-			s.entry = append(s.entry, x.lookup(w))
+			e := x.lookup(w)
+			s.entry = append(s.entry, e)
+			s.mark = append(s.mark, x.mark(e))
 		}
 	}
 	for _, sent := range d.Sentences {
 		hedge := float32(1)
 		for i := sent.First; i < sent.End; i++ {
-			if e := s.entry[i]; e >= 0 && x.entries[e].isMod && x.entries[e].modifier.Kind == lexicon.KindHedge {
-				hedge *= float32(x.entries[e].modifier.Weight)
+			if s.mark[i]&markHedge != 0 {
+				hedge *= float32(x.entries[s.entry[i]].modifier.Weight)
 			}
 		}
 		hedge = max(hedge, minHedgedFactor)
 		for i := sent.First; i < sent.End; {
+			if s.mark[i]&markCues == 0 {
+				i++ // most tokens: no cue starts here
+				continue
+			}
 			ic, n := x.longestAt(s, i, sent.End)
 			if n == 0 {
 				i++
@@ -161,7 +208,7 @@ func (x *CueIndex) Match(dst []CueMatch, d *Document, s *Scratch) []CueMatch {
 			pol *= hedge
 			pol = min(max(pol, -maxCuePolarity), maxCuePolarity)
 			dst = append(dst, CueMatch{First: i, End: i + n, Polarity: pol, Negated: negated,
-				Kind: ic.cue.Kind, Quad: ic.cue.Quad(), ID: ic.id, Source: ic.cue.Source})
+				Kind: ic.cue.Kind, Quad: ic.quad, ID: ic.id, Source: ic.cue.Source})
 			i += n
 		}
 	}
@@ -179,22 +226,23 @@ func (x *CueIndex) lookup(w string) int32 {
 // resolve sets s.entry from the tokenizer's lexemes, as lowerAll and a
 // lookup per token would: a word's entry is looked up once per lexeme and
 // CueIndex, not once per token. Punctuation is not lowered, so it is
-// looked up as written.
+// looked up as written; a lexeme is never punctuation in one token and a
+// word in another, since SplitWords gives a surface always the same kind.
 func (x *CueIndex) resolve(s *Scratch, d *Document) {
-	s.entry = s.entry[:0]
+	s.entry, s.mark = s.entry[:0], s.mark[:0]
 	for i, t := range d.Tokens {
-		if t.Kind == KindPunct {
-			s.entry = append(s.entry, x.lookup(d.Text[t.Start:t.End]))
-			continue
-		}
 		lx := d.lexemes[i]
-		if sl := lx.cue.Load(); sl != nil && sl.owner == x {
-			s.entry = append(s.entry, sl.entry)
-			continue
+		sl := lx.cue.Load()
+		if sl == nil || sl.owner != x {
+			w := lx.lower()
+			if t.Kind == KindPunct {
+				w = lx.key
+			}
+			sl = &x.slots[x.lookup(w)+1]
+			lx.cue.Store(sl)
 		}
-		e := x.lookup(lx.lower)
-		lx.cue.Store(&cueSlot{owner: x, entry: e})
-		s.entry = append(s.entry, e)
+		s.entry = append(s.entry, sl.entry)
+		s.mark = append(s.mark, sl.mark)
 	}
 }
 
@@ -233,11 +281,10 @@ func (x *CueIndex) modify(s *Scratch, d *Document, first, i int, w float32) (flo
 		if d.Tokens[j].Kind == KindPunct {
 			break
 		}
-		e := s.entry[j]
-		if e < 0 || !x.entries[e].isMod {
+		if s.mark[j]&markModifier == 0 {
 			continue
 		}
-		m := &x.entries[e].modifier
+		m := &x.entries[s.entry[j]].modifier
 		switch {
 		case m.Kind == lexicon.KindNegator && !negated:
 			w *= negationFactor

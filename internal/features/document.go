@@ -101,7 +101,7 @@ func (t *Tokenizer) TokenizeInto(d *Document, text string) {
 	d.lexemes = d.lexemes[:0]
 	for _, tok := range d.Tokens {
 		lx := t.wp.lexeme(text[tok.Start:tok.End])
-		d.Pieces = appendRel(d.Pieces, lx.pieces, tok.Start)
+		d.Pieces = lx.appendPieces(d.Pieces, tok.Start)
 		d.pieceEnds = append(d.pieceEnds, int32(len(d.Pieces)))
 		d.lexemes = append(d.lexemes, lx)
 	}

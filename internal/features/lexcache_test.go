@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 func TestLexCache(t *testing.T) {
@@ -27,6 +28,22 @@ func TestLexCache(t *testing.T) {
 	}
 	if got := c.get("Iraq", c.hash("Iraq")); got != nil {
 		t.Errorf("get(Iraq) = %+v, want nil", got)
+	}
+	// Doubling the table keeps every word.
+	var words []*lexeme
+	for i := range lexCacheLimit / 2 {
+		words = append(words, put("d"+strconv.Itoa(i)))
+	}
+	if n := len(c.table.Load().slots); n < lexCacheLimit {
+		t.Errorf("table has %d slots for %d words, want at least twice as many", n, lexCacheLimit/2)
+	}
+	for _, lx := range words {
+		if got := c.get(lx.key, lx.hash); got != lx {
+			t.Fatalf("get(%s) after doubling = %p, want %p", lx.key, got, lx)
+		}
+	}
+	if got := c.get("Iran", c.hash("Iran")); got != a {
+		t.Errorf("get(Iran) after doubling = %p, want %p", got, a)
 	}
 	// Filling the table empties it once it holds the limit.
 	for i := range lexCacheLimit {
@@ -57,12 +74,20 @@ func TestLexCacheConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range 3 * lexCacheLimit / 2 {
 				w := "w" + strconv.Itoa((i*7+g)%(lexCacheLimit+100))
-				if lx := wp.lexeme(w); lx.key != w || len(lx.pieces) == 0 {
-					t.Errorf("lexeme(%q) = key %q, %d pieces", w, lx.key, len(lx.pieces))
+				if lx := wp.lexeme(w); lx.key != w || len(lx.appendPieces(nil, 0)) == 0 {
+					t.Errorf("lexeme(%q) = key %q, %d pieces", w, lx.key, len(lx.appendPieces(nil, 0)))
 					return
 				}
 			}
 		}()
 	}
 	wg.Wait()
+}
+
+// TestLexemeSize keeps a lexeme in one cache line: a token's lookup reads
+// nothing else when its word is one piece.
+func TestLexemeSize(t *testing.T) {
+	if n := unsafe.Sizeof(lexeme{}); n != 64 {
+		t.Errorf("a lexeme is %d bytes, want 64", n)
+	}
 }

@@ -10,8 +10,8 @@ import "strings"
 // punctuation.
 func SplitSentences(dst []Sentence, text string, tokens []Token) []Sentence {
 	first := 0
-	for i := range tokens {
-		if i > first && tokens[i].Newlines > 0 {
+	for i, t := range tokens {
+		if i > first && t.Newlines > 0 {
 			dst = append(dst, Sentence{First: first, End: i})
 			first = i
 		}
@@ -33,12 +33,19 @@ func SplitSentences(dst []Sentence, text string, tokens []Token) []Sentence {
 	return dst
 }
 
+// isTerminal reports whether token i is a ".", "!" or "?" that may end a
+// sentence. Every token pays for this test, so it looks at the token's
+// length and first byte before comparing strings.
 func isTerminal(text string, tokens []Token, i int) bool {
-	switch text[tokens[i].Start:tokens[i].End] {
-	case "!", "?":
+	t := tokens[i]
+	if t.End-t.Start != 1 {
+		return false
+	}
+	switch text[t.Start] {
+	case '!', '?':
 		return true
-	case ".":
-		if i == 0 || tokens[i-1].End != tokens[i].Start {
+	case '.':
+		if i == 0 || tokens[i-1].End != t.Start {
 			return true
 		}
 		return !abbreviations[text[tokens[i-1].Start:tokens[i-1].End]]

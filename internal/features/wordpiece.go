@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"fmt"
 	"sync/atomic"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/sugarme/tokenizer/model"
@@ -38,6 +39,10 @@ type WordPiece struct {
 	model wordpiece.WordPiece
 	unkID int32
 	cache lexCache
+	// ascii[c] is the lexeme of the one-byte word c. Punctuation, "a" and
+	// "I" are a fifth of all tokens: indexing an array is cheaper than
+	// hashing them and probing the cache.
+	ascii [utf8.RuneSelf]*lexeme
 }
 
 // NewWordPiece loads the embedded cased vocabulary. Call it once and share
@@ -58,6 +63,10 @@ func NewWordPiece() (*WordPiece, error) {
 	m := wordpiece.NewWordPieceBuilder().Vocab(&vocab).UnkToken(unknownPiece).Build()
 	w := &WordPiece{vocab: vocab, model: m, unkID: int32(unk)}
 	w.cache.init()
+	for c := range w.ascii {
+		word := string(rune(c))
+		w.ascii[c] = w.newLexeme(word, w.cache.hash(word))
+	}
 	return w, nil
 }
 
@@ -67,7 +76,7 @@ func (w *WordPiece) VocabSize() int { return len(w.vocab) }
 // AppendPieces appends the pieces of word, which starts at byte offset
 // start of the text, to dst.
 func (w *WordPiece) AppendPieces(dst []Piece, word string, start int) []Piece {
-	return appendRel(dst, w.lexeme(word).pieces, start)
+	return w.lexeme(word).appendPieces(dst, start)
 }
 
 func appendRel(dst []Piece, ps []relPiece, start int) []Piece {
@@ -81,23 +90,34 @@ func appendRel(dst []Piece, ps []relPiece, start int) []Piece {
 // lowered form. One cache lookup answers the tokenizer and, through
 // lexeme.cue, the cue index.
 func (w *WordPiece) lexeme(word string) *lexeme {
+	if len(word) == 1 && word[0] < utf8.RuneSelf {
+		return w.ascii[word[0]]
+	}
 	h := w.cache.hash(word)
 	if lx := w.cache.get(word, h); lx != nil {
 		return lx
 	}
+	return w.cache.put(w.newLexeme(word, h))
+}
+
+// newLexeme computes the lexeme of word, whose hash is h.
+func (w *WordPiece) newLexeme(word string, h uint64) *lexeme {
 	lx := &lexeme{hash: h}
 	lx.setKey(word)
-	lx.lower = lx.key
+	var pieces []relPiece
 	if id, ok := w.vocab[word]; ok {
-		lx.one[0] = relPiece{id: int32(id), start: 0, end: len(word)}
-		lx.pieces = lx.one[:]
-	} else {
-		lx.pieces = w.modelPieces(word)
+		lx.id = int32(id)
+	} else if pieces = w.modelPieces(word); len(pieces) == 1 && pieces[0].start == 0 && pieces[0].end == len(word) {
+		lx.id, pieces = pieces[0].id, nil
 	}
-	if !isPlain(word) {
-		lx.lower = string(appendLower(nil, word))
+	lx.split = pieces != nil
+	if pieces != nil || !isPlain(word) {
+		lx.more = &lexemeMore{pieces: pieces, lower: lx.key}
+		if !isPlain(word) {
+			lx.more.lower = string(appendLower(nil, word))
+		}
 	}
-	return w.cache.put(lx)
+	return lx
 }
 
 // relPiece is a piece with offsets relative to its word.
@@ -133,17 +153,47 @@ func (w *WordPiece) modelPieces(word string) []relPiece {
 // lexeme is one word surface as the tokenizer and the cue index see it.
 // Lexemes are shared by all documents and never change once published,
 // except for cue, which the cue index fills in on first use.
+//
+// A lexeme is 64 bytes, one cache line (the allocator aligns objects of
+// that size class to 64): a token's lookup misses the cache at most once
+// for it, and what few words need besides is in more.
 type lexeme struct {
-	hash   uint64
-	key    string // the surface, cloned; in short when it fits
-	short  [lexemeShort]byte
-	pieces []relPiece
-	one    [1]relPiece // the storage of pieces for a word in the vocabulary
+	hash  uint64
+	key   string // the surface, cloned; in short when it fits
+	short [lexemeShort]byte
+	cue   atomic.Pointer[cueSlot]
+	// id is the word's piece when the word is one piece, as every word in
+	// the vocabulary is; otherwise split is set and more.pieces are its
+	// pieces. The flag spares one-piece words a load of more.
+	id    int32
+	split bool
+	more  *lexemeMore // nil for a word of one piece that lowering keeps
+}
+
+// lexemeMore is the part of a lexeme that most words do not need.
+type lexemeMore struct {
+	pieces []relPiece // nil when the word is one piece, lexeme.id
 	// lower is the word lowered as the cue index matches a word token (see
 	// appendLower); the surface itself when lowering keeps it. The cue
 	// index does not lower punctuation tokens.
 	lower string
-	cue   atomic.Pointer[cueSlot]
+}
+
+// lower returns the word lowered as the cue index matches a word token.
+func (lx *lexeme) lower() string {
+	if lx.more == nil {
+		return lx.key
+	}
+	return lx.more.lower
+}
+
+// appendPieces appends the pieces of the word, which starts at byte offset
+// start of the text, to dst.
+func (lx *lexeme) appendPieces(dst []Piece, start int) []Piece {
+	if !lx.split {
+		return append(dst, Piece{ID: lx.id, Start: start, End: start + len(lx.key)})
+	}
+	return appendRel(dst, lx.more.pieces, start)
 }
 
 // lexemeShort is the longest word whose key is kept inside its lexeme,
@@ -165,4 +215,5 @@ func (lx *lexeme) setKey(word string) {
 type cueSlot struct {
 	owner *CueIndex
 	entry int32
+	mark  entryMark // owner.marks[entry]
 }

@@ -104,6 +104,7 @@ func FuzzTokenize(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		d := tok.Tokenize(text)
 		checkDocument(t, text, d)
+		checkReference(t, text, d.Tokens)
 		again := tok.Tokenize(text)
 		if len(again.Tokens) != len(d.Tokens) || len(again.Pieces) != len(d.Pieces) || len(again.Sentences) != len(d.Sentences) {
 			t.Fatal("tokenization is not deterministic")

@@ -83,3 +83,21 @@ func TestSplitSentences(t *testing.T) {
 		}
 	}
 }
+
+// TestASCIIWordRun checks the eight-byte classifier against the byte table
+// for every byte value in every position, after a run of word bytes.
+func TestASCIIWordRun(t *testing.T) {
+	for pos := range 8 {
+		for c := range 256 {
+			b := []byte("abcZ09xy")
+			b[pos] = byte(c)
+			want := 0
+			for want < 8 && byteClasses[b[want]] >= classLetter {
+				want++
+			}
+			if got := asciiWordRun(load64(string(b))); got != want {
+				t.Errorf("asciiWordRun(%q) = %d, want %d", b, got, want)
+			}
+		}
+	}
+}
