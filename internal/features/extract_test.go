@@ -255,3 +255,17 @@ func TestSourceClass(t *testing.T) {
 		})
 	}
 }
+
+// isClauseBoundary knows the boundary words, case and all.
+func TestIsClauseBoundary(t *testing.T) {
+	for _, w := range []string{";", ":", "but", "But", "while", "While", "whereas", "although", "Although", "though", "however", "However", "—", "–"} {
+		if !isClauseBoundary(w) {
+			t.Errorf("%q is not a clause boundary", w)
+		}
+	}
+	for _, w := range []string{"", "the", "and", "BUT", "whilst", "thought", "-", ",", "Tehran", "h", "a"} {
+		if isClauseBoundary(w) {
+			t.Errorf("%q is a clause boundary", w)
+		}
+	}
+}
