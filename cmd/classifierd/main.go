@@ -187,7 +187,7 @@ func run(ctx context.Context, cfg Config, hup <-chan os.Signal, ready chan<- net
 	lis = netutil.LimitListener(lis, cfg.MaxConnections)
 	svc := server.New(c, cfg.Limits, log)
 	svc.SetMetrics(server.NewMetrics(reg))
-	g := grpc.NewServer(append(opts, grpc.InTapHandle(svc.TapHandle))...)
+	g := grpc.NewServer(append(opts, svc.ServerOptions()...)...)
 	svc.Register(g)
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(g, hs)

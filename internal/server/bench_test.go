@@ -36,7 +36,7 @@ func requests(docs []string) []*stancev1.ClassifyRequest {
 func benchServer(b *testing.B, lis net.Listener, dial func(context.Context, string) (net.Conn, error), target string) stancev1.StanceServiceClient {
 	b.Helper()
 	svc := New(testClassifier(b), DefaultLimits, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	g := grpc.NewServer(grpc.InTapHandle(svc.TapHandle))
+	g := grpc.NewServer(svc.ServerOptions()...)
 	svc.Register(g)
 	go g.Serve(lis)
 	b.Cleanup(g.Stop)
@@ -242,7 +242,11 @@ func BenchmarkStageBuildResponse(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, d := range ins {
-			toProto(d.req, c, d.res, d.conv)
+			// The server's steady state: a pooled arena, released once
+			// the response is sent.
+			a := newArena()
+			toProto(d.req, c, d.res, d.conv, a)
+			a.release()
 		}
 	}
 }

@@ -152,11 +152,12 @@ var stances = [model.NumLabels]stancev1.Stance{
 	model.Neutral:     stancev1.Stance_STANCE_NEUTRAL,
 }
 
-// toProto builds the response, converting offsets back to the request's
-// encoding. The messages of one response are allocated together, one slice
-// per message type, rather than one by one: a response of a few hundred
-// mentions is then a dozen allocations instead of thousands.
-func toProto(req *stancev1.ClassifyRequest, c *classifier.Classifier, res classifier.Result, conv *offsets.Converter) *stancev1.ClassifyResponse {
+// toProto builds the response in a, converting offsets back to the
+// request's encoding. The messages of one response come from one slice per
+// message type rather than one by one: a response of a few hundred mentions
+// is then a dozen allocations instead of thousands, and none once a pooled
+// arena has grown to size (see responseArena).
+func toProto(req *stancev1.ClassifyRequest, c *classifier.Classifier, res classifier.Result, conv *offsets.Converter, a *responseArena) *stancev1.ClassifyResponse {
 	text := req.GetText()
 	nm := len(res.Mentions) + len(res.Targeted)
 	ne := 0
@@ -166,26 +167,17 @@ func toProto(req *stancev1.ClassifyRequest, c *classifier.Classifier, res classi
 	for _, m := range res.Targeted {
 		ne += len(m.Evidence)
 	}
-	a := &arena{
-		mentionBuf:  make([]stancev1.Mention, nm),
-		evidenceBuf: make([]stancev1.Evidence, ne),
-		spanBuf:     make([]stancev1.Span, nm+ne),
-		refBuf:      make([]stancev1.EntityRef, 2*nm+len(res.Entities)),
-		probBuf:     make([]stancev1.Probabilities, nm+len(res.Entities)),
-		ptrBuf:      make([]*stancev1.Evidence, ne),
-	}
-	out := &stancev1.ClassifyResponse{
-		Id:           req.GetId(),
-		ModelVersion: c.Model().Version(),
-		Mentions:     make([]*stancev1.Mention, len(res.Mentions)),
-		Entities:     make([]*stancev1.EntityStance, len(res.Entities)),
-	}
+	a.size(nm, ne, len(res.Entities))
+	out := &a.resp
+	out.Id = req.GetId()
+	out.ModelVersion = c.Model().Version()
+	out.Mentions = a.mentionPtrs(len(res.Mentions))
 	for i, m := range res.Mentions {
 		out.Mentions[i] = a.mention(text, m, conv)
 	}
-	stancesOut := make([]stancev1.EntityStance, len(res.Entities))
+	out.Entities = a.stancePtrs(len(res.Entities))
 	for i, e := range res.Entities {
-		es := &stancesOut[i]
+		es := a.stance()
 		es.Entity = a.entityRef(e.Entity)
 		es.Label = stances[e.Label]
 		es.Probabilities = a.probs(e.Probs)
@@ -194,7 +186,7 @@ func toProto(req *stancev1.ClassifyRequest, c *classifier.Classifier, res classi
 		out.Entities[i] = es
 	}
 	if len(res.Targeted) > 0 {
-		out.Targeted = make([]*stancev1.Mention, len(res.Targeted))
+		out.Targeted = a.mentionPtrs(len(res.Targeted))
 		for i, m := range res.Targeted {
 			out.Targeted[i] = a.mention(text, m, conv)
 		}
@@ -202,19 +194,8 @@ func toProto(req *stancev1.ClassifyRequest, c *classifier.Classifier, res classi
 	return out
 }
 
-// arena hands out the messages of one response from preallocated slices.
-type arena struct {
-	mentionBuf  []stancev1.Mention
-	evidenceBuf []stancev1.Evidence
-	spanBuf     []stancev1.Span
-	refBuf      []stancev1.EntityRef
-	probBuf     []stancev1.Probabilities
-	ptrBuf      []*stancev1.Evidence
-}
-
-func (a *arena) mention(text string, m classifier.Mention, conv *offsets.Converter) *stancev1.Mention {
-	pm := &a.mentionBuf[0]
-	a.mentionBuf = a.mentionBuf[1:]
+func (a *responseArena) mention(text string, m classifier.Mention, conv *offsets.Converter) *stancev1.Mention {
+	pm := next(&a.mentionBuf)
 	pm.Span = a.span(m.Span, conv)
 	pm.Text = text[m.Span.Start:m.Span.End]
 	pm.Entity = a.entityRef(m.Entity)
@@ -225,11 +206,9 @@ func (a *arena) mention(text string, m classifier.Mention, conv *offsets.Convert
 	}
 	if len(m.Evidence) > 0 {
 		n := len(m.Evidence)
-		pm.Evidence = a.ptrBuf[:n:n]
-		a.ptrBuf = a.ptrBuf[n:]
+		pm.Evidence = take(&a.evidencePtrBuf, n)
 		for i, e := range m.Evidence {
-			pe := &a.evidenceBuf[0]
-			a.evidenceBuf = a.evidenceBuf[1:]
+			pe := next(&a.evidenceBuf)
 			pe.Span = a.span(e.Span, conv)
 			pe.Text = text[e.Span.Start:e.Span.End]
 			pe.Contribution = e.Contribution
@@ -241,23 +220,20 @@ func (a *arena) mention(text string, m classifier.Mention, conv *offsets.Convert
 	return pm
 }
 
-func (a *arena) span(s classifier.Span, conv *offsets.Converter) *stancev1.Span {
-	sp := &a.spanBuf[0]
-	a.spanBuf = a.spanBuf[1:]
+func (a *responseArena) span(s classifier.Span, conv *offsets.Converter) *stancev1.Span {
+	sp := next(&a.spanBuf)
 	sp.Start, sp.End = conv.FromBytes(s.Start), conv.FromBytes(s.End)
 	return sp
 }
 
-func (a *arena) probs(p [model.NumLabels]float32) *stancev1.Probabilities {
-	pp := &a.probBuf[0]
-	a.probBuf = a.probBuf[1:]
+func (a *responseArena) probs(p [model.NumLabels]float32) *stancev1.Probabilities {
+	pp := next(&a.probBuf)
 	pp.Hostile, pp.Cooperative, pp.Neutral = p[model.Hostile], p[model.Cooperative], p[model.Neutral]
 	return pp
 }
 
-func (a *arena) entityRef(e entities.Entity) *stancev1.EntityRef {
-	r := &a.refBuf[0]
-	a.refBuf = a.refBuf[1:]
+func (a *responseArena) entityRef(e entities.Entity) *stancev1.EntityRef {
+	r := next(&a.refBuf)
 	r.Id, r.Name, r.Type, r.CountryId = e.ID, e.Name, stancev1.EntityType(e.Type), e.Country
 	return r
 }

@@ -112,7 +112,7 @@ func (s *Server) Classify(ctx context.Context, req *stancev1.ClassifyRequest) (*
 		return nil, overloaded("documents", s.limits.MaxInFlight)
 	}
 	defer s.capacity.release()
-	resp, err := s.classify(ctx, s.current.Load(), req)
+	resp, err := s.classify(ctx, s.current.Load(), req, arenaFor(ctx))
 	if err != nil {
 		s.metrics.failed("Classify")
 		return nil, s.statusOf(ctx, err).Err()
@@ -136,7 +136,7 @@ func (s *Server) ClassifyBatch(ctx context.Context, req *stancev1.ClassifyBatchR
 	c := s.current.Load()
 	out := &stancev1.ClassifyBatchResponse{Responses: make([]*stancev1.ClassifyResponse, len(req.GetRequests()))}
 	for i, r := range req.GetRequests() {
-		resp, err := s.classify(ctx, c, r)
+		resp, err := s.classify(ctx, c, r, arenaFor(ctx))
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, s.statusOf(ctx, err).Err()
@@ -164,16 +164,18 @@ func (s *Server) ClassifyStream(stream grpc.BidiStreamingServer[stancev1.Classif
 	defer s.streams.release()
 	ctx := stream.Context()
 	slots := make(chan struct{}, max(1, s.limits.MaxStreamInFlight))
-	results := make(chan *stancev1.ClassifyResponse, cap(slots))
+	results := make(chan reply, cap(slots))
 	sendErr := make(chan error, 1)
 	go func() {
 		// The only sender: gRPC streams allow one Send at a time. After a
 		// failed Send it keeps draining results so that workers finish.
 		var err error
-		for resp := range results {
+		for r := range results {
 			if err == nil {
-				err = stream.Send(resp)
+				err = stream.Send(r.resp)
 			}
+			// Send has encoded the response: its arena can be reused.
+			r.release()
 		}
 		sendErr <- err
 	}()
@@ -232,13 +234,13 @@ func (s *Server) ClassifyStream(stream grpc.BidiStreamingServer[stancev1.Classif
 			wg.Add(1)
 			go func(req *stancev1.ClassifyRequest) {
 				defer wg.Done()
-				resp := s.classifyOne(ctx, c, req)
+				r := s.classifyOne(ctx, c, req)
 				// The server-wide slot goes back as soon as the work is
 				// done: a client that stops reading holds only its own
 				// stream's slots, never the other callers' capacity.
 				s.capacity.release()
-				s.metrics.document("ClassifyStream", resp, len(req.GetText()))
-				results <- resp
+				s.metrics.document("ClassifyStream", r.resp, len(req.GetText()))
+				results <- r
 				<-slots
 			}(in.req)
 		}
@@ -263,8 +265,8 @@ func (s *Server) GetModelInfo(ctx context.Context, _ *stancev1.GetModelInfoReque
 }
 
 // classify validates and converts one request, runs the classifier, and
-// builds the response.
-func (s *Server) classify(ctx context.Context, c *classifier.Classifier, req *stancev1.ClassifyRequest) (*stancev1.ClassifyResponse, error) {
+// builds the response in a.
+func (s *Server) classify(ctx context.Context, c *classifier.Classifier, req *stancev1.ClassifyRequest, a *responseArena) (*stancev1.ClassifyResponse, error) {
 	in, conv, err := s.toDomain(req)
 	if err != nil {
 		return nil, err
@@ -273,25 +275,43 @@ func (s *Server) classify(ctx context.Context, c *classifier.Classifier, req *st
 	if err != nil {
 		return nil, err
 	}
-	return toProto(req, c, res, conv), nil
+	return toProto(req, c, res, conv, a), nil
+}
+
+// reply is a streamed response and the pooled arena it was built in, if
+// any.
+type reply struct {
+	resp  *stancev1.ClassifyResponse
+	arena *responseArena
+}
+
+// release returns the arena to the pool once the response is sent.
+func (r reply) release() {
+	if r.arena != nil {
+		r.arena.release()
+	}
 }
 
 // classifyOne answers one streamed document, with its error if it fails.
 // It runs on its own goroutine, out of reach of the stream interceptor, so
 // it recovers panics itself: one document's crash becomes that document's
 // INTERNAL error and the stream goes on.
-func (s *Server) classifyOne(ctx context.Context, c *classifier.Classifier, req *stancev1.ClassifyRequest) (resp *stancev1.ClassifyResponse) {
+func (s *Server) classifyOne(ctx context.Context, c *classifier.Classifier, req *stancev1.ClassifyRequest) (r reply) {
+	a := newArena()
 	defer func() {
-		if r := recover(); r != nil {
-			s.log.ErrorContext(ctx, "classify panic", "id", req.GetId(), "panic", r, "stack", string(debug.Stack()))
-			resp = s.errorResponse(ctx, c, req, status.Error(codes.Internal, "internal error"))
+		if p := recover(); p != nil {
+			s.log.ErrorContext(ctx, "classify panic", "id", req.GetId(), "panic", p, "stack", string(debug.Stack()))
+			// The arena may be half built: it is left to the garbage
+			// collector rather than pooled.
+			r = reply{resp: s.errorResponse(ctx, c, req, status.Error(codes.Internal, "internal error"))}
 		}
 	}()
-	resp, err := s.classify(ctx, c, req)
+	resp, err := s.classify(ctx, c, req, a)
 	if err != nil {
-		resp = s.errorResponse(ctx, c, req, err)
+		a.release()
+		return reply{resp: s.errorResponse(ctx, c, req, err)}
 	}
-	return resp
+	return reply{resp: resp, arena: a}
 }
 
 // errorResponse answers one document of a batch or stream with its error.

@@ -61,7 +61,7 @@ func startServerWith(t testing.TB, limits Limits) (*Server, *grpc.Server, stance
 	t.Helper()
 	lis := bufconn.Listen(1 << 20)
 	svc := New(testClassifier(t), limits, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	g := grpc.NewServer(grpc.InTapHandle(svc.TapHandle))
+	g := grpc.NewServer(svc.ServerOptions()...)
 	svc.Register(g)
 	go g.Serve(lis)
 	t.Cleanup(g.Stop)
