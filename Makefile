@@ -51,16 +51,24 @@ bench:
 ## Classify at 25/50/75/100% of its measured peak and with ClassifyStream
 ## (a seed article of about 5 KB, read at run time), report latency,
 ## throughput, start-up and memory, and stop it. Every step is bounded in
-## time and requests; LOADFLAGS passes more flags (stanceload -h).
+## time and requests; LOADFLAGS passes more flags (stanceload -h). Where
+## taskset exists and there are two CPUs or more, the generator runs on
+## CPU 0 and the server on CPU 1 (LOADPIN=0 turns that off), so that
+## neither steals the other's core.
 SEEDS ?= ../shared/seeds
 LOADADDR ?= 127.0.0.1:50061
 LOADPROCS ?= 1
+LOADPIN ?= 1
 LOADFLAGS ?=
 load:
 	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
 	$(GO) build -o "$$dir/classifierd" ./cmd/classifierd && \
 	$(GO) build -o "$$dir/stanceload" ./cmd/stanceload && \
-	GOMAXPROCS=1 "$$dir/stanceload" -exec "$$dir/classifierd" -addr $(LOADADDR) -server-procs $(LOADPROCS) -seeds $(SEEDS) $(LOADFLAGS)
+	pin="" && serverpin="" && \
+	if [ "$(LOADPIN)" = 1 ] && command -v taskset >/dev/null && [ "$$(nproc)" -ge 2 ]; then \
+		pin="taskset -c 0" && serverpin="-server-cpus 1"; \
+	fi && \
+	GOMAXPROCS=1 $$pin "$$dir/stanceload" -exec "$$dir/classifierd" -addr $(LOADADDR) -server-procs $(LOADPROCS) $$serverpin -seeds $(SEEDS) $(LOADFLAGS)
 
 run:
 	$(GO) run ./cmd/classifierd

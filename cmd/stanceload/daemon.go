@@ -27,10 +27,21 @@ type daemon struct {
 
 var startupRE = regexp.MustCompile(`msg=serving .*startup=(\S+)`)
 
-// startDaemon runs bin on addr with procs cores and waits for its
-// "serving" log line.
-func startDaemon(ctx context.Context, bin, addr string, procs int, stderr io.Writer) (*daemon, error) {
-	cmd := exec.Command(bin, "-addr", addr, "-log-format", "text", "-reload-poll", "0")
+// startDaemon runs bin on addr with procs cores, pinned to cpus (taskset
+// syntax) unless that is empty, and waits for its "serving" log line.
+// Pinning gives the server a core of its own: unpinned, the scheduler
+// sometimes runs it on the generator's core, and those moments show up as
+// the latency tail.
+func startDaemon(ctx context.Context, bin, addr string, procs int, cpus string, stderr io.Writer) (*daemon, error) {
+	args := []string{bin, "-addr", addr, "-log-format", "text", "-reload-poll", "0"}
+	if cpus != "" {
+		taskset, err := exec.LookPath("taskset")
+		if err != nil {
+			return nil, fmt.Errorf("-server-cpus needs taskset (util-linux): %w", err)
+		}
+		args = append([]string{taskset, "-c", cpus}, args...)
+	}
+	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(procs))
 	pipe, err := cmd.StderrPipe()
 	if err != nil {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
@@ -21,7 +23,7 @@ func load(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	}
 	var d *daemon
 	if cfg.Exec != "" {
-		if d, err = startDaemon(ctx, cfg.Exec, cfg.Addr, cfg.ServerProcs, stderr); err != nil {
+		if d, err = startDaemon(ctx, cfg.Exec, cfg.Addr, cfg.ServerProcs, cfg.ServerCPUs, stderr); err != nil {
 			return err
 		}
 		defer d.stop()
@@ -48,9 +50,14 @@ func load(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 
 	fmt.Fprintf(stdout, "# stanceload\n\nArticle %s, %d bytes; server %s", name, len(text), cfg.Addr)
 	if d != nil {
-		fmt.Fprintf(stdout, " (started with GOMAXPROCS=%d)", cfg.ServerProcs)
+		fmt.Fprintf(stdout, " (started with GOMAXPROCS=%d", cfg.ServerProcs)
+		if cfg.ServerCPUs != "" {
+			fmt.Fprintf(stdout, ", pinned to CPU %s", cfg.ServerCPUs)
+		}
+		fmt.Fprint(stdout, ")")
 	}
-	fmt.Fprintf(stdout, "; load generator GOMAXPROCS=%d; %s per step, at most %d requests.\n\n", runtime.GOMAXPROCS(0), cfg.Duration, cfg.MaxRequests)
+	fmt.Fprintf(stdout, "; load generator GOMAXPROCS=%d on CPU %s; %s per step, at most %d requests.\n\n",
+		runtime.GOMAXPROCS(0), allowedCPUs(), cfg.Duration, cfg.MaxRequests)
 	if d != nil {
 		rss, hwm, _ := d.memory()
 		fmt.Fprintf(stdout, "Start-up to SERVING: %s as logged (startup=), %s from exec. RSS after start-up: %.1f MiB (peak %.1f MiB).\n\n",
@@ -120,3 +127,18 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// allowedCPUs returns the CPUs this process may run on, as Linux lists
+// them ("0-1"), or "?" where that is not known.
+func allowedCPUs() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "?"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "Cpus_allowed_list:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "?"
+}

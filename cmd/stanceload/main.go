@@ -35,6 +35,7 @@ type Config struct {
 	Addr        string
 	Exec        string
 	ServerProcs int
+	ServerCPUs  string
 	Text        string
 	Seeds       string
 	Size        int
@@ -76,6 +77,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:50061", "loopback address of classifierd (with -exec: where to start it)")
 	fs.StringVar(&cfg.Exec, "exec", "", "classifierd binary to start on -addr and stop at the end (default: use a running server)")
 	fs.IntVar(&cfg.ServerProcs, "server-procs", 1, "GOMAXPROCS of the classifierd that -exec starts")
+	fs.StringVar(&cfg.ServerCPUs, "server-cpus", "", "CPUs to pin the classifierd that -exec starts to, as taskset -c takes them (e.g. 1); default: not pinned")
 	fs.StringVar(&cfg.Text, "text", "", "file holding the article to send")
 	fs.StringVar(&cfg.Seeds, "seeds", "", "folder of .txt articles: send the one closest to -size bytes (instead of -text)")
 	fs.IntVar(&cfg.Size, "size", 5000, "article size wanted from -seeds, in bytes")
