@@ -59,7 +59,9 @@ func (a *Analyzer) put(w *workspace) { a.pool.Put(w) }
 // are the mentions, in order, as token ranges.
 func (a *Analyzer) analyze(w *workspace, text string, opts entities.Options) error {
 	a.tok.TokenizeInto(&w.doc, text)
-	ms, err := a.gaz.Find(text, opts)
+	// The mentions are only used until the workspace goes back to the
+	// pool (Classify copies what it returns), so their slice is reused.
+	ms, err := a.gaz.FindInto(w.mentions, text, opts)
 	if err != nil {
 		return err
 	}

@@ -30,8 +30,15 @@ type scratch struct {
 // *TargetError (wrapping ErrInvalidTarget) for a target that cannot be
 // matched, such as an empty name or alias.
 func (g *Gazetteer) Find(text string, opts Options) ([]Mention, error) {
+	return g.FindInto(nil, text, opts)
+}
+
+// FindInto is Find that builds its result in buf's storage (overwriting
+// it) when buf is large enough, so that a caller classifying document after
+// document allocates no new slice for each.
+func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mention, error) {
 	var (
-		out     []Mention
+		out     = buf[:0]
 		tm      *matcher
 		targets []Entity
 	)
@@ -43,7 +50,7 @@ func (g *Gazetteer) Find(text string, opts Options) ([]Mention, error) {
 		}
 	}
 	if tm == nil && !opts.Builtin {
-		return nil, nil
+		return out, nil
 	}
 	sc := g.scratch.Get().(*scratch)
 	defer g.scratch.Put(sc)

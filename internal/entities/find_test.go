@@ -3,6 +3,7 @@ package entities
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/stance/classifierd/internal/entities/data"
 )
@@ -134,6 +136,35 @@ func TestFindTargets(t *testing.T) {
 	}
 	if got := hits("acme and Acme Corp in Iran", ms); len(got) != 1 || got[0].Surface != "Acme Corp" {
 		t.Errorf("targets only: got %v", got)
+	}
+}
+
+// FindInto over a buffer left full by another text gives what Find gives.
+func TestFindIntoReusesBuffer(t *testing.T) {
+	g := Default()
+	texts := []string{
+		"President Ebrahim Raisi of Iran met NATO, the IAEA, Russia, Belarus, China and the United States in Tehran.",
+		"Iran and Russia signed a pact.",
+		"Nothing named here.",
+		"Acme Corp and Iran.",
+	}
+	opts := Options{Builtin: true, Targets: []Target{{Name: "Acme Corp"}}}
+	var buf []Mention
+	for range 2 {
+		for _, text := range texts {
+			want, err := g.Find(text, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := g.FindInto(buf, text, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("%q: FindInto differs from Find (-want +got):\n%s", text, diff)
+			}
+			buf = got
+		}
 	}
 }
 
@@ -348,6 +379,47 @@ func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
 		if _, err := Load(bytes.NewReader(raw)); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// GroupMentions gives what a plain map-based grouping gives, with few
+// entities (linear search) and with many (the map).
+func TestGroupMentionsMatchesMapGrouping(t *testing.T) {
+	text := strings.Repeat("x", 400) + ". " + strings.Repeat("y", 400)
+	for _, distinct := range []int{1, 5, 16, 17, 40} {
+		var ms []Mention
+		for i := range 3 * distinct {
+			id := fmt.Sprintf("E%d", (i*7)%distinct)
+			ms = append(ms, Mention{Start: 10 * i, End: 10*i + 3, Entity: Entity{ID: id, Name: id}})
+		}
+		got := GroupMentions(text, ms)
+		// The reference: group through a map, in order of first mention.
+		index := map[string]int{}
+		var want []Group
+		total := 0.0
+		lead := leadEnd(text)
+		for i, m := range ms {
+			gi, ok := index[m.Entity.ID]
+			if !ok {
+				gi = len(want)
+				index[m.Entity.ID] = gi
+				want = append(want, Group{Entity: m.Entity})
+			}
+			w := weightMention
+			if m.Start < lead {
+				w += weightLead
+			}
+			w += weightEarly * (1 - float64(m.Start)/float64(len(text)))
+			want[gi].Mentions = append(want[gi].Mentions, i)
+			want[gi].Salience += w
+			total += w
+		}
+		for i := range want {
+			want[i].Salience /= total
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%d entities (-want +got):\n%s", distinct, diff)
 		}
 	}
 }

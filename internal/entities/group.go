@@ -27,17 +27,40 @@ func GroupMentions(text string, mentions []Mention) []Group {
 	}
 	lead := leadEnd(text)
 	var groups []Group
-	index := make(map[string]int, len(mentions))
+	of := make([]int, 2*len(mentions)) // each mention's group; then the groups' mention lists
+	of, lists := of[:len(mentions)], of[len(mentions):]
+	// A document names a handful of entities, so a linear search beats
+	// building a map; past smallGroups distinct entities, a map takes over.
+	const smallGroups = 16
+	var index map[string]int
 	total := 0.0
 	for i, m := range mentions {
-		gi, ok := index[m.Entity.ID]
-		if !ok {
-			gi = len(groups)
-			index[m.Entity.ID] = gi
-			groups = append(groups, Group{Entity: m.Entity})
+		gi := -1
+		if index != nil {
+			if j, ok := index[m.Entity.ID]; ok {
+				gi = j
+			}
+		} else {
+			for j := range groups {
+				if groups[j].Entity.ID == m.Entity.ID {
+					gi = j
+					break
+				}
+			}
 		}
-		g := &groups[gi]
-		g.Mentions = append(g.Mentions, i)
+		if gi < 0 {
+			gi = len(groups)
+			groups = append(groups, Group{Entity: m.Entity})
+			if index != nil {
+				index[m.Entity.ID] = gi
+			} else if len(groups) > smallGroups {
+				index = make(map[string]int, 2*len(groups))
+				for j := range groups {
+					index[groups[j].Entity.ID] = j
+				}
+			}
+		}
+		of[i] = gi
 		w := weightMention
 		if m.Start < lead {
 			w += weightLead
@@ -45,8 +68,19 @@ func GroupMentions(text string, mentions []Mention) []Group {
 		if len(text) > 0 {
 			w += weightEarly * (1 - float64(m.Start)/float64(len(text)))
 		}
-		g.Salience += w
+		groups[gi].Salience += w
 		total += w
+	}
+	// Every group's mention list is a piece of one array: count, cut, fill.
+	count := make([]int, len(groups))
+	for _, gi := range of {
+		count[gi]++
+	}
+	for i, n := range count {
+		groups[i].Mentions, lists = lists[:0:n], lists[n:]
+	}
+	for i, gi := range of {
+		groups[gi].Mentions = append(groups[gi].Mentions, i)
 	}
 	for i := range groups {
 		groups[i].Salience /= total
