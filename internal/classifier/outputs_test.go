@@ -60,7 +60,7 @@ func TestDumpOutputs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fmt.Fprintf(out, "result %d %+v\n", n, res)
+			fmt.Fprintf(out, "result %d mentions %+v\nentities %+v\ntargeted %+v\n", n, res.Mentions, res.Entities, res.Targeted)
 		}
 	}
 	for _, d := range sharedtest.News(t) {
