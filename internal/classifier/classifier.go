@@ -84,6 +84,9 @@ type Result struct {
 	Mentions []Mention
 	Entities []EntityStance
 	Targeted []Mention
+	// evidence holds the evidence of all mentions, which their Evidence
+	// slices cut from; ClassifyInto reuses it.
+	evidence []Evidence
 }
 
 // checkEvery is how many mentions are scored between context checks, so
@@ -93,28 +96,41 @@ const checkEvery = 64
 // Classify scores req. It returns a *FieldError for invalid spans or
 // targets and the context's error when ctx ends first.
 func (c *Classifier) Classify(ctx context.Context, req Request) (Result, error) {
-	if err := ValidateSpans(req.Text, req.Spans); err != nil {
+	var res Result
+	if err := c.ClassifyInto(ctx, req, &res); err != nil {
 		return Result{}, err
 	}
+	return res, nil
+}
+
+// ClassifyInto is Classify that builds the result in res, reusing the
+// slices that an earlier result left there, so that a caller that is done
+// with each result before the next (a server converting it to a response)
+// does not allocate them again. Whatever res held is overwritten, the
+// evidence of its mentions included; after an error its contents are
+// unspecified.
+func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result) error {
+	if err := ValidateSpans(req.Text, req.Spans); err != nil {
+		return err
+	}
 	if err := ctx.Err(); err != nil {
-		return Result{}, err
+		return err
 	}
 	an := c.an
 	w := an.get()
 	defer an.put(w)
 	if err := an.analyze(w, req.Text, entities.Options{Builtin: req.Builtin, Targets: req.Targets}); err != nil {
-		return Result{}, targetError(err)
+		return targetError(err)
 	}
 	if err := ctx.Err(); err != nil {
-		return Result{}, err
+		return err
 	}
-	var res Result
-	res.Mentions = make([]Mention, len(w.mentions))
+	res.Mentions = resize(res.Mentions, len(w.mentions))
 	w.evidence, w.evRanges = w.evidence[:0], w.evRanges[:0]
 	for i, m := range w.mentions {
 		if i%checkEvery == checkEvery-1 {
 			if err := ctx.Err(); err != nil {
-				return Result{}, err
+				return err
 			}
 		}
 		w.feats = an.ext.Extract(w.feats[:0], &w.ctx, w.targets, i)
@@ -122,15 +138,15 @@ func (c *Classifier) Classify(ctx context.Context, req Request) (Result, error) 
 		res.Mentions[i].Span = Span{m.Start, m.End}
 		res.Mentions[i].Entity = m.Entity
 	}
-	res.Entities = c.aggregate(req.Text, w.mentions, res.Mentions)
+	res.Entities = c.aggregate(res.Entities[:0], req.Text, w.mentions, res.Mentions)
 
+	res.Targeted = resize(res.Targeted, len(req.Spans))
 	if len(req.Spans) > 0 {
-		res.Targeted = make([]Mention, len(req.Spans))
 		var merged []features.Target
 		for i, s := range req.Spans {
 			if i%checkEvery == checkEvery-1 {
 				if err := ctx.Err(); err != nil {
-					return Result{}, err
+					return err
 				}
 			}
 			var at int
@@ -142,11 +158,11 @@ func (c *Classifier) Classify(ctx context.Context, req Request) (Result, error) 
 		}
 	}
 	if req.MaxEvidence > 0 {
-		// All the evidence of the document in one allocation; each mention
-		// gets its part with its capacity capped, so appending to one
-		// mention's evidence never overwrites the next.
-		all := make([]Evidence, len(w.evidence))
-		copy(all, w.evidence)
+		// All the evidence of the document in one array; each mention gets
+		// its part with its capacity capped, so appending to one mention's
+		// evidence never overwrites the next.
+		res.evidence = append(res.evidence[:0], w.evidence...)
+		all := res.evidence
 		r := w.evRanges
 		for i := range res.Mentions {
 			res.Mentions[i].Evidence = all[r[0]:r[1]:r[1]]
@@ -157,7 +173,16 @@ func (c *Classifier) Classify(ctx context.Context, req Request) (Result, error) 
 			r = r[2:]
 		}
 	}
-	return res, nil
+	return nil
+}
+
+// resize returns s with length n, reusing its array when large enough. The
+// elements are not cleared: the caller overwrites each.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // spanEntity names the entity of an explicit span: the mention with the

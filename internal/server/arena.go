@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
+	"github.com/stance/classifierd/internal/classifier"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/stats"
 )
@@ -18,7 +19,10 @@ import (
 // the arena goes back to the pool once gRPC has sent the response (see
 // releaseAfterRPC and ClassifyStream).
 type responseArena struct {
-	resp stancev1.ClassifyResponse
+	// result is the classifier's result that the response is built from,
+	// its slices reused too (classifier.ClassifyInto).
+	result classifier.Result
+	resp   stancev1.ClassifyResponse
 	// The slices the messages are handed out from; size cuts them from
 	// the backing arrays in all, which the arena keeps across responses.
 	mentionBuf     []stancev1.Mention
@@ -126,6 +130,11 @@ func (a *responseArena) reset() bool {
 	clear(x.mentionPtrs)
 	clear(x.stancePtrs)
 	a.resp = stancev1.ClassifyResponse{}
+	// Entity names can be substrings of the request's text: clearing them
+	// keeps a pooled arena from holding on to an old document.
+	clear(a.result.Mentions)
+	clear(a.result.Entities)
+	clear(a.result.Targeted)
 	return len(x.spans)+len(x.refs) <= maxPooledMessages
 }
 

@@ -271,11 +271,10 @@ func (s *Server) classify(ctx context.Context, c *classifier.Classifier, req *st
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.Classify(ctx, in)
-	if err != nil {
+	if err := c.ClassifyInto(ctx, in, &a.result); err != nil {
 		return nil, err
 	}
-	return toProto(req, c, res, conv, a), nil
+	return toProto(req, c, a.result, conv, a), nil
 }
 
 // reply is a streamed response and the pooled arena it was built in, if

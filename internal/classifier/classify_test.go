@@ -1,0 +1,51 @@
+package classifier
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/features"
+)
+
+// ClassifyInto over a result left by other documents gives what Classify
+// gives: nothing of the earlier result shows through, evidence included.
+func TestClassifyIntoReusesResult(t *testing.T) {
+	tok, err := features.NewTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(Sources{}, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("NATO accused Iran of destabilizing the region while Russia and Belarus deepened ties. ", 30)
+	reqs := []Request{
+		{Text: long, Builtin: true, MaxEvidence: 20},
+		{Text: "Iran and Russia signed a cooperation pact.", Builtin: true, MaxEvidence: 5},
+		{Text: "Iran and Russia signed a cooperation pact.", Builtin: true},
+		{Text: "Acme Corp praised Iran.", Builtin: true, MaxEvidence: 3,
+			Targets: []entities.Target{{Name: "Acme Corp"}}, Spans: []Span{{0, 4}, {18, 22}}},
+		{Text: "Nothing here.", Builtin: true, MaxEvidence: 5},
+		{Text: long, Builtin: false, MaxEvidence: 5, Spans: []Span{{0, 4}}},
+	}
+	var res Result
+	for round := range 2 {
+		for i, req := range reqs {
+			want, err := c.Classify(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.ClassifyInto(context.Background(), req, &res); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, res, cmpopts.EquateEmpty(), cmpopts.IgnoreUnexported(Result{})); diff != "" {
+				t.Errorf("round %d request %d: ClassifyInto differs from Classify (-want +got):\n%s", round, i, diff)
+			}
+		}
+	}
+}
