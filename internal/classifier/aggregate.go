@@ -17,10 +17,10 @@ import (
 // hostile toward both belligerents, whatever it says about them elsewhere.
 const mutualWeight = 0.25
 
-// aggregate groups mentions by entity into document-level stances,
-// appended to out.
-func (c *Classifier) aggregate(out []EntityStance, text string, ms []entities.Mention, scored []Mention) []EntityStance {
-	groups := entities.GroupMentions(text, ms)
+// aggregate groups mentions by entity (with gr) into document-level
+// stances, appended to out.
+func (c *Classifier) aggregate(out []EntityStance, gr *entities.Grouper, text string, ms []entities.Mention, scored []Mention) []EntityStance {
+	groups := gr.Group(text, ms)
 	probs := make([][model.NumLabels]float32, 0, 8)
 	weights := make([]float32, 0, 8)
 	for _, g := range groups {

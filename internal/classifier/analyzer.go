@@ -47,6 +47,7 @@ type workspace struct {
 	items    []evItem
 	itemAt   []int32
 	top      []int32 // explain's ranking, item indices
+	grouper  entities.Grouper
 	evidence []Evidence
 	evRanges []int32
 }

@@ -384,10 +384,12 @@ func BenchmarkLoad(b *testing.B) {
 }
 
 // GroupMentions gives what a plain map-based grouping gives, with few
-// entities (linear search) and with many (the map).
+// entities (linear search) and with many (the map), and so does a Grouper
+// that grouped other mentions before.
 func TestGroupMentionsMatchesMapGrouping(t *testing.T) {
 	text := strings.Repeat("x", 400) + ". " + strings.Repeat("y", 400)
-	for _, distinct := range []int{1, 5, 16, 17, 40} {
+	var gr Grouper // reused across the cases, as a workspace reuses it
+	for _, distinct := range []int{40, 1, 5, 17, 16, 2} {
 		var ms []Mention
 		for i := range 3 * distinct {
 			id := fmt.Sprintf("E%d", (i*7)%distinct)
@@ -420,6 +422,9 @@ func TestGroupMentionsMatchesMapGrouping(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%d entities (-want +got):\n%s", distinct, diff)
+		}
+		if diff := cmp.Diff(want, gr.Group(text, ms)); diff != "" {
+			t.Errorf("%d entities, reused Grouper (-want +got):\n%s", distinct, diff)
 		}
 	}
 }

@@ -22,13 +22,30 @@ const (
 // GroupMentions groups mentions by Entity.ID, in order of first mention, and
 // scores each group's salience.
 func GroupMentions(text string, mentions []Mention) []Group {
+	var g Grouper
+	return g.Group(text, mentions)
+}
+
+// Grouper is GroupMentions for a caller that groups document after
+// document: it reuses its memory from one call to the next.
+type Grouper struct {
+	groups []Group
+	ints   []int
+}
+
+// Group is GroupMentions. What it returns is valid until the next call.
+func (gr *Grouper) Group(text string, mentions []Mention) []Group {
 	if len(mentions) == 0 {
 		return nil
 	}
 	lead := leadEnd(text)
-	var groups []Group
-	of := make([]int, 2*len(mentions)) // each mention's group; then the groups' mention lists
-	of, lists := of[:len(mentions)], of[len(mentions):]
+	groups := gr.groups[:0]
+	// Each mention's group, then the groups' mention lists, then their
+	// sizes: one array.
+	if n := 3 * len(mentions); cap(gr.ints) < n {
+		gr.ints = make([]int, n)
+	}
+	of, lists, count := gr.ints[:len(mentions)], gr.ints[len(mentions):2*len(mentions)], gr.ints[2*len(mentions):2*len(mentions)]
 	// A document names a handful of entities, so a linear search beats
 	// building a map; past smallGroups distinct entities, a map takes over.
 	const smallGroups = 16
@@ -72,7 +89,8 @@ func GroupMentions(text string, mentions []Mention) []Group {
 		total += w
 	}
 	// Every group's mention list is a piece of one array: count, cut, fill.
-	count := make([]int, len(groups))
+	count = count[:len(groups)]
+	clear(count)
 	for _, gi := range of {
 		count[gi]++
 	}
@@ -85,6 +103,7 @@ func GroupMentions(text string, mentions []Mention) []Group {
 	for i := range groups {
 		groups[i].Salience /= total
 	}
+	gr.groups = groups
 	return groups
 }
 
