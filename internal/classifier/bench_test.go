@@ -21,14 +21,7 @@ import (
 func benchSetup(b *testing.B) (*Classifier, []string) {
 	b.Helper()
 	docs := sharedtest.News(b)
-	tok, err := features.NewTokenizer()
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := Open(Sources{}, tok)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := newTestClassifier(b)
 	for _, d := range docs {
 		if _, err := c.Classify(context.Background(), Request{Text: d, Builtin: true, MaxEvidence: 5}); err != nil {
 			b.Fatal(err)

@@ -15,14 +15,7 @@ import (
 // ClassifyInto over a result left by other documents gives what Classify
 // gives: nothing of the earlier result shows through, evidence included.
 func TestClassifyIntoReusesResult(t *testing.T) {
-	tok, err := features.NewTokenizer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := Open(Sources{}, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newTestClassifier(t)
 	long := strings.Repeat("NATO accused Iran of destabilizing the region while Russia and Belarus deepened ties. ", 30)
 	reqs := []Request{
 		{Text: long, Builtin: true, MaxEvidence: 20},
@@ -48,4 +41,18 @@ func TestClassifyIntoReusesResult(t *testing.T) {
 			}
 		}
 	}
+}
+
+// newTestClassifier opens the default classifier with a new tokenizer.
+func newTestClassifier(t testing.TB) *Classifier {
+	t.Helper()
+	tok, err := features.NewTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(Sources{}, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/stance/classifierd/internal/dataset"
 	"github.com/stance/classifierd/internal/entities"
-	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/sharedtest"
 )
 
@@ -34,14 +33,7 @@ func TestDumpOutputs(t *testing.T) {
 	out := bufio.NewWriter(f)
 	defer out.Flush()
 
-	tok, err := features.NewTokenizer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := Open(Sources{}, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newTestClassifier(t)
 	ctx := context.Background()
 	dump := func(req Request) {
 		w := c.an.get()
