@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/stance/classifierd/internal/entities"
-	"github.com/stance/classifierd/internal/model"
 )
 
 // mutualWeight is the weight, in an entity's document stance, of a mention
@@ -17,12 +16,11 @@ import (
 // hostile toward both belligerents, whatever it says about them elsewhere.
 const mutualWeight = 0.25
 
-// aggregate groups mentions by entity (with gr) into document-level
-// stances, appended to out.
-func (c *Classifier) aggregate(out []EntityStance, gr *entities.Grouper, text string, ms []entities.Mention, scored []Mention) []EntityStance {
-	groups := gr.Group(text, ms)
-	probs := make([][model.NumLabels]float32, 0, 8)
-	weights := make([]float32, 0, 8)
+// aggregate groups mentions by entity into document-level stances,
+// appended to out, with w's buffers.
+func (c *Classifier) aggregate(out []EntityStance, w *workspace, text string, ms []entities.Mention, scored []Mention) []EntityStance {
+	groups := w.grouper.Group(text, ms)
+	probs, weights := w.groupProbs, w.groupWeights
 	for _, g := range groups {
 		probs, weights = probs[:0], weights[:0]
 		for _, i := range g.Mentions {
@@ -36,6 +34,7 @@ func (c *Classifier) aggregate(out []EntityStance, gr *entities.Grouper, text st
 		label, mean := c.model.DocumentLabel(probs, weights)
 		out = append(out, EntityStance{Entity: g.Entity, Label: label, Probs: mean, Mentions: len(g.Mentions), Salience: g.Salience})
 	}
+	w.groupProbs, w.groupWeights = probs, weights
 	return out
 }
 

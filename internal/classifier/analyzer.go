@@ -6,6 +6,7 @@ import (
 	"github.com/stance/classifierd/internal/entities"
 	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/lexicon"
+	"github.com/stance/classifierd/internal/model"
 )
 
 // Analyzer runs the stages before scoring: tokenize, find mentions, match
@@ -47,9 +48,13 @@ type workspace struct {
 	items    []evItem
 	itemAt   []int32
 	top      []int32 // explain's ranking, item indices
-	grouper  entities.Grouper
 	evidence []Evidence
 	evRanges []int32
+	// aggregate's buffers: the entity groups, and one group's mention
+	// probabilities and weights.
+	grouper      entities.Grouper
+	groupProbs   [][model.NumLabels]float32
+	groupWeights []float32
 }
 
 func (a *Analyzer) get() *workspace  { return a.pool.Get().(*workspace) }

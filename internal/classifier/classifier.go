@@ -138,7 +138,7 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 		res.Mentions[i].Span = Span{m.Start, m.End}
 		res.Mentions[i].Entity = m.Entity
 	}
-	res.Entities = c.aggregate(res.Entities[:0], &w.grouper, req.Text, w.mentions, res.Mentions)
+	res.Entities = c.aggregate(res.Entities[:0], w, req.Text, w.mentions, res.Mentions)
 
 	res.Targeted = resize(res.Targeted, len(req.Spans))
 	if len(req.Spans) > 0 {

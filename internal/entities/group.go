@@ -31,6 +31,7 @@ func GroupMentions(text string, mentions []Mention) []Group {
 type Grouper struct {
 	groups []Group
 	ints   []int
+	index  map[string]int // kept, cleared, for documents with many entities
 }
 
 // Group is GroupMentions. What it returns is valid until the next call.
@@ -71,7 +72,11 @@ func (gr *Grouper) Group(text string, mentions []Mention) []Group {
 			if index != nil {
 				index[m.Entity.ID] = gi
 			} else if len(groups) > smallGroups {
-				index = make(map[string]int, 2*len(groups))
+				if gr.index == nil {
+					gr.index = make(map[string]int, 4*smallGroups)
+				}
+				index = gr.index
+				clear(index)
 				for j := range groups {
 					index[groups[j].Entity.ID] = j
 				}
