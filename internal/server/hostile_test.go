@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"google.golang.org/grpc"
@@ -93,6 +94,18 @@ func FuzzClassify(f *testing.F) {
 			}
 			if got := sliceUnits(text, req.GetOffsetEncoding(), m.GetSpan().GetStart(), m.GetSpan().GetEnd()); got != m.GetText() {
 				t.Fatalf("span text %q != mention text %q", got, m.GetText())
+			}
+			// These fields are declared without UTF-8 validation: the
+			// server must never put invalid UTF-8 in them.
+			strs := []string{m.GetText(), m.GetEntity().GetId(), m.GetEntity().GetName(), m.GetEntity().GetCountryId(),
+				m.GetHolder().GetId(), m.GetHolder().GetName(), m.GetHolder().GetCountryId()}
+			for _, e := range m.GetEvidence() {
+				strs = append(strs, e.GetText(), e.GetSource())
+			}
+			for _, str := range strs {
+				if !utf8.ValidString(str) {
+					t.Fatalf("invalid UTF-8 %q in a response", str)
+				}
 			}
 		}
 		again, err := svc.Classify(context.Background(), req)

@@ -578,6 +578,12 @@ type EntityRef struct {
 	// Stable id: ISO 3166-1 alpha-3 for states ("IRN"), a short code for
 	// organisations ("NATO"), "person:<slug>" for people, or the caller's
 	// Target.id. Empty for an explicit span that matched no entity.
+	//
+	// The strings of EntityRef, Evidence and Mention are only ever
+	// substrings of the validated request text or names from the server's
+	// tables, so they are declared without UTF-8 validation: a response of a
+	// few hundred mentions would otherwise be validated string by string when
+	// encoded and again when decoded. They are always valid UTF-8.
 	Id string `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
 	// Display name ("Iran", "NATO", "Ebrahim Raisi").
 	Name string `protobuf:"bytes,2,opt,name=name" json:"name,omitempty"`
@@ -1615,22 +1621,22 @@ const file_stance_v1_stance_proto_rawDesc = "" +
 	"\rProbabilities\x12\x18\n" +
 	"\ahostile\x18\x01 \x01(\x02R\ahostile\x12 \n" +
 	"\vcooperative\x18\x02 \x01(\x02R\vcooperative\x12\x18\n" +
-	"\aneutral\x18\x03 \x01(\x02R\aneutral\"y\n" +
-	"\tEntityRef\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04name\x18\x02 \x01(\tR\x04name\x12)\n" +
-	"\x04type\x18\x03 \x01(\x0e2\x15.stance.v1.EntityTypeR\x04type\x12\x1d\n" +
+	"\aneutral\x18\x03 \x01(\x02R\aneutral\"\x8e\x01\n" +
+	"\tEntityRef\x12\x15\n" +
+	"\x02id\x18\x01 \x01(\tB\x05\xaa\x01\x02 \x03R\x02id\x12\x19\n" +
+	"\x04name\x18\x02 \x01(\tB\x05\xaa\x01\x02 \x03R\x04name\x12)\n" +
+	"\x04type\x18\x03 \x01(\x0e2\x15.stance.v1.EntityTypeR\x04type\x12$\n" +
 	"\n" +
-	"country_id\x18\x04 \x01(\tR\tcountryId\"\xaa\x01\n" +
+	"country_id\x18\x04 \x01(\tB\x05\xaa\x01\x02 \x03R\tcountryId\"\xb8\x01\n" +
 	"\bEvidence\x12#\n" +
-	"\x04span\x18\x01 \x01(\v2\x0f.stance.v1.SpanR\x04span\x12\x12\n" +
-	"\x04text\x18\x02 \x01(\tR\x04text\x12\"\n" +
+	"\x04span\x18\x01 \x01(\v2\x0f.stance.v1.SpanR\x04span\x12\x19\n" +
+	"\x04text\x18\x02 \x01(\tB\x05\xaa\x01\x02 \x03R\x04text\x12\"\n" +
 	"\fcontribution\x18\x03 \x01(\x02R\fcontribution\x12)\n" +
-	"\x06stance\x18\x04 \x01(\x0e2\x11.stance.v1.StanceR\x06stance\x12\x16\n" +
-	"\x06source\x18\x05 \x01(\tR\x06source\"\xb8\x02\n" +
+	"\x06stance\x18\x04 \x01(\x0e2\x11.stance.v1.StanceR\x06stance\x12\x1d\n" +
+	"\x06source\x18\x05 \x01(\tB\x05\xaa\x01\x02 \x03R\x06source\"\xbf\x02\n" +
 	"\aMention\x12#\n" +
-	"\x04span\x18\x01 \x01(\v2\x0f.stance.v1.SpanR\x04span\x12\x12\n" +
-	"\x04text\x18\x02 \x01(\tR\x04text\x12,\n" +
+	"\x04span\x18\x01 \x01(\v2\x0f.stance.v1.SpanR\x04span\x12\x19\n" +
+	"\x04text\x18\x02 \x01(\tB\x05\xaa\x01\x02 \x03R\x04text\x12,\n" +
 	"\x06entity\x18\x03 \x01(\v2\x14.stance.v1.EntityRefR\x06entity\x12'\n" +
 	"\x05label\x18\x04 \x01(\x0e2\x11.stance.v1.StanceR\x05label\x12>\n" +
 	"\rprobabilities\x18\x05 \x01(\v2\x18.stance.v1.ProbabilitiesR\rprobabilities\x12/\n" +
