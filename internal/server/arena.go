@@ -17,7 +17,8 @@ import (
 // collection cycle costs the calls that overlap it several milliseconds of
 // latency. So arenas are pooled: a response is built in a pooled arena and
 // the arena goes back to the pool once gRPC has sent the response (see
-// releaseAfterRPC and ClassifyStream).
+// arenaFor and arenaStats for unary and batch calls, ClassifyStream for
+// streams).
 type responseArena struct {
 	// result is the classifier's result that the response is built from,
 	// its slices reused too (classifier.ClassifyInto).
