@@ -176,16 +176,9 @@ func (m *Model) Score(fs []features.Feature) Scores {
 	return s
 }
 
-// Contribution is how much feature f moves label l's logit above the
-// average of all logits (after temperature): positive supports l.
-func (m *Model) Contribution(f features.Feature, l Label) float32 {
-	w := m.weights[int(f.Index)*NumLabels : int(f.Index)*NumLabels+NumLabels]
-	mean := (w[0] + w[1] + w[2]) / NumLabels
-	return f.Value * (w[l] - mean) / m.temperature
-}
-
-// Contributions is Contribution for every label at once, computed the same
-// way, so that explaining a mention reads each weight row once.
+// Contributions is how much feature f moves each label's logit above the
+// average of all logits (after temperature): positive supports the label.
+// All three at once, so that explaining a mention reads each weight row once.
 func (m *Model) Contributions(f features.Feature) [NumLabels]float32 {
 	w := m.weights[int(f.Index)*NumLabels : int(f.Index)*NumLabels+NumLabels : int(f.Index)*NumLabels+NumLabels]
 	mean := (w[0] + w[1] + w[2]) / NumLabels

@@ -40,18 +40,22 @@ func TestDocumentLabel(t *testing.T) {
 	}
 }
 
-// Contributions must give what Contribution gives, bit for bit: evidence
-// is ranked by these values.
-func TestContributionsMatchContribution(t *testing.T) {
-	m, err := New(testParams())
+// Contributions is each label's weight minus the row's mean, times the
+// feature's value, over the temperature, bit for bit: evidence is ranked by
+// these values.
+func TestContributions(t *testing.T) {
+	p := testParams()
+	m, err := New(p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []features.Feature{{Index: 3, Value: 1}, {Index: 200, Value: 0.7}, {Index: 9, Value: 2}} {
+		w := p.Weights[int(f.Index)*NumLabels : int(f.Index)*NumLabels+NumLabels]
+		mean := (w[0] + w[1] + w[2]) / NumLabels
 		all := m.Contributions(f)
 		for _, l := range Labels {
-			if one := m.Contribution(f, l); math.Float32bits(one) != math.Float32bits(all[l]) {
-				t.Errorf("feature %+v label %s: Contributions %v, Contribution %v", f, l, all[l], one)
+			if want := f.Value * (w[l] - mean) / p.Temperature; math.Float32bits(want) != math.Float32bits(all[l]) {
+				t.Errorf("feature %+v label %s: Contributions %v, want %v", f, l, all[l], want)
 			}
 		}
 		if all == [NumLabels]float32{} && f.Index != 9 {
