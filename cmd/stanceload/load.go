@@ -72,14 +72,26 @@ func load(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "| load | offered req/s | achieved req/s | MB/s | p50 ms | p95 ms | p99 ms | max ms | requests | errors | sent late p99 ms |")
 	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-	row(stdout, fmt.Sprintf("peak (closed loop, %d callers)", cfg.Concurrency), peak, len(text))
+	peakName := fmt.Sprintf("peak (closed loop, %d callers)", cfg.Concurrency)
+	row(stdout, peakName, peak, len(text))
+	var failures []string
+	if peak.firstErr != nil {
+		failures = append(failures, fmt.Sprintf("%s: %d, the first: %v", peakName, peak.errors, peak.firstErr))
+	}
 	for _, pct := range cfg.Rates {
 		settle()
 		s := openLoop(ctx, c, peak.throughput()*pct/100, cfg.Duration, cfg.MaxRequests)
-		row(stdout, fmt.Sprintf("%g%% of peak", pct), s, len(text))
+		name := fmt.Sprintf("%g%% of peak", pct)
+		row(stdout, name, s, len(text))
+		if s.firstErr != nil {
+			failures = append(failures, fmt.Sprintf("%s: %d, the first: %v", name, s.errors, s.firstErr))
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+	}
+	if len(failures) > 0 {
+		fmt.Fprintf(stdout, "\nErrors:\n- %s\n", strings.Join(failures, "\n- "))
 	}
 	settle()
 	st, err := streamLoad(ctx, c, cfg.Streams, cfg.Duration, cfg.MaxRequests)

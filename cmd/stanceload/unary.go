@@ -19,6 +19,9 @@ type step struct {
 	// latencies include. A late p99 near the latency p99 means the tail is
 	// the generator's (or the machine's), not the server's.
 	late []time.Duration
+	// firstErr is the first failure, reported under the table so that an
+	// error count is never left unexplained.
+	firstErr error
 }
 
 func (s step) throughput() float64 { return float64(s.requests-s.errors) / s.elapsed.Seconds() }
@@ -39,11 +42,15 @@ func closedLoop(ctx context.Context, c *caller, callers int, d time.Duration, ma
 			defer wg.Done()
 			var lat []time.Duration
 			errs := 0
+			var first error
 			for ctx.Err() == nil && issued.Add(1) <= int64(max) {
 				t := time.Now()
 				if err := c.classify(ctx); err != nil {
 					if ctx.Err() == nil {
 						errs++
+						if first == nil {
+							first = err
+						}
 						// A shed call fails at once: back off rather
 						// than spin.
 						time.Sleep(time.Millisecond)
@@ -55,6 +62,9 @@ func closedLoop(ctx context.Context, c *caller, callers int, d time.Duration, ma
 			mu.Lock()
 			out.latencies = append(out.latencies, lat...)
 			out.errors += errs
+			if out.firstErr == nil {
+				out.firstErr = first
+			}
 			mu.Unlock()
 		}()
 	}
@@ -73,7 +83,7 @@ func openLoop(ctx context.Context, c *caller, rate float64, d time.Duration, max
 	interval := time.Duration(float64(time.Second) / rate)
 	lat := make([]time.Duration, n)
 	late := make([]time.Duration, n)
-	failed := make([]bool, n)
+	failed := make([]error, n)
 	// A request that takes more than 10s is counted as failed.
 	ctx, cancel := context.WithTimeout(ctx, d+10*time.Second)
 	defer cancel()
@@ -96,7 +106,7 @@ func openLoop(ctx context.Context, c *caller, rate float64, d time.Duration, max
 			defer wg.Done()
 			late[i] = time.Since(at)
 			if err := c.classify(ctx); err != nil {
-				failed[i] = true
+				failed[i] = err
 				return
 			}
 			lat[i] = time.Since(at)
@@ -105,8 +115,11 @@ func openLoop(ctx context.Context, c *caller, rate float64, d time.Duration, max
 	wg.Wait()
 	out := step{offered: rate, requests: n, elapsed: time.Since(start), late: late[:n]}
 	for i := range n {
-		if failed[i] {
+		if failed[i] != nil {
 			out.errors++
+			if out.firstErr == nil {
+				out.firstErr = failed[i]
+			}
 			continue
 		}
 		out.latencies = append(out.latencies, lat[i])
