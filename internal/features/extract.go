@@ -257,8 +257,8 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 		if i == t.First-1 || i == t.End {
 			band |= 2 // adjacent
 		}
-		for _, p := range d.TokenPieces(i) {
-			add(Feature{Value: 1, Cue: -1, Token: int32(i)}, tContextPiece<<56|band<<32|uint64(uint32(p.ID)))
+		for _, id := range d.pieceIDs(i) {
+			add(Feature{Value: 1, Cue: -1, Token: int32(i)}, tContextPiece<<56|band<<32|uint64(uint32(id)))
 		}
 	}
 
@@ -271,8 +271,8 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 			if i >= t.First && i < t.End {
 				continue
 			}
-			for _, p := range d.TokenPieces(i) {
-				add(Feature{Value: v, Cue: -1, Token: int32(i)}, tClausePiece<<56|uint64(uint32(p.ID)))
+			for _, id := range d.pieceIDs(i) {
+				add(Feature{Value: v, Cue: -1, Token: int32(i)}, tClausePiece<<56|uint64(uint32(id)))
 			}
 		}
 	}

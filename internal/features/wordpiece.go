@@ -114,6 +114,9 @@ func (w *WordPiece) newLexeme(word string, h uint64) *lexeme {
 	lx.split = pieces != nil
 	if pieces != nil || !isPlain(word) {
 		lx.more = &lexemeMore{pieces: pieces, lower: lx.key}
+		for _, p := range pieces {
+			lx.more.ids = append(lx.more.ids, p.id)
+		}
 		if !isPlain(word) {
 			lx.more.lower = string(appendLower(nil, word))
 		}
@@ -174,6 +177,7 @@ type lexeme struct {
 // lexemeMore is the part of a lexeme that most words do not need.
 type lexemeMore struct {
 	pieces []relPiece // nil when the word is one piece, lexeme.id
+	ids    []int32    // the pieces' ids
 	// lower is the word lowered as the cue index matches a word token (see
 	// appendLower); the surface itself when lowering keeps it. The cue
 	// index does not lower punctuation tokens.
@@ -195,6 +199,14 @@ func (lx *lexeme) appendPieces(dst []Piece, start int) []Piece {
 		return append(dst, Piece{ID: lx.id, Start: start, End: start + len(lx.key)})
 	}
 	return appendRel(dst, lx.more.pieces, start)
+}
+
+// pieceIDs returns the ids of the word's pieces.
+func (lx *lexeme) pieceIDs() []int32 {
+	if !lx.split {
+		return unsafe.Slice(&lx.id, 1)
+	}
+	return lx.more.ids
 }
 
 // lexemeShort is the longest word whose key is kept inside its lexeme,

@@ -1,6 +1,7 @@
 package features
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -75,9 +76,16 @@ func checkDocument(t *testing.T, text string, d *Document) {
 		if got := d.Surface(i); got != text[tok.Start:tok.End] {
 			t.Fatalf("token %d surface %q != text slice", i, got)
 		}
-		ps := d.TokenPieces(i)
+		ps := d.AppendPieces(nil, i)
 		if len(ps) == 0 || ps[0].Start != tok.Start || ps[len(ps)-1].End != tok.End {
 			t.Fatalf("token %d pieces %+v do not cover [%d,%d)", i, ps, tok.Start, tok.End)
+		}
+		var ids []int32
+		for _, p := range ps {
+			ids = append(ids, p.ID)
+		}
+		if got := d.pieceIDs(i); !slices.Equal(got, ids) {
+			t.Fatalf("token %d piece ids %v, want those of its pieces %v", i, got, ids)
 		}
 		prevEnd = tok.End
 	}
@@ -106,11 +114,11 @@ func FuzzTokenize(f *testing.F) {
 		checkDocument(t, text, d)
 		checkReference(t, text, d.Tokens)
 		again := tok.Tokenize(text)
-		if len(again.Tokens) != len(d.Tokens) || len(again.Pieces) != len(d.Pieces) || len(again.Sentences) != len(d.Sentences) {
+		if len(again.Tokens) != len(d.Tokens) || len(again.Sentences) != len(d.Sentences) {
 			t.Fatal("tokenization is not deterministic")
 		}
-		for i := range d.Pieces {
-			if d.Pieces[i] != again.Pieces[i] {
+		for i := range d.Tokens {
+			if !slices.Equal(d.AppendPieces(nil, i), again.AppendPieces(nil, i)) {
 				t.Fatal("pieces are not deterministic")
 			}
 		}

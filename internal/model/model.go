@@ -164,14 +164,17 @@ func (s Scores) Label() Label {
 
 // Score computes the scores of one feature vector.
 func (m *Model) Score(fs []features.Feature) Scores {
-	var s Scores
-	s.Logits = m.bias
+	// The sums are kept in locals, which stay in registers: summed in the
+	// array, each addition waited for the last one's store to reach the
+	// next load. The additions are the same, in the same order.
+	l0, l1, l2 := m.bias[0], m.bias[1], m.bias[2]
 	for _, f := range fs {
 		w := m.weights[int(f.Index)*NumLabels : int(f.Index)*NumLabels+NumLabels : int(f.Index)*NumLabels+NumLabels]
-		s.Logits[0] += f.Value * w[0]
-		s.Logits[1] += f.Value * w[1]
-		s.Logits[2] += f.Value * w[2]
+		l0 += f.Value * w[0]
+		l1 += f.Value * w[1]
+		l2 += f.Value * w[2]
 	}
+	s := Scores{Logits: [NumLabels]float32{l0, l1, l2}}
 	s.Probs = Softmax(s.Logits, m.temperature)
 	return s
 }
