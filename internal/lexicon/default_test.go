@@ -65,6 +65,11 @@ func TestDefault(t *testing.T) {
 				tt.phrase, c, c.Quad(), tt.kind, tt.min, tt.max, tt.source, tt.quad)
 		}
 	}
+	for _, c := range l.Cues() {
+		if got, ok := l.Lookup(c.Phrase); !ok || got != c {
+			t.Fatalf("Lookup(%q) = %+v, %v, want %+v", c.Phrase, got, ok, c)
+		}
+	}
 	// Generic verbs and names are left out.
 	for _, phrase := range []string{"said", "say", "make", "go", "united", "party", "great"} {
 		if c, ok := l.Lookup(phrase); ok {

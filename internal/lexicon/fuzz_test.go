@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// FuzzLoad checks that Load never panics and that any lexicon it accepts
-// survives Write and Load unchanged.
+// FuzzLoad checks that Load never panics, that Lookup agrees with Cues
+// (misses included) and that any lexicon it accepts survives Write and
+// Load unchanged.
 func FuzzLoad(f *testing.F) {
 	for _, seed := range []string{
 		"",
@@ -17,6 +18,7 @@ func FuzzLoad(f *testing.F) {
 		"strongly\t1.5\tintensifier\tteam\nreportedly\t0.6\thedge\tteam\n",
 		"x\t-0\tnoun\tuser\ny\t1e-7\tnoun\tuser\nz\t0x1p-2\tnoun\tuser\n",
 		"détente\t0.5\tnoun\tteam\n",
+		"threa\t0.1\tnoun\tuser\nthreat\t-0.7\tnoun\tteam\nthreats\t-0.7\tnoun\tteam\nthreat x\t-1\tphrase\n",
 		"Bad\tx\tkind\t\n\xff\n",
 		"a\t1\tnoun\ta\na\t1\tnoun\ta\n",
 	} {
@@ -27,7 +29,18 @@ func FuzzLoad(f *testing.F) {
 		if err != nil {
 			return
 		}
+		byPhrase := map[string]Cue{}
 		for _, c := range l.Cues() {
+			byPhrase[c.Phrase] = c
+		}
+		for _, c := range l.Cues() {
+			// Near misses, cues or not: Lookup finds what is there and only that.
+			for _, p := range []string{c.Phrase[:len(c.Phrase)-1], c.Phrase + "s", c.Phrase + " x"} {
+				want, wantOK := byPhrase[p]
+				if got, ok := l.Lookup(p); ok != wantOK || got != want {
+					t.Fatalf("Lookup(%q) = %+v, %v, want %+v, %v", p, got, ok, want, wantOK)
+				}
+			}
 			if err := c.Validate(); err != nil {
 				t.Fatalf("Load accepted an invalid cue %+v: %v", c, err)
 			}
