@@ -87,15 +87,18 @@ type wordEntry struct {
 }
 
 type indexedCue struct {
+	weight float64
 	// rest[restFirst:restEnd] are the entries of the words after the first:
 	// a token matches one exactly when its entry is the word's, which
 	// compares integers instead of strings.
 	restFirst, restEnd int32
-	weight             float64
-	kind               lexicon.Kind
-	quad               lexicon.Quad // the cue's Quad(), which parses the source
-	id                 uint32
-	source             int32 // index in CueIndex.sources
+	// second is rest's first entry (-1 for a one-word cue), kept here
+	// so that the usual mismatch, on the second word, reads only the cue.
+	second int32
+	id     uint32
+	source int32 // index in CueIndex.sources
+	kind   lexicon.Kind
+	quad   lexicon.Quad // the cue's Quad(), which parses the source
 }
 
 // NewCueIndex indexes the cues of lex by their first word.
@@ -170,6 +173,10 @@ func NewCueIndex(lex *lexicon.Lexicon) *CueIndex {
 				x.rest = append(x.rest, x.words.find(w))
 			}
 			b.ic.restEnd = int32(len(x.rest))
+			b.ic.second = -1
+			if b.ic.restEnd > b.ic.restFirst {
+				b.ic.second = x.rest[b.ic.restFirst]
+			}
 			x.cues = append(x.cues, b.ic)
 		}
 		we.end = int32(len(x.cues))
@@ -296,14 +303,16 @@ func (x *CueIndex) longestAt(s *Scratch, i, end int) (*indexedCue, int) {
 	we := &x.entries[e]
 	for k := we.first; k < we.end; k++ {
 		ic := &x.cues[k]
-		rest := x.rest[ic.restFirst:ic.restEnd]
-		n := 1 + len(rest)
-		if i+n > end {
+		n := 1 + int(ic.restEnd-ic.restFirst)
+		if n == 1 {
+			return ic, 1
+		}
+		if i+n > end || entry[i+1] != ic.second {
 			continue
 		}
 		ok := true
-		for j, w := range rest {
-			if entry[i+1+j] != w {
+		for j, w := range x.rest[ic.restFirst+1 : ic.restEnd] {
+			if entry[i+2+j] != w {
 				ok = false
 				break
 			}
