@@ -86,7 +86,7 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 		case kindTitle:
 			sc.titles = append(sc.titles, c)
 		default:
-			out = append(out, Mention{Start: c.start, End: c.end, Entity: g.entities[c.entity], Source: SourceGazetteer})
+			out = append(out, Mention{Start: c.start, End: c.end, Entity: g.entity(c.entity), Source: SourceGazetteer})
 		}
 	}
 	sortMentions(out)

@@ -24,7 +24,7 @@ const (
 
 // pattern is what a key of a trie or an automaton stands for.
 type pattern struct {
-	entity int32 // index into Gazetteer.entities, or kindBlock / kindTitle
+	entity int32 // index into Gazetteer.ents, or kindBlock / kindTitle
 	// capFirst requires an upper-case first letter in the text, so that
 	// "Turkey" matches but "turkey" does not.
 	capFirst bool
@@ -46,30 +46,36 @@ type matcher struct {
 // Gazetteer is a compiled entity table. It is immutable and safe for
 // concurrent use.
 type Gazetteer struct {
-	entities []Entity
+	// The fields with pointers come first: a collection cycle scans an
+	// object only up to its last pointer, and the tables at the end take
+	// 17 KB. None of the slices' arrays holds pointers (see table.go).
+	//
+	// text holds every entity's ID and Name, then the surnames' keys.
+	text string
+	ents []entityRec
+	// surnames holds the lower-cased last names of people, for title names
+	// and short references.
+	surnames []surname
+	scratch  sync.Pool // *scratch, reused across Find calls
 	// folded holds the case-insensitive aliases, titles and blocked
 	// phrases, lower-cased, and walks the text folding ASCII case. Its
 	// values from people on are people's names with a capital first letter,
 	// which only words with a capital may match (see compile); lower holds
 	// its keys that need no capital.
 	folded trie
-	people int32 // the first value of folded that is a person's name
 	lower  trie
-	// lowerPairs holds the pairs of bytes that lower's keys start with, a
-	// test that most lower-case words fail without a walk.
-	lowerPairs pairSet
 	// capitals holds the all-capital aliases that start with a capital
 	// ("US", "NATO"), exact any others; both match as written.
-	capitals     trie
-	capitalPairs pairSet // rules out "The" and "Iran", most capitalised words
-	exact        trie
+	capitals trie
+	exact    trie
+	people   int32 // the first value of folded that is a person's name
+	aliases  int
 	// first classifies the bytes for the scan in collectBuiltin.
-	first   [256]uint8
-	aliases int
-	// surnames maps a lower-cased last name to the people whose full name
-	// ends in it, for title names and short references.
-	surnames map[string][]int32
-	scratch  sync.Pool // *scratch, reused across Find calls
+	first [256]uint8
+	// lowerPairs holds the pairs of bytes that lower's keys start with, a
+	// test that most lower-case words fail without a walk.
+	lowerPairs   pairSet
+	capitalPairs pairSet // rules out "The" and "Iran", most capitalised words
 }
 
 var (
@@ -92,7 +98,7 @@ func Default() *Gazetteer {
 }
 
 // Entities returns the number of entities in the table.
-func (g *Gazetteer) Entities() int { return len(g.entities) }
+func (g *Gazetteer) Entities() int { return len(g.ents) }
 
 // Aliases returns the number of surface forms that name an entity.
 func (g *Gazetteer) Aliases() int { return g.aliases }
@@ -122,7 +128,7 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 		defer zr.Close()
 		br = bufio.NewReader(zr)
 	}
-	g = &Gazetteer{surnames: map[string][]int32{}}
+	g = &Gazetteer{}
 	index := map[string]int32{}
 	type alias struct {
 		entity int32
@@ -130,6 +136,7 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 	}
 	var (
 		errs    []error
+		ents    []Entity // Country is an ID here, an index once packed
 		aliases []alias
 		titles  []string
 		blocks  []string
@@ -164,8 +171,8 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 				bad("duplicate entity %s", f[1])
 				continue
 			}
-			index[f[1]] = int32(len(g.entities))
-			g.entities = append(g.entities, Entity{ID: f[1], Type: t, Country: f[3], Name: f[4]})
+			index[f[1]] = int32(len(ents))
+			ents = append(ents, Entity{ID: f[1], Type: t, Country: f[3], Name: f[4]})
 		case "A":
 			if len(f) != 3 || f[2] == "" {
 				bad("alias row needs an id and a non-empty alias")
@@ -196,15 +203,20 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 	if err := sc.Err(); err != nil {
 		errs = append(errs, err)
 	}
-	for _, e := range g.entities {
+	for _, e := range ents {
 		if e.Country != "" {
 			if _, ok := index[e.Country]; !ok {
 				errs = append(errs, fmt.Errorf("entity %s: unknown country %s", e.ID, e.Country))
 			}
 		}
 	}
-	if len(g.entities) == 0 {
+	if len(ents) == 0 {
 		errs = append(errs, errors.New("no entities"))
+	}
+	if len(errs) == 0 {
+		if err := g.pack(ents, index); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fb, xb, fmt.Errorf("gazetteer: %w", err)
@@ -237,7 +249,7 @@ func (g *Gazetteer) compile(fb, xb *builder) {
 	var hot, names, capitals, rest builder
 	for i, t := range fb.texts {
 		p := fb.patterns[i]
-		if p.entity >= 0 && g.entities[p.entity].Type == TypePerson && p.capFirst && len(t) >= peopleWidth {
+		if p.entity >= 0 && g.ents[p.entity].typ == TypePerson && p.capFirst && len(t) >= peopleWidth {
 			names.texts = append(names.texts, asciiLower(t))
 			names.patterns = append(names.patterns, p)
 		} else {
@@ -268,15 +280,6 @@ func (g *Gazetteer) compile(fb, xb *builder) {
 	g.capitalPairs = g.capitals.pairs()
 	g.exact = newTrie(rest.texts, rest.patterns, false)
 	g.first = firstClasses(&g.folded, &g.lower, &g.capitals)
-	for i, e := range g.entities {
-		if e.Type != TypePerson {
-			continue
-		}
-		if sn := lastWord(e.Name); sn != "" && sn != e.Name {
-			k := strings.ToLower(sn)
-			g.surnames[k] = append(g.surnames[k], int32(i))
-		}
-	}
 	g.scratch.New = func() any { return new(scratch) }
 }
 

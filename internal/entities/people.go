@@ -10,46 +10,60 @@ import (
 // are headlines or organisation names.
 const maxNameWords = 5
 
-// notNames are capitalised words that end a name: function words at the
-// start of a sentence, and the nouns of institutions ("General Assembly",
-// "General Staff"), which follow titles without being people.
-var notNames = map[string]bool{
-	"The": true, "A": true, "An": true, "And": true, "Or": true, "But": true, "In": true,
-	"On": true, "At": true, "Of": true, "For": true, "To": true, "With": true, "By": true,
-	"From": true, "As": true, "He": true, "She": true, "It": true, "They": true, "We": true,
-	"I": true, "His": true, "Her": true, "Their": true, "This": true, "That": true,
-	"These": true, "Those": true, "Is": true, "Was": true, "Has": true, "Had": true,
-	"Will": true, "Would": true, "Said": true, "Says": true, "Also": true, "Who": true,
-	"Monday": true, "Tuesday": true, "Wednesday": true, "Thursday": true, "Friday": true,
-	"Saturday": true, "Sunday": true, "January": true, "February": true, "March": true,
-	"April": true, "June": true, "July": true, "August": true, "September": true,
-	"October": true, "November": true, "December": true,
-	"Assembly": true, "Staff": true, "Council": true, "Forces": true, "Ministry": true,
-	"Office": true, "Department": true, "Committee": true, "Court": true, "House": true,
-	"Party": true, "Army": true, "Navy": true, "Agency": true, "Union": true,
-	"Organization": true, "Organisation": true, "Republic": true, "Revolution": true,
-	"State": true, "States": true, "Government": true, "Administration": true,
-	"Affairs": true, "Security": true, "Defense": true, "Defence": true, "Foreign": true,
-	"National": true, "Islamic": true, "Supreme": true, "Armed": true, "Military": true,
-	"Command": true, "Headquarters": true, "Parliament": true, "Senate": true,
-	"Congress": true, "Cabinet": true, "Bank": true, "Fund": true, "Corps": true,
-	"Guard": true, "Guards": true, "Police": true, "Service": true, "Services": true,
-	"Intelligence": true, "Kingdom": true, "Federation": true, "Region": true,
-	"Province": true, "City": true, "Street": true, "Times": true, "Post": true,
-	"News": true, "Agency's": true, "Summit": true, "Conference": true, "Forum": true,
+// notName reports whether w is a capitalised word that ends a name: a
+// function word at the start of a sentence, or a noun of institutions
+// ("General Assembly", "General Staff"), which follows titles without being
+// a person. This and the word lists below are switches, not maps, to keep
+// them out of the heap that every collection cycle scans.
+func notName(w string) bool {
+	switch w {
+	case "The", "A", "An", "And", "Or", "But", "In",
+		"On", "At", "Of", "For", "To", "With", "By",
+		"From", "As", "He", "She", "It", "They", "We",
+		"I", "His", "Her", "Their", "This", "That",
+		"These", "Those", "Is", "Was", "Has", "Had",
+		"Will", "Would", "Said", "Says", "Also", "Who",
+		"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+		"Saturday", "Sunday", "January", "February", "March",
+		"April", "June", "July", "August", "September",
+		"October", "November", "December",
+		"Assembly", "Staff", "Council", "Forces", "Ministry",
+		"Office", "Department", "Committee", "Court", "House",
+		"Party", "Army", "Navy", "Agency", "Union",
+		"Organization", "Organisation", "Republic", "Revolution",
+		"State", "States", "Government", "Administration",
+		"Affairs", "Security", "Defense", "Defence", "Foreign",
+		"National", "Islamic", "Supreme", "Armed", "Military",
+		"Command", "Headquarters", "Parliament", "Senate",
+		"Congress", "Cabinet", "Bank", "Fund", "Corps",
+		"Guard", "Guards", "Police", "Service", "Services",
+		"Intelligence", "Kingdom", "Federation", "Region",
+		"Province", "City", "Street", "Times", "Post",
+		"News", "Agency's", "Summit", "Conference", "Forum":
+		return true
+	}
+	return false
 }
 
-// nameParticles may appear in lower case inside a name ("Ursula von der
-// Leyen", "Mohammed bin Salman").
-var nameParticles = map[string]bool{
-	"bin": true, "ibn": true, "al": true, "el": true, "de": true, "da": true, "del": true,
-	"der": true, "van": true, "von": true, "du": true, "la": true, "le": true, "dos": true,
+// nameParticle reports whether w may appear in lower case inside a name
+// ("Ursula von der Leyen", "Mohammed bin Salman").
+func nameParticle(w string) bool {
+	switch w {
+	case "bin", "ibn", "al", "el", "de", "da", "del",
+		"der", "van", "von", "du", "la", "le", "dos":
+		return true
+	}
+	return false
 }
 
-// appositiveModifiers may stand between "the" and a title in "Name, the
-// former Iranian ambassador".
-var appositiveModifiers = map[string]bool{
-	"former": true, "then": true, "current": true, "new": true, "acting": true, "outgoing": true,
+// appositiveModifier reports whether w may stand between "the" and a title
+// in "Name, the former Iranian ambassador".
+func appositiveModifier(w string) bool {
+	switch w {
+	case "former", "then", "current", "new", "acting", "outgoing":
+		return true
+	}
+	return false
 }
 
 // findPeople recognises personal names next to titles ("President Ebrahim
@@ -213,10 +227,10 @@ func readName(text string, p int, ms []Mention) (start, end, words int) {
 		word := text[q:w]
 		if !startsUpperAt(text, q) {
 			// "von der", "bin": only inside a name, before another capital.
-			if words == 0 || !nameParticles[word] || !strings.HasPrefix(text[w:], " ") || !startsUpperAt(text, w+1) {
+			if words == 0 || !nameParticle(word) || !strings.HasPrefix(text[w:], " ") || !startsUpperAt(text, w+1) {
 				break
 			}
-		} else if notNames[word] {
+		} else if notName(word) {
 			break
 		}
 		// An initial keeps its dot: "George W. Bush".
@@ -251,7 +265,7 @@ func appositive(text string, ts int, ms []Mention) (start, end, words int) {
 	// An optional modifier word.
 	if p >= 2 && text[p-1] == ' ' {
 		ws := wordStart(text, p-1)
-		if appositiveModifiers[text[ws:p-1]] {
+		if appositiveModifier(text[ws : p-1]) {
 			p = ws
 		}
 	}
@@ -263,7 +277,7 @@ func appositive(text string, ts int, ms []Mention) (start, end, words int) {
 	q := end
 	for words < 4 {
 		ws := wordStart(text, q)
-		if ws == q || !startsUpperAt(text, ws) || notNames[text[ws:q]] {
+		if ws == q || !startsUpperAt(text, ws) || notName(text[ws:q]) {
 			break
 		}
 		if m := mentionAt(ms, ws); m != nil && m.Entity.Type != TypePerson {
@@ -474,8 +488,8 @@ func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts []int32) 
 		if m.Source == SourceTitle && strings.IndexByte(text[m.Start:m.End], ' ') < 0 {
 			if e := lookup(text[m.Start:m.End]); e != nil {
 				m.Entity, m.Source = *e, SourceShortRef
-			} else if c := g.surnames[strings.ToLower(text[m.Start:m.End])]; len(c) == 1 {
-				m.Entity = g.entities[c[0]]
+			} else if i, ok := g.personBySurname(text[m.Start:m.End]); ok {
+				m.Entity = g.entity(i)
 			} else {
 				continue
 			}
