@@ -346,7 +346,7 @@ func holder(w *workspace, targets []features.Target, m int) entities.Entity {
 	d := &w.doc
 	// In "NATO accused Iran, while Iran and Russia signed a pact", NATO
 	// holds no stance toward the second Iran.
-	first, end := features.ClauseOf(d, targets[m])
+	first, end := w.ctx.ClauseOf(targets[m])
 	firstCue, _ := slices.BinarySearchFunc(w.cues, first, func(c features.CueMatch, f int) int { return c.First - f })
 	firstTarget, _ := slices.BinarySearchFunc(targets, first, func(t features.Target, f int) int { return t.First - f })
 	for ci := firstCue; ci < len(w.cues) && w.cues[ci].End <= end; ci++ {

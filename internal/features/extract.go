@@ -91,6 +91,12 @@ type Context struct {
 	firstCue             []int32
 	hostile, cooperative []float32 // per sentence
 	quoted               []bool    // per token: inside double quotes
+	// prevBoundary[i] is the last clause boundary token before token i
+	// (-1 for none) and nextBoundary[i] the first at or after it
+	// (len(Tokens) for none): a mention's clause then costs two loads
+	// instead of a scan of up to 80 tokens' text, done twice per mention
+	// (features and holder).
+	prevBoundary, nextBoundary []int32
 }
 
 // Reset prepares c for document d with its cue matches (in token order).
@@ -116,6 +122,26 @@ func (c *Context) Reset(d *Document, cues []CueMatch) {
 		c.cooperative = append(c.cooperative, k)
 	}
 	c.firstCue = append(c.firstCue, int32(len(cues)))
+	n := len(d.Tokens)
+	c.prevBoundary = slices.Grow(c.prevBoundary[:0], n)[:n]
+	c.nextBoundary = slices.Grow(c.nextBoundary[:0], n+1)[:n+1]
+	prev := int32(-1)
+	for i := range n {
+		c.prevBoundary[i] = prev
+		c.nextBoundary[i] = -1 // until the pass below: not a boundary
+		if isClauseBoundary(d.Surface(i)) {
+			prev = int32(i)
+			c.nextBoundary[i] = int32(i)
+		}
+	}
+	next := int32(n)
+	c.nextBoundary[n] = next
+	for i := n - 1; i >= 0; i-- {
+		if c.nextBoundary[i] == int32(i) {
+			next = int32(i)
+		}
+		c.nextBoundary[i] = next
+	}
 	c.quoted = slices.Grow(c.quoted[:0], len(d.Tokens))[:len(d.Tokens)]
 	clear(c.quoted)
 	for _, s := range d.Sentences {
@@ -177,7 +203,7 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 
 	// The mention's clause: cues beyond a clause boundary ("but", "while",
 	// ";") more often concern someone else.
-	left, right := clauseBounds(d, sent, t)
+	left, right := c.clause(sent, t)
 
 	// Cues within reach in the sentence, by role, side and clause; a
 	// binary search keeps this bounded in a huge sentence.
@@ -287,26 +313,18 @@ const maxClause = 40
 // mention t: its sentence, split at strong boundaries (";", ":", dashes,
 // "but", "while", "although", "however") and at most 40 tokens on each
 // side of the mention.
-func ClauseOf(d *Document, t Target) (first, end int) {
-	return clauseBounds(d, d.Sentences[d.SentenceOf(t.First)], t)
+func (c *Context) ClauseOf(t Target) (first, end int) {
+	return c.clause(c.Doc.Sentences[c.Doc.SentenceOf(t.First)], t)
 }
 
-// clauseBounds returns the token range [left, right) of the clause around
-// mention t within its sentence, split at strong boundaries and at most
-// maxClause tokens on each side.
-func clauseBounds(d *Document, sent Sentence, t Target) (left, right int) {
+// clause is clauseBounds from the boundaries that Reset found.
+func (c *Context) clause(sent Sentence, t Target) (left, right int) {
 	left, right = max(sent.First, t.First-maxClause), min(sent.End, t.End+maxClause)
-	for i := t.First - 1; i >= left; i-- {
-		if isClauseBoundary(d.Surface(i)) {
-			left = i + 1
-			break
-		}
+	if b := int(c.prevBoundary[t.First]); b >= left {
+		left = b + 1
 	}
-	for i := t.End; i < right; i++ {
-		if isClauseBoundary(d.Surface(i)) {
-			right = i
-			break
-		}
+	if b := int(c.nextBoundary[t.End]); b < right {
+		right = b
 	}
 	return left, right
 }

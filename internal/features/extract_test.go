@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stance/classifierd/internal/lexicon"
+	"github.com/stance/classifierd/internal/sharedtest"
 )
 
 // prepared tokenizes text and finds its lexicon cues.
@@ -136,13 +137,58 @@ func TestIsCoordinatedHyphen(t *testing.T) {
 	}
 }
 
+// clauseBounds is what Context.clause computes, by scanning the tokens
+// around the mention: the reference it is checked against.
+func clauseBounds(d *Document, sent Sentence, t Target) (left, right int) {
+	left, right = max(sent.First, t.First-maxClause), min(sent.End, t.End+maxClause)
+	for i := t.First - 1; i >= left; i-- {
+		if isClauseBoundary(d.Surface(i)) {
+			left = i + 1
+			break
+		}
+	}
+	for i := t.End; i < right; i++ {
+		if isClauseBoundary(d.Surface(i)) {
+			right = i
+			break
+		}
+	}
+	return left, right
+}
+
+// TestClauseMatchesScan checks Context.clause, which reads the boundaries
+// found once per document, against clauseBounds at every token of the news
+// corpus, for mentions of one to three tokens.
+func TestClauseMatchesScan(t *testing.T) {
+	tok := mustTokenizer(t)
+	var c Context
+	for _, text := range sharedtest.News(t) {
+		d := tok.Tokenize(text)
+		c.Reset(d, nil)
+		for _, sent := range d.Sentences {
+			for i := sent.First; i < sent.End; i++ {
+				for n := 1; n <= 3 && i+n <= sent.End; n++ {
+					tg := Target{First: i, End: i + n}
+					l, r := c.clause(sent, tg)
+					wl, wr := clauseBounds(d, sent, tg)
+					if l != wl || r != wr {
+						t.Fatalf("clause of tokens [%d,%d) in %.60q: [%d,%d), want [%d,%d)", i, i+n, text, l, r, wl, wr)
+					}
+				}
+			}
+		}
+	}
+}
+
 func TestClauseBounds(t *testing.T) {
 	d, _ := prepared(t, "Iran praised the deal, but Israel condemned it; Egypt was silent.")
 	ts := targetsOf(t, d, "Iran", "Israel", "Egypt")
 	sent := d.Sentences[0]
 	want := [][2]string{{"Iran", "but"}, {"Israel", ";"}, {"Egypt", ""}}
 	for m, tg := range ts {
-		left, right := clauseBounds(d, sent, tg)
+		var c Context
+		c.Reset(d, nil)
+		left, right := c.clause(sent, tg)
 		if got := d.Surface(left); got != want[m][0] {
 			t.Errorf("%s: clause starts at %q, want %q", want[m][0], got, want[m][0])
 		}
