@@ -91,12 +91,15 @@ type Context struct {
 	firstCue             []int32
 	hostile, cooperative []float32 // per sentence
 	quoted               []bool    // per token: inside double quotes
-	// prevBoundary[i] is the last clause boundary token before token i
-	// (-1 for none) and nextBoundary[i] the first at or after it
-	// (len(Tokens) for none): a mention's clause then costs two loads
-	// instead of a scan of up to 80 tokens' text, done twice per mention
-	// (features and holder).
+	// Within a sentence whose bounded[s] is set, prevBoundary[i] is the
+	// last clause boundary token before token i (-1 for none) and
+	// nextBoundary[i] the first at or after it (the sentence's end for
+	// none): a mention's clause is then two loads instead of a scan of up
+	// to 80 tokens' text, which features and holder both did per mention.
+	// A sentence's boundaries are found when a mention first asks, since
+	// most sentences of most news have none.
 	prevBoundary, nextBoundary []int32
+	bounded                    []bool
 }
 
 // Reset prepares c for document d with its cue matches (in token order).
@@ -124,24 +127,9 @@ func (c *Context) Reset(d *Document, cues []CueMatch) {
 	c.firstCue = append(c.firstCue, int32(len(cues)))
 	n := len(d.Tokens)
 	c.prevBoundary = slices.Grow(c.prevBoundary[:0], n)[:n]
-	c.nextBoundary = slices.Grow(c.nextBoundary[:0], n+1)[:n+1]
-	prev := int32(-1)
-	for i := range n {
-		c.prevBoundary[i] = prev
-		c.nextBoundary[i] = -1 // until the pass below: not a boundary
-		if isClauseBoundary(d.Surface(i)) {
-			prev = int32(i)
-			c.nextBoundary[i] = int32(i)
-		}
-	}
-	next := int32(n)
-	c.nextBoundary[n] = next
-	for i := n - 1; i >= 0; i-- {
-		if c.nextBoundary[i] == int32(i) {
-			next = int32(i)
-		}
-		c.nextBoundary[i] = next
-	}
+	c.nextBoundary = slices.Grow(c.nextBoundary[:0], n)[:n]
+	c.bounded = slices.Grow(c.bounded[:0], len(d.Sentences))[:len(d.Sentences)]
+	clear(c.bounded)
 	c.quoted = slices.Grow(c.quoted[:0], len(d.Tokens))[:len(d.Tokens)]
 	clear(c.quoted)
 	for _, s := range d.Sentences {
@@ -203,7 +191,7 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 
 	// The mention's clause: cues beyond a clause boundary ("but", "while",
 	// ";") more often concern someone else.
-	left, right := c.clause(sent, t)
+	left, right := c.clause(si, t)
 
 	// Cues within reach in the sentence, by role, side and clause; a
 	// binary search keeps this bounded in a huge sentence.
@@ -314,19 +302,48 @@ const maxClause = 40
 // "but", "while", "although", "however") and at most 40 tokens on each
 // side of the mention.
 func (c *Context) ClauseOf(t Target) (first, end int) {
-	return c.clause(c.Doc.Sentences[c.Doc.SentenceOf(t.First)], t)
+	return c.clause(c.Doc.SentenceOf(t.First), t)
 }
 
-// clause is clauseBounds from the boundaries that Reset found.
-func (c *Context) clause(sent Sentence, t Target) (left, right int) {
+// clause is the clause of mention t in sentence si: what clauseBounds in
+// the tests computes by scanning.
+func (c *Context) clause(si int, t Target) (left, right int) {
+	sent := c.Doc.Sentences[si]
+	if !c.bounded[si] {
+		c.findBoundaries(sent)
+		c.bounded[si] = true
+	}
 	left, right = max(sent.First, t.First-maxClause), min(sent.End, t.End+maxClause)
 	if b := int(c.prevBoundary[t.First]); b >= left {
 		left = b + 1
 	}
-	if b := int(c.nextBoundary[t.End]); b < right {
-		right = b
+	if t.End < sent.End {
+		if b := int(c.nextBoundary[t.End]); b < right {
+			right = b
+		}
 	}
 	return left, right
+}
+
+// findBoundaries sets prevBoundary and nextBoundary for the tokens of sent.
+func (c *Context) findBoundaries(sent Sentence) {
+	d := c.Doc
+	prev := int32(-1)
+	for i := sent.First; i < sent.End; i++ {
+		c.prevBoundary[i] = prev
+		c.nextBoundary[i] = -1 // until the pass below: not a boundary
+		if isClauseBoundary(d.Surface(i)) {
+			prev = int32(i)
+			c.nextBoundary[i] = int32(i)
+		}
+	}
+	next := int32(sent.End)
+	for i := sent.End - 1; i >= sent.First; i-- {
+		if c.nextBoundary[i] == int32(i) {
+			next = int32(i)
+		}
+		c.nextBoundary[i] = next
+	}
 }
 
 func isClauseBoundary(w string) bool {

@@ -165,11 +165,11 @@ func TestClauseMatchesScan(t *testing.T) {
 	for _, text := range sharedtest.News(t) {
 		d := tok.Tokenize(text)
 		c.Reset(d, nil)
-		for _, sent := range d.Sentences {
+		for si, sent := range d.Sentences {
 			for i := sent.First; i < sent.End; i++ {
 				for n := 1; n <= 3 && i+n <= sent.End; n++ {
 					tg := Target{First: i, End: i + n}
-					l, r := c.clause(sent, tg)
+					l, r := c.clause(si, tg)
 					wl, wr := clauseBounds(d, sent, tg)
 					if l != wl || r != wr {
 						t.Fatalf("clause of tokens [%d,%d) in %.60q: [%d,%d), want [%d,%d)", i, i+n, text, l, r, wl, wr)
@@ -188,7 +188,7 @@ func TestClauseBounds(t *testing.T) {
 	for m, tg := range ts {
 		var c Context
 		c.Reset(d, nil)
-		left, right := c.clause(sent, tg)
+		left, right := c.clause(0, tg)
 		if got := d.Surface(left); got != want[m][0] {
 			t.Errorf("%s: clause starts at %q, want %q", want[m][0], got, want[m][0])
 		}
