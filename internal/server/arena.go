@@ -6,7 +6,6 @@ import (
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/classifier"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/stats"
 )
 
@@ -187,10 +186,3 @@ func (arenaStats) HandleRPC(ctx context.Context, s stats.RPCStats) {
 func (arenaStats) TagConn(ctx context.Context, _ *stats.ConnTagInfo) context.Context { return ctx }
 
 func (arenaStats) HandleConn(context.Context, stats.ConnStats) {}
-
-// ServerOptions are the options the service needs on its grpc.Server: the
-// tap that sheds calls before decoding them, and the stats handler that
-// recycles response arenas.
-func (s *Server) ServerOptions() []grpc.ServerOption {
-	return []grpc.ServerOption{grpc.InTapHandle(s.TapHandle), grpc.StatsHandler(arenaStats{})}
-}

@@ -68,8 +68,8 @@ func TestHostileInputs(t *testing.T) {
 
 // FuzzClassify drives the handler with arbitrary text, spans and
 // encodings: it never panics, answers bad input with INVALID_ARGUMENT or
-// RESOURCE_EXHAUSTED, keeps every span in range, and answers the same
-// request the same way twice.
+// RESOURCE_EXHAUSTED, keeps every span in range, encodes its answer as
+// protobuf does, and answers the same request the same way twice.
 func FuzzClassify(f *testing.F) {
 	f.Add("NATO accused Iran of destabilizing the region.", uint32(0), uint32(4), uint8(0))
 	f.Add("🕊️ “Zürich” Iran’s 日本", uint32(3), uint32(7), uint8(2))
@@ -108,6 +108,7 @@ func FuzzClassify(f *testing.F) {
 				}
 			}
 		}
+		checkMarshal(t, resp)
 		again, err := svc.Classify(context.Background(), req)
 		if err != nil || !proto.Equal(resp, again) {
 			t.Fatalf("not deterministic: %v", err)

@@ -317,3 +317,10 @@ func (s *Server) classifyOne(ctx context.Context, c *classifier.Classifier, req 
 func (s *Server) errorResponse(ctx context.Context, c *classifier.Classifier, req *stancev1.ClassifyRequest, err error) *stancev1.ClassifyResponse {
 	return &stancev1.ClassifyResponse{Id: req.GetId(), ModelVersion: c.Model().Version(), Error: s.statusOf(ctx, err).Proto()}
 }
+
+// ServerOptions are the options the service needs on its grpc.Server: the
+// tap that sheds calls before decoding them, the stats handler that
+// recycles response arenas, and the codec that encodes answers.
+func (s *Server) ServerOptions() []grpc.ServerOption {
+	return []grpc.ServerOption{grpc.InTapHandle(s.TapHandle), grpc.StatsHandler(arenaStats{}), grpc.ForceServerCodecV2(newCodec())}
+}

@@ -1,0 +1,125 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"unicode/utf8"
+
+	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
+	"github.com/stance/classifierd/internal/sharedtest"
+	"google.golang.org/grpc/mem"
+	"google.golang.org/protobuf/proto"
+)
+
+// checkMarshal asserts that the server's codec encodes m exactly as
+// protobuf does.
+func checkMarshal(t testing.TB, m proto.Message) {
+	t.Helper()
+	want, err := proto.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := newCodec().Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Free()
+	if b := got.Materialize(); !bytes.Equal(b, want) {
+		t.Fatalf("codec wrote %d bytes that differ from protobuf's %d for %.200v", len(b), len(want), m)
+	}
+}
+
+// TestMarshalMatchesProto encodes the answers to the news corpus, with and
+// without evidence, with caller targets, explicit spans and every offset
+// encoding, one by one and in batches with a failed document, and compares
+// the codec's bytes with protobuf's.
+func TestMarshalMatchesProto(t *testing.T) {
+	svc := New(testClassifier(t), DefaultLimits, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	docs := sharedtest.News(t)
+	yes, no := true, false
+	variants := []func(*stancev1.ClassifyRequest){
+		func(r *stancev1.ClassifyRequest) {},
+		func(r *stancev1.ClassifyRequest) {
+			r.Options = &stancev1.ClassifyOptions{IncludeEvidence: &no}
+		},
+		func(r *stancev1.ClassifyRequest) {
+			r.Options = &stancev1.ClassifyOptions{IncludeEvidence: &yes, MaxEvidence: 20, BuiltinEntities: &no}
+			r.Targets = []*stancev1.Target{{Id: "t1", Name: "Iran", Aliases: []string{"Tehran"}, Type: stancev1.EntityType_ENTITY_TYPE_COUNTRY}, {Name: "the"}}
+			r.OffsetEncoding = stancev1.OffsetEncoding_OFFSET_ENCODING_UTF16
+		},
+		func(r *stancev1.ClassifyRequest) {
+			r.Spans = []*stancev1.Span{{Start: 0, End: 1}, {Start: 2, End: uint32(min(utf8.RuneCountInString(r.Text), 600))}}
+			r.OffsetEncoding = stancev1.OffsetEncoding_OFFSET_ENCODING_CODE_POINTS
+		},
+	}
+	for v, variant := range variants {
+		batch := &stancev1.ClassifyBatchRequest{}
+		for i, d := range docs {
+			req := &stancev1.ClassifyRequest{Id: string(rune('a' + v)), Text: d}
+			variant(req)
+			resp, err := svc.Classify(context.Background(), req)
+			if err != nil {
+				t.Fatalf("variant %d, document %d: %v", v, i, err)
+			}
+			checkMarshal(t, resp)
+			if i < 20 {
+				batch.Requests = append(batch.Requests, req)
+			}
+		}
+		// A span past the end: that document's answer carries an error.
+		batch.Requests = append(batch.Requests, &stancev1.ClassifyRequest{Id: "bad", Text: "NATO", Spans: []*stancev1.Span{{Start: 2, End: 9}}})
+		resp, err := svc.ClassifyBatch(context.Background(), batch)
+		if err != nil {
+			t.Fatalf("variant %d batch: %v", v, err)
+		}
+		if resp.GetResponses()[len(batch.Requests)-1].GetError() == nil {
+			t.Fatal("the bad document's answer has no error")
+		}
+		checkMarshal(t, resp)
+	}
+}
+
+// BenchmarkStageMarshal encodes the answer to the seed article as gRPC
+// sends it, with protobuf's encoder and with the server's codec.
+func BenchmarkStageMarshal(b *testing.B) {
+	svc := New(testClassifier(b), DefaultLimits, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	text := sharedtest.Article(b)
+	resp, err := svc.Classify(context.Background(), &stancev1.ClassifyRequest{Id: "1", Text: text})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name  string
+		codec interface {
+			Marshal(any) (mem.BufferSlice, error)
+		}
+	}{{"proto", newCodec().proto}, {"server", newCodec()}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				out, err := bc.codec.Marshal(resp)
+				if err != nil {
+					b.Fatal(err)
+				}
+				out.Free()
+			}
+		})
+	}
+}
+
+// TestFieldNumbersFitOneByteKeys guards appendTag's assumption.
+func TestFieldNumbersFitOneByteKeys(t *testing.T) {
+	for _, m := range []proto.Message{&stancev1.ClassifyResponse{}, &stancev1.ClassifyBatchResponse{}, &stancev1.Mention{},
+		&stancev1.Span{}, &stancev1.EntityRef{}, &stancev1.Probabilities{}, &stancev1.Evidence{}, &stancev1.EntityStance{}} {
+		fields := m.ProtoReflect().Descriptor().Fields()
+		for i := range fields.Len() {
+			if n := fields.Get(i).Number(); n >= 16 {
+				t.Errorf("%s has field number %d: its key takes two bytes", fields.Get(i).FullName(), n)
+			}
+		}
+	}
+}
