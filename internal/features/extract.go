@@ -90,16 +90,19 @@ type Context struct {
 	// len(Sentences)+1 entries.
 	firstCue             []int32
 	hostile, cooperative []float32 // per sentence
-	quoted               []bool    // per token: inside double quotes
-	// Within a sentence whose bounded[s] is set, prevBoundary[i] is the
-	// last clause boundary token before token i (-1 for none) and
-	// nextBoundary[i] the first at or after it (the sentence's end for
-	// none): a mention's clause is then two loads instead of a scan of up
-	// to 80 tokens' text, which features and holder both did per mention.
-	// A sentence's boundaries are found when a mention first asks, since
-	// most sentences of most news have none.
+
+	// What follows is per token, set for a sentence when a mention in it
+	// first asks (prepared[s]): most sentences of most news have no
+	// mention, and doing this for every token in Reset cost the news
+	// corpus more than it saved.
+	prepared []bool
+	quoted   []bool // inside double quotes
+	// prevBoundary[i] is the last clause boundary token before token i (-1
+	// for none) and nextBoundary[i] the first at or after it (the
+	// sentence's end for none): a mention's clause is then two loads
+	// instead of a scan of up to 80 tokens' text, which features and
+	// holder both did per mention.
 	prevBoundary, nextBoundary []int32
-	bounded                    []bool
 }
 
 // Reset prepares c for document d with its cue matches (in token order).
@@ -128,27 +131,47 @@ func (c *Context) Reset(d *Document, cues []CueMatch) {
 	n := len(d.Tokens)
 	c.prevBoundary = slices.Grow(c.prevBoundary[:0], n)[:n]
 	c.nextBoundary = slices.Grow(c.nextBoundary[:0], n)[:n]
-	c.bounded = slices.Grow(c.bounded[:0], len(d.Sentences))[:len(d.Sentences)]
-	clear(c.bounded)
-	c.quoted = slices.Grow(c.quoted[:0], len(d.Tokens))[:len(d.Tokens)]
-	clear(c.quoted)
-	for _, s := range d.Sentences {
-		open := false
-		for i := s.First; i < s.End; i++ {
-			c.quoted[i] = open
-			// Quotation marks are one-rune tokens of 1 or 3 bytes; the
-			// length test spares comparing every other token's text.
-			if t := &d.Tokens[i]; t.Kind == KindPunct && (t.End-t.Start == 1 || t.End-t.Start == 3) {
-				switch d.Text[t.Start:t.End] {
-				case "\"":
-					open = !open
-				case "“":
-					open = true
-				case "”":
-					open = false
-				}
+	c.quoted = slices.Grow(c.quoted[:0], n)[:n]
+	c.prepared = slices.Grow(c.prepared[:0], len(d.Sentences))[:len(d.Sentences)]
+	clear(c.prepared)
+}
+
+// prepare sets the per-token fields for sentence si, once per document.
+func (c *Context) prepare(si int) {
+	if c.prepared[si] {
+		return
+	}
+	c.prepared[si] = true
+	d, sent := c.Doc, c.Doc.Sentences[si]
+	open := false
+	prev := int32(-1)
+	for i := sent.First; i < sent.End; i++ {
+		c.quoted[i] = open
+		c.prevBoundary[i] = prev
+		c.nextBoundary[i] = -1 // until the pass below: not a boundary
+		// Quotation marks are one-rune tokens of 1 or 3 bytes; the length
+		// test spares comparing every other token's text.
+		if t := &d.Tokens[i]; t.Kind == KindPunct && (t.End-t.Start == 1 || t.End-t.Start == 3) {
+			switch d.Text[t.Start:t.End] {
+			case "\"":
+				open = !open
+			case "“":
+				open = true
+			case "”":
+				open = false
 			}
 		}
+		if isClauseBoundary(d.Surface(i)) {
+			prev = int32(i)
+			c.nextBoundary[i] = int32(i)
+		}
+	}
+	next := int32(sent.End)
+	for i := sent.End - 1; i >= sent.First; i-- {
+		if c.nextBoundary[i] == int32(i) {
+			next = int32(i)
+		}
+		c.nextBoundary[i] = next
 	}
 }
 
@@ -174,6 +197,7 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 	if t.First == sent.First {
 		add(none, tShape<<56|2)
 	}
+	c.prepare(si)
 	if c.quoted[t.First] {
 		add(none, tShape<<56|3)
 	}
@@ -309,10 +333,7 @@ func (c *Context) ClauseOf(t Target) (first, end int) {
 // the tests computes by scanning.
 func (c *Context) clause(si int, t Target) (left, right int) {
 	sent := c.Doc.Sentences[si]
-	if !c.bounded[si] {
-		c.findBoundaries(sent)
-		c.bounded[si] = true
-	}
+	c.prepare(si)
 	left, right = max(sent.First, t.First-maxClause), min(sent.End, t.End+maxClause)
 	if b := int(c.prevBoundary[t.First]); b >= left {
 		left = b + 1
@@ -323,27 +344,6 @@ func (c *Context) clause(si int, t Target) (left, right int) {
 		}
 	}
 	return left, right
-}
-
-// findBoundaries sets prevBoundary and nextBoundary for the tokens of sent.
-func (c *Context) findBoundaries(sent Sentence) {
-	d := c.Doc
-	prev := int32(-1)
-	for i := sent.First; i < sent.End; i++ {
-		c.prevBoundary[i] = prev
-		c.nextBoundary[i] = -1 // until the pass below: not a boundary
-		if isClauseBoundary(d.Surface(i)) {
-			prev = int32(i)
-			c.nextBoundary[i] = int32(i)
-		}
-	}
-	next := int32(sent.End)
-	for i := sent.End - 1; i >= sent.First; i-- {
-		if c.nextBoundary[i] == int32(i) {
-			next = int32(i)
-		}
-		c.nextBoundary[i] = next
-	}
 }
 
 func isClauseBoundary(w string) bool {
