@@ -1,6 +1,7 @@
 package features
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -26,6 +27,51 @@ func TestMatchWithoutLexemes(t *testing.T) {
 			if diff := cmp.Diff(want, x.Match(nil, d, &s)); diff != "" {
 				t.Fatalf("Match(%.60q) with lexemes differs (-without +with):\n%s", text, diff)
 			}
+		}
+	}
+}
+
+// TestMatchFindsLongestCues checks Match against a reference that joins
+// the lowered words at each token and looks the phrase up in the lexicon,
+// longest first: the same cues, at the same tokens, over the news corpus.
+func TestMatchFindsLongestCues(t *testing.T) {
+	tok := mustTokenizer(t)
+	lex := lexicon.Default()
+	x := NewCueIndex(lex)
+	isCue := func(phrase string) bool {
+		c, ok := lex.Lookup(phrase)
+		switch {
+		case !ok || c.Weight == 0:
+			return false
+		case c.Kind == lexicon.KindNegator, c.Kind == lexicon.KindIntensifier, c.Kind == lexicon.KindHedge:
+			return false
+		}
+		return true
+	}
+	var s, ref Scratch
+	for _, text := range sharedtest.News(t) {
+		d := tok.Tokenize(text)
+		ref.lowerAll(d)
+		var want [][2]int
+		for _, sent := range d.Sentences {
+			for i := sent.First; i < sent.End; {
+				n := min(lexicon.MaxPhraseWords, sent.End-i)
+				for ; n > 0 && !isCue(strings.Join(ref.lower[i:i+n], " ")); n-- {
+				}
+				if n == 0 {
+					i++
+					continue
+				}
+				want = append(want, [2]int{i, i + n})
+				i += n
+			}
+		}
+		var got [][2]int
+		for _, m := range x.Match(nil, d, &s) {
+			got = append(got, [2]int{m.First, m.End})
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("cues of %.60q differ (-reference +Match):\n%s", text, diff)
 		}
 	}
 }
