@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -83,6 +84,9 @@ func load(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		s := openLoop(ctx, c, peak.throughput()*pct/100, cfg.Duration, cfg.MaxRequests)
 		name := fmt.Sprintf("%g%% of peak", pct)
 		row(stdout, name, s, len(text))
+		if err := writeLatencies(cfg.Latencies, pct, s); err != nil {
+			return err
+		}
 		if s.firstErr != nil {
 			failures = append(failures, fmt.Sprintf("%s: %d, the first: %v", name, s.errors, s.firstErr))
 		}
@@ -153,4 +157,29 @@ func allowedCPUs() string {
 		}
 	}
 	return "?"
+}
+
+// writeLatencies appends the requests of open-loop step s to the file
+// named by path (nothing when path is empty): the step's percentage, each
+// request's scheduled start in Unix nanoseconds, its latency in
+// nanoseconds and whether it failed, one request a line.
+func writeLatencies(path string, pct float64, s step) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	interval := time.Duration(float64(time.Second) / s.offered) // as openLoop schedules
+	for i, l := range s.all {
+		at := s.start.Add(time.Duration(i) * interval)
+		fmt.Fprintf(w, "%g\t%d\t%d\t%t\n", pct, at.UnixNano(), l.Nanoseconds(), l == 0)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -45,6 +45,9 @@ type Config struct {
 	Rates       []float64
 	Streams     int
 	Warmup      time.Duration
+	// Latencies names a file to write every open-loop request to, for
+	// lining the slow ones up with a server trace; empty for none.
+	Latencies string
 }
 
 func main() {
@@ -87,6 +90,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&rates, "rates", "25,50,75,100", "offered rates as percentages of the measured peak")
 	fs.IntVar(&cfg.Streams, "streams", 1, "concurrent ClassifyStream calls in the stream step")
 	fs.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "unmeasured load before the peak step")
+	fs.StringVar(&cfg.Latencies, "latencies", "", "write each open-loop request (step %, scheduled start in Unix ns, latency ns, failed) to this TSV file")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}

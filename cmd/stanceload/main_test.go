@@ -2,6 +2,8 @@ package main
 
 import (
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -100,5 +102,29 @@ func TestWireCodecSeesErrors(t *testing.T) {
 	var back stancev1.ClassifyRequest
 	if err := proto.Unmarshal(wire, &back); err != nil || !proto.Equal(&back, req) {
 		t.Errorf("request on the wire = %v (%v), want %v", &back, err, req)
+	}
+}
+
+// TestWriteLatencies checks the -latencies file: one line per request of an
+// open-loop step, at its scheduled start, failed ones marked, appended.
+func TestWriteLatencies(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lat.tsv")
+	start := time.Unix(100, 0)
+	s := step{offered: 1000, start: start, all: []time.Duration{2 * time.Millisecond, 0, time.Millisecond}}
+	for range 2 {
+		if err := writeLatencies(path, 50, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "50\t100000000000\t2000000\tfalse\n50\t100001000000\t0\ttrue\n50\t100002000000\t1000000\tfalse\n"
+	if got := string(b); got != want+want {
+		t.Errorf("file:\n%s\nwant twice:\n%s", got, want)
+	}
+	if err := writeLatencies("", 50, s); err != nil {
+		t.Errorf("no path: %v", err)
 	}
 }

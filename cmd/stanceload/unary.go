@@ -19,6 +19,10 @@ type step struct {
 	// latencies include. A late p99 near the latency p99 means the tail is
 	// the generator's (or the machine's), not the server's.
 	late []time.Duration
+	// start and all are, for open-loop steps, when the step began and
+	// every request's latency in schedule order (0 for a failed one).
+	start time.Time
+	all   []time.Duration
 	// firstErr is the first failure, reported under the table so that an
 	// error count is never left unexplained.
 	firstErr error
@@ -113,7 +117,7 @@ func openLoop(ctx context.Context, c *caller, rate float64, d time.Duration, max
 		}()
 	}
 	wg.Wait()
-	out := step{offered: rate, requests: n, elapsed: time.Since(start), late: late[:n]}
+	out := step{offered: rate, requests: n, elapsed: time.Since(start), late: late[:n], start: start, all: lat[:n]}
 	for i := range n {
 		if failed[i] != nil {
 			out.errors++
