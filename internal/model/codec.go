@@ -38,8 +38,8 @@ func (m *Model) Write(w io.Writer) error {
 		return err
 	}
 	rows := 0
-	for i := 0; i < len(m.weights); i += NumLabels {
-		if m.weights[i] != 0 || m.weights[i+1] != 0 || m.weights[i+2] != 0 {
+	for i := range m.rows {
+		if m.rows[i].w != ([NumLabels]float32{}) {
 			rows++
 		}
 	}
@@ -56,13 +56,13 @@ func (m *Model) Write(w io.Writer) error {
 	bw.Write(line)
 	bw.WriteByte('\n')
 	var rec [recordSize]byte
-	for i := 0; i < len(m.weights); i += NumLabels {
-		if m.weights[i] == 0 && m.weights[i+1] == 0 && m.weights[i+2] == 0 {
+	for i := range m.rows {
+		if m.rows[i].w == ([NumLabels]float32{}) {
 			continue
 		}
-		binary.LittleEndian.PutUint32(rec[0:], uint32(i/NumLabels))
+		binary.LittleEndian.PutUint32(rec[0:], uint32(i))
 		for k := range NumLabels {
-			binary.LittleEndian.PutUint32(rec[4+4*k:], math.Float32bits(m.weights[i+k]))
+			binary.LittleEndian.PutUint32(rec[4+4*k:], math.Float32bits(m.rows[i].w[k]))
 		}
 		bw.Write(rec[:])
 	}
