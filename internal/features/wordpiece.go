@@ -94,7 +94,11 @@ func (w *WordPiece) lexeme(word string) *lexeme {
 	if len(word) == 1 && word[0] < utf8.RuneSelf {
 		return w.ascii[word[0]]
 	}
-	h := w.cache.hash(word)
+	return w.lexemeHashed(word, w.cache.hash(word))
+}
+
+// lexemeHashed is lexeme for a word whose hash is h.
+func (w *WordPiece) lexemeHashed(word string, h uint64) *lexeme {
 	if lx := w.cache.get(word, h); lx != nil {
 		return lx
 	}
