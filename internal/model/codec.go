@@ -114,8 +114,9 @@ func Load(r io.Reader) (*Model, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidModel, errors.Join(errs...))
 	}
-	weights := make([]float32, NumLabels<<h.HashBits)
+	rows := make([]row, 1<<h.HashBits)
 	var rec [recordSize]byte
+	var w [NumLabels]float32
 	prev := -1
 	for row := 0; row < h.Rows; row++ {
 		if _, err := io.ReadFull(br, rec[:]); err != nil {
@@ -127,14 +128,15 @@ func Load(r io.Reader) (*Model, error) {
 		}
 		prev = idx
 		for k := range NumLabels {
-			weights[idx*NumLabels+k] = math.Float32frombits(binary.LittleEndian.Uint32(rec[4+4*k:]))
+			w[k] = math.Float32frombits(binary.LittleEndian.Uint32(rec[4+4*k:]))
 		}
+		rows[idx].set(w[:])
 	}
 	if n, _ := br.Read(rec[:1]); n != 0 {
 		return nil, fmt.Errorf("%w: data after %d weight rows", ErrInvalidModel, h.Rows)
 	}
-	return New(Params{Meta: h.Metadata, Bits: h.HashBits, Weights: weights, Bias: h.Bias,
-		Temperature: h.Temperature, DocThreshold: h.DocThreshold})
+	return newModel(Params{Meta: h.Metadata, Bits: h.HashBits, Bias: h.Bias,
+		Temperature: h.Temperature, DocThreshold: h.DocThreshold}, NumLabels<<h.HashBits, rows)
 }
 
 // LoadFS reads the model file name from fsys.

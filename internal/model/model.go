@@ -91,14 +91,30 @@ const (
 
 // New checks p and builds a model. Every problem is reported at once.
 func New(p Params) (*Model, error) {
+	var rows []row
+	if p.Bits >= MinBits && p.Bits <= MaxBits && len(p.Weights) == NumLabels<<p.Bits {
+		rows = make([]row, 1<<p.Bits)
+		for i := range rows {
+			rows[i].set(p.Weights[i*NumLabels : i*NumLabels+NumLabels])
+		}
+	}
+	return newModel(p, len(p.Weights), rows)
+}
+
+// newModel checks p and builds a model of rows, which Load fills straight
+// from the file: converting a flat table would leave 12 MB of garbage at
+// start-up, which a server then pays for in page faults when its heap
+// reuses the pages the runtime gave back. p.Weights is not read; nweights
+// is the number of weights given, for the error.
+func newModel(p Params, nweights int, rows []row) (*Model, error) {
 	var errs []error
 	if p.Meta.Version == "" {
 		errs = append(errs, errors.New("version is empty"))
 	}
 	if p.Bits < MinBits || p.Bits > MaxBits {
 		errs = append(errs, fmt.Errorf("hash bits %d out of range [%d, %d]", p.Bits, MinBits, MaxBits))
-	} else if len(p.Weights) != NumLabels<<p.Bits {
-		errs = append(errs, fmt.Errorf("%d weights, want %d for %d hash bits", len(p.Weights), NumLabels<<p.Bits, p.Bits))
+	} else if rows == nil {
+		errs = append(errs, fmt.Errorf("%d weights, want %d for %d hash bits", nweights, NumLabels<<p.Bits, p.Bits))
 	}
 	if !(p.Temperature > 0) || math.IsInf(float64(p.Temperature), 0) {
 		errs = append(errs, fmt.Errorf("temperature %v must be positive and finite", p.Temperature))
@@ -112,14 +128,16 @@ func New(p Params) (*Model, error) {
 		}
 	}
 	nonzero, bad := 0, 0
-	for i, w := range p.Weights {
-		if !finite(w) {
-			if bad++; bad <= 3 {
-				errs = append(errs, fmt.Errorf("weight %d is %v", i, w))
+	for i := range rows {
+		for k, w := range rows[i].w {
+			if !finite(w) {
+				if bad++; bad <= 3 {
+					errs = append(errs, fmt.Errorf("weight %d is %v", i*NumLabels+k, w))
+				}
 			}
-		}
-		if w != 0 {
-			nonzero++
+			if w != 0 {
+				nonzero++
+			}
 		}
 	}
 	if bad > 3 {
@@ -127,11 +145,6 @@ func New(p Params) (*Model, error) {
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidModel, errors.Join(errs...))
-	}
-	rows := make([]row, len(p.Weights)/NumLabels)
-	for i := range rows {
-		w := p.Weights[i*NumLabels : i*NumLabels+NumLabels]
-		rows[i] = row{w: [NumLabels]float32{w[0], w[1], w[2]}, mean: (w[0] + w[1] + w[2]) / NumLabels}
 	}
 	return &Model{meta: p.Meta, bits: p.Bits, rows: rows, bias: p.Bias,
 		temperature: p.Temperature, docThreshold: p.DocThreshold, nonzero: nonzero}, nil
@@ -141,6 +154,12 @@ func New(p Params) (*Model, error) {
 type row struct {
 	w    [NumLabels]float32
 	mean float32
+}
+
+// set sets the row's weights to w and computes their mean.
+func (r *row) set(w []float32) {
+	r.w = [NumLabels]float32{w[0], w[1], w[2]}
+	r.mean = (w[0] + w[1] + w[2]) / NumLabels
 }
 
 func finite(f float32) bool { return !math.IsNaN(float64(f)) && !math.IsInf(float64(f), 0) }
