@@ -75,16 +75,24 @@ func (a *Analyzer) analyze(w *workspace, text string, opts entities.Options) err
 	w.cues = a.cues.Match(w.cues[:0], &w.doc, &w.scratch)
 	w.ctx.Reset(&w.doc, w.cues)
 	w.targets = w.targets[:0]
+	from := 0 // mentions come in order, so each one's tokens are at or after the last one's
 	for _, m := range ms {
-		w.targets = append(w.targets, a.tokenRange(&w.doc, m.Start, m.End, m.Entity.Type))
+		t := a.tokenRangeFrom(&w.doc, m.Start, m.End, m.Entity.Type, from)
+		w.targets = append(w.targets, t)
+		from = t.First
 	}
 	return nil
 }
 
 // tokenRange maps a byte span to the tokens it touches.
 func (a *Analyzer) tokenRange(d *features.Document, start, end int, t entities.Type) features.Target {
-	first := d.TokenAt(start)
-	last := d.TokenAt(max(start, end-1))
+	return a.tokenRangeFrom(d, start, end, t, 0)
+}
+
+// tokenRangeFrom is tokenRange where no token before from ends after start.
+func (a *Analyzer) tokenRangeFrom(d *features.Document, start, end int, t entities.Type, from int) features.Target {
+	first := d.TokenAtFrom(start, from)
+	last := d.TokenAtFrom(max(start, end-1), first)
 	if last < len(d.Tokens) {
 		last++
 	}

@@ -41,8 +41,20 @@ func (d *Document) Surface(i int) string { return d.Text[d.Tokens[i].Start:d.Tok
 
 // TokenAt returns the index of the first token that ends after byte offset
 // off, or len(Tokens) when there is none.
-func (d *Document) TokenAt(off int) int {
-	lo, hi := 0, len(d.Tokens)
+func (d *Document) TokenAt(off int) int { return d.TokenAtFrom(off, 0) }
+
+// TokenAtFrom is TokenAt for a caller that knows that no token before from
+// ends after off, as when offsets come in order: it looks at the few tokens
+// from there before searching the rest, so that a run of nearby offsets (a
+// document's mentions) costs a step or two each rather than a search.
+func (d *Document) TokenAtFrom(off, from int) int {
+	const near = 4
+	for end := min(from+near, len(d.Tokens)); from < end; from++ {
+		if d.Tokens[from].End > off {
+			return from
+		}
+	}
+	lo, hi := from, len(d.Tokens)
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
 		if d.Tokens[mid].End <= off {

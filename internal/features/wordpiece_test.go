@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/stance/classifierd/internal/sharedtest"
 )
 
 func mustTokenizer(t testing.TB) *Tokenizer {
@@ -123,4 +125,28 @@ func FuzzTokenize(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestTokenAt checks TokenAt against its definition, the first token that
+// ends after the offset, at every offset of the seed article, and
+// TokenAtFrom against TokenAt from every start that keeps its promise.
+func TestTokenAt(t *testing.T) {
+	d := mustTokenizer(t).Tokenize(sharedtest.Article(t))
+	for off := 0; off <= len(d.Text); off++ {
+		want := len(d.Tokens)
+		for i, tok := range d.Tokens {
+			if tok.End > off {
+				want = i
+				break
+			}
+		}
+		if got := d.TokenAt(off); got != want {
+			t.Fatalf("TokenAt(%d) = %d, want %d", off, got, want)
+		}
+		for from := max(0, want-12); from <= want; from++ {
+			if got := d.TokenAtFrom(off, from); got != want {
+				t.Fatalf("TokenAtFrom(%d, %d) = %d, want %d", off, from, got, want)
+			}
+		}
+	}
 }
