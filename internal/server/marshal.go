@@ -23,7 +23,9 @@ import (
 // and writes it in another, was a fifth of a ClassifyStream server's CPU.
 // appendClassifyResponse writes each message once, in field-number order
 // as protobuf does, so the bytes are the same; TestMarshalMatchesProto
-// checks that over the news corpus and FuzzClassify for any request.
+// checks that over the news corpus and FuzzClassify for any request. It
+// writes the known fields only: the answers are built by the server and
+// carry no unknown ones.
 type codec struct {
 	proto encoding.CodecV2
 }
