@@ -22,9 +22,6 @@ func newWordTable() wordTable {
 	return wordTable{seed: maphash.MakeSeed(), slots: make([]int32, 16)}
 }
 
-// Len returns the number of words.
-func (t *wordTable) Len() int { return len(t.ends) }
-
 // word returns word i.
 func (t *wordTable) word(i int32) []byte {
 	start := uint32(0)
