@@ -52,22 +52,37 @@ type CueIndex struct {
 	// marks[e] says what entries[e] is: every token reads it, and a byte
 	// per entry stays in the cache where the entries do not.
 	marks []entryMark
-	// slots[e+1] is the cueSlot of entry e (slots[0] of -1, no entry), so
-	// that resolve stores a pointer into the index instead of allocating.
-	slots []cueSlot
 	// cues holds every entry's cues, an entry's together, longest first.
 	cues []indexedCue
 	// rest holds the entries of the words after each cue's first.
 	rest []int32
 	// sources are the distinct cue sources, named by indexedCue.source.
 	sources []string
-	// id tells this index's cueSlots in the lexemes from another's.
+	// id tells this index's entries cached in the lexemes from another's
+	// (see cueCache).
 	id uint64
 }
 
-// cueIndexIDs numbers CueIndexes, from 1, so that a lexeme's cached slot
-// names the index it belongs to without a pointer.
+// cueIndexIDs numbers CueIndexes, from 1, so that a lexeme's cached entry
+// names the index it belongs to.
 var cueIndexIDs atomic.Uint64
+
+// A lexeme caches its word's entry in one CueIndex as one uint64: the
+// index's id in the top cueOwnerShift bits, then the entry's marks, then
+// the entry plus one. The entry and marks sit in the lexeme that the
+// tokenizer has just loaded, so resolve reads no other memory for a word
+// it has seen (a pointer to a per-entry slot of the index cost a cache
+// miss per token). An index numbered past what the bits hold caches
+// nothing and looks every token up.
+const (
+	cueOwnerShift = 40
+	maxCachingID  = 1<<(64-cueOwnerShift) - 1
+)
+
+// cueCache packs entry e (-1 for none) of index id with its marks.
+func cueCache(id uint64, e int32, m entryMark) uint64 {
+	return id<<cueOwnerShift | uint64(m)<<32 | uint64(uint32(e+1))
+}
 
 // entryMark is a set of flags about a wordEntry.
 type entryMark uint8
@@ -162,8 +177,6 @@ func NewCueIndex(lex *lexicon.Lexicon) *CueIndex {
 		}
 	}
 	x.marks = make([]entryMark, len(x.entries))
-	x.slots = make([]cueSlot, len(x.entries)+1)
-	x.slots[0] = cueSlot{owner: x.id, entry: -1}
 	for e := range x.entries {
 		we := &x.entries[e]
 		we.first = int32(len(x.cues))
@@ -189,7 +202,6 @@ func NewCueIndex(lex *lexicon.Lexicon) *CueIndex {
 				x.marks[e] |= markHedge
 			}
 		}
-		x.slots[e+1] = cueSlot{owner: x.id, entry: int32(e), mark: x.marks[e]}
 	}
 	x.cues = slices.Clip(x.cues)
 	x.rest = slices.Clip(x.rest)
@@ -280,17 +292,20 @@ func (x *CueIndex) resolve(s *Scratch, d *Document) {
 	s.entry, s.mark = s.entry[:0], s.mark[:0]
 	for i, t := range d.Tokens {
 		lx := d.lexemes[i]
-		sl := lx.cue.Load()
-		if sl == nil || sl.owner != x.id {
+		c := lx.cue.Load()
+		if c>>cueOwnerShift != x.id {
 			w := lx.lower()
 			if t.Kind == KindPunct {
 				w = lx.key
 			}
-			sl = &x.slots[x.lookup(w)+1]
-			lx.cue.Store(sl)
+			e := x.lookup(w)
+			c = cueCache(x.id, e, x.mark(e))
+			if x.id <= maxCachingID {
+				lx.cue.Store(c)
+			}
 		}
-		s.entry = append(s.entry, sl.entry)
-		s.mark = append(s.mark, sl.mark)
+		s.entry = append(s.entry, int32(uint32(c))-1)
+		s.mark = append(s.mark, entryMark(c>>32))
 	}
 }
 

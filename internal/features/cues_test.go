@@ -31,6 +31,39 @@ func TestMatchWithoutLexemes(t *testing.T) {
 	}
 }
 
+// TestMatchIndexesShareLexemes checks two cue indexes that take turns
+// with one tokenizer's lexemes, each caching its entries there, and one
+// numbered past what a lexeme can cache: each finds what it finds in a
+// Document without lexemes.
+func TestMatchIndexesShareLexemes(t *testing.T) {
+	tok := mustTokenizer(t)
+	full := NewCueIndex(lexicon.Default())
+	few, err := lexicon.New(lexicon.Default().Cues()[:500])
+	if err != nil {
+		t.Fatal(err)
+	}
+	small := NewCueIndex(few)
+	uncached := NewCueIndex(lexicon.Default())
+	uncached.id = maxCachingID + 1
+	var s Scratch
+	for _, text := range sharedtest.News(t)[:40] {
+		d := tok.Tokenize(text)
+		bare := *d
+		bare.lexemes = nil
+		for round := range 2 {
+			for name, x := range map[string]*CueIndex{"full": full, "small": small, "uncached": uncached} {
+				want := x.Match(nil, &bare, &s)
+				if diff := cmp.Diff(want, x.Match(nil, d, &s)); diff != "" {
+					t.Fatalf("round %d, %s index, Match(%.60q) with lexemes differs (-without +with):\n%s", round, name, text, diff)
+				}
+			}
+		}
+	}
+	if len(full.Match(nil, tok.Tokenize(sharedtest.News(t)[0]), &s)) == len(small.Match(nil, tok.Tokenize(sharedtest.News(t)[0]), &s)) {
+		t.Fatal("the two indexes find as many cues: the test cannot tell their entries apart")
+	}
+}
+
 // TestMatchFindsLongestCues checks Match against a reference that joins
 // the lowered words at each token and looks the phrase up in the lexicon,
 // longest first: the same cues, at the same tokens, over the news corpus.

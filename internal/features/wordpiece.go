@@ -169,7 +169,9 @@ type lexeme struct {
 	hash  uint64
 	key   string // the surface, cloned; in short when it fits
 	short [lexemeShort]byte
-	cue   atomic.Pointer[cueSlot]
+	// cue caches the word's entry in the last CueIndex that asked, as
+	// cueCache packs it; 0 for none yet.
+	cue atomic.Uint64
 	// id is the word's piece when the word is one piece, as every word in
 	// the vocabulary is; otherwise split is set and more.pieces are its
 	// pieces. The flag spares one-piece words a load of more.
@@ -226,11 +228,4 @@ func (lx *lexeme) setKey(word string) {
 	}
 	n := copy(lx.short[:], word)
 	lx.key = unsafe.String(&lx.short[0], n)
-}
-
-// cueSlot is a lexeme's entry in one CueIndex.
-type cueSlot struct {
-	owner uint64 // CueIndex.id
-	entry int32
-	mark  entryMark // owner.marks[entry]
 }
