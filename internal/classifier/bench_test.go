@@ -90,7 +90,7 @@ func prepared(b *testing.B, c *Classifier, docs []string) []*workspace {
 	ws := make([]*workspace, len(docs))
 	for i, d := range docs {
 		ws[i] = new(workspace)
-		if err := c.an.analyze(ws[i], d, entities.Options{Builtin: true}); err != nil {
+		if err := c.an.analyze(ws[i], d, entities.Options{Builtin: true}, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

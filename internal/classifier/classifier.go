@@ -119,7 +119,7 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 	an := c.an
 	w := an.get()
 	defer an.put(w)
-	if err := an.analyze(w, req.Text, entities.Options{Builtin: req.Builtin, Targets: req.Targets}); err != nil {
+	if err := an.analyze(w, req.Text, entities.Options{Builtin: req.Builtin, Targets: req.Targets}, req.Spans); err != nil {
 		return targetError(err)
 	}
 	if err := ctx.Err(); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stance/classifierd/internal/dataset"
 	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/sharedtest"
 )
 
@@ -37,13 +38,30 @@ func TestDumpOutputs(t *testing.T) {
 	ctx := context.Background()
 	dump := func(req Request) {
 		w := c.an.get()
-		if err := c.an.analyze(w, req.Text, entities.Options{Builtin: req.Builtin, Targets: req.Targets}); err != nil {
+		if err := c.an.analyze(w, req.Text, entities.Options{Builtin: req.Builtin, Targets: req.Targets}, req.Spans); err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintf(out, "tokens %v\nsentences %v\ncues %+v\nmentions %+v\n", w.doc.Tokens, w.doc.Sentences, w.cues, w.mentions)
+		// analyze matches cues only in the sentences with a mention; the
+		// dump lists all of the document's.
+		cues := c.an.cues.Match(nil, &w.doc, new(features.Scratch))
+		fmt.Fprintf(out, "tokens %v\nsentences %v\ncues %+v\nmentions %+v\n", w.doc.Tokens, w.doc.Sentences, cues, w.mentions)
 		for i := range w.mentions {
 			w.feats = c.an.ext.Extract(w.feats[:0], &w.ctx, w.targets, i)
-			fmt.Fprintf(out, "features %d %v\n", i, w.feats)
+			// A feature names its cue by its index in the cues that
+			// analyze matched, which are not the dump's: the dump gives
+			// the cue's first token instead (-1 for none).
+			fmt.Fprintf(out, "features %d [", i)
+			for k, f := range w.feats {
+				cue := -1
+				if f.Cue >= 0 {
+					cue = w.cues[f.Cue].First
+				}
+				if k > 0 {
+					fmt.Fprint(out, " ")
+				}
+				fmt.Fprintf(out, "{%d %v %d %d}", f.Index, f.Value, cue, f.Token)
+			}
+			fmt.Fprintln(out, "]")
 		}
 		c.an.put(w)
 		for _, n := range []int{0, 5, 20} {

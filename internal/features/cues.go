@@ -240,8 +240,15 @@ const (
 // Match appends the cues found in d to dst, in token order, without
 // overlaps (the longest cue at the leftmost position wins).
 func (x *CueIndex) Match(dst []CueMatch, d *Document, s *Scratch) []CueMatch {
+	return x.MatchIn(dst, d, s, nil)
+}
+
+// MatchIn is Match in the sentences s for which want[s] is set only, all
+// if want is nil. A cue never crosses a sentence, and negators and hedges
+// act within theirs, so each sentence's cues are what Match finds there.
+func (x *CueIndex) MatchIn(dst []CueMatch, d *Document, s *Scratch, want []bool) []CueMatch {
 	if len(d.lexemes) == len(d.Tokens) {
-		x.resolve(s, d)
+		x.resolve(s, d, want)
 	} else {
 		s.lowerAll(d)
 		s.entry, s.mark = s.entry[:0], s.mark[:0]
@@ -251,7 +258,10 @@ func (x *CueIndex) Match(dst []CueMatch, d *Document, s *Scratch) []CueMatch {
 			s.mark = append(s.mark, x.mark(e))
 		}
 	}
-	for _, sent := range d.Sentences {
+	for si, sent := range d.Sentences {
+		if want != nil && !want[si] {
+			continue
+		}
 		hedge := float32(1)
 		for i := sent.First; i < sent.End; i++ {
 			if s.mark[i]&markHedge != 0 {
@@ -283,29 +293,44 @@ func (x *CueIndex) Match(dst []CueMatch, d *Document, s *Scratch) []CueMatch {
 // lookup returns the index in x.entries of lowered word w, or -1.
 func (x *CueIndex) lookup(w string) int32 { return x.words.find(w) }
 
-// resolve sets s.entry from the tokenizer's lexemes, as lowerAll and a
-// lookup per token would: a word's entry is looked up once per lexeme and
-// CueIndex, not once per token. Punctuation is not lowered, so it is
+// resolve sets s.entry and s.mark of the tokens of the sentences in want
+// (all if nil) from the tokenizer's lexemes, as lowerAll and a lookup per
+// token would: a word's entry is looked up once per lexeme and CueIndex,
+// not once per token. Punctuation is not lowered, so it is
 // looked up as written; a lexeme is never punctuation in one token and a
 // word in another, since SplitWords gives a surface always the same kind.
-func (x *CueIndex) resolve(s *Scratch, d *Document) {
-	s.entry, s.mark = s.entry[:0], s.mark[:0]
-	for i, t := range d.Tokens {
-		lx := d.lexemes[i]
-		c := lx.cue.Load()
-		if c>>cueOwnerShift != x.id {
-			w := lx.lower()
-			if t.Kind == KindPunct {
-				w = lx.key
-			}
-			e := x.lookup(w)
-			c = cueCache(x.id, e, x.mark(e))
-			if x.id <= maxCachingID {
-				lx.cue.Store(c)
-			}
+func (x *CueIndex) resolve(s *Scratch, d *Document, want []bool) {
+	n := len(d.Tokens)
+	s.entry = slices.Grow(s.entry[:0], n)[:n]
+	s.mark = slices.Grow(s.mark[:0], n)[:n]
+	for si := 0; si < len(d.Sentences); si++ {
+		if want != nil && !want[si] {
+			continue // its entries are never read
 		}
-		s.entry = append(s.entry, int32(uint32(c))-1)
-		s.mark = append(s.mark, entryMark(c>>32))
+		// The run of wanted sentences from si, resolved in one pass.
+		end := si + 1
+		for end < len(d.Sentences) && (want == nil || want[end]) {
+			end++
+		}
+		d.ResolveSentences(si, end)
+		for i := d.Sentences[si].First; i < d.Sentences[end-1].End; i++ {
+			lx := d.lexemes[i]
+			c := lx.cue.Load()
+			if c>>cueOwnerShift != x.id {
+				w := lx.lower()
+				if d.Tokens[i].Kind == KindPunct {
+					w = lx.key
+				}
+				e := x.lookup(w)
+				c = cueCache(x.id, e, x.mark(e))
+				if x.id <= maxCachingID {
+					lx.cue.Store(c)
+				}
+			}
+			s.entry[i] = int32(uint32(c)) - 1
+			s.mark[i] = entryMark(c >> 32)
+		}
+		si = end - 1
 	}
 }
 

@@ -1,6 +1,7 @@
 package features
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -105,6 +106,45 @@ func TestMatchFindsLongestCues(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("cues of %.60q differ (-reference +Match):\n%s", text, diff)
+		}
+	}
+}
+
+// TestMatchInWantedSentences checks MatchIn on a Document that SplitInto
+// left unresolved: for a random choice of sentences it finds exactly the
+// cues that Match finds in them on a tokenized Document, looking up the
+// words of those sentences only; a later Match finds all of them.
+func TestMatchInWantedSentences(t *testing.T) {
+	tok := mustTokenizer(t)
+	x := NewCueIndex(lexicon.Default())
+	rnd := rand.New(rand.NewPCG(3, 5))
+	var s Scratch
+	var d Document
+	for _, text := range sharedtest.News(t)[:60] {
+		all := x.Match(nil, tok.Tokenize(text), &s)
+		tok.SplitInto(&d, text)
+		want := make([]bool, len(d.Sentences))
+		for i := range want {
+			want[i] = rnd.IntN(3) == 0
+		}
+		var wantCues []CueMatch
+		for _, c := range all {
+			if want[d.SentenceOf(c.First)] {
+				wantCues = append(wantCues, c)
+			}
+		}
+		if diff := cmp.Diff(wantCues, x.MatchIn(nil, &d, &s, want)); diff != "" {
+			t.Fatalf("MatchIn(%.60q) differs from Match in the wanted sentences (-want +got):\n%s", text, diff)
+		}
+		for si, sent := range d.Sentences {
+			for i := sent.First; i < sent.End; i++ {
+				if (d.lexemes[i] != nil) != want[si] {
+					t.Fatalf("%.60q: token %d of sentence %d (wanted %v) has lexeme %v", text, i, si, want[si], d.lexemes[i] != nil)
+				}
+			}
+		}
+		if diff := cmp.Diff(all, x.Match(nil, &d, &s)); diff != "" {
+			t.Fatalf("Match(%.60q) after MatchIn differs (-tokenized +split):\n%s", text, diff)
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package features
 
-import "unicode/utf8"
+import (
+	"slices"
+	"unicode/utf8"
+)
 
 // Document is a tokenized text: words, their WordPiece pieces and its
 // sentences. All offsets are UTF-8 byte offsets into Text.
@@ -13,8 +16,14 @@ type Document struct {
 	hashes []uint64
 	// lexemes[i] is token i's entry in the tokenizer's word cache, which
 	// holds its pieces: features read them there rather than from a copy
-	// made for every token (the copy was 5% of Classify).
+	// made for every token (the copy was 5% of Classify). After Split a
+	// sentence's entries are looked up when first needed (see resolved),
+	// nil until then.
 	lexemes []*lexeme
+	// resolved[s] is set once sentence s's lexemes are looked up.
+	resolved []bool
+	// wp is the tokenizer's WordPiece, which looks up lexemes.
+	wp *WordPiece
 	// Sentences are the sentences of Text as token index ranges, in order,
 	// covering every token.
 	Sentences []Sentence
@@ -29,12 +38,83 @@ type Sentence struct {
 // AppendPieces appends the WordPiece pieces of token i, with their
 // offsets in Text, to dst.
 func (d *Document) AppendPieces(dst []Piece, i int) []Piece {
-	return d.lexemes[i].appendPieces(dst, d.Tokens[i].Start)
+	return d.lexeme(i).appendPieces(dst, d.Tokens[i].Start)
 }
 
 // pieceIDs returns the vocabulary ids of token i's pieces. The slice is
 // the word cache's: read it, never write it.
-func (d *Document) pieceIDs(i int) []int32 { return d.lexemes[i].pieceIDs() }
+func (d *Document) pieceIDs(i int) []int32 { return d.lexeme(i).pieceIDs() }
+
+// lexeme returns token i's lexeme, looking up its sentence's if Split left
+// them for later. The look-up is a call of its own, so that the rest
+// inlines where features read every context word's pieces.
+func (d *Document) lexeme(i int) *lexeme {
+	if lx := d.lexemes[i]; lx != nil {
+		return lx
+	}
+	return d.resolveFor(i)
+}
+
+// resolveFor looks up the lexemes of token i's sentence and returns i's.
+func (d *Document) resolveFor(i int) *lexeme {
+	d.ResolveSentence(d.SentenceOf(i))
+	return d.lexemes[i]
+}
+
+// ResolveSentence looks up the lexemes of sentence s's tokens in the word
+// cache, unless they are: what Split leaves for later, Tokenize has done.
+func (d *Document) ResolveSentence(s int) { d.ResolveSentences(s, s+1) }
+
+// ResolveSentences is ResolveSentence for sentences [first, end), in one
+// pass over their tokens: the more tokens a pass looks up, the more of
+// their cache misses overlap.
+func (d *Document) ResolveSentences(first, end int) {
+	for first < end && d.resolved[first] {
+		first++
+	}
+	for end > first && d.resolved[end-1] {
+		end--
+	}
+	if first == end {
+		return
+	}
+	for s := first; s < end; s++ {
+		d.resolved[s] = true
+	}
+	// Resolved sentences in between are looked up again, which finds the
+	// same lexemes.
+	d.resolve(d.Sentences[first].First, d.Sentences[end-1].End)
+}
+
+// resolve looks up the lexemes of tokens [from, to).
+func (d *Document) resolve(from, to int) {
+	// Two passes: the first hashes each word and loads its first slot in
+	// the word cache, the second checks what it found; the processor then
+	// overlaps the cache misses of many tokens instead of waiting for each
+	// in turn (Tokenize 1.07x, Classify 1.07x over the news corpus). A
+	// table the cache replaced meanwhile only costs the second pass a miss.
+	wp, text := d.wp, d.Text
+	tab := wp.cache.table.Load()
+	for i := from; i < to; i++ {
+		tok := d.Tokens[i]
+		word := text[tok.Start:tok.End]
+		if len(word) == 1 && word[0] < utf8.RuneSelf {
+			lx := wp.ascii[word[0]]
+			d.lexemes[i], d.hashes[i] = lx, lx.hash
+			continue
+		}
+		h := wp.cache.hash(word)
+		d.lexemes[i], d.hashes[i] = tab.slots[h&tab.mask].Load(), h
+	}
+	for i := from; i < to; i++ {
+		tok := d.Tokens[i]
+		word := text[tok.Start:tok.End]
+		if lx := d.lexemes[i]; lx != nil && lx.hash == d.hashes[i] && lx.key == word {
+			continue
+		}
+		d.lexemes[i] = wp.lexemeHashed(word, d.hashes[i])
+	}
+}
 
 // Surface returns the text of token i exactly as written.
 func (d *Document) Surface(i int) string { return d.Text[d.Tokens[i].Start:d.Tokens[i].End] }
@@ -109,35 +189,25 @@ func (t *Tokenizer) Tokenize(text string) *Document {
 // scores many documents keeps one Document per worker and allocates
 // nothing per token once the slices have grown.
 func (t *Tokenizer) TokenizeInto(d *Document, text string) {
-	d.Text = text
+	t.SplitInto(d, text)
+	d.resolve(0, len(d.Tokens))
+	for s := range d.resolved {
+		d.resolved[s] = true
+	}
+}
+
+// SplitInto is TokenizeInto that leaves looking up each sentence's
+// words in the word cache until something needs their pieces or cues
+// (ResolveSentence): a classifier needs them only in the sentences with a
+// mention, which hold under a third of the words of news.
+func (t *Tokenizer) SplitInto(d *Document, text string) {
+	d.Text, d.wp = text, t.wp
 	d.Tokens = SplitWords(d.Tokens[:0], text)
-	d.lexemes = d.lexemes[:0]
-	// Two passes: the first hashes each word and loads its first slot in
-	// the word cache, the second checks what it found; the processor then
-	// overlaps the cache misses of many tokens instead of waiting for each
-	// in turn (Tokenize 1.07x, Classify 1.07x over the news corpus). A
-	// table the cache replaced meanwhile only costs the second pass a miss.
-	wp := t.wp
-	tab := wp.cache.table.Load()
-	d.hashes = d.hashes[:0]
-	for _, tok := range d.Tokens {
-		word := text[tok.Start:tok.End]
-		if len(word) == 1 && word[0] < utf8.RuneSelf {
-			lx := wp.ascii[word[0]]
-			d.lexemes = append(d.lexemes, lx)
-			d.hashes = append(d.hashes, lx.hash)
-			continue
-		}
-		h := wp.cache.hash(word)
-		d.lexemes = append(d.lexemes, tab.slots[h&tab.mask].Load())
-		d.hashes = append(d.hashes, h)
-	}
-	for i, tok := range d.Tokens {
-		word := text[tok.Start:tok.End]
-		if lx := d.lexemes[i]; lx != nil && lx.hash == d.hashes[i] && lx.key == word {
-			continue
-		}
-		d.lexemes[i] = wp.lexemeHashed(word, d.hashes[i])
-	}
 	d.Sentences = SplitSentences(d.Sentences[:0], text, d.Tokens)
+	n := len(d.Tokens)
+	d.lexemes = slices.Grow(d.lexemes[:0], n)[:n]
+	clear(d.lexemes)
+	d.hashes = slices.Grow(d.hashes[:0], n)[:n]
+	d.resolved = slices.Grow(d.resolved[:0], len(d.Sentences))[:len(d.Sentences)]
+	clear(d.resolved)
 }

@@ -150,3 +150,27 @@ func TestTokenAt(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitIntoPiecesOnDemand checks that a Document from SplitInto gives
+// every token the pieces Tokenize gives it, looked up when first asked
+// for, in any order, and the same tokens and sentences.
+func TestSplitIntoPiecesOnDemand(t *testing.T) {
+	tok := mustTokenizer(t)
+	var d Document
+	for _, text := range sharedtest.News(t)[:60] {
+		full := tok.Tokenize(text)
+		tok.SplitInto(&d, text)
+		if !slices.Equal(full.Tokens, d.Tokens) || !slices.Equal(full.Sentences, d.Sentences) {
+			t.Fatalf("%.60q: SplitInto's tokens or sentences differ from Tokenize's", text)
+		}
+		for k := range d.Tokens {
+			i := (k * 7919) % len(d.Tokens) // not in order
+			if got, want := d.AppendPieces(nil, i), full.AppendPieces(nil, i); !slices.Equal(got, want) {
+				t.Fatalf("%.60q token %d: pieces %v, want %v", text, i, got, want)
+			}
+			if got, want := d.pieceIDs(i), full.pieceIDs(i); !slices.Equal(got, want) {
+				t.Fatalf("%.60q token %d: piece ids %v, want %v", text, i, got, want)
+			}
+		}
+	}
+}
