@@ -84,29 +84,35 @@ func (a *Analyzer) analyze(w *workspace, text string, opts entities.Options, spa
 	w.targets = w.targets[:0]
 	w.wanted = resize(w.wanted, len(w.doc.Sentences))
 	clear(w.wanted)
-	from := 0 // mentions come in order, so each one's tokens are at or after the last one's
+	// Mentions come in order, so each one's tokens, and sentence, are at
+	// or after the last one's.
+	from, sent := 0, 0
 	for _, m := range ms {
 		t := a.tokenRangeFrom(&w.doc, m.Start, m.End, m.Entity.Type, from)
 		w.targets = append(w.targets, t)
-		w.want(t)
+		sent = w.want(t, sent)
 		from = t.First
 	}
 	for _, s := range spans {
-		w.want(a.tokenRange(&w.doc, s.Start, s.End, entities.TypeUnspecified))
+		t := a.tokenRange(&w.doc, s.Start, s.End, entities.TypeUnspecified)
+		w.want(t, w.doc.SentenceOf(t.First))
 	}
 	w.cues = a.cues.MatchIn(w.cues[:0], &w.doc, &w.scratch, w.wanted)
 	w.ctx.Reset(&w.doc, w.cues)
 	return nil
 }
 
-// want marks the sentences of target t's tokens as wanted.
-func (w *workspace) want(t features.Target) {
-	if t.First >= t.End {
-		return // no tokens: a document without any
+// want marks the sentences of target t's tokens as wanted and returns the
+// first of them. No sentence before from holds t's first token.
+func (w *workspace) want(t features.Target, from int) int {
+	sents := w.doc.Sentences
+	for from < len(sents) && sents[from].End <= t.First {
+		from++
 	}
-	for s := w.doc.SentenceOf(t.First); s < len(w.doc.Sentences) && w.doc.Sentences[s].First < t.End; s++ {
+	for s := from; s < len(sents) && sents[s].First < t.End; s++ {
 		w.wanted[s] = true
 	}
+	return from
 }
 
 // tokenRange maps a byte span to the tokens it touches.
