@@ -42,8 +42,10 @@ func (d *Document) AppendPieces(dst []Piece, i int) []Piece {
 }
 
 // pieceIDs returns the vocabulary ids of token i's pieces. The slice is
-// the word cache's: read it, never write it.
-func (d *Document) pieceIDs(i int) []int32 { return d.lexeme(i).pieceIDs() }
+// the word cache's: read it, never write it. Token i's sentence must be
+// resolved (ResolveSentence): a look-up here would cost more than the
+// inliner allows, and features call this for every context word.
+func (d *Document) pieceIDs(i int) []int32 { return d.lexemes[i].pieceIDs() }
 
 // lexeme returns token i's lexeme, looking up its sentence's if Split left
 // them for later. The look-up is a call of its own, so that the rest
