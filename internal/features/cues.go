@@ -243,7 +243,7 @@ func (x *CueIndex) Match(dst []CueMatch, d *Document, s *Scratch) []CueMatch {
 	return x.MatchIn(dst, d, s, nil)
 }
 
-// MatchIn is Match in the sentences s for which want[s] is set only, all
+// MatchIn is Match in only the sentences i for which want[i] is set, all
 // if want is nil. A cue never crosses a sentence, and negators and hedges
 // act within theirs, so each sentence's cues are what Match finds there.
 func (x *CueIndex) MatchIn(dst []CueMatch, d *Document, s *Scratch, want []bool) []CueMatch {

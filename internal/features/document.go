@@ -16,9 +16,9 @@ type Document struct {
 	hashes []uint64
 	// lexemes[i] is token i's entry in the tokenizer's word cache, which
 	// holds its pieces: features read them there rather than from a copy
-	// made for every token (the copy was 5% of Classify). After Split a
-	// sentence's entries are looked up when first needed (see resolved),
-	// nil until then.
+	// made for every token (the copy was 5% of Classify). After SplitInto
+	// a sentence's entries are looked up when first needed (see
+	// resolved), nil until then.
 	lexemes []*lexeme
 	// resolved[s] is set once sentence s's lexemes are looked up.
 	resolved []bool
@@ -47,8 +47,8 @@ func (d *Document) AppendPieces(dst []Piece, i int) []Piece {
 // inliner allows, and features call this for every context word.
 func (d *Document) pieceIDs(i int) []int32 { return d.lexemes[i].pieceIDs() }
 
-// lexeme returns token i's lexeme, looking up its sentence's if Split left
-// them for later. The look-up is a call of its own, so that the rest
+// lexeme returns token i's lexeme, looking up its sentence's if SplitInto
+// left them for later. The look-up is a call of its own, so that the rest
 // inlines where features read every context word's pieces.
 func (d *Document) lexeme(i int) *lexeme {
 	if lx := d.lexemes[i]; lx != nil {
