@@ -312,7 +312,7 @@ func (x *CueIndex) resolve(s *Scratch, d *Document, want []bool) {
 		for end < len(d.Sentences) && (want == nil || want[end]) {
 			end++
 		}
-		d.ResolveSentences(si, end)
+		d.resolveSentences(si, end)
 		for i := d.Sentences[si].First; i < d.Sentences[end-1].End; i++ {
 			lx := d.lexemes[i]
 			c := lx.cue.Load()

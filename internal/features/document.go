@@ -43,7 +43,7 @@ func (d *Document) AppendPieces(dst []Piece, i int) []Piece {
 
 // pieceIDs returns the vocabulary ids of token i's pieces. The slice is
 // the word cache's: read it, never write it. Token i's sentence must be
-// resolved (ResolveSentence): a look-up here would cost more than the
+// resolved (resolveSentence): a look-up here would cost more than the
 // inliner allows, and features call this for every context word.
 func (d *Document) pieceIDs(i int) []int32 { return d.lexemes[i].pieceIDs() }
 
@@ -59,18 +59,18 @@ func (d *Document) lexeme(i int) *lexeme {
 
 // resolveFor looks up the lexemes of token i's sentence and returns i's.
 func (d *Document) resolveFor(i int) *lexeme {
-	d.ResolveSentence(d.SentenceOf(i))
+	d.resolveSentence(d.SentenceOf(i))
 	return d.lexemes[i]
 }
 
-// ResolveSentence looks up the lexemes of sentence s's tokens in the word
+// resolveSentence looks up the lexemes of sentence s's tokens in the word
 // cache, unless they are: what Split leaves for later, Tokenize has done.
-func (d *Document) ResolveSentence(s int) { d.ResolveSentences(s, s+1) }
+func (d *Document) resolveSentence(s int) { d.resolveSentences(s, s+1) }
 
-// ResolveSentences is ResolveSentence for sentences [first, end), in one
+// resolveSentences is resolveSentence for sentences [first, end), in one
 // pass over their tokens: the more tokens a pass looks up, the more of
 // their cache misses overlap.
-func (d *Document) ResolveSentences(first, end int) {
+func (d *Document) resolveSentences(first, end int) {
 	for first < end && d.resolved[first] {
 		first++
 	}
@@ -199,9 +199,10 @@ func (t *Tokenizer) TokenizeInto(d *Document, text string) {
 }
 
 // SplitInto is TokenizeInto that leaves looking up each sentence's
-// words in the word cache until something needs their pieces or cues
-// (ResolveSentence): a classifier needs them only in the sentences with a
-// mention, which hold under a third of the words of news.
+// words in the word cache until something needs their pieces
+// (AppendPieces, Extract) or cues (MatchIn): a classifier needs them only
+// in the sentences with a mention, which hold under a third of the words
+// of news.
 func (t *Tokenizer) SplitInto(d *Document, text string) {
 	d.Text, d.wp = text, t.wp
 	d.Tokens = SplitWords(d.Tokens[:0], text)

@@ -182,7 +182,7 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 	t := targets[m]
 	si := d.SentenceOf(t.First)
 	sent := d.Sentences[si]
-	d.ResolveSentence(si) // the context words' pieces are read below
+	d.resolveSentence(si) // the context words' pieces are read below
 	add := func(f Feature, key uint64) {
 		f.Index = e.hash(key)
 		dst = append(dst, f)
