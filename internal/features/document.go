@@ -17,11 +17,10 @@ type Document struct {
 	// lexemes[i] is token i's entry in the tokenizer's word cache, which
 	// holds its pieces: features read them there rather than from a copy
 	// made for every token (the copy was 5% of Classify). After SplitInto
-	// a sentence's entries are looked up when first needed (see
-	// resolved), nil until then.
+	// a sentence's entries are looked up when first needed, all at once,
+	// and are nil until then: a sentence is resolved when its first
+	// token's entry is set.
 	lexemes []*lexeme
-	// resolved[s] is set once sentence s's lexemes are looked up.
-	resolved []bool
 	// wp is the tokenizer's WordPiece, which looks up lexemes.
 	wp *WordPiece
 	// Sentences are the sentences of Text as token index ranges, in order,
@@ -71,22 +70,22 @@ func (d *Document) resolveSentence(s int) { d.resolveSentences(s, s+1) }
 // pass over their tokens: the more tokens a pass looks up, the more of
 // their cache misses overlap.
 func (d *Document) resolveSentences(first, end int) {
-	for first < end && d.resolved[first] {
+	for first < end && d.isResolved(first) {
 		first++
 	}
-	for end > first && d.resolved[end-1] {
+	for end > first && d.isResolved(end-1) {
 		end--
 	}
 	if first == end {
 		return
 	}
-	for s := first; s < end; s++ {
-		d.resolved[s] = true
-	}
 	// Resolved sentences in between are looked up again, which finds the
 	// same lexemes.
 	d.resolve(d.Sentences[first].First, d.Sentences[end-1].End)
 }
+
+// isResolved reports whether sentence s's lexemes are looked up.
+func (d *Document) isResolved(s int) bool { return d.lexemes[d.Sentences[s].First] != nil }
 
 // resolve looks up the lexemes of tokens [from, to).
 func (d *Document) resolve(from, to int) {
@@ -193,9 +192,6 @@ func (t *Tokenizer) Tokenize(text string) *Document {
 func (t *Tokenizer) TokenizeInto(d *Document, text string) {
 	t.SplitInto(d, text)
 	d.resolve(0, len(d.Tokens))
-	for s := range d.resolved {
-		d.resolved[s] = true
-	}
 }
 
 // SplitInto is TokenizeInto that leaves looking up each sentence's
@@ -211,6 +207,4 @@ func (t *Tokenizer) SplitInto(d *Document, text string) {
 	d.lexemes = slices.Grow(d.lexemes[:0], n)[:n]
 	clear(d.lexemes)
 	d.hashes = slices.Grow(d.hashes[:0], n)[:n]
-	d.resolved = slices.Grow(d.resolved[:0], len(d.Sentences))[:len(d.Sentences)]
-	clear(d.resolved)
 }
