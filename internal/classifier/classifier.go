@@ -7,6 +7,7 @@ import (
 
 	"github.com/stance/classifierd/internal/entities"
 	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/lexicon"
 	"github.com/stance/classifierd/internal/model"
 )
 
@@ -79,11 +80,45 @@ type EntityStance struct {
 	Salience float64
 }
 
+// Party is one side of a relation: a found mention or a caller's span.
+type Party struct {
+	Span   Span
+	Entity entities.Entity
+}
+
+// Relation is a directed stance that the text asserts from a holder toward
+// a target: what the holder does or says toward it. Label is Hostile or
+// Cooperative; Probs[Neutral] is the probability that no stance is asserted.
+type Relation struct {
+	Holder, Target Party
+	Label          model.Label
+	Probs          [model.NumLabels]float32
+	Evidence       []Evidence
+	Sentence       Span
+	// Quad and CAMEO are the CAMEO class and code of the strongest
+	// lexicon cue of the relation, when one has a code.
+	Quad  lexicon.Quad
+	CAMEO string
+}
+
+// Dyad sums up the relations from one entity toward another.
+type Dyad struct {
+	Holder, Target entities.Entity
+	Label          model.Label
+	Probs          [model.NumLabels]float32
+	// Support is the number of relations behind the dyad.
+	Support int
+}
+
 // Result is the classification of one document.
 type Result struct {
 	Mentions []Mention
 	Entities []EntityStance
 	Targeted []Mention
+	// Relations are in sentence order, then by target, then by holder.
+	Relations []Relation
+	// Dyads are ordered by support, then by first relation.
+	Dyads []Dyad
 	// evidence holds the evidence of all mentions, which their Evidence
 	// slices cut from; ClassifyInto reuses it.
 	evidence []Evidence

@@ -135,6 +135,8 @@ func (a *responseArena) reset() bool {
 	clear(a.result.Mentions)
 	clear(a.result.Entities)
 	clear(a.result.Targeted)
+	clear(a.result.Relations)
+	clear(a.result.Dyads)
 	return len(x.spans)+len(x.refs) <= maxPooledMessages
 }
 

@@ -8,6 +8,7 @@ import (
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/lexicon"
 	"github.com/stance/classifierd/internal/model"
 	"github.com/stance/classifierd/internal/offsets"
 )
@@ -191,7 +192,66 @@ func toProto(req *stancev1.ClassifyRequest, c *classifier.Classifier, res classi
 			out.Targeted[i] = a.mention(text, m, conv)
 		}
 	}
+	if len(res.Relations) > 0 {
+		out.Relations = make([]*stancev1.Relation, len(res.Relations))
+		for i, r := range res.Relations {
+			out.Relations[i] = a.relation(text, r, conv)
+		}
+	}
+	if len(res.Dyads) > 0 {
+		out.Dyads = make([]*stancev1.Dyad, len(res.Dyads))
+		for i, d := range res.Dyads {
+			out.Dyads[i] = &stancev1.Dyad{Holder: entityRef(d.Holder), Target: entityRef(d.Target),
+				Label: stances[d.Label], Probabilities: probs(d.Probs), Support: uint32(d.Support)}
+		}
+	}
 	return out
+}
+
+// quads maps lexicon quad classes to the API's.
+var quads = [...]stancev1.CameoClass{
+	lexicon.QuadNone:             stancev1.CameoClass_CAMEO_CLASS_UNSPECIFIED,
+	lexicon.QuadVerbalCoop:       stancev1.CameoClass_CAMEO_CLASS_VERBAL_COOPERATION,
+	lexicon.QuadMaterialCoop:     stancev1.CameoClass_CAMEO_CLASS_MATERIAL_COOPERATION,
+	lexicon.QuadVerbalConflict:   stancev1.CameoClass_CAMEO_CLASS_VERBAL_CONFLICT,
+	lexicon.QuadMaterialConflict: stancev1.CameoClass_CAMEO_CLASS_MATERIAL_CONFLICT,
+}
+
+// relation converts one relation. Relations are few next to mentions, so
+// their messages are allocated one by one rather than from the arena.
+func (a *responseArena) relation(text string, r classifier.Relation, conv *offsets.Converter) *stancev1.Relation {
+	pr := &stancev1.Relation{
+		Holder:        party(text, r.Holder, conv),
+		Target:        party(text, r.Target, conv),
+		Label:         stances[r.Label],
+		Probabilities: probs(r.Probs),
+		Sentence:      &stancev1.Span{Start: conv.FromBytes(r.Sentence.Start), End: conv.FromBytes(r.Sentence.End)},
+		CameoCode:     r.CAMEO,
+	}
+	if int(r.Quad) < len(quads) {
+		pr.CameoClass = quads[r.Quad]
+	}
+	if len(r.Evidence) > 0 {
+		pr.Evidence = make([]*stancev1.Evidence, len(r.Evidence))
+		for i, e := range r.Evidence {
+			pr.Evidence[i] = &stancev1.Evidence{Span: &stancev1.Span{Start: conv.FromBytes(e.Span.Start), End: conv.FromBytes(e.Span.End)},
+				Text: text[e.Span.Start:e.Span.End], Contribution: e.Contribution, Stance: stances[e.Label], Source: e.Source}
+		}
+	}
+	return pr
+}
+
+func party(text string, p classifier.Party, conv *offsets.Converter) *stancev1.Party {
+	return &stancev1.Party{Span: &stancev1.Span{Start: conv.FromBytes(p.Span.Start), End: conv.FromBytes(p.Span.End)},
+		Text: text[p.Span.Start:p.Span.End], Entity: entityRef(p.Entity)}
+}
+
+func entityRef(e entities.Entity) *stancev1.EntityRef {
+	return &stancev1.EntityRef{Id: e.ID, Name: e.Name, Type: stancev1.EntityType(e.Type), CountryId: e.Country}
+}
+
+func probs(p [model.NumLabels]float32) *stancev1.Probabilities {
+	return &stancev1.Probabilities{Hostile: p[model.Hostile], Cooperative: p[model.Cooperative], Neutral: p[model.Neutral]}
 }
 
 func (a *responseArena) mention(text string, m classifier.Mention, conv *offsets.Converter) *stancev1.Mention {

@@ -166,7 +166,59 @@ func appendClassifyResponse(b []byte, r *stancev1.ClassifyResponse) []byte {
 			return out
 		})
 	}
+	for _, r := range r.GetRelations() {
+		b = appendMessage(b, 7, r, appendRelation)
+	}
+	for _, d := range r.GetDyads() {
+		b = appendMessage(b, 8, d, appendDyad)
+	}
 	return b
+}
+
+func appendParty(b []byte, p *stancev1.Party) []byte {
+	if s := p.GetSpan(); s != nil {
+		b = appendMessage(b, 1, s, appendSpan)
+	}
+	b = appendString(b, 2, p.GetText())
+	if e := p.GetEntity(); e != nil {
+		b = appendMessage(b, 3, e, appendEntityRef)
+	}
+	return b
+}
+
+func appendRelation(b []byte, r *stancev1.Relation) []byte {
+	if p := r.GetHolder(); p != nil {
+		b = appendMessage(b, 1, p, appendParty)
+	}
+	if p := r.GetTarget(); p != nil {
+		b = appendMessage(b, 2, p, appendParty)
+	}
+	b = appendUint(b, 3, uint64(r.GetLabel()))
+	if p := r.GetProbabilities(); p != nil {
+		b = appendMessage(b, 4, p, appendProbabilities)
+	}
+	for _, e := range r.GetEvidence() {
+		b = appendMessage(b, 5, e, appendEvidence)
+	}
+	if s := r.GetSentence(); s != nil {
+		b = appendMessage(b, 6, s, appendSpan)
+	}
+	b = appendUint(b, 7, uint64(r.GetCameoClass()))
+	return appendString(b, 8, r.GetCameoCode())
+}
+
+func appendDyad(b []byte, d *stancev1.Dyad) []byte {
+	if e := d.GetHolder(); e != nil {
+		b = appendMessage(b, 1, e, appendEntityRef)
+	}
+	if e := d.GetTarget(); e != nil {
+		b = appendMessage(b, 2, e, appendEntityRef)
+	}
+	b = appendUint(b, 3, uint64(d.GetLabel()))
+	if p := d.GetProbabilities(); p != nil {
+		b = appendMessage(b, 4, p, appendProbabilities)
+	}
+	return appendUint(b, 5, uint64(d.GetSupport()))
 }
 
 func appendMention(b []byte, m *stancev1.Mention) []byte {

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
@@ -11,7 +12,9 @@ import (
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/sharedtest"
 	"google.golang.org/grpc/mem"
+	"google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // checkMarshal asserts that the server's codec encodes m exactly as
@@ -113,13 +116,109 @@ func BenchmarkStageMarshal(b *testing.B) {
 
 // TestFieldNumbersFitOneByteKeys guards appendTag's assumption.
 func TestFieldNumbersFitOneByteKeys(t *testing.T) {
-	for _, m := range []proto.Message{&stancev1.ClassifyResponse{}, &stancev1.ClassifyBatchResponse{}, &stancev1.Mention{},
-		&stancev1.Span{}, &stancev1.EntityRef{}, &stancev1.Probabilities{}, &stancev1.Evidence{}, &stancev1.EntityStance{}} {
-		fields := m.ProtoReflect().Descriptor().Fields()
+	for _, md := range answerMessages() {
+		fields := md.Fields()
 		for i := range fields.Len() {
 			if n := fields.Get(i).Number(); n >= 16 {
 				t.Errorf("%s has field number %d: its key takes two bytes", fields.Get(i).FullName(), n)
 			}
 		}
 	}
+}
+
+// fillAll sets every field of m, recursively, to a value that is not its
+// default (two elements for a repeated field), so that a field the codec
+// does not know changes the bytes. depth bounds recursion through
+// google.rpc.Status's Any details.
+func fillAll(m protoreflect.Message, depth int) {
+	fields := m.Descriptor().Fields()
+	for i := range fields.Len() {
+		fd := fields.Get(i)
+		if fd.Message() != nil && depth == 0 {
+			continue
+		}
+		if fd.IsList() {
+			l := m.Mutable(fd).List()
+			for range 2 {
+				if fd.Message() != nil {
+					e := l.NewElement()
+					fillAll(e.Message(), depth-1)
+					l.Append(e)
+				} else {
+					l.Append(scalar(fd, l.Len()))
+				}
+			}
+			continue
+		}
+		if fd.IsMap() {
+			continue
+		}
+		if fd.Message() != nil {
+			fillAll(m.Mutable(fd).Message(), depth-1)
+			continue
+		}
+		m.Set(fd, scalar(fd, 0))
+	}
+}
+
+// scalar returns a non-default value of field fd's kind, varied by i.
+func scalar(fd protoreflect.FieldDescriptor, i int) protoreflect.Value {
+	switch fd.Kind() {
+	case protoreflect.StringKind:
+		return protoreflect.ValueOfString(fmt.Sprintf("%s-%d", fd.Name(), i))
+	case protoreflect.BytesKind:
+		return protoreflect.ValueOfBytes([]byte{byte(i + 1)})
+	case protoreflect.BoolKind:
+		return protoreflect.ValueOfBool(true)
+	case protoreflect.EnumKind:
+		vals := fd.Enum().Values()
+		return protoreflect.ValueOfEnum(vals.Get(vals.Len() - 1 - i%vals.Len()).Number())
+	case protoreflect.FloatKind:
+		return protoreflect.ValueOfFloat32(0.25 + float32(i))
+	case protoreflect.DoubleKind:
+		return protoreflect.ValueOfFloat64(0.25 + float64(i))
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
+		return protoreflect.ValueOfInt32(int32(300 + i))
+	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+		return protoreflect.ValueOfInt64(int64(300 + i))
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
+		return protoreflect.ValueOfUint32(uint32(300 + i))
+	default:
+		return protoreflect.ValueOfUint64(uint64(300 + i))
+	}
+}
+
+// TestMarshalEveryField fills every field of the answer messages, walking
+// their descriptors, and compares the codec with protobuf: a field added to
+// the API fails this test until the codec writes it.
+func TestMarshalEveryField(t *testing.T) {
+	resp := &stancev1.ClassifyResponse{}
+	fillAll(resp.ProtoReflect(), 4)
+	resp.Error = &status.Status{Code: 3, Message: "bad"} // Any details need a real type
+	checkMarshal(t, resp)
+	batch := &stancev1.ClassifyBatchResponse{Responses: []*stancev1.ClassifyResponse{resp, {Id: "x"}}}
+	checkMarshal(t, batch)
+}
+
+// answerMessages returns every message type reachable from
+// ClassifyResponse, which the codec writes.
+func answerMessages() []protoreflect.MessageDescriptor {
+	seen := map[protoreflect.FullName]bool{}
+	var out []protoreflect.MessageDescriptor
+	var walk func(md protoreflect.MessageDescriptor)
+	walk = func(md protoreflect.MessageDescriptor) {
+		if seen[md.FullName()] || md.ParentFile().Package() != "stance.v1" {
+			return
+		}
+		seen[md.FullName()] = true
+		out = append(out, md)
+		fields := md.Fields()
+		for i := range fields.Len() {
+			if m := fields.Get(i).Message(); m != nil {
+				walk(m)
+			}
+		}
+	}
+	walk((&stancev1.ClassifyBatchResponse{}).ProtoReflect().Descriptor())
+	return out
 }

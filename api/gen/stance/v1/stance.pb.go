@@ -212,6 +212,70 @@ func (EntityType) EnumDescriptor() ([]byte, []int) {
 	return file_stance_v1_stance_proto_rawDescGZIP(), []int{2}
 }
 
+// CameoClass is the CAMEO quad class of an event: verbal or material,
+// cooperation or conflict.
+type CameoClass int32
+
+const (
+	// No lexicon cue gives the class.
+	CameoClass_CAMEO_CLASS_UNSPECIFIED CameoClass = 0
+	// Statements, appeals, intents, consultation, diplomatic cooperation
+	// (CAMEO roots 01-05).
+	CameoClass_CAMEO_CLASS_VERBAL_COOPERATION CameoClass = 1
+	// Material cooperation, aid, yielding, investigation (roots 06-09).
+	CameoClass_CAMEO_CLASS_MATERIAL_COOPERATION CameoClass = 2
+	// Demands, disapproval, rejection, threats, protest (roots 10-14).
+	CameoClass_CAMEO_CLASS_VERBAL_CONFLICT CameoClass = 3
+	// Force posture, reduced relations, coercion, assault, fighting, mass
+	// violence (roots 15-20).
+	CameoClass_CAMEO_CLASS_MATERIAL_CONFLICT CameoClass = 4
+)
+
+// Enum value maps for CameoClass.
+var (
+	CameoClass_name = map[int32]string{
+		0: "CAMEO_CLASS_UNSPECIFIED",
+		1: "CAMEO_CLASS_VERBAL_COOPERATION",
+		2: "CAMEO_CLASS_MATERIAL_COOPERATION",
+		3: "CAMEO_CLASS_VERBAL_CONFLICT",
+		4: "CAMEO_CLASS_MATERIAL_CONFLICT",
+	}
+	CameoClass_value = map[string]int32{
+		"CAMEO_CLASS_UNSPECIFIED":          0,
+		"CAMEO_CLASS_VERBAL_COOPERATION":   1,
+		"CAMEO_CLASS_MATERIAL_COOPERATION": 2,
+		"CAMEO_CLASS_VERBAL_CONFLICT":      3,
+		"CAMEO_CLASS_MATERIAL_CONFLICT":    4,
+	}
+)
+
+func (x CameoClass) Enum() *CameoClass {
+	p := new(CameoClass)
+	*p = x
+	return p
+}
+
+func (x CameoClass) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CameoClass) Descriptor() protoreflect.EnumDescriptor {
+	return file_stance_v1_stance_proto_enumTypes[3].Descriptor()
+}
+
+func (CameoClass) Type() protoreflect.EnumType {
+	return &file_stance_v1_stance_proto_enumTypes[3]
+}
+
+func (x CameoClass) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CameoClass.Descriptor instead.
+func (CameoClass) EnumDescriptor() ([]byte, []int) {
+	return file_stance_v1_stance_proto_rawDescGZIP(), []int{3}
+}
+
 // Span is a half-open range [start, end) of the request text, counted in the
 // request's offset_encoding.
 type Span struct {
@@ -942,7 +1006,14 @@ type ClassifyResponse struct {
 	// document could not be classified: code INVALID_ARGUMENT (details carry a
 	// google.rpc.BadRequest), RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED or
 	// INTERNAL. The other result fields are then empty.
-	Error         *status.Status `protobuf:"bytes,6,opt,name=error" json:"error,omitempty"`
+	Error *status.Status `protobuf:"bytes,6,opt,name=error" json:"error,omitempty"`
+	// Every directed stance between two actors that the text asserts, in
+	// text order of the sentence, then of the target: what a holder does or
+	// says toward a target ("NATO accused Iran": NATO -> Iran, hostile).
+	Relations []*Relation `protobuf:"bytes,7,rep,name=relations" json:"relations,omitempty"`
+	// One entry per (holder entity, target entity) pair of relations,
+	// ordered by support (most relations first), then by first relation.
+	Dyads         []*Dyad `protobuf:"bytes,8,rep,name=dyads" json:"dyads,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1019,6 +1090,289 @@ func (x *ClassifyResponse) GetError() *status.Status {
 	return nil
 }
 
+func (x *ClassifyResponse) GetRelations() []*Relation {
+	if x != nil {
+		return x.Relations
+	}
+	return nil
+}
+
+func (x *ClassifyResponse) GetDyads() []*Dyad {
+	if x != nil {
+		return x.Dyads
+	}
+	return nil
+}
+
+// Party is one side of a relation: a mention of an actor, or a caller's
+// explicit span (then span equals the request's span exactly).
+type Party struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Where the party is mentioned (request offset encoding).
+	Span *Span `protobuf:"bytes,1,opt,name=span" json:"span,omitempty"`
+	// The mention as written in the text.
+	Text string `protobuf:"bytes,2,opt,name=text" json:"text,omitempty"`
+	// The actor. For a caller's span that matched no known entity, id is
+	// empty and name is the span's text. A generic actor ("police",
+	// "rebels") has a "generic:" id and, when the text says, country_id.
+	Entity        *EntityRef `protobuf:"bytes,3,opt,name=entity" json:"entity,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Party) Reset() {
+	*x = Party{}
+	mi := &file_stance_v1_stance_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Party) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Party) ProtoMessage() {}
+
+func (x *Party) ProtoReflect() protoreflect.Message {
+	mi := &file_stance_v1_stance_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Party.ProtoReflect.Descriptor instead.
+func (*Party) Descriptor() ([]byte, []int) {
+	return file_stance_v1_stance_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *Party) GetSpan() *Span {
+	if x != nil {
+		return x.Span
+	}
+	return nil
+}
+
+func (x *Party) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+func (x *Party) GetEntity() *EntityRef {
+	if x != nil {
+		return x.Entity
+	}
+	return nil
+}
+
+// Relation is a directed stance between two actors asserted by the text:
+// what the holder does or says toward the target. "NATO accused Iran" is
+// NATO -> Iran hostile; "Iran and Russia signed a partnership" is two
+// relations, Iran -> Russia and Russia -> Iran, cooperative. A relation is
+// asserted or it is not: "denied attacking" and "did not condemn" assert
+// none. Mention.label stays the stance the text expresses toward a mention;
+// a relation is the holder's, not the text's.
+type Relation struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Who acts or speaks: the agent of the verb (of a passive, the "by"
+	// phrase), the speaker of a quote or of reported speech, the possessor of
+	// a stance noun ("Iran's opposition to ..."), one side of joint action.
+	Holder *Party `protobuf:"bytes,1,opt,name=holder" json:"holder,omitempty"`
+	// Whom the act or words are directed at.
+	Target *Party `protobuf:"bytes,2,opt,name=target" json:"target,omitempty"`
+	// STANCE_HOSTILE or STANCE_COOPERATIVE.
+	Label Stance `protobuf:"varint,3,opt,name=label,enum=stance.v1.Stance" json:"label,omitempty"`
+	// Calibrated probabilities; neutral is the probability that the text
+	// asserts no stance from holder to target.
+	Probabilities *Probabilities `protobuf:"bytes,4,opt,name=probabilities" json:"probabilities,omitempty"`
+	// The cues that carry the relation (the verb, noun or phrase), strongest
+	// first; empty when evidence is not requested.
+	Evidence []*Evidence `protobuf:"bytes,5,rep,name=evidence" json:"evidence,omitempty"`
+	// The sentence the relation is asserted in (request offset encoding).
+	Sentence *Span `protobuf:"bytes,6,opt,name=sentence" json:"sentence,omitempty"`
+	// The CAMEO quad class of the strongest lexicon cue, when one gives it.
+	CameoClass CameoClass `protobuf:"varint,7,opt,name=cameo_class,json=cameoClass,enum=stance.v1.CameoClass" json:"cameo_class,omitempty"`
+	// The CAMEO event code of that cue ("112"), when one gives it.
+	CameoCode     string `protobuf:"bytes,8,opt,name=cameo_code,json=cameoCode" json:"cameo_code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Relation) Reset() {
+	*x = Relation{}
+	mi := &file_stance_v1_stance_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Relation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Relation) ProtoMessage() {}
+
+func (x *Relation) ProtoReflect() protoreflect.Message {
+	mi := &file_stance_v1_stance_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Relation.ProtoReflect.Descriptor instead.
+func (*Relation) Descriptor() ([]byte, []int) {
+	return file_stance_v1_stance_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *Relation) GetHolder() *Party {
+	if x != nil {
+		return x.Holder
+	}
+	return nil
+}
+
+func (x *Relation) GetTarget() *Party {
+	if x != nil {
+		return x.Target
+	}
+	return nil
+}
+
+func (x *Relation) GetLabel() Stance {
+	if x != nil {
+		return x.Label
+	}
+	return Stance_STANCE_UNSPECIFIED
+}
+
+func (x *Relation) GetProbabilities() *Probabilities {
+	if x != nil {
+		return x.Probabilities
+	}
+	return nil
+}
+
+func (x *Relation) GetEvidence() []*Evidence {
+	if x != nil {
+		return x.Evidence
+	}
+	return nil
+}
+
+func (x *Relation) GetSentence() *Span {
+	if x != nil {
+		return x.Sentence
+	}
+	return nil
+}
+
+func (x *Relation) GetCameoClass() CameoClass {
+	if x != nil {
+		return x.CameoClass
+	}
+	return CameoClass_CAMEO_CLASS_UNSPECIFIED
+}
+
+func (x *Relation) GetCameoCode() string {
+	if x != nil {
+		return x.CameoCode
+	}
+	return ""
+}
+
+// Dyad sums up the relations from one entity toward another in a document.
+type Dyad struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The entity that holds the stance.
+	Holder *EntityRef `protobuf:"bytes,1,opt,name=holder" json:"holder,omitempty"`
+	// The entity it is held toward.
+	Target *EntityRef `protobuf:"bytes,2,opt,name=target" json:"target,omitempty"`
+	// STANCE_HOSTILE or STANCE_COOPERATIVE: the side of the larger mean
+	// probability over the supporting relations.
+	Label Stance `protobuf:"varint,3,opt,name=label,enum=stance.v1.Stance" json:"label,omitempty"`
+	// Mean probabilities of the supporting relations.
+	Probabilities *Probabilities `protobuf:"bytes,4,opt,name=probabilities" json:"probabilities,omitempty"`
+	// How many relations support the dyad (>= 1).
+	Support       uint32 `protobuf:"varint,5,opt,name=support" json:"support,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Dyad) Reset() {
+	*x = Dyad{}
+	mi := &file_stance_v1_stance_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Dyad) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Dyad) ProtoMessage() {}
+
+func (x *Dyad) ProtoReflect() protoreflect.Message {
+	mi := &file_stance_v1_stance_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Dyad.ProtoReflect.Descriptor instead.
+func (*Dyad) Descriptor() ([]byte, []int) {
+	return file_stance_v1_stance_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *Dyad) GetHolder() *EntityRef {
+	if x != nil {
+		return x.Holder
+	}
+	return nil
+}
+
+func (x *Dyad) GetTarget() *EntityRef {
+	if x != nil {
+		return x.Target
+	}
+	return nil
+}
+
+func (x *Dyad) GetLabel() Stance {
+	if x != nil {
+		return x.Label
+	}
+	return Stance_STANCE_UNSPECIFIED
+}
+
+func (x *Dyad) GetProbabilities() *Probabilities {
+	if x != nil {
+		return x.Probabilities
+	}
+	return nil
+}
+
+func (x *Dyad) GetSupport() uint32 {
+	if x != nil {
+		return x.Support
+	}
+	return 0
+}
+
 // ClassifyBatchRequest is a batch of documents.
 type ClassifyBatchRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1030,7 +1384,7 @@ type ClassifyBatchRequest struct {
 
 func (x *ClassifyBatchRequest) Reset() {
 	*x = ClassifyBatchRequest{}
-	mi := &file_stance_v1_stance_proto_msgTypes[10]
+	mi := &file_stance_v1_stance_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1042,7 +1396,7 @@ func (x *ClassifyBatchRequest) String() string {
 func (*ClassifyBatchRequest) ProtoMessage() {}
 
 func (x *ClassifyBatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stance_v1_stance_proto_msgTypes[10]
+	mi := &file_stance_v1_stance_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1055,7 +1409,7 @@ func (x *ClassifyBatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClassifyBatchRequest.ProtoReflect.Descriptor instead.
 func (*ClassifyBatchRequest) Descriptor() ([]byte, []int) {
-	return file_stance_v1_stance_proto_rawDescGZIP(), []int{10}
+	return file_stance_v1_stance_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ClassifyBatchRequest) GetRequests() []*ClassifyRequest {
@@ -1076,7 +1430,7 @@ type ClassifyBatchResponse struct {
 
 func (x *ClassifyBatchResponse) Reset() {
 	*x = ClassifyBatchResponse{}
-	mi := &file_stance_v1_stance_proto_msgTypes[11]
+	mi := &file_stance_v1_stance_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1088,7 +1442,7 @@ func (x *ClassifyBatchResponse) String() string {
 func (*ClassifyBatchResponse) ProtoMessage() {}
 
 func (x *ClassifyBatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stance_v1_stance_proto_msgTypes[11]
+	mi := &file_stance_v1_stance_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1101,7 +1455,7 @@ func (x *ClassifyBatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClassifyBatchResponse.ProtoReflect.Descriptor instead.
 func (*ClassifyBatchResponse) Descriptor() ([]byte, []int) {
-	return file_stance_v1_stance_proto_rawDescGZIP(), []int{11}
+	return file_stance_v1_stance_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ClassifyBatchResponse) GetResponses() []*ClassifyResponse {
@@ -1120,7 +1474,7 @@ type GetModelInfoRequest struct {
 
 func (x *GetModelInfoRequest) Reset() {
 	*x = GetModelInfoRequest{}
-	mi := &file_stance_v1_stance_proto_msgTypes[12]
+	mi := &file_stance_v1_stance_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1132,7 +1486,7 @@ func (x *GetModelInfoRequest) String() string {
 func (*GetModelInfoRequest) ProtoMessage() {}
 
 func (x *GetModelInfoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stance_v1_stance_proto_msgTypes[12]
+	mi := &file_stance_v1_stance_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1145,7 +1499,7 @@ func (x *GetModelInfoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetModelInfoRequest.ProtoReflect.Descriptor instead.
 func (*GetModelInfoRequest) Descriptor() ([]byte, []int) {
-	return file_stance_v1_stance_proto_rawDescGZIP(), []int{12}
+	return file_stance_v1_stance_proto_rawDescGZIP(), []int{15}
 }
 
 // Dataset describes one training or evaluation data set.
@@ -1161,7 +1515,7 @@ type Dataset struct {
 
 func (x *Dataset) Reset() {
 	*x = Dataset{}
-	mi := &file_stance_v1_stance_proto_msgTypes[13]
+	mi := &file_stance_v1_stance_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1173,7 +1527,7 @@ func (x *Dataset) String() string {
 func (*Dataset) ProtoMessage() {}
 
 func (x *Dataset) ProtoReflect() protoreflect.Message {
-	mi := &file_stance_v1_stance_proto_msgTypes[13]
+	mi := &file_stance_v1_stance_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1186,7 +1540,7 @@ func (x *Dataset) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dataset.ProtoReflect.Descriptor instead.
 func (*Dataset) Descriptor() ([]byte, []int) {
-	return file_stance_v1_stance_proto_rawDescGZIP(), []int{13}
+	return file_stance_v1_stance_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Dataset) GetName() string {
@@ -1222,7 +1576,7 @@ type ClassScores struct {
 
 func (x *ClassScores) Reset() {
 	*x = ClassScores{}
-	mi := &file_stance_v1_stance_proto_msgTypes[14]
+	mi := &file_stance_v1_stance_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1234,7 +1588,7 @@ func (x *ClassScores) String() string {
 func (*ClassScores) ProtoMessage() {}
 
 func (x *ClassScores) ProtoReflect() protoreflect.Message {
-	mi := &file_stance_v1_stance_proto_msgTypes[14]
+	mi := &file_stance_v1_stance_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1247,7 +1601,7 @@ func (x *ClassScores) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClassScores.ProtoReflect.Descriptor instead.
 func (*ClassScores) Descriptor() ([]byte, []int) {
-	return file_stance_v1_stance_proto_rawDescGZIP(), []int{14}
+	return file_stance_v1_stance_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ClassScores) GetLabel() Stance {
@@ -1306,7 +1660,7 @@ type Evaluation struct {
 
 func (x *Evaluation) Reset() {
 	*x = Evaluation{}
-	mi := &file_stance_v1_stance_proto_msgTypes[15]
+	mi := &file_stance_v1_stance_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1318,7 +1672,7 @@ func (x *Evaluation) String() string {
 func (*Evaluation) ProtoMessage() {}
 
 func (x *Evaluation) ProtoReflect() protoreflect.Message {
-	mi := &file_stance_v1_stance_proto_msgTypes[15]
+	mi := &file_stance_v1_stance_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1331,7 +1685,7 @@ func (x *Evaluation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Evaluation.ProtoReflect.Descriptor instead.
 func (*Evaluation) Descriptor() ([]byte, []int) {
-	return file_stance_v1_stance_proto_rawDescGZIP(), []int{15}
+	return file_stance_v1_stance_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Evaluation) GetDataset() string {
@@ -1395,7 +1749,7 @@ type Limits struct {
 
 func (x *Limits) Reset() {
 	*x = Limits{}
-	mi := &file_stance_v1_stance_proto_msgTypes[16]
+	mi := &file_stance_v1_stance_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1407,7 +1761,7 @@ func (x *Limits) String() string {
 func (*Limits) ProtoMessage() {}
 
 func (x *Limits) ProtoReflect() protoreflect.Message {
-	mi := &file_stance_v1_stance_proto_msgTypes[16]
+	mi := &file_stance_v1_stance_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1420,7 +1774,7 @@ func (x *Limits) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Limits.ProtoReflect.Descriptor instead.
 func (*Limits) Descriptor() ([]byte, []int) {
-	return file_stance_v1_stance_proto_rawDescGZIP(), []int{16}
+	return file_stance_v1_stance_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Limits) GetMaxDocumentBytes() uint32 {
@@ -1489,7 +1843,7 @@ type GetModelInfoResponse struct {
 
 func (x *GetModelInfoResponse) Reset() {
 	*x = GetModelInfoResponse{}
-	mi := &file_stance_v1_stance_proto_msgTypes[17]
+	mi := &file_stance_v1_stance_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1501,7 +1855,7 @@ func (x *GetModelInfoResponse) String() string {
 func (*GetModelInfoResponse) ProtoMessage() {}
 
 func (x *GetModelInfoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stance_v1_stance_proto_msgTypes[17]
+	mi := &file_stance_v1_stance_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1514,7 +1868,7 @@ func (x *GetModelInfoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetModelInfoResponse.ProtoReflect.Descriptor instead.
 func (*GetModelInfoResponse) Descriptor() ([]byte, []int) {
-	return file_stance_v1_stance_proto_rawDescGZIP(), []int{17}
+	return file_stance_v1_stance_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GetModelInfoResponse) GetModelVersion() string {
@@ -1647,14 +2001,37 @@ const file_stance_v1_stance_proto_rawDesc = "" +
 	"\x05label\x18\x02 \x01(\x0e2\x11.stance.v1.StanceR\x05label\x12>\n" +
 	"\rprobabilities\x18\x03 \x01(\v2\x18.stance.v1.ProbabilitiesR\rprobabilities\x12#\n" +
 	"\rmention_count\x18\x04 \x01(\rR\fmentionCount\x12\x1a\n" +
-	"\bsalience\x18\x05 \x01(\x02R\bsalience\"\x86\x02\n" +
+	"\bsalience\x18\x05 \x01(\x02R\bsalience\"\xe0\x02\n" +
 	"\x10ClassifyResponse\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12.\n" +
 	"\bmentions\x18\x02 \x03(\v2\x12.stance.v1.MentionR\bmentions\x123\n" +
 	"\bentities\x18\x03 \x03(\v2\x17.stance.v1.EntityStanceR\bentities\x12.\n" +
 	"\btargeted\x18\x04 \x03(\v2\x12.stance.v1.MentionR\btargeted\x12#\n" +
 	"\rmodel_version\x18\x05 \x01(\tR\fmodelVersion\x12(\n" +
-	"\x05error\x18\x06 \x01(\v2\x12.google.rpc.StatusR\x05error\"N\n" +
+	"\x05error\x18\x06 \x01(\v2\x12.google.rpc.StatusR\x05error\x121\n" +
+	"\trelations\x18\a \x03(\v2\x13.stance.v1.RelationR\trelations\x12%\n" +
+	"\x05dyads\x18\b \x03(\v2\x0f.stance.v1.DyadR\x05dyads\"u\n" +
+	"\x05Party\x12#\n" +
+	"\x04span\x18\x01 \x01(\v2\x0f.stance.v1.SpanR\x04span\x12\x19\n" +
+	"\x04text\x18\x02 \x01(\tB\x05\xaa\x01\x02 \x03R\x04text\x12,\n" +
+	"\x06entity\x18\x03 \x01(\v2\x14.stance.v1.EntityRefR\x06entity\"\x83\x03\n" +
+	"\bRelation\x12(\n" +
+	"\x06holder\x18\x01 \x01(\v2\x10.stance.v1.PartyR\x06holder\x12(\n" +
+	"\x06target\x18\x02 \x01(\v2\x10.stance.v1.PartyR\x06target\x12'\n" +
+	"\x05label\x18\x03 \x01(\x0e2\x11.stance.v1.StanceR\x05label\x12>\n" +
+	"\rprobabilities\x18\x04 \x01(\v2\x18.stance.v1.ProbabilitiesR\rprobabilities\x12/\n" +
+	"\bevidence\x18\x05 \x03(\v2\x13.stance.v1.EvidenceR\bevidence\x12+\n" +
+	"\bsentence\x18\x06 \x01(\v2\x0f.stance.v1.SpanR\bsentence\x126\n" +
+	"\vcameo_class\x18\a \x01(\x0e2\x15.stance.v1.CameoClassR\n" +
+	"cameoClass\x12$\n" +
+	"\n" +
+	"cameo_code\x18\b \x01(\tB\x05\xaa\x01\x02 \x03R\tcameoCode\"\xe5\x01\n" +
+	"\x04Dyad\x12,\n" +
+	"\x06holder\x18\x01 \x01(\v2\x14.stance.v1.EntityRefR\x06holder\x12,\n" +
+	"\x06target\x18\x02 \x01(\v2\x14.stance.v1.EntityRefR\x06target\x12'\n" +
+	"\x05label\x18\x03 \x01(\x0e2\x11.stance.v1.StanceR\x05label\x12>\n" +
+	"\rprobabilities\x18\x04 \x01(\v2\x18.stance.v1.ProbabilitiesR\rprobabilities\x12\x18\n" +
+	"\asupport\x18\x05 \x01(\rR\asupport\"N\n" +
 	"\x14ClassifyBatchRequest\x126\n" +
 	"\brequests\x18\x01 \x03(\v2\x1a.stance.v1.ClassifyRequestR\brequests\"R\n" +
 	"\x15ClassifyBatchResponse\x129\n" +
@@ -1716,7 +2093,14 @@ const file_stance_v1_stance_proto_rawDesc = "" +
 	"\x18ENTITY_TYPE_ORGANIZATION\x10\x02\x12\x16\n" +
 	"\x12ENTITY_TYPE_PERSON\x10\x03\x12\x15\n" +
 	"\x11ENTITY_TYPE_GROUP\x10\x04\x12\x18\n" +
-	"\x14ENTITY_TYPE_LOCATION\x10\x052\xc8\x02\n" +
+	"\x14ENTITY_TYPE_LOCATION\x10\x05*\xb7\x01\n" +
+	"\n" +
+	"CameoClass\x12\x1b\n" +
+	"\x17CAMEO_CLASS_UNSPECIFIED\x10\x00\x12\"\n" +
+	"\x1eCAMEO_CLASS_VERBAL_COOPERATION\x10\x01\x12$\n" +
+	" CAMEO_CLASS_MATERIAL_COOPERATION\x10\x02\x12\x1f\n" +
+	"\x1bCAMEO_CLASS_VERBAL_CONFLICT\x10\x03\x12!\n" +
+	"\x1dCAMEO_CLASS_MATERIAL_CONFLICT\x10\x042\xc8\x02\n" +
 	"\rStanceService\x12C\n" +
 	"\bClassify\x12\x1a.stance.v1.ClassifyRequest\x1a\x1b.stance.v1.ClassifyResponse\x12R\n" +
 	"\rClassifyBatch\x12\x1f.stance.v1.ClassifyBatchRequest\x1a .stance.v1.ClassifyBatchResponse\x12M\n" +
@@ -1735,75 +2119,94 @@ func file_stance_v1_stance_proto_rawDescGZIP() []byte {
 	return file_stance_v1_stance_proto_rawDescData
 }
 
-var file_stance_v1_stance_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_stance_v1_stance_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_stance_v1_stance_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_stance_v1_stance_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_stance_v1_stance_proto_goTypes = []any{
 	(OffsetEncoding)(0),           // 0: stance.v1.OffsetEncoding
 	(Stance)(0),                   // 1: stance.v1.Stance
 	(EntityType)(0),               // 2: stance.v1.EntityType
-	(*Span)(nil),                  // 3: stance.v1.Span
-	(*Target)(nil),                // 4: stance.v1.Target
-	(*ClassifyOptions)(nil),       // 5: stance.v1.ClassifyOptions
-	(*ClassifyRequest)(nil),       // 6: stance.v1.ClassifyRequest
-	(*Probabilities)(nil),         // 7: stance.v1.Probabilities
-	(*EntityRef)(nil),             // 8: stance.v1.EntityRef
-	(*Evidence)(nil),              // 9: stance.v1.Evidence
-	(*Mention)(nil),               // 10: stance.v1.Mention
-	(*EntityStance)(nil),          // 11: stance.v1.EntityStance
-	(*ClassifyResponse)(nil),      // 12: stance.v1.ClassifyResponse
-	(*ClassifyBatchRequest)(nil),  // 13: stance.v1.ClassifyBatchRequest
-	(*ClassifyBatchResponse)(nil), // 14: stance.v1.ClassifyBatchResponse
-	(*GetModelInfoRequest)(nil),   // 15: stance.v1.GetModelInfoRequest
-	(*Dataset)(nil),               // 16: stance.v1.Dataset
-	(*ClassScores)(nil),           // 17: stance.v1.ClassScores
-	(*Evaluation)(nil),            // 18: stance.v1.Evaluation
-	(*Limits)(nil),                // 19: stance.v1.Limits
-	(*GetModelInfoResponse)(nil),  // 20: stance.v1.GetModelInfoResponse
-	(*status.Status)(nil),         // 21: google.rpc.Status
+	(CameoClass)(0),               // 3: stance.v1.CameoClass
+	(*Span)(nil),                  // 4: stance.v1.Span
+	(*Target)(nil),                // 5: stance.v1.Target
+	(*ClassifyOptions)(nil),       // 6: stance.v1.ClassifyOptions
+	(*ClassifyRequest)(nil),       // 7: stance.v1.ClassifyRequest
+	(*Probabilities)(nil),         // 8: stance.v1.Probabilities
+	(*EntityRef)(nil),             // 9: stance.v1.EntityRef
+	(*Evidence)(nil),              // 10: stance.v1.Evidence
+	(*Mention)(nil),               // 11: stance.v1.Mention
+	(*EntityStance)(nil),          // 12: stance.v1.EntityStance
+	(*ClassifyResponse)(nil),      // 13: stance.v1.ClassifyResponse
+	(*Party)(nil),                 // 14: stance.v1.Party
+	(*Relation)(nil),              // 15: stance.v1.Relation
+	(*Dyad)(nil),                  // 16: stance.v1.Dyad
+	(*ClassifyBatchRequest)(nil),  // 17: stance.v1.ClassifyBatchRequest
+	(*ClassifyBatchResponse)(nil), // 18: stance.v1.ClassifyBatchResponse
+	(*GetModelInfoRequest)(nil),   // 19: stance.v1.GetModelInfoRequest
+	(*Dataset)(nil),               // 20: stance.v1.Dataset
+	(*ClassScores)(nil),           // 21: stance.v1.ClassScores
+	(*Evaluation)(nil),            // 22: stance.v1.Evaluation
+	(*Limits)(nil),                // 23: stance.v1.Limits
+	(*GetModelInfoResponse)(nil),  // 24: stance.v1.GetModelInfoResponse
+	(*status.Status)(nil),         // 25: google.rpc.Status
 }
 var file_stance_v1_stance_proto_depIdxs = []int32{
 	2,  // 0: stance.v1.Target.type:type_name -> stance.v1.EntityType
-	4,  // 1: stance.v1.ClassifyRequest.targets:type_name -> stance.v1.Target
-	3,  // 2: stance.v1.ClassifyRequest.spans:type_name -> stance.v1.Span
+	5,  // 1: stance.v1.ClassifyRequest.targets:type_name -> stance.v1.Target
+	4,  // 2: stance.v1.ClassifyRequest.spans:type_name -> stance.v1.Span
 	0,  // 3: stance.v1.ClassifyRequest.offset_encoding:type_name -> stance.v1.OffsetEncoding
-	5,  // 4: stance.v1.ClassifyRequest.options:type_name -> stance.v1.ClassifyOptions
+	6,  // 4: stance.v1.ClassifyRequest.options:type_name -> stance.v1.ClassifyOptions
 	2,  // 5: stance.v1.EntityRef.type:type_name -> stance.v1.EntityType
-	3,  // 6: stance.v1.Evidence.span:type_name -> stance.v1.Span
+	4,  // 6: stance.v1.Evidence.span:type_name -> stance.v1.Span
 	1,  // 7: stance.v1.Evidence.stance:type_name -> stance.v1.Stance
-	3,  // 8: stance.v1.Mention.span:type_name -> stance.v1.Span
-	8,  // 9: stance.v1.Mention.entity:type_name -> stance.v1.EntityRef
+	4,  // 8: stance.v1.Mention.span:type_name -> stance.v1.Span
+	9,  // 9: stance.v1.Mention.entity:type_name -> stance.v1.EntityRef
 	1,  // 10: stance.v1.Mention.label:type_name -> stance.v1.Stance
-	7,  // 11: stance.v1.Mention.probabilities:type_name -> stance.v1.Probabilities
-	9,  // 12: stance.v1.Mention.evidence:type_name -> stance.v1.Evidence
-	8,  // 13: stance.v1.Mention.holder:type_name -> stance.v1.EntityRef
-	8,  // 14: stance.v1.EntityStance.entity:type_name -> stance.v1.EntityRef
+	8,  // 11: stance.v1.Mention.probabilities:type_name -> stance.v1.Probabilities
+	10, // 12: stance.v1.Mention.evidence:type_name -> stance.v1.Evidence
+	9,  // 13: stance.v1.Mention.holder:type_name -> stance.v1.EntityRef
+	9,  // 14: stance.v1.EntityStance.entity:type_name -> stance.v1.EntityRef
 	1,  // 15: stance.v1.EntityStance.label:type_name -> stance.v1.Stance
-	7,  // 16: stance.v1.EntityStance.probabilities:type_name -> stance.v1.Probabilities
-	10, // 17: stance.v1.ClassifyResponse.mentions:type_name -> stance.v1.Mention
-	11, // 18: stance.v1.ClassifyResponse.entities:type_name -> stance.v1.EntityStance
-	10, // 19: stance.v1.ClassifyResponse.targeted:type_name -> stance.v1.Mention
-	21, // 20: stance.v1.ClassifyResponse.error:type_name -> google.rpc.Status
-	6,  // 21: stance.v1.ClassifyBatchRequest.requests:type_name -> stance.v1.ClassifyRequest
-	12, // 22: stance.v1.ClassifyBatchResponse.responses:type_name -> stance.v1.ClassifyResponse
-	1,  // 23: stance.v1.ClassScores.label:type_name -> stance.v1.Stance
-	17, // 24: stance.v1.Evaluation.per_class:type_name -> stance.v1.ClassScores
-	1,  // 25: stance.v1.GetModelInfoResponse.labels:type_name -> stance.v1.Stance
-	16, // 26: stance.v1.GetModelInfoResponse.training_data:type_name -> stance.v1.Dataset
-	18, // 27: stance.v1.GetModelInfoResponse.evaluations:type_name -> stance.v1.Evaluation
-	19, // 28: stance.v1.GetModelInfoResponse.limits:type_name -> stance.v1.Limits
-	6,  // 29: stance.v1.StanceService.Classify:input_type -> stance.v1.ClassifyRequest
-	13, // 30: stance.v1.StanceService.ClassifyBatch:input_type -> stance.v1.ClassifyBatchRequest
-	6,  // 31: stance.v1.StanceService.ClassifyStream:input_type -> stance.v1.ClassifyRequest
-	15, // 32: stance.v1.StanceService.GetModelInfo:input_type -> stance.v1.GetModelInfoRequest
-	12, // 33: stance.v1.StanceService.Classify:output_type -> stance.v1.ClassifyResponse
-	14, // 34: stance.v1.StanceService.ClassifyBatch:output_type -> stance.v1.ClassifyBatchResponse
-	12, // 35: stance.v1.StanceService.ClassifyStream:output_type -> stance.v1.ClassifyResponse
-	20, // 36: stance.v1.StanceService.GetModelInfo:output_type -> stance.v1.GetModelInfoResponse
-	33, // [33:37] is the sub-list for method output_type
-	29, // [29:33] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	8,  // 16: stance.v1.EntityStance.probabilities:type_name -> stance.v1.Probabilities
+	11, // 17: stance.v1.ClassifyResponse.mentions:type_name -> stance.v1.Mention
+	12, // 18: stance.v1.ClassifyResponse.entities:type_name -> stance.v1.EntityStance
+	11, // 19: stance.v1.ClassifyResponse.targeted:type_name -> stance.v1.Mention
+	25, // 20: stance.v1.ClassifyResponse.error:type_name -> google.rpc.Status
+	15, // 21: stance.v1.ClassifyResponse.relations:type_name -> stance.v1.Relation
+	16, // 22: stance.v1.ClassifyResponse.dyads:type_name -> stance.v1.Dyad
+	4,  // 23: stance.v1.Party.span:type_name -> stance.v1.Span
+	9,  // 24: stance.v1.Party.entity:type_name -> stance.v1.EntityRef
+	14, // 25: stance.v1.Relation.holder:type_name -> stance.v1.Party
+	14, // 26: stance.v1.Relation.target:type_name -> stance.v1.Party
+	1,  // 27: stance.v1.Relation.label:type_name -> stance.v1.Stance
+	8,  // 28: stance.v1.Relation.probabilities:type_name -> stance.v1.Probabilities
+	10, // 29: stance.v1.Relation.evidence:type_name -> stance.v1.Evidence
+	4,  // 30: stance.v1.Relation.sentence:type_name -> stance.v1.Span
+	3,  // 31: stance.v1.Relation.cameo_class:type_name -> stance.v1.CameoClass
+	9,  // 32: stance.v1.Dyad.holder:type_name -> stance.v1.EntityRef
+	9,  // 33: stance.v1.Dyad.target:type_name -> stance.v1.EntityRef
+	1,  // 34: stance.v1.Dyad.label:type_name -> stance.v1.Stance
+	8,  // 35: stance.v1.Dyad.probabilities:type_name -> stance.v1.Probabilities
+	7,  // 36: stance.v1.ClassifyBatchRequest.requests:type_name -> stance.v1.ClassifyRequest
+	13, // 37: stance.v1.ClassifyBatchResponse.responses:type_name -> stance.v1.ClassifyResponse
+	1,  // 38: stance.v1.ClassScores.label:type_name -> stance.v1.Stance
+	21, // 39: stance.v1.Evaluation.per_class:type_name -> stance.v1.ClassScores
+	1,  // 40: stance.v1.GetModelInfoResponse.labels:type_name -> stance.v1.Stance
+	20, // 41: stance.v1.GetModelInfoResponse.training_data:type_name -> stance.v1.Dataset
+	22, // 42: stance.v1.GetModelInfoResponse.evaluations:type_name -> stance.v1.Evaluation
+	23, // 43: stance.v1.GetModelInfoResponse.limits:type_name -> stance.v1.Limits
+	7,  // 44: stance.v1.StanceService.Classify:input_type -> stance.v1.ClassifyRequest
+	17, // 45: stance.v1.StanceService.ClassifyBatch:input_type -> stance.v1.ClassifyBatchRequest
+	7,  // 46: stance.v1.StanceService.ClassifyStream:input_type -> stance.v1.ClassifyRequest
+	19, // 47: stance.v1.StanceService.GetModelInfo:input_type -> stance.v1.GetModelInfoRequest
+	13, // 48: stance.v1.StanceService.Classify:output_type -> stance.v1.ClassifyResponse
+	18, // 49: stance.v1.StanceService.ClassifyBatch:output_type -> stance.v1.ClassifyBatchResponse
+	13, // 50: stance.v1.StanceService.ClassifyStream:output_type -> stance.v1.ClassifyResponse
+	24, // 51: stance.v1.StanceService.GetModelInfo:output_type -> stance.v1.GetModelInfoResponse
+	48, // [48:52] is the sub-list for method output_type
+	44, // [44:48] is the sub-list for method input_type
+	44, // [44:44] is the sub-list for extension type_name
+	44, // [44:44] is the sub-list for extension extendee
+	0,  // [0:44] is the sub-list for field type_name
 }
 
 func init() { file_stance_v1_stance_proto_init() }
@@ -1816,8 +2219,8 @@ func file_stance_v1_stance_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_stance_v1_stance_proto_rawDesc), len(file_stance_v1_stance_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   18,
+			NumEnums:      4,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
