@@ -14,21 +14,24 @@ import (
 // Classifier scores the stance of a text toward the entities it mentions.
 // It is immutable and safe for concurrent use; a reload builds a new one.
 type Classifier struct {
-	an    *Analyzer
-	model *model.Model
+	an *Analyzer
+	// models are the three stages' models; model is the mention model,
+	// the one every mention is scored with.
+	models *model.Bundle
+	model  *model.Model
 }
 
-// New joins an analyzer and a model. The analyzer must hash features with
-// the model's width.
-func New(an *Analyzer, m *model.Model) (*Classifier, error) {
-	if an.ext.Bits() != m.Bits() {
-		return nil, fmt.Errorf("analyzer hashes %d bits, model %s has %d", an.ext.Bits(), m.Version(), m.Bits())
+// New joins an analyzer and a model bundle. The analyzer must hash
+// features with the mention model's width.
+func New(an *Analyzer, b *model.Bundle) (*Classifier, error) {
+	if an.ext.Bits() != b.Bits() {
+		return nil, fmt.Errorf("analyzer hashes %d bits, model %s has %d", an.ext.Bits(), b.Version(), b.Bits())
 	}
-	return &Classifier{an: an, model: m}, nil
+	return &Classifier{an: an, models: b, model: b.Mention}, nil
 }
 
-// Model returns the classifier's model.
-func (c *Classifier) Model() *model.Model { return c.model }
+// Model returns the classifier's model bundle.
+func (c *Classifier) Model() *model.Bundle { return c.models }
 
 // Analyzer returns the classifier's analyzer.
 func (c *Classifier) Analyzer() *Analyzer { return c.an }

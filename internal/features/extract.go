@@ -7,20 +7,13 @@ import (
 	"strings"
 
 	"github.com/stance/classifierd/internal/lexicon"
+	"github.com/stance/classifierd/internal/model"
 )
 
-// Feature is one hashed, weighted feature of a mention.
-type Feature struct {
-	// Index is the feature's hash bucket in [0, 2^bits).
-	Index uint32
-	// Value is the feature's value, usually in (0, 2].
-	Value float32
-	// Cue is the index of the CueMatch that produced the feature, or -1.
-	Cue int32
-	// Token is the index of the context token that produced the feature,
-	// or -1.
-	Token int32
-}
+// Feature is one hashed, weighted feature of a mention. It is the linear
+// model's input type: the model package owns it, so that the scorer does
+// not depend on the extractor.
+type Feature = model.Feature
 
 // Target is a mention to extract features for, as token indices.
 type Target struct {

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/stance/classifierd/internal/features"
 )
 
 func testParams() Params {
@@ -38,7 +37,7 @@ func TestWriteLoadRoundTrip(t *testing.T) {
 	if got.Version() != "test-1" || got.Bits() != MinBits || got.NonZero() != 3 || got.DocThreshold() != 0.3 {
 		t.Errorf("loaded model = %s bits=%d nonzero=%d", got.Version(), got.Bits(), got.NonZero())
 	}
-	fs := []features.Feature{{Index: 3, Value: 1}, {Index: 200, Value: 0.5}}
+	fs := []Feature{{Index: 3, Value: 1}, {Index: 200, Value: 0.5}}
 	if a, b := m.Score(fs), got.Score(fs); a != b {
 		t.Errorf("scores differ after a round trip: %v vs %v", a, b)
 	}

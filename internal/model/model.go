@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/stance/classifierd/internal/features"
 )
 
 // Metadata describes how a model was built. It travels in the model file
@@ -13,6 +12,9 @@ import (
 type Metadata struct {
 	// Version names the model; every response carries it.
 	Version string `json:"version"`
+	// Stage is what the model scores: "mention", "relation" or
+	// "document" (empty in files from before bundles: a mention model).
+	Stage string `json:"stage,omitempty"`
 	// Description is free text for humans.
 	Description string `json:"description,omitempty"`
 	// LexiconVersion is the content hash of the lexicon trained with.
@@ -79,7 +81,8 @@ type Params struct {
 	Bias [NumLabels]float32
 	// Temperature divides the logits before the softmax (> 0).
 	Temperature float32
-	// DocThreshold is the document-level polar threshold in (0, 1).
+	// DocThreshold is the document-level polar threshold in [0, 1): a
+	// mention model's fallback rule where a bundle has no document model.
 	DocThreshold float32
 }
 
@@ -119,7 +122,7 @@ func newModel(p Params, nweights int, rows []row) (*Model, error) {
 	if !(p.Temperature > 0) || math.IsInf(float64(p.Temperature), 0) {
 		errs = append(errs, fmt.Errorf("temperature %v must be positive and finite", p.Temperature))
 	}
-	if !(p.DocThreshold > 0 && p.DocThreshold < 1) {
+	if !(p.DocThreshold >= 0 && p.DocThreshold < 1) {
 		errs = append(errs, fmt.Errorf("document threshold %v out of (0, 1)", p.DocThreshold))
 	}
 	for k, b := range p.Bias {
@@ -195,7 +198,7 @@ func (s Scores) Label() Label {
 }
 
 // Score computes the scores of one feature vector.
-func (m *Model) Score(fs []features.Feature) Scores {
+func (m *Model) Score(fs []Feature) Scores {
 	// The sums are kept in locals, which stay in registers: summed in the
 	// array, each addition waited for the last one's store to reach the
 	// next load. The additions are the same, in the same order.
@@ -214,7 +217,7 @@ func (m *Model) Score(fs []features.Feature) Scores {
 // Contributions is how much feature f moves each label's logit above the
 // average of all logits (after temperature): positive supports the label.
 // All three at once, so that explaining a mention reads each weight row once.
-func (m *Model) Contributions(f features.Feature) [NumLabels]float32 {
+func (m *Model) Contributions(f Feature) [NumLabels]float32 {
 	r := &m.rows[f.Index]
 	w, mean := &r.w, r.mean
 	return [NumLabels]float32{
