@@ -3,7 +3,6 @@ package model
 import (
 	"math"
 	"testing"
-
 )
 
 func TestDocumentLabel(t *testing.T) {
