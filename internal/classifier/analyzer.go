@@ -7,6 +7,7 @@ import (
 	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/lexicon"
 	"github.com/stance/classifierd/internal/model"
+	"github.com/stance/classifierd/internal/relations"
 )
 
 // Analyzer runs the stages before scoring: tokenize, find mentions, match
@@ -55,7 +56,14 @@ type workspace struct {
 	evRanges []int32
 	// aggregate's buffers: the entity groups, and one group's mention
 	// probabilities and weights.
-	grouper      entities.Grouper
+	grouper entities.Grouper
+	// The relation stage's buffers: parties, their tokens, the mentions'
+	// entities and the generic actors found.
+	parties      []party
+	partyTargets []features.Target
+	mentionEnts  []entities.Entity
+	generic      []relations.Generic
+	relCands     []relCand
 	groupProbs   [][model.NumLabels]float32
 	groupWeights []float32
 }

@@ -19,6 +19,8 @@ type Classifier struct {
 	// the one every mention is scored with.
 	models *model.Bundle
 	model  *model.Model
+	// relExt hashes pair features with the relation model's width.
+	relExt *features.Extractor
 }
 
 // New joins an analyzer and a model bundle. The analyzer must hash
@@ -27,7 +29,11 @@ func New(an *Analyzer, b *model.Bundle) (*Classifier, error) {
 	if an.ext.Bits() != b.Bits() {
 		return nil, fmt.Errorf("analyzer hashes %d bits, model %s has %d", an.ext.Bits(), b.Version(), b.Bits())
 	}
-	return &Classifier{an: an, models: b, model: b.Mention}, nil
+	c := &Classifier{an: an, models: b, model: b.Mention}
+	if b.Relation != nil {
+		c.relExt = features.NewExtractor(b.Relation.Bits())
+	}
+	return c, nil
 }
 
 // Model returns the classifier's model bundle.
@@ -195,6 +201,14 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 			res.Targeted[i].Entity = spanEntity(req.Text, s, w.mentions)
 		}
 	}
+	res.Relations, res.Dyads = res.Relations[:0], res.Dyads[:0]
+	if c.models.Relation != nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		res.Relations = c.relate(w, req, res.Relations)
+		res.Dyads = c.dyads(res.Dyads, res.Relations, w.mentions)
+	}
 	if req.MaxEvidence > 0 {
 		// All the evidence of the document in one array; each mention gets
 		// its part with its capacity capped, so appending to one mention's
@@ -208,6 +222,10 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 		}
 		for i := range res.Targeted {
 			res.Targeted[i].Evidence = all[r[0]:r[1]:r[1]]
+			r = r[2:]
+		}
+		for i := range res.Relations {
+			res.Relations[i].Evidence = all[r[0]:r[1]:r[1]]
 			r = r[2:]
 		}
 	}
@@ -242,7 +260,7 @@ func (c *Classifier) score(w *workspace, targets []features.Target, m int, fs []
 	out := Mention{Label: label, Probs: s.Probs}
 	if maxEvidence > 0 {
 		start := len(w.evidence)
-		w.evidence = c.explain(w, fs, label, maxEvidence)
+		w.evidence = c.explain(w, c.model, fs, label, maxEvidence, targets[m], features.Target{})
 		w.evRanges = append(w.evRanges, int32(start), int32(len(w.evidence)))
 	}
 	out.Holder = holder(w, targets, m)
@@ -265,14 +283,17 @@ type evItem struct {
 }
 
 // explain sums feature contributions per text span (a cue, or a context
-// word; a cue word that is also a context word is one item) and appends
-// the strongest, at most limit, to w.evidence, strongest first (ties by
-// position, then by first appearance in fs).
+// word; a cue word that is also a context word is one item) of model m and
+// appends the strongest, at most limit, to w.evidence, strongest first
+// (ties by position, then by first appearance in fs). Items a reader would
+// not accept as a reason are left out: punctuation, numbers and function
+// words, and anything inside the parties' own spans (skipA, skipB: "Treaty"
+// is no evidence about the North Atlantic Treaty Organization).
 //
 // Items are keyed by token range, which is the same as keying by byte span
 // since tokens do not overlap. w.itemAt[t] is the index+1 of the first
 // item whose range starts at token t, so the lookup allocates nothing.
-func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.Label, limit int) []Evidence {
+func (c *Classifier) explain(w *workspace, m *model.Model, fs []features.Feature, label model.Label, limit int, skipA, skipB features.Target) []Evidence {
 	if n := len(w.doc.Tokens); len(w.itemAt) < n {
 		w.itemAt = make([]int32, n)
 	}
@@ -306,7 +327,7 @@ func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.La
 		} else if f.Cue >= 0 {
 			items[j].cue = f.Cue // a lexicon cue names its source
 		}
-		contrib := c.model.Contributions(f)
+		contrib := m.Contributions(f)
 		it := &items[j]
 		it.per[0] += contrib[0]
 		it.per[1] += contrib[1]
@@ -323,7 +344,7 @@ func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.La
 		it := &items[i]
 		w.itemAt[it.first] = 0
 		it.strength = abs(it.per[label])
-		if it.strength < minContribution {
+		if it.strength < minContribution || within(it, skipA) || within(it, skipB) || it.cue < 0 && !contentWord(&w.doc, int(it.first)) {
 			continue
 		}
 		p := len(top)
@@ -343,20 +364,65 @@ func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.La
 	ev := w.evidence
 	for _, i := range top {
 		it := &items[i]
-		toward := model.Hostile
-		for _, l := range model.Labels {
-			if it.per[l] > it.per[toward] {
-				toward = l
-			}
-		}
 		source := "context"
+		var toward model.Label
 		if it.cue >= 0 {
-			source = w.cues[it.cue].Source
+			// A lexicon cue pushes toward its own polarity, whichever
+			// label it supports here ("accused" is hostile, also where it
+			// makes its subject a neutral speaker).
+			cue := &w.cues[it.cue]
+			source = cue.Source
+			toward = model.Cooperative
+			if cue.Polarity < 0 {
+				toward = model.Hostile
+			}
+		} else if it.per[label] > 0 {
+			toward = label // a context word that supports the label
+		} else {
+			toward = model.Hostile
+			for _, l := range model.Labels {
+				if it.per[l] > it.per[toward] {
+					toward = l
+				}
+			}
 		}
 		ev = append(ev, Evidence{Span: Span{w.doc.Tokens[it.first].Start, w.doc.Tokens[it.end-1].End},
 			Contribution: it.per[label], Label: toward, Source: source})
 	}
 	return ev
+}
+
+// within reports whether item it lies inside party t's tokens.
+func within(it *evItem, t features.Target) bool {
+	return t.End > t.First && int(it.first) < t.End && int(it.end) > t.First
+}
+
+// contentWord reports whether token i is a word a reader takes as a reason:
+// not punctuation, a number or a function word.
+func contentWord(d *features.Document, i int) bool {
+	if d.Tokens[i].Kind != features.KindWord {
+		return false
+	}
+	_, fn := functionWords[d.Lower(i)]
+	return !fn
+}
+
+// functionWords are the words that carry grammar, not stance: the
+// features use them (a "by" turns a passive around), but they are no
+// evidence to show.
+var functionWords = map[string]struct{}{}
+
+func init() {
+	for _, w := range []string{"a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "and", "or",
+		"but", "as", "is", "was", "were", "are", "be", "been", "being", "has", "have", "had", "that", "this", "these",
+		"those", "it", "its", "their", "his", "her", "he", "she", "they", "them", "we", "our", "i", "you", "which", "who",
+		"whom", "whose", "what", "when", "where", "will", "would", "could", "should", "can", "may", "might", "shall",
+		"do", "does", "did", "into", "over", "about", "after", "before", "than", "then", "there", "here", "also",
+		"s", "mr", "ms", "mrs", "said", "says", "say", "told", "while", "if", "so", "such", "not", "no", "all", "any",
+		"some", "one", "two", "up", "out", "more", "most", "other", "its", "since", "during", "between", "against",
+		"under", "per", "via", "amid", "upon", "both", "each", "own", "same", "very", "just", "only"} {
+		functionWords[w] = struct{}{}
+	}
 }
 
 // outranks orders items: larger absolute contribution first, then by

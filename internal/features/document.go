@@ -56,6 +56,10 @@ func (d *Document) lexeme(i int) *lexeme {
 	return d.resolveFor(i)
 }
 
+// Lower returns token i lowered as the cue index matches words (see
+// appendLower), looking up its sentence's words if that is not done yet.
+func (d *Document) Lower(i int) string { return d.resolveFor(i).lower() }
+
 // resolveFor looks up the lexemes of token i's sentence and returns i's.
 func (d *Document) resolveFor(i int) *lexeme {
 	d.resolveSentence(d.SentenceOf(i))

@@ -297,3 +297,6 @@ func anyLabelled(mentions [][NumLabels]float32, l Label) bool {
 
 // DocThreshold returns the document-level polar threshold.
 func (m *Model) DocThreshold() float32 { return m.docThreshold }
+
+// Temperature returns the calibration temperature.
+func (m *Model) Temperature() float32 { return m.temperature }
