@@ -128,5 +128,17 @@ func trainBundle(stage, shared, root string, log io.Writer) (*model.Bundle, erro
 	if stage == "relation" {
 		return model.NewBundle(mention, relation, nil)
 	}
-	return model.NewBundle(mention, relation, nil)
+	b, err := model.NewBundle(mention, relation, nil)
+	if err != nil {
+		return nil, err
+	}
+	c, err := classifier.New(an, b)
+	if err != nil {
+		return nil, err
+	}
+	document, _, err := training.TrainDocument(training.DefaultDocumentConfig(shared, root), c, log)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewBundle(mention, relation, document)
 }

@@ -1,9 +1,13 @@
 package classifier
 
 import (
+	"slices"
 	"strings"
 
+	"github.com/stance/classifierd/internal/document"
 	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/model"
 )
 
 // mutualWeight is the weight, in an entity's document stance, of a mention
@@ -16,26 +20,147 @@ import (
 // hostile toward both belligerents, whatever it says about them elsewhere.
 const mutualWeight = 0.25
 
-// aggregate groups mentions by entity into document-level stances,
-// appended to out, with w's buffers.
-func (c *Classifier) aggregate(out []EntityStance, w *workspace, text string, ms []entities.Mention, scored []Mention) []EntityStance {
+// leadSentences is how many sentences open a document (headline and
+// lead), where news says what it is about.
+const leadSentences = 2
+
+// aggregate groups the mentions of res by entity into document-level
+// stances, in res.Entities: the document model's label for each entity,
+// from what the mention and relation stages found about it (see package
+// document), or where the bundle has no document model, the mention
+// model's threshold rule over the weighted mean of its mentions. The
+// document inputs are kept in res.inputs, aligned with the entities.
+func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []entities.Mention) {
+	out, scored := res.Entities[:0], res.Mentions
+	res.inputs = res.inputs[:0]
 	groups := w.grouper.Group(text, ms)
 	probs, weights := w.groupProbs, w.groupWeights
+	d := &w.doc
+	var docTone [2]float32
+	nwanted := 0
+	for si, want := range w.wanted {
+		if want {
+			h, k := w.ctx.Tone(si)
+			docTone[0] += h
+			docTone[1] += k
+			nwanted++
+		}
+	}
+	if nwanted > 0 {
+		docTone[0] /= float32(nwanted)
+		docTone[1] /= float32(nwanted)
+	}
 	for _, g := range groups {
 		probs, weights = probs[:0], weights[:0]
-		for _, i := range g.Mentions {
-			probs = append(probs, scored[i].Probs)
-			w := float32(1)
+		in := document.Input{Type: uint8(g.Entity.Type), Mentions: len(g.Mentions), Salience: g.Salience, DocTone: docTone}
+		var speaks, mutual int
+		for n, i := range g.Mentions {
+			p := scored[i].Probs
+			probs = append(probs, p)
+			wt := float32(1)
 			if mutualParty(text, ms, i) {
-				w = mutualWeight
+				wt = mutualWeight
+				mutual++
 			}
-			weights = append(weights, w)
+			weights = append(weights, wt)
+			for l := range p {
+				in.Mean[l] += p[l]
+				in.Weighted[l] += wt * p[l]
+				in.Max[l] = max(in.Max[l], p[l])
+			}
+			in.Share[scored[i].Label]++
+			t := w.targets[i]
+			si := d.SentenceOf(t.First)
+			h, k := w.ctx.Tone(si)
+			in.Tone[0] += h
+			in.Tone[1] += k
+			if si < leadSentences {
+				in.LeadMentions++
+				for l := range p {
+					in.Lead[l] += p[l]
+				}
+			}
+			if w.ctx.Speaks(t) {
+				speaks++
+			}
+			if n == 0 && len(text) > 0 {
+				in.First = float32(ms[i].Start) / float32(len(text))
+			}
 		}
-		label, mean := c.model.DocumentLabel(probs, weights)
-		out = append(out, EntityStance{Entity: g.Entity, Label: label, Probs: mean, Mentions: len(g.Mentions), Salience: g.Salience})
+		// Pronouns that refer to this entity count as mentions of it here,
+		// and their sentences' tone as said about it.
+		n := len(g.Mentions)
+		for ci, cr := range w.corefs {
+			if ci >= len(w.corefProbs) || ms[cr.mention].Entity.ID != g.Entity.ID {
+				continue
+			}
+			p := w.corefProbs[ci]
+			n++
+			weights = append(weights, 1)
+			for l := range p {
+				in.Mean[l] += p[l]
+				in.Weighted[l] += p[l]
+				in.Max[l] = max(in.Max[l], p[l])
+			}
+			in.Share[labelOf(p)]++
+			h, k := w.ctx.Tone(d.SentenceOf(cr.token))
+			in.Tone[0] += h
+			in.Tone[1] += k
+			in.Corefs++
+		}
+		var wsum float32
+		for _, x := range weights {
+			wsum += x
+		}
+		for l := range in.Mean {
+			in.Mean[l] /= float32(n)
+			in.Share[l] /= float32(n)
+			if wsum > 0 {
+				in.Weighted[l] /= wsum
+			}
+			if in.LeadMentions > 0 {
+				in.Lead[l] /= float32(in.LeadMentions)
+			}
+		}
+		if c.models.Document != nil || res.keepInputs {
+			w.entWords, w.entCues = entityWords(w, g.Mentions, w.entWords[:0], w.entCues[:0])
+		}
+		in.Words, in.Cues = w.entWords, w.entCues
+		in.Mutual = float32(mutual) / float32(len(g.Mentions))
+		in.Tone[0] /= float32(n)
+		in.Tone[1] /= float32(n)
+		held := 0
+		for _, r := range res.Relations {
+			h, t := r.Holder.Entity, r.Target.Entity
+			if h.ID == g.Entity.ID || h.Country == g.Entity.ID && h.Country != t.ID {
+				held++
+				for l := range r.Probs {
+					in.Holds[l] += r.Probs[l]
+				}
+			}
+			if t.ID == g.Entity.ID {
+				for l := range r.Probs {
+					in.Receives[l] += r.Probs[l]
+				}
+			}
+		}
+		in.Speaks = min(1, float32(speaks+held)/float32(len(g.Mentions)))
+		es := EntityStance{Entity: g.Entity, Mentions: len(g.Mentions), Salience: g.Salience}
+		if m := c.models.Document; m != nil {
+			w.feats = document.Features(w.feats[:0], &in)
+			s := m.Score(w.feats)
+			es.Label, es.Probs = s.Label(), s.Probs
+		} else {
+			es.Label, es.Probs = c.model.DocumentLabel(probs, weights)
+		}
+		out = append(out, es)
+		if res.keepInputs {
+			in.Words, in.Cues = slices.Clone(in.Words), slices.Clone(in.Cues)
+			res.inputs = append(res.inputs, in)
+		}
 	}
 	w.groupProbs, w.groupWeights = probs, weights
-	return out
+	res.Entities = out
 }
 
 // mutualParty reports whether mention i is joined to a neighbouring mention
@@ -70,4 +195,39 @@ func hasWordSuffix(s, w string) bool {
 	}
 	c := s[len(s)-len(w)-1]
 	return !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z')
+}
+
+// maxEntityWords caps the words an entity's document input reads.
+const maxEntityWords = 400
+
+// entityWords collects the WordPiece ids and cues of the sentences that
+// mention an entity (each sentence once), for the document model.
+func entityWords(w *workspace, mentions []int, words []int32, cues []uint64) ([]int32, []uint64) {
+	d := &w.doc
+	last := -1
+	for _, i := range mentions {
+		si := d.SentenceOf(w.targets[i].First)
+		if si == last {
+			continue
+		}
+		last = si
+		s := d.Sentences[si]
+		for t := s.First; t < s.End && len(words) < maxEntityWords; t++ {
+			if d.Tokens[t].Kind == features.KindWord {
+				words = append(words, d.PieceIDs(t)...)
+			}
+		}
+		for _, cue := range w.ctx.SentenceCues(si) {
+			pol := uint64(2)
+			if cue.Polarity < 0 {
+				pol = 1
+			}
+			cues = append(cues, pol<<32|uint64(cue.ID))
+		}
+	}
+	return words, cues
+}
+
+func labelOf(p [model.NumLabels]float32) model.Label {
+	return model.Scores{Probs: p}.Label()
 }

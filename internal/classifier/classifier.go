@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/stance/classifierd/internal/document"
 	"github.com/stance/classifierd/internal/entities"
 	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/lexicon"
@@ -131,6 +132,10 @@ type Result struct {
 	// evidence holds the evidence of all mentions, which their Evidence
 	// slices cut from; ClassifyInto reuses it.
 	evidence []Evidence
+	// inputs are the document stage's inputs, aligned with Entities (see
+	// DocumentInputs).
+	inputs     []document.Input
+	keepInputs bool
 }
 
 // checkEvery is how many mentions are scored between context checks, so
@@ -182,7 +187,6 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 		res.Mentions[i].Span = Span{m.Start, m.End}
 		res.Mentions[i].Entity = m.Entity
 	}
-	res.Entities = c.aggregate(res.Entities[:0], w, req.Text, w.mentions, res.Mentions)
 
 	res.Targeted = resize(res.Targeted, len(req.Spans))
 	if len(req.Spans) > 0 {
@@ -201,6 +205,18 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 			res.Targeted[i].Entity = spanEntity(req.Text, s, w.mentions)
 		}
 	}
+	// The pronouns that refer to people, scored as mentions for the
+	// document stage.
+	w.corefProbs = w.corefProbs[:0]
+	if len(w.corefs) > 0 && (c.models.Document != nil || res.keepInputs) {
+		var merged []features.Target
+		for _, cr := range w.corefs {
+			var at int
+			merged, at = withSpan(merged, w.targets, features.Target{First: cr.token, End: cr.token + 1, Type: uint8(entities.TypePerson)})
+			w.feats = an.ext.Extract(w.feats[:0], &w.ctx, merged, at)
+			w.corefProbs = append(w.corefProbs, c.model.Score(w.feats).Probs)
+		}
+	}
 	res.Relations, res.Dyads = res.Relations[:0], res.Dyads[:0]
 	if c.models.Relation != nil {
 		if err := ctx.Err(); err != nil {
@@ -208,7 +224,9 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 		}
 		res.Relations = c.relate(w, req, res.Relations)
 		res.Dyads = c.dyads(res.Dyads, res.Relations, w.mentions)
+		holdersFromRelations(res)
 	}
+	c.aggregate(res, w, req.Text, w.mentions)
 	if req.MaxEvidence > 0 {
 		// All the evidence of the document in one array; each mention gets
 		// its part with its capacity capped, so appending to one mention's
@@ -488,4 +506,34 @@ func (c *Classifier) ScoreSpans(text string, spans []Span, fn func(i int, probs 
 	return c.an.SpanFeatures(text, spans, true, func(i int, fs []features.Feature) {
 		fn(i, c.model.Score(fs).Probs)
 	})
+}
+
+// holdersFromRelations sets each mention's holder to the holder of the
+// most probable relation toward it, where the relation stage found one:
+// the relation model sees speakers, passives and possessors that the
+// mention scorer's own holder rule does not.
+func holdersFromRelations(res *Result) {
+	for i := range res.Mentions {
+		m := &res.Mentions[i]
+		best := float32(0)
+		for j := range res.Relations {
+			r := &res.Relations[j]
+			if r.Target.Span == m.Span && r.Probs[r.Label] > best && r.Holder.Entity.ID != "" {
+				best, m.Holder = r.Probs[r.Label], r.Holder.Entity
+			}
+		}
+	}
+}
+
+// DocumentInputs classifies req and calls fn with each entity's
+// document-stage input: what the document model is trained on.
+func (c *Classifier) DocumentInputs(ctx context.Context, req Request, fn func(e EntityStance, in *document.Input)) error {
+	res := Result{keepInputs: true}
+	if err := c.ClassifyInto(ctx, req, &res); err != nil {
+		return err
+	}
+	for i := range res.Entities {
+		fn(res.Entities[i], &res.inputs[i])
+	}
+	return nil
 }

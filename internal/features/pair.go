@@ -290,3 +290,30 @@ func (c *Context) Joint(targets []Target, h, t int) bool {
 	}
 	return hi.First-lo.End <= 1 && isCoordinated(d, targets, h) && isCoordinated(d, targets, t)
 }
+
+// Speaks reports whether mention t is the speaker of its sentence ("X
+// said", "according to X") or owns the speaker ("X's foreign minister
+// said").
+func (c *Context) Speaks(t Target) bool {
+	d := c.Doc
+	sent := d.Sentences[d.SentenceOf(t.First)]
+	return isSpeaker(d, sent, t) || ownsSpeaker(d, sent, t)
+}
+
+// Tone returns the hostile and cooperative cue totals of sentence si
+// (positive numbers), as matched for the sentences the stages read.
+func (c *Context) Tone(si int) (hostile, cooperative float32) {
+	return c.hostile[si], c.cooperative[si]
+}
+
+// PieceIDs returns the WordPiece ids of token i, looking up its sentence's
+// words if that is not done yet. The slice belongs to the word cache.
+func (d *Document) PieceIDs(i int) []int32 {
+	d.resolveFor(i)
+	return d.pieceIDs(i)
+}
+
+// SentenceCues returns the cues of sentence si, a sub-slice of c.Cues.
+func (c *Context) SentenceCues(si int) []CueMatch {
+	return c.Cues[c.firstCue[si]:c.firstCue[si+1]]
+}
