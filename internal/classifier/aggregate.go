@@ -1,12 +1,11 @@
 package classifier
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/stance/classifierd/internal/document"
 	"github.com/stance/classifierd/internal/entities"
-	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/lexicon"
 	"github.com/stance/classifierd/internal/model"
 )
 
@@ -49,6 +48,21 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 	if nwanted > 0 {
 		docTone[0] /= float32(nwanted)
 		docTone[1] /= float32(nwanted)
+	}
+	// How hostile the text is toward each entity, by its mentions' mean,
+	// for weighing the relations others receive from it.
+	hostility := w.hostility
+	clear(hostility)
+	if hostility == nil {
+		hostility = map[string]float32{}
+		w.hostility = hostility
+	}
+	for _, g := range groups {
+		var sum float32
+		for _, i := range g.Mentions {
+			sum += scored[i].Probs[model.Hostile]
+		}
+		hostility[g.Entity.ID] = sum / float32(len(g.Mentions))
 	}
 	for _, g := range groups {
 		probs, weights = probs[:0], weights[:0]
@@ -122,10 +136,6 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 				in.Lead[l] /= float32(in.LeadMentions)
 			}
 		}
-		if c.models.Document != nil || res.keepInputs {
-			w.entWords, w.entCues = entityWords(w, g.Mentions, w.entWords[:0], w.entCues[:0])
-		}
-		in.Words, in.Cues = w.entWords, w.entCues
 		in.Mutual = float32(mutual) / float32(len(g.Mentions))
 		in.Tone[0] /= float32(n)
 		in.Tone[1] /= float32(n)
@@ -134,13 +144,19 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 			h, t := r.Holder.Entity, r.Target.Entity
 			if h.ID == g.Entity.ID || h.Country == g.Entity.ID && h.Country != t.ID {
 				held++
+				material := r.Quad == lexicon.QuadMaterialConflict || r.Quad == lexicon.QuadMaterialCoop
 				for l := range r.Probs {
 					in.Holds[l] += r.Probs[l]
+					if material {
+						in.HoldsMaterial[l] += r.Probs[l]
+					}
 				}
 			}
 			if t.ID == g.Entity.ID {
+				blame := hostility[h.ID]
 				for l := range r.Probs {
 					in.Receives[l] += r.Probs[l]
+					in.ReceivesFromBlamed[l] += blame * r.Probs[l]
 				}
 			}
 		}
@@ -155,7 +171,6 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 		}
 		out = append(out, es)
 		if res.keepInputs {
-			in.Words, in.Cues = slices.Clone(in.Words), slices.Clone(in.Cues)
 			res.inputs = append(res.inputs, in)
 		}
 	}
@@ -195,37 +210,6 @@ func hasWordSuffix(s, w string) bool {
 	}
 	c := s[len(s)-len(w)-1]
 	return !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z')
-}
-
-// maxEntityWords caps the words an entity's document input reads.
-const maxEntityWords = 400
-
-// entityWords collects the WordPiece ids and cues of the sentences that
-// mention an entity (each sentence once), for the document model.
-func entityWords(w *workspace, mentions []int, words []int32, cues []uint64) ([]int32, []uint64) {
-	d := &w.doc
-	last := -1
-	for _, i := range mentions {
-		si := d.SentenceOf(w.targets[i].First)
-		if si == last {
-			continue
-		}
-		last = si
-		s := d.Sentences[si]
-		for t := s.First; t < s.End && len(words) < maxEntityWords; t++ {
-			if d.Tokens[t].Kind == features.KindWord {
-				words = append(words, d.PieceIDs(t)...)
-			}
-		}
-		for _, cue := range w.ctx.SentenceCues(si) {
-			pol := uint64(2)
-			if cue.Polarity < 0 {
-				pol = 1
-			}
-			cues = append(cues, pol<<32|uint64(cue.ID))
-		}
-	}
-	return words, cues
 }
 
 func labelOf(p [model.NumLabels]float32) model.Label {

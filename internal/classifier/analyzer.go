@@ -64,10 +64,10 @@ type workspace struct {
 	mentionEnts  []entities.Entity
 	generic      []relations.Generic
 	relCands     []relCand
+	partyStances [][2]float32
+	hostility    map[string]float32 // aggregate's, by entity ID
 	corefs       []coref
 	corefProbs   [][model.NumLabels]float32
-	entWords     []int32
-	entCues      []uint64
 	groupProbs   [][model.NumLabels]float32
 	groupWeights []float32
 }

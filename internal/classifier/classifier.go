@@ -362,7 +362,8 @@ func (c *Classifier) explain(w *workspace, m *model.Model, fs []features.Feature
 		it := &items[i]
 		w.itemAt[it.first] = 0
 		it.strength = abs(it.per[label])
-		if it.strength < minContribution || within(it, skipA) || within(it, skipB) || it.cue < 0 && !contentWord(&w.doc, int(it.first)) {
+		if it.strength < minContribution || within(it, skipA) || within(it, skipB) || inMention(w.targets, it) ||
+			it.cue < 0 && !contentWord(&w.doc, int(it.first)) {
 			continue
 		}
 		p := len(top)
@@ -415,6 +416,14 @@ func within(it *evItem, t features.Target) bool {
 	return t.End > t.First && int(it.first) < t.End && int(it.end) > t.First
 }
 
+// inMention reports whether item it lies in a found mention: an entity's
+// name ("Treaty", "President") is no reason for a stance.
+func inMention(targets []features.Target, it *evItem) bool {
+	i, _ := slices.BinarySearchFunc(targets, int(it.end), func(t features.Target, end int) int { return t.First - end })
+	// targets[i-1] is the last mention starting before the item ends.
+	return i > 0 && targets[i-1].End > int(it.first)
+}
+
 // contentWord reports whether token i is a word a reader takes as a reason:
 // not punctuation, a number or a function word.
 func contentWord(d *features.Document, i int) bool {
@@ -438,7 +447,9 @@ func init() {
 		"do", "does", "did", "into", "over", "about", "after", "before", "than", "then", "there", "here", "also",
 		"s", "mr", "ms", "mrs", "said", "says", "say", "told", "while", "if", "so", "such", "not", "no", "all", "any",
 		"some", "one", "two", "up", "out", "more", "most", "other", "its", "since", "during", "between", "against",
-		"under", "per", "via", "amid", "upon", "both", "each", "own", "same", "very", "just", "only"} {
+		"under", "per", "via", "amid", "upon", "both", "each", "own", "same", "very", "just", "only",
+		"president", "minister", "prime", "foreign", "secretary", "general", "spokesman", "spokeswoman", "official",
+		"officials", "leader", "chief", "counterpart", "deputy", "head", "seyed", "sayyid", "ayatollah"} {
 		functionWords[w] = struct{}{}
 	}
 }

@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/stance/classifierd/internal/entities"
 	"github.com/stance/classifierd/internal/features"
@@ -43,6 +44,7 @@ func (c *Classifier) relate(w *workspace, req Request, out []Relation) []Relatio
 		w.partyTargets = append(w.partyTargets, p.target)
 	}
 	targets := w.partyTargets
+	stances := c.an.partyStances(w, c.model, parties)
 	cands := w.relCands[:0]
 	for lo := 0; lo < len(parties); {
 		si := d.SentenceOf(targets[lo].First)
@@ -56,7 +58,7 @@ func (c *Classifier) relate(w *workspace, req Request, out []Relation) []Relatio
 				if h == t || sameActor(parties[h].entity, parties[t].entity) || !w.ctx.Pairable(targets, h, t) {
 					continue
 				}
-				w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, h, t)
+				w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
 				s := m.Score(w.feats)
 				if label := relations.Decide(s.Probs); label != model.Neutral {
 					cands = append(cands, relCand{h: int32(h), t: int32(t), label: label, probs: s.Probs,
@@ -78,7 +80,7 @@ func (c *Classifier) relate(w *workspace, req Request, out []Relation) []Relatio
 			Probs:    cd.probs,
 			Sentence: Span{d.Tokens[sent.First].Start, d.Tokens[sent.End-1].End},
 		}
-		w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, h, t)
+		w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
 		if req.MaxEvidence > 0 {
 			start := len(w.evidence)
 			w.evidence = c.explain(w, m, w.feats, cd.label, req.MaxEvidence, targets[h], targets[t])
@@ -197,8 +199,12 @@ func sameActor(a, b entities.Entity) bool {
 		return a.ID == b.ID && a.Name == b.Name
 	}
 	// An official and their own state are one actor here: in "Turkey's
-	// foreign minister Hakan Fidan", Turkey holds no stance toward Fidan.
+	// foreign minister Hakan Fidan", Turkey holds no stance toward Fidan;
+	// nor does "the Belarusian president" toward Lukashenko.
 	if a.Country != "" && a.Country == b.ID || b.Country != "" && b.Country == a.ID {
+		return true
+	}
+	if a.Country != "" && a.Country == b.Country && (isGeneric(a) || isGeneric(b)) {
 		return true
 	}
 	return a.ID == b.ID && a.Country == b.Country
@@ -253,6 +259,9 @@ func (c *Classifier) dyads(out []Dyad, rels []Relation, ms []entities.Mention) [
 	for i := range rels {
 		r := &rels[i]
 		h, t := r.Holder.Entity, r.Target.Entity
+		if isGeneric(h) && isGeneric(t) && h.ID == t.ID {
+			continue // two unnamed governments: nobody a reader can follow
+		}
 		add(h, t, r)
 		if h.Country != "" && h.Country != t.ID && h.Country != t.Country && (h.Type == entities.TypePerson || h.Type == entities.TypeGroup) {
 			if state, ok := c.stateEntity(h.Country, ms); ok {
@@ -295,7 +304,7 @@ type PairSpan struct{ Holder, Target Span }
 // for a pair the stage would not score (not in one sentence, too far
 // apart). The slice passed to fn is reused after fn returns. Spans must be
 // valid (see ValidateSpans).
-func (a *Analyzer) PairFeatures(ext *features.Extractor, text string, spans []Span, pairs []PairSpan, fn func(i int, fs []features.Feature)) error {
+func (a *Analyzer) PairFeatures(ext *features.Extractor, mention *model.Model, text string, spans []Span, pairs []PairSpan, fn func(i int, fs []features.Feature)) error {
 	w := a.get()
 	defer a.put(w)
 	if err := a.analyze(w, text, entities.Options{Builtin: true}, spans); err != nil {
@@ -306,6 +315,7 @@ func (a *Analyzer) PairFeatures(ext *features.Extractor, text string, spans []Sp
 	for _, p := range parties {
 		w.partyTargets = append(w.partyTargets, p.target)
 	}
+	stances := a.partyStances(w, mention, parties)
 	find := func(s Span) int {
 		for i, p := range parties {
 			if p.span == s {
@@ -320,8 +330,32 @@ func (a *Analyzer) PairFeatures(ext *features.Extractor, text string, spans []Sp
 			fn(i, nil)
 			continue
 		}
-		w.feats = ext.ExtractPair(w.feats[:0], &w.ctx, w.partyTargets, h, t)
+		w.feats = ext.ExtractPair(w.feats[:0], &w.ctx, w.partyTargets, stances, h, t)
 		fn(i, w.feats)
 	}
 	return nil
 }
+
+// partyStances scores the stance the text takes toward each party with
+// the mention model, over the party list (so that training and serving see
+// the same features), for the parties that share their sentence with
+// another; the others get zeros, as no pair reads them.
+func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party) [][2]float32 {
+	d := &w.doc
+	st := slices.Grow(w.partyStances[:0], len(parties))[:len(parties)]
+	targets := w.partyTargets
+	for i := range parties {
+		si := d.SentenceOf(targets[i].First)
+		if (i == 0 || d.SentenceOf(targets[i-1].First) != si) && (i+1 == len(parties) || d.SentenceOf(targets[i+1].First) != si) {
+			st[i] = [2]float32{}
+			continue
+		}
+		w.feats = a.ext.Extract(w.feats[:0], &w.ctx, targets, i)
+		p := m.Score(w.feats).Probs
+		st[i] = [2]float32{p[model.Hostile], p[model.Cooperative]}
+	}
+	w.partyStances = st
+	return st
+}
+
+func isGeneric(e entities.Entity) bool { return strings.HasPrefix(e.ID, "generic:") }

@@ -15,7 +15,7 @@ import (
 )
 
 // Bits is the document model's hash width: a few hundred features.
-const Bits = 16
+const Bits = 12
 
 // Input is what the earlier stages found about one entity of a document.
 type Input struct {
@@ -43,6 +43,15 @@ type Input struct {
 	// Holds and Receives sum the probabilities of the relations the entity
 	// holds toward others and receives from them, per label.
 	Holds, Receives [model.NumLabels]float32
+	// HoldsMaterial sums, of the relations it holds, those of material
+	// conflict or cooperation (an attack, aid), per label: the actor of
+	// material aggression is an aggressor, the speaker of an accusation a
+	// speaker.
+	HoldsMaterial [model.NumLabels]float32
+	// ReceivesFromBlamed is Receives with each relation weighed by how
+	// hostile the text is toward its holder: hostility from the actor an
+	// article blames makes the target its victim, not its villain.
+	ReceivesFromBlamed [model.NumLabels]float32
 	// Mutual is the share of mentions that name it as one party of a pair.
 	Mutual float32
 	// Corefs is the number of pronouns that refer to the entity (a
@@ -53,12 +62,6 @@ type Input struct {
 	// earlier stages read. A polemic is hostile toward someone; the
 	// sentences about an entity say more about whom.
 	Tone, DocTone [2]float32
-	// Words are the WordPiece ids of the sentences that mention the
-	// entity, and Cues the lexicon cue ids there with their polarity sign
-	// (1 hostile, 2 cooperative): what those sentences say, for the model
-	// to weigh beyond the mention scores. Either may be empty.
-	Words []int32
-	Cues  []uint64
 }
 
 // Template ids.
@@ -78,8 +81,6 @@ const (
 	tSalience
 	tDominant
 	tTone
-	tWord
-	tCue
 )
 
 // Features appends the features of in to dst.
@@ -102,6 +103,8 @@ func Features(dst []model.Feature, in *Input) []model.Feature {
 		}
 		add(squash(in.Holds[l]), tHolds<<56|k)
 		add(squash(in.Receives[l]), tReceives<<56|k)
+		add(squash(in.HoldsMaterial[l]), tHolds<<56|1<<48|k)
+		add(squash(in.ReceivesFromBlamed[l]), tReceives<<56|1<<48|k)
 		// The entity's own stance signal scaled by how much it speaks: a
 		// speaker's sentences are hostile toward others, not toward it.
 		add(in.Speaks*in.Mean[l], tSpeaks<<56|1<<48|k)
@@ -121,18 +124,6 @@ func Features(dst []model.Feature, in *Input) []model.Feature {
 		add(squash(in.DocTone[k]), tTone<<56|1<<48|uint64(k))
 		add(squash(in.Tone[k])*(1-in.Speaks), tTone<<56|2<<48|uint64(k))
 		add(squash(in.Tone[k]-in.DocTone[k]+1), tTone<<56|3<<48|uint64(k))
-	}
-	if n := len(in.Words); n > 0 {
-		v := float32(1 / math.Sqrt(float64(n)))
-		for _, id := range in.Words {
-			add(v, tWord<<56|uint64(uint32(id)))
-		}
-	}
-	if n := len(in.Cues); n > 0 {
-		v := float32(1 / math.Sqrt(float64(n)))
-		for _, c := range in.Cues {
-			add(v, tCue<<56|c)
-		}
 	}
 	// Which side the mentions lean to, by how many there are: one hostile
 	// mention in passing is not a hostile article.

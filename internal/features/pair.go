@@ -25,6 +25,7 @@ const (
 	tPairQuoted
 	tPairDenial
 	tPairNegated
+	tPairStance
 )
 
 // maxPairGap is the farthest apart, in tokens, that two parties of one
@@ -57,7 +58,11 @@ func (c *Context) Pairable(targets []Target, h, t int) bool {
 // of what is said, the possessor of a stance noun, two parties joined in
 // joint action), where the cue stands, and the words between them. The
 // two must be Pairable.
-func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, h, t int) []Feature {
+//
+// stances are the mention model's probabilities (hostile, cooperative) of
+// the stance the text takes toward each party, aligned with targets: a
+// pair is more likely hostile where the text is hostile toward its target.
+func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, stances [][2]float32, h, t int) []Feature {
 	d, cues := c.Doc, c.Cues
 	th, tt := targets[h], targets[t]
 	si := d.SentenceOf(th.First)
@@ -189,6 +194,15 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, h, 
 		add(none, tPairAgentBy<<56|1<<52|order)
 	}
 	add(none, tPairQuoted<<56|quoted<<8|order)
+	sp := uint64(0)
+	if speaker {
+		sp = 1
+	}
+	for k := range 2 {
+		add(Feature{Value: stances[t][k], Cue: -1, Token: -1}, tPairStance<<56|uint64(k)<<8|sp)
+		add(Feature{Value: stances[t][k], Cue: -1, Token: -1}, tPairStance<<56|1<<48|uint64(k)<<8|order)
+		add(Feature{Value: stances[h][k], Cue: -1, Token: -1}, tPairStance<<56|2<<48|uint64(k)<<8|order)
+	}
 
 	// The words between the parties carry most of what the pair is about
 	// ("accused", "signed a pact with", "was attacked by", "denied").

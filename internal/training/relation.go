@@ -32,6 +32,8 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 		Train: []Source{
 			{Name: "team/relations_a", Path: filepath.Join(rel, "train_a.jsonl")},
 			{Name: "team/relations_b", Path: filepath.Join(rel, "train_b.jsonl")},
+			{Name: "team/relations_c", Path: filepath.Join(rel, "train_c.jsonl")},
+			{Name: "team/relations_d", Path: filepath.Join(rel, "train_d.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
@@ -101,7 +103,7 @@ func TrainRelation(cfg RelationConfig, an *classifier.Analyzer, mention *model.M
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", src.Name, ex.ID, err)
 			}
-			err = an.PairFeatures(ext, ex.Text, spans, pairs, func(i int, fs []features.Feature) {
+			err = an.PairFeatures(ext, mention, ex.Text, spans, pairs, func(i int, fs []features.Feature) {
 				if fs == nil {
 					return
 				}
