@@ -65,6 +65,8 @@ type workspace struct {
 	generic      []relations.Generic
 	relCands     []relCand
 	partyStances [][2]float32
+	candFeats    []features.Feature
+	relWanted    []bool
 	hostility    map[string]float32 // aggregate's, by entity ID
 	corefs       []coref
 	corefProbs   [][model.NumLabels]float32

@@ -222,7 +222,7 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		res.Relations = c.relate(w, req, res.Relations)
+		res.Relations = c.relate(w, req, res.Mentions, res.Relations)
 		res.Dyads = c.dyads(res.Dyads, res.Relations, w.mentions)
 		holdersFromRelations(res)
 	}

@@ -32,7 +32,7 @@ const maxSentenceParties = 16
 // scores each ordered pair with the relation model and keeps the pairs it
 // finds a stance in, with their evidence. Mentions must be scored first:
 // relate reads w's cues and features context as analyze left them.
-func (c *Classifier) relate(w *workspace, req Request, out []Relation) []Relation {
+func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out []Relation) []Relation {
 	m := c.models.Relation
 	d := &w.doc
 	parties := c.an.parties(w, req.Text, req.Spans)
@@ -44,8 +44,9 @@ func (c *Classifier) relate(w *workspace, req Request, out []Relation) []Relatio
 		w.partyTargets = append(w.partyTargets, p.target)
 	}
 	targets := w.partyTargets
-	stances := c.an.partyStances(w, c.model, parties)
+	stances := c.an.partyStances(w, c.model, parties, mentions)
 	cands := w.relCands[:0]
+	w.candFeats = w.candFeats[:0]
 	for lo := 0; lo < len(parties); {
 		si := d.SentenceOf(targets[lo].First)
 		hi := lo + 1
@@ -53,6 +54,11 @@ func (c *Classifier) relate(w *workspace, req Request, out []Relation) []Relatio
 			hi++
 		}
 		end := min(hi, lo+maxSentenceParties)
+		if len(w.ctx.SentenceCues(si)) == 0 {
+			// No lexicon cue: news asserts no act or stance without
+			// one, and most sentences that only list actors have none.
+			end = lo
+		}
 		for t := lo; t < end; t++ {
 			for h := lo; h < end; h++ {
 				if h == t || sameActor(parties[h].entity, parties[t].entity) || !w.ctx.Pairable(targets, h, t) {
@@ -61,8 +67,10 @@ func (c *Classifier) relate(w *workspace, req Request, out []Relation) []Relatio
 				w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
 				s := m.Score(w.feats)
 				if label := relations.Decide(s.Probs); label != model.Neutral {
+					from := len(w.candFeats)
+					w.candFeats = append(w.candFeats, w.feats...)
 					cands = append(cands, relCand{h: int32(h), t: int32(t), label: label, probs: s.Probs,
-						joint: w.ctx.Joint(targets, h, t), sentence: int32(si)})
+						joint: w.ctx.Joint(targets, h, t), sentence: int32(si), feats: [2]int32{int32(from), int32(len(w.candFeats))}})
 				}
 			}
 		}
@@ -80,13 +88,13 @@ func (c *Classifier) relate(w *workspace, req Request, out []Relation) []Relatio
 			Probs:    cd.probs,
 			Sentence: Span{d.Tokens[sent.First].Start, d.Tokens[sent.End-1].End},
 		}
-		w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
+		fs := w.candFeats[cd.feats[0]:cd.feats[1]]
 		if req.MaxEvidence > 0 {
 			start := len(w.evidence)
-			w.evidence = c.explain(w, m, w.feats, cd.label, req.MaxEvidence, targets[h], targets[t])
+			w.evidence = c.explain(w, m, fs, cd.label, req.MaxEvidence, targets[h], targets[t])
 			w.evRanges = append(w.evRanges, int32(start), int32(len(w.evidence)))
 		}
-		r.Quad, r.CAMEO = strongestEvent(w, m, w.feats, cd.label)
+		r.Quad, r.CAMEO = strongestEvent(w, m, fs, cd.label)
 		out = append(out, r)
 	}
 	return out
@@ -99,6 +107,8 @@ type relCand struct {
 	label    model.Label
 	joint    bool
 	probs    [model.NumLabels]float32
+	// feats is the range of the pair's features in workspace.candFeats.
+	feats [2]int32
 }
 
 // oneWay keeps, of two relations that run both ways between the same two
@@ -144,7 +154,13 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 		ents = append(ents, m.Entity)
 	}
 	w.mentionEnts = ents
-	w.generic = relations.FindGeneric(w.generic[:0], d, w.wanted, w.targets, ents)
+	// Generic actors matter only where a relation can be: in sentences
+	// with a lexicon cue.
+	w.relWanted = resize(w.relWanted, len(w.wanted))
+	for si, want := range w.wanted {
+		w.relWanted[si] = want && len(w.ctx.SentenceCues(si)) > 0
+	}
+	w.generic = relations.FindGeneric(w.generic[:0], d, w.relWanted, w.targets, ents)
 	gi := 0
 	for i, t := range w.targets {
 		// A generic actor that took this mention in stands for it.
@@ -234,20 +250,10 @@ func strongestEvent(w *workspace, m *model.Model, fs []features.Feature, label m
 // ("Iran's foreign minister said ...": Iran -> NATO as well), unless the
 // state is the target.
 func (c *Classifier) dyads(out []Dyad, rels []Relation, ms []entities.Mention) []Dyad {
-	type key struct{ h, t string }
-	at := map[key]int{}
 	add := func(h, t entities.Entity, r *Relation) {
-		k := key{h.ID + "|" + h.Country + "|" + h.Name, t.ID + "|" + t.Country + "|" + t.Name}
-		if h.ID != "" && h.Type != entities.TypeGroup || h.Country == "" {
-			k.h = h.ID + "|" + h.Country
-		}
-		if t.ID != "" && t.Type != entities.TypeGroup || t.Country == "" {
-			k.t = t.ID + "|" + t.Country
-		}
-		i, ok := at[k]
-		if !ok {
+		i := slices.IndexFunc(out, func(d Dyad) bool { return sameDyadActor(d.Holder, h) && sameDyadActor(d.Target, t) })
+		if i < 0 {
 			i = len(out)
-			at[k] = i
 			out = append(out, Dyad{Holder: h, Target: t})
 		}
 		dy := &out[i]
@@ -283,6 +289,16 @@ func (c *Classifier) dyads(out []Dyad, rels []Relation, ms []entities.Mention) [
 	return out
 }
 
+// sameDyadActor reports whether two relation parties are one actor of a
+// dyad: the same entity, or for a caller's span without an entity and a
+// generic actor without a state, the same name.
+func sameDyadActor(a, b entities.Entity) bool {
+	if a.ID != b.ID || a.Country != b.Country {
+		return false
+	}
+	return a.ID != "" && !isGeneric(a) || a.Name == b.Name
+}
+
 // stateEntity returns the entity with the given ID: from the document's
 // mentions when it is named there, else from the gazetteer.
 func (c *Classifier) stateEntity(id string, ms []entities.Mention) (entities.Entity, bool) {
@@ -315,7 +331,7 @@ func (a *Analyzer) PairFeatures(ext *features.Extractor, mention *model.Model, t
 	for _, p := range parties {
 		w.partyTargets = append(w.partyTargets, p.target)
 	}
-	stances := a.partyStances(w, mention, parties)
+	stances := a.partyStances(w, mention, parties, nil)
 	find := func(s Span) int {
 		for i, p := range parties {
 			if p.span == s {
@@ -340,19 +356,35 @@ func (a *Analyzer) PairFeatures(ext *features.Extractor, mention *model.Model, t
 // the mention model, over the party list (so that training and serving see
 // the same features), for the parties that share their sentence with
 // another; the others get zeros, as no pair reads them.
-func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party) [][2]float32 {
+//
+// scored are the mentions as the mention stage scored them, when it has.
+func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party, scored []Mention) [][2]float32 {
 	d := &w.doc
 	st := slices.Grow(w.partyStances[:0], len(parties))[:len(parties)]
 	targets := w.partyTargets
-	for i := range parties {
-		si := d.SentenceOf(targets[i].First)
-		if (i == 0 || d.SentenceOf(targets[i-1].First) != si) && (i+1 == len(parties) || d.SentenceOf(targets[i+1].First) != si) {
-			st[i] = [2]float32{}
-			continue
+	for lo := 0; lo < len(parties); {
+		si := d.SentenceOf(targets[lo].First)
+		hi, onlyMentions := lo, true
+		for ; hi < len(parties) && d.SentenceOf(targets[hi].First) == si; hi++ {
+			onlyMentions = onlyMentions && parties[hi].mention >= 0
 		}
-		w.feats = a.ext.Extract(w.feats[:0], &w.ctx, targets, i)
-		p := m.Score(w.feats).Probs
-		st[i] = [2]float32{p[model.Hostile], p[model.Cooperative]}
+		for i := lo; i < hi; i++ {
+			switch {
+			case hi-lo < 2:
+				st[i] = [2]float32{} // no pair reads it
+				continue
+			case onlyMentions && scored != nil:
+				// The sentence's parties are its mentions, so the mention
+				// stage scored each with these very features.
+				p := scored[parties[i].mention].Probs
+				st[i] = [2]float32{p[model.Hostile], p[model.Cooperative]}
+				continue
+			}
+			w.feats = a.ext.Extract(w.feats[:0], &w.ctx, targets, i)
+			p := m.Score(w.feats).Probs
+			st[i] = [2]float32{p[model.Hostile], p[model.Cooperative]}
+		}
+		lo = hi
 	}
 	w.partyStances = st
 	return st

@@ -128,23 +128,41 @@ func plural(w string) string {
 	return w + "S"
 }
 
-// agentTable is the embedded table, parsed once: phrase -> role, and the
-// set of first words.
+// agentTable is the embedded table, parsed once: phrase -> its agent,
+// and the set of first words.
 type agentTable struct {
-	phrases map[string]string
+	phrases map[string]agent
 	first   map[string]bool
+	// firstSeen is a bit per (length, first letter, last letter) of the
+	// first words: most words of a sentence fail it without hashing.
+	firstSeen [1 << 14]bool
+}
+
+func firstKey(w string) int {
+	return min(len(w), 15)<<10 | int(w[0]&31)<<5 | int(w[len(w)-1]&31)
+}
+
+// maybeFirst reports whether w may be a first word of the table.
+func (t *agentTable) maybeFirst(w string) bool { return w != "" && t.firstSeen[firstKey(w)] }
+
+// agent is a phrase's role, as an entity ID ("generic:police"), and
+// whether it is a party on its own, without a state before it.
+type agent struct {
+	role       string
+	standalone bool
 }
 
 var agents = sync.OnceValue(func() *agentTable {
-	t := &agentTable{phrases: map[string]string{}, first: map[string]bool{}}
+	t := &agentTable{phrases: map[string]agent{}, first: map[string]bool{}}
 	for line := range strings.SplitSeq(agentsTSV, "\n") {
 		phrase, role, ok := strings.Cut(line, "\t")
 		if !ok {
 			continue
 		}
-		t.phrases[phrase] = role
+		t.phrases[phrase] = agent{role: "generic:" + role, standalone: standalone[phrase]}
 		w, _, _ := strings.Cut(phrase, " ")
 		t.first[w] = true
+		t.firstSeen[firstKey(w)] = true
 	}
 	return t
 })
@@ -174,19 +192,26 @@ func FindGeneric(dst []Generic, d *features.Document, want []bool, targets []fea
 		if si >= len(want) || !want[si] {
 			continue
 		}
+		lower := d.LowerFast
 		for i := s.First; i < s.End; i++ {
-			if d.Tokens[i].Kind != features.KindWord || !tab.first[d.Lower(i)] {
+			if d.Tokens[i].Kind != features.KindWord {
 				continue
 			}
-			// The longest phrase at i.
-			end, role, matched := 0, "", ""
-			phrase := d.Lower(i)
+			if w := lower(i); !tab.maybeFirst(w) || !tab.first[w] {
+				continue
+			}
+			// The longest phrase at i, built in a buffer: a map lookup of
+			// string(buf) does not copy it.
+			end, role, standalone := 0, "", false
+			var buf [96]byte
+			phrase := buf[:0]
 			for j := i; j < min(s.End, i+maxAgentWords); j++ {
 				if j > i {
-					phrase += " " + d.Lower(j)
+					phrase = append(phrase, ' ')
 				}
-				if r, ok := tab.phrases[phrase]; ok {
-					end, role, matched = j+1, r, phrase
+				phrase = append(phrase, lower(j)...)
+				if a, ok := tab.phrases[string(phrase)]; ok {
+					end, role, standalone = j+1, a.role, a.standalone
 				}
 			}
 			if end == 0 {
@@ -199,7 +224,7 @@ func FindGeneric(dst []Generic, d *features.Document, want []bool, targets []fea
 				i = end - 1
 				continue // part of a named mention
 			}
-			g := Generic{First: i, End: end, Entity: entities.Entity{ID: "generic:" + role, Name: role, Type: entities.TypeGroup}}
+			g := Generic{First: i, End: end, Entity: entities.Entity{ID: role, Name: role[len("generic:"):], Type: entities.TypeGroup}}
 			if p := ti - 1; p >= 0 && linksTo(d, targets[p], i) {
 				e := ents[p]
 				switch e.Type {
@@ -208,7 +233,7 @@ func FindGeneric(dst []Generic, d *features.Document, want []bool, targets []fea
 					g.Entity.Country = e.ID
 				}
 			}
-			if g.Entity.Country == "" && !standalone[matched] {
+			if g.Entity.Country == "" && !standalone {
 				// Unlinked, only the actors news names on their own:
 				// "police fired on protesters", not "the ministry" or
 				// "officials", which are someone's spokespeople.
