@@ -66,7 +66,6 @@ type workspace struct {
 	relCands     []relCand
 	partyStances [][2]float32
 	candFeats    []features.Feature
-	relWanted    []bool
 	hostility    map[string]float32 // aggregate's, by entity ID
 	corefs       []coref
 	corefProbs   [][model.NumLabels]float32

@@ -54,11 +54,6 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 			hi++
 		}
 		end := min(hi, lo+maxSentenceParties)
-		if len(w.ctx.SentenceCues(si)) == 0 {
-			// No lexicon cue: news asserts no act or stance without
-			// one, and most sentences that only list actors have none.
-			end = lo
-		}
 		for t := lo; t < end; t++ {
 			for h := lo; h < end; h++ {
 				if h == t || sameActor(parties[h].entity, parties[t].entity) || !w.ctx.Pairable(targets, h, t) {
@@ -154,13 +149,7 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 		ents = append(ents, m.Entity)
 	}
 	w.mentionEnts = ents
-	// Generic actors matter only where a relation can be: in sentences
-	// with a lexicon cue.
-	w.relWanted = resize(w.relWanted, len(w.wanted))
-	for si, want := range w.wanted {
-		w.relWanted[si] = want && len(w.ctx.SentenceCues(si)) > 0
-	}
-	w.generic = relations.FindGeneric(w.generic[:0], d, w.relWanted, w.targets, ents)
+	w.generic = relations.FindGeneric(w.generic[:0], d, w.wanted, w.targets, ents)
 	gi := 0
 	for i, t := range w.targets {
 		// A generic actor that took this mention in stands for it.

@@ -168,13 +168,9 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 		// no event: "Thailand rejected reports that its jets had bombed
 		// Cambodia", "Cuba said it had played no part in ...".
 		if cue.First > th.End {
-			if denial, negation := scopeMarkers(d, th.End, cue.First); denial || negation {
-				dn := uint64(0)
-				if denial {
-					dn = 1
-				}
-				add(cf, tPairDenial<<56|dn<<48|pol<<40|uint64(rh)<<32|uint64(rt)<<24)
-				add(none, tPairNegated<<56|dn<<48|pol<<40)
+			if m := scopeMarkers(d, th.End, cue.First); m != 0 {
+				add(cf, tPairDenial<<56|uint64(m)<<48|pol<<40|uint64(rh)<<32|uint64(rt)<<24)
+				add(none, tPairNegated<<56|uint64(m)<<48|pol<<40)
 			}
 		}
 	}
@@ -278,20 +274,33 @@ func pairRole(d *Document, targets []Target, m int, c *CueMatch) Role {
 	return r
 }
 
-// scopeMarkers reports whether a denial ("denied", "rejected reports",
-// "dismissed allegations") or a negation ("not", "no", "never") stands in
-// tokens [from, to).
-func scopeMarkers(d *Document, from, to int) (denial, negation bool) {
+// Scope markers between a holder and a cue, a bit each.
+const (
+	// markDenial: "denied", "rejected reports", "dismissed allegations":
+	// the act is not asserted.
+	markDenial = 1 << iota
+	// markNegation: "not", "no", "never".
+	markNegation
+	// markRefusal: "refused to", "declined to": a cooperative act
+	// refused is a hostile one.
+	markRefusal
+)
+
+// scopeMarkers returns the scope markers in tokens [from, to).
+func scopeMarkers(d *Document, from, to int) uint8 {
+	var m uint8
 	for i := from; i < to; i++ {
 		switch d.Lower(i) {
 		case "denied", "denies", "deny", "denying", "rejected", "rejects", "dismissed", "dismisses", "disputed",
 			"disputes", "refuted", "refutes", "contradicting", "contradicted", "rebuffed":
-			denial = true
+			m |= markDenial
 		case "not", "no", "never", "none", "neither", "nor", "n't", "without":
-			negation = true
+			m |= markNegation
+		case "refused", "refuses", "refusing", "declined", "declines":
+			m |= markRefusal
 		}
 	}
-	return denial, negation
+	return m
 }
 
 // Joint reports whether targets h and t are joined in one phrase: "Iran
