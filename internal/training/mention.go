@@ -10,6 +10,7 @@ package training
 
 import (
 	"fmt"
+	"hash/fnv"
 	"io"
 	"path/filepath"
 
@@ -20,21 +21,47 @@ import (
 	"github.com/stance/classifierd/internal/model"
 )
 
-// Source is a named stance JSONL data set.
+// Source is a named labelled data set.
 type Source struct {
 	Name string
 	Path string
 	// Weight scales the loss of its examples (1 if zero).
 	Weight float64
+	// Domain names the kind of text ("newsmtsc", "geo", "persent"). With
+	// Config.Domains every training example's features get a second copy
+	// hashed with its domain (see domainCopy), which soaks up what is
+	// peculiar to that kind of text; serving has only the shared copy.
+	// Cross-validation folds are stratified by Domain too.
+	Domain string
+	// Format is the file's format; PerSenT files give weak labels, which
+	// are trained on but never scored.
+	Format Format
 }
+
+// Format is the file format of a Source.
+type Format uint8
+
+const (
+	// FormatStance is stance JSONL (package dataset) with gold labels.
+	FormatStance Format = iota
+	// FormatPerSenT is a PerSenT *.doc.jsonl file: every mention of the
+	// main person in a labelled paragraph, with the paragraph's label.
+	FormatPerSenT
+)
 
 // Config holds the mention model's data and hyperparameters.
 type Config struct {
 	Train []Source
 	Dev   []Source
 	FitConfig
+	// Domains adds a per-domain copy of each training example's features
+	// (Source.Domain).
+	Domains bool
+	// PerSenTPronouns also takes sentence-initial "He"/"She" as mentions of
+	// a PerSenT article's person in paragraphs that do not name them.
+	PerSenTPronouns bool
 	// Holdout is the fraction of training targets kept aside to fit the
-	// temperature.
+	// temperature (never a PerSenT one: their labels are weak).
 	Holdout float64
 	// DocThreshold is the document-level polar threshold, the mention
 	// model's fallback rule where a bundle has no document model.
@@ -44,8 +71,9 @@ type Config struct {
 }
 
 // DefaultConfig returns the settings the embedded model is trained with,
-// without data (see DefaultData). They were chosen with the grid of
-// `stancetrain -tune` on the NewsMTSC dev sets and geo_dev.
+// without data (see DefaultData). They were chosen by 5-fold grouped
+// cross-validation over all the labelled data (`stancetrain cv`, see
+// docs/model-card-mention.md), not on the dev sets.
 func DefaultConfig() Config {
 	return Config{FitConfig: FitConfig{Bits: 20, Epochs: 4, L2: 1e-4, LearningRate: 0.05, ClassBalance: 0.3, Runs: 5, Seed: 1},
 		Holdout: 0.1, DocThreshold: 0.3,
@@ -53,9 +81,12 @@ func DefaultConfig() Config {
 }
 
 // DefaultGeoWeight is the loss weight of the team-written geopolitical
-// examples: more than a NewsMTSC sentence, since they are what the service
-// is for, but not so much that they drown out ten times as many others.
+// examples, as cross-validation chose it.
 const DefaultGeoWeight = 1.5
+
+// DefaultPerSenTWeight is the loss weight of the weakly labelled PerSenT
+// mentions, as cross-validation chose it (0: not trained on).
+const DefaultPerSenTWeight = 0
 
 // DefaultData returns the training and dev sets of the embedded model:
 // shared is the shared data folder (../shared), root the repository root.
@@ -64,17 +95,36 @@ func DefaultData(shared, root string, geoWeight float64) (train, dev []Source) {
 	news := filepath.Join(shared, "data", "newsmtsc")
 	geo := filepath.Join(root, "data", "geo")
 	train = []Source{
-		{Name: "newsmtsc/train", Path: filepath.Join(news, "train.stance.jsonl")},
-		{Name: "team/geo_train_a", Path: filepath.Join(geo, "train_a.jsonl"), Weight: geoWeight},
-		{Name: "team/geo_train_b", Path: filepath.Join(geo, "train_b.jsonl"), Weight: geoWeight},
-		{Name: "team/geo_train_c", Path: filepath.Join(geo, "train_c.jsonl"), Weight: geoWeight},
+		{Name: "newsmtsc/train", Path: filepath.Join(news, "train.stance.jsonl"), Domain: "newsmtsc"},
+		{Name: "team/geo_train_a", Path: filepath.Join(geo, "train_a.jsonl"), Weight: geoWeight, Domain: "geo"},
+		{Name: "team/geo_train_b", Path: filepath.Join(geo, "train_b.jsonl"), Weight: geoWeight, Domain: "geo"},
+		{Name: "team/geo_train_c", Path: filepath.Join(geo, "train_c.jsonl"), Weight: geoWeight, Domain: "geo"},
 	}
 	dev = []Source{
-		{Name: "newsmtsc/dev_rw", Path: filepath.Join(news, "dev_rw.stance.jsonl")},
-		{Name: "newsmtsc/dev_mt", Path: filepath.Join(news, "dev_mt.stance.jsonl")},
-		{Name: "team/geo_dev", Path: filepath.Join(geo, "dev_geo.jsonl")},
+		{Name: "newsmtsc/dev_rw", Path: filepath.Join(news, "dev_rw.stance.jsonl"), Domain: "newsmtsc"},
+		{Name: "newsmtsc/dev_mt", Path: filepath.Join(news, "dev_mt.stance.jsonl"), Domain: "newsmtsc"},
+		{Name: "team/geo_dev", Path: filepath.Join(geo, "dev_geo.jsonl"), Domain: "geo"},
 	}
 	return train, dev
+}
+
+// AllData returns every labelled mention data set there is, for
+// cross-validation: NewsMTSC train and both dev sets, the team's
+// geopolitical sentences, and the PerSenT documents (weak labels), with
+// the given weights.
+func AllData(shared, root string, geoWeight, perSenTWeight float64) []Source {
+	train, dev := DefaultData(shared, root, geoWeight)
+	all := append(train, dev...)
+	for i := range all {
+		if all[i].Domain == "geo" {
+			all[i].Weight = geoWeight
+		}
+	}
+	persent := filepath.Join(shared, "data", "persent")
+	return append(all,
+		Source{Name: "persent/dev", Path: filepath.Join(persent, "dev.doc.jsonl"), Weight: perSenTWeight, Domain: "persent", Format: FormatPerSenT},
+		Source{Name: "persent/fixed_test", Path: filepath.Join(persent, "fixed_test.doc.jsonl"), Weight: perSenTWeight, Domain: "persent", Format: FormatPerSenT},
+	)
 }
 
 // Train fits a model. Progress goes to log.
@@ -82,25 +132,26 @@ func Train(cfg Config, an *classifier.Analyzer, log io.Writer) (*model.Model, er
 	var train, holdout []example
 	var datasets []model.Dataset
 	for _, src := range cfg.Train {
-		exs, err := dataset.ReadFile(src.Path)
-		if err != nil {
-			return nil, err
-		}
 		w := src.Weight
 		if w == 0 {
 			w = 1
 		}
+		dom := domainKey(src.Domain)
 		n := 0
-		err = extract(an, exs, float32(w), func(id string, e example) {
+		err := loadSource(an, src, cfg.PerSenTPronouns, func(it item) {
 			n++
-			if inHoldout(id, cfg.Holdout) {
-				holdout = append(holdout, e)
-			} else {
-				train = append(train, e)
+			it.e.weight = float32(w)
+			if src.Format == FormatStance && inHoldout(it.id, cfg.Holdout) {
+				holdout = append(holdout, it.e)
+				return
 			}
+			if cfg.Domains && src.Domain != "" {
+				it.e = domainCopy(it.e, dom, cfg.Bits)
+			}
+			train = append(train, it.e)
 		})
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", src.Name, err)
+			return nil, err
 		}
 		datasets = append(datasets, model.Dataset{Name: src.Name, Targets: n})
 		fmt.Fprintf(log, "train %s: %d targets\n", src.Name, n)
@@ -110,17 +161,21 @@ func Train(cfg Config, an *classifier.Analyzer, log io.Writer) (*model.Model, er
 	params := cfg.FitConfig.fit(train, holdout)
 	fmt.Fprintf(log, "temperature %.3f\n", params.Temperature)
 	params.DocThreshold = float32(cfg.DocThreshold)
+	hyper := map[string]float64{
+		"hash_bits": float64(cfg.Bits), "epochs": float64(cfg.Epochs), "l2": cfg.L2,
+		"learning_rate": cfg.LearningRate, "holdout": cfg.Holdout, "seed": float64(cfg.Seed),
+		"class_balance": cfg.ClassBalance, "runs": float64(max(cfg.Runs, 1)),
+	}
+	if cfg.Domains {
+		hyper["domain_copies"] = 1
+	}
 	params.Meta = model.Metadata{
-		Version:        version(params),
-		Stage:          model.StageMention,
-		Description:    cfg.Description,
-		LexiconVersion: an.Lexicon().Version(),
-		TrainingData:   datasets,
-		Hyperparameters: map[string]float64{
-			"hash_bits": float64(cfg.Bits), "epochs": float64(cfg.Epochs), "l2": cfg.L2,
-			"learning_rate": cfg.LearningRate, "holdout": cfg.Holdout, "seed": float64(cfg.Seed),
-			"class_balance": cfg.ClassBalance, "runs": float64(max(cfg.Runs, 1)),
-		},
+		Version:         version(params),
+		Stage:           model.StageMention,
+		Description:     cfg.Description,
+		LexiconVersion:  an.Lexicon().Version(),
+		TrainingData:    datasets,
+		Hyperparameters: hyper,
 	}
 	m, err := model.New(params)
 	if err != nil {
@@ -182,8 +237,35 @@ func spansOf(ex dataset.Example) []classifier.Span {
 	return spans
 }
 
-// extract computes the features of every labelled target.
-func extract(an *classifier.Analyzer, exs []dataset.Example, weight float32, emit func(id string, e example)) error {
+// item is one labelled target with its features.
+type item struct {
+	id string // example id and target index: "geo-a-0001#1"
+	// group is what must not sit on both sides of a cross-validation
+	// split: the sentence's text for stance data (the same sentence can
+	// appear in two files), the document for PerSenT.
+	group string
+	// multi: the sentence has several labelled targets (NewsMTSC's
+	// multi-target kind).
+	multi bool
+	e     example
+}
+
+// loadSource reads a source and calls fn with the features of every
+// labelled target, weight 1.
+func loadSource(an *classifier.Analyzer, src Source, pronouns bool, fn func(item)) error {
+	var exs []dataset.Example
+	var err error
+	switch src.Format {
+	case FormatStance:
+		exs, err = dataset.ReadFile(src.Path)
+	case FormatPerSenT:
+		exs, err = readPerSenT(src.Path, pronouns)
+	default:
+		err = fmt.Errorf("unknown format %d", src.Format)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", src.Name, err)
+	}
 	for _, ex := range exs {
 		if len(ex.Labels) == 0 {
 			continue
@@ -192,20 +274,56 @@ func extract(an *classifier.Analyzer, exs []dataset.Example, weight float32, emi
 		for i, s := range ex.Labels {
 			l, err := model.ParseLabel(s)
 			if err != nil {
-				return fmt.Errorf("%s: %w", ex.ID, err)
+				return fmt.Errorf("%s: %s: %w", src.Name, ex.ID, err)
 			}
 			labels[i] = l
 		}
+		group := ex.Text
+		if src.Format == FormatPerSenT {
+			group = ex.ID
+		}
 		err := an.SpanFeatures(ex.Text, spansOf(ex), true, func(i int, fs []features.Feature) {
-			e := example{label: labels[i], weight: weight, idx: make([]uint32, len(fs)), val: make([]float32, len(fs))}
-			for j, f := range fs {
-				e.idx[j], e.val[j] = f.Index, f.Value
-			}
-			emit(fmt.Sprintf("%s#%d", ex.ID, i), e)
+			fn(item{id: fmt.Sprintf("%s#%d", ex.ID, i), group: group, multi: len(labels) > 1, e: newExample(fs, labels[i], 1)})
 		})
 		if err != nil {
-			return fmt.Errorf("%s: %w", ex.ID, err)
+			return fmt.Errorf("%s: %s: %w", src.Name, ex.ID, err)
 		}
 	}
 	return nil
+}
+
+// domainKey is a domain's hash seed; "" (no domain) gives 0.
+func domainKey(domain string) uint64 {
+	if domain == "" {
+		return 0
+	}
+	h := fnv.New64a()
+	h.Write([]byte(domain))
+	return h.Sum64()
+}
+
+// domainCopy returns e with a second copy of its features, each hashed
+// with its domain into the same 2^bits buckets ("frustratingly easy"
+// domain adaptation, Daumé 2007): what only one kind of text shows goes to
+// its copy, and the shared weights, the only ones serving reads, keep what
+// all kinds agree on.
+func domainCopy(e example, dom uint64, bits uint) example {
+	if dom == 0 {
+		return e
+	}
+	n := len(e.idx)
+	out := example{label: e.label, weight: e.weight, idx: make([]uint32, 2*n), val: make([]float32, 2*n)}
+	copy(out.idx, e.idx)
+	copy(out.val, e.val)
+	copy(out.val[n:], e.val)
+	for j, idx := range e.idx {
+		k := uint64(idx) ^ dom
+		k ^= k >> 30
+		k *= 0xbf58476d1ce4e5b9
+		k ^= k >> 27
+		k *= 0x94d049bb133111eb
+		k ^= k >> 31
+		out.idx[n+j] = uint32(k >> (64 - bits))
+	}
+	return out
 }
