@@ -104,9 +104,9 @@ type CVScore struct {
 	N    int
 	// FoldF1 and FoldAcc are per fold; Mean and HalfWidth give
 	// mean ± t·sd/√k, the 95% interval over folds.
-	FoldF1, FoldAcc               []float64
-	MeanF1, HalfF1                float64
-	MeanAcc, HalfAcc              float64
+	FoldF1, FoldAcc  []float64
+	MeanF1, HalfF1   float64
+	MeanAcc, HalfAcc float64
 	// PooledF1 is the macro-F1 of all out-of-fold predictions together,
 	// with a 95% bootstrap interval over groups (sentences or documents):
 	// the most honest single number.
@@ -401,7 +401,7 @@ func meanInterval(xs []float64) (mean, half float64) {
 // macro-F1 on one set, with a 95% bootstrap interval over the same
 // resampled groups: a change whose interval holds 0 is not a change.
 type CVDelta struct {
-	Set            string
+	Set           string
 	Delta, Lo, Hi float64
 }
 
