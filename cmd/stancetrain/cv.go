@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/stance/classifierd/internal/classifier"
@@ -28,7 +30,7 @@ func RunCV(args []string, stdout, stderr io.Writer) int {
 	k := fs.Int("k", 5, "folds")
 	geoWeight := fs.Float64("geo-weight", training.DefaultGeoWeight, "loss weight of the team-written geopolitical examples (0: left out of training)")
 	perSenTWeight := fs.Float64("persent-weight", training.DefaultPerSenTWeight, "loss weight of the weakly labelled PerSenT mentions (0: left out)")
-	fs.BoolVar(&cfg.Domains, "domains", cfg.Domains, "per-source feature copies in training")
+	domains := fs.String("domains", strings.Join(cfg.Domains, ","), "comma-separated domains (newsmtsc, geo, persent) whose examples get feature copies of their own in training")
 	fs.BoolVar(&cfg.PerSenTPronouns, "pronouns", cfg.PerSenTPronouns, "sentence-initial He/She as PerSenT mentions")
 	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "training epochs")
 	fs.Float64Var(&cfg.L2, "l2", cfg.L2, "L2 regularisation")
@@ -37,10 +39,16 @@ func RunCV(args []string, stdout, stderr io.Writer) int {
 	runs := fs.Int("runs", 1, "fits averaged per fold (the shipped model averages DefaultConfig().Runs; 1 is faster and ranks settings alike)")
 	grid := fs.Bool("grid", false, "run the selection grid: each setting's delta against the flags' setting")
 	curve := fs.Bool("curve", false, "learning curve over 25/50/100% of NewsMTSC train")
+	save := fs.String("save", "", "write the out-of-fold predictions to this file")
+	against := fs.String("against", "", "print paired deltas against the predictions saved in this file (by another build)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	cfg.Runs = *runs
+	cfg.Domains = nil
+	if *domains != "" {
+		cfg.Domains = strings.Split(*domains, ",")
+	}
 	tok, err := features.NewTokenizer()
 	if err != nil {
 		fmt.Fprintln(stderr, "stancetrain cv:", err)
@@ -57,9 +65,30 @@ func RunCV(args []string, stdout, stderr io.Writer) int {
 	base := training.CVOptions{FitConfig: cfg.FitConfig, Folds: *k, Domains: cfg.Domains}
 	start = time.Now()
 	ref := data.Run(base)
-	fmt.Fprintf(stdout, "%d-fold CV, runs=%d, epochs=%d lr=%g l2=%g class-balance=%g geo-weight=%g persent-weight=%g domains=%v pronouns=%v (%.1fs)\n",
+	fmt.Fprintf(stdout, "%d-fold CV, runs=%d, epochs=%d lr=%g l2=%g class-balance=%g geo-weight=%g persent-weight=%g domains=%q pronouns=%v (%.1fs)\n",
 		ref.Folds, cfg.Runs, cfg.Epochs, cfg.LearningRate, cfg.L2, cfg.ClassBalance, *geoWeight, *perSenTWeight, cfg.Domains, cfg.PerSenTPronouns, time.Since(start).Seconds())
 	ref.WriteText(stdout)
+	if *save != "" {
+		if err := os.WriteFile(*save, ref.Predictions(), 0o644); err != nil {
+			fmt.Fprintln(stderr, "stancetrain cv:", err)
+			return 1
+		}
+	}
+	if *against != "" {
+		b, err := os.ReadFile(*against)
+		if err == nil {
+			var old *training.CVResult
+			if old, err = data.Restore(b, ref.Folds); err == nil {
+				fmt.Fprintf(stdout, "\nΔ pooled F1 against %s, on %s\n", *against, strings.Join(deltaSets, ", "))
+				err = printDeltas(stdout, "this build", old, ref)
+				fmt.Fprintln(stdout)
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "stancetrain cv:", err)
+			return 1
+		}
+	}
 	switch {
 	case *grid:
 		return runCVGrid(data, base, ref, stdout, stderr)
@@ -87,7 +116,9 @@ func cvGrid() []cvSetting {
 	for _, w := range []float64{0, 0.1, 0.3, 0.5} {
 		g = append(g, cvSetting{fmt.Sprintf("persent-weight=%g", w), func(o *training.CVOptions) { o.Weights = withWeight(o.Weights, "persent", w) }})
 	}
-	g = append(g, cvSetting{"domains=on", func(o *training.CVOptions) { o.Domains = true }}, cvSetting{"domains=off", func(o *training.CVOptions) { o.Domains = false }})
+	for _, ds := range [][]string{nil, {"geo"}, {"geo", "persent"}, {"newsmtsc", "geo", "persent"}} {
+		g = append(g, cvSetting{"domains=" + strings.Join(ds, ","), func(o *training.CVOptions) { o.Domains = ds }})
+	}
 	for _, e := range []int{3, 4, 6} {
 		g = append(g, cvSetting{fmt.Sprintf("epochs=%d", e), func(o *training.CVOptions) { o.Epochs = e }})
 	}
@@ -127,19 +158,28 @@ func runCVGrid(data *training.CVData, base training.CVOptions, ref *training.CVR
 		g.change(&opt)
 		start := time.Now()
 		r := data.Run(opt)
-		fmt.Fprintf(stdout, "%-20s", g.name)
-		for _, s := range deltaSets {
-			d, err := training.Compare(ref, r, s, 0)
-			if err != nil {
-				fmt.Fprintln(stderr, "stancetrain cv:", err)
-				return 1
-			}
-			sc, _ := r.Score(s)
-			fmt.Fprintf(stdout, " %.4f %+.4f [%+.4f,%+.4f]", sc.PooledF1, d.Delta, d.Lo, d.Hi)
+		if err := printDeltas(stdout, g.name, ref, r); err != nil {
+			fmt.Fprintln(stderr, "stancetrain cv:", err)
+			return 1
 		}
 		fmt.Fprintf(stdout, "  (%.0fs)\n", time.Since(start).Seconds())
 	}
 	return 0
+}
+
+// printDeltas prints b's pooled macro-F1 and its paired delta from a, with
+// its 95% interval, on each of deltaSets.
+func printDeltas(w io.Writer, name string, a, b *training.CVResult) error {
+	fmt.Fprintf(w, "%-20s", name)
+	for _, s := range deltaSets {
+		d, err := training.Compare(a, b, s, 0)
+		if err != nil {
+			return err
+		}
+		sc, _ := b.Score(s)
+		fmt.Fprintf(w, " %.4f %+.4f [%+.4f,%+.4f]", sc.PooledF1, d.Delta, d.Lo, d.Hi)
+	}
+	return nil
 }
 
 func runCurve(data *training.CVData, base training.CVOptions, stdout io.Writer) int {

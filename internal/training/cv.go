@@ -72,8 +72,8 @@ type CVOptions struct {
 	FitConfig
 	// Folds is k (5 if zero).
 	Folds int
-	// Domains adds per-domain feature copies (Config.Domains).
-	Domains bool
+	// Domains get per-domain feature copies (Config.Domains).
+	Domains []string
 	// Weights overrides Source.Weight by domain; 0 leaves a domain out of
 	// training (it is still scored, if it has gold labels).
 	Weights map[string]float64
@@ -169,7 +169,9 @@ func (d *CVData) Run(opt CVOptions) *CVResult {
 	fold := d.folds(k)
 	weight := make([]float64, len(d.Sources))
 	frac := make([]float64, len(d.Sources))
+	copies := make([]bool, len(d.Sources))
 	for i, s := range d.Sources {
+		copies[i] = slices.Contains(opt.Domains, s.Domain)
 		weight[i] = s.Weight
 		if s.Weight == 0 && s.Format == FormatStance {
 			weight[i] = 1
@@ -195,7 +197,7 @@ func (d *CVData) Run(opt CVOptions) *CVResult {
 			}
 			e := it.e
 			e.weight = float32(w)
-			if opt.Domains {
+			if copies[it.source] {
 				e = domainCopy(e, it.dom, d.bits)
 			}
 			train = append(train, e)
@@ -457,6 +459,33 @@ func Compare(a, b *CVResult, set string, nboot int) (CVDelta, error) {
 	}
 	lo, hi := bootstrap(nboot, len(ids), stat)
 	return CVDelta{Set: set, Delta: stat(all), Lo: lo, Hi: hi}, nil
+}
+
+// Predictions returns the out-of-fold predictions, a label byte per
+// target, to compare with a run of another build (a feature change) by
+// CVData.Restore and Compare.
+func (r *CVResult) Predictions() []byte {
+	b := make([]byte, len(r.pred))
+	for i, l := range r.pred {
+		b[i] = byte(l)
+	}
+	return b
+}
+
+// Restore rebuilds a result from saved Predictions over the same data.
+func (d *CVData) Restore(pred []byte, folds int) (*CVResult, error) {
+	if len(pred) != len(d.items) {
+		return nil, fmt.Errorf("%d saved predictions for %d targets", len(pred), len(d.items))
+	}
+	r := &CVResult{Folds: folds, pred: make([]model.Label, len(pred)), data: d}
+	for i, b := range pred {
+		if int(b) >= model.NumLabels {
+			return nil, fmt.Errorf("saved prediction %d is label %d", i, b)
+		}
+		r.pred[i] = model.Label(b)
+	}
+	r.score(d.folds(folds), 0)
+	return r, nil
 }
 
 // WriteText prints the scores as a table, one scored set a line.

@@ -13,6 +13,7 @@ import (
 	"hash/fnv"
 	"io"
 	"path/filepath"
+	"slices"
 
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/dataset"
@@ -28,10 +29,10 @@ type Source struct {
 	// Weight scales the loss of its examples (1 if zero).
 	Weight float64
 	// Domain names the kind of text ("newsmtsc", "geo", "persent"). With
-	// Config.Domains every training example's features get a second copy
-	// hashed with its domain (see domainCopy), which soaks up what is
-	// peculiar to that kind of text; serving has only the shared copy.
-	// Cross-validation folds are stratified by Domain too.
+	// the domain in Config.Domains every training example's features get a
+	// second copy hashed with its domain (see domainCopy), which soaks up
+	// what is peculiar to that kind of text; serving has only the shared
+	// copy. Cross-validation folds are stratified by Domain too.
 	Domain string
 	// Format is the file's format; PerSenT files give weak labels, which
 	// are trained on but never scored.
@@ -54,9 +55,9 @@ type Config struct {
 	Train []Source
 	Dev   []Source
 	FitConfig
-	// Domains adds a per-domain copy of each training example's features
-	// (Source.Domain).
-	Domains bool
+	// Domains are the domains (Source.Domain) whose training examples get
+	// a copy of their features of their own.
+	Domains []string
 	// PerSenTPronouns also takes sentence-initial "He"/"She" as mentions of
 	// a PerSenT article's person in paragraphs that do not name them.
 	PerSenTPronouns bool
@@ -145,7 +146,7 @@ func Train(cfg Config, an *classifier.Analyzer, log io.Writer) (*model.Model, er
 				holdout = append(holdout, it.e)
 				return
 			}
-			if cfg.Domains && src.Domain != "" {
+			if slices.Contains(cfg.Domains, src.Domain) {
 				it.e = domainCopy(it.e, dom, cfg.Bits)
 			}
 			train = append(train, it.e)
@@ -166,8 +167,8 @@ func Train(cfg Config, an *classifier.Analyzer, log io.Writer) (*model.Model, er
 		"learning_rate": cfg.LearningRate, "holdout": cfg.Holdout, "seed": float64(cfg.Seed),
 		"class_balance": cfg.ClassBalance, "runs": float64(max(cfg.Runs, 1)),
 	}
-	if cfg.Domains {
-		hyper["domain_copies"] = 1
+	for _, d := range cfg.Domains {
+		hyper["domain_copy_"+d] = 1
 	}
 	params.Meta = model.Metadata{
 		Version:         version(params),
