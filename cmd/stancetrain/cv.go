@@ -37,7 +37,7 @@ func RunCV(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&cfg.LearningRate, "lr", cfg.LearningRate, "AdaGrad learning rate")
 	fs.Float64Var(&cfg.ClassBalance, "class-balance", cfg.ClassBalance, "exponent of the per-label loss reweighting (0 none, 1 balanced)")
 	runs := fs.Int("runs", 1, "fits averaged per fold (the shipped model averages DefaultConfig().Runs; 1 is faster and ranks settings alike)")
-	grid := fs.Bool("grid", false, "run the selection grid: each setting's delta against the flags' setting")
+	grid := fs.String("grid", "", "run the settings of the selection grid whose names start with this (\"all\": every one), each as a delta against the flags' setting")
 	curve := fs.Bool("curve", false, "learning curve over 25/50/100% of NewsMTSC train")
 	save := fs.String("save", "", "write the out-of-fold predictions to this file")
 	against := fs.String("against", "", "print paired deltas against the predictions saved in this file (by another build)")
@@ -90,8 +90,8 @@ func RunCV(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	switch {
-	case *grid:
-		return runCVGrid(data, base, ref, stdout, stderr)
+	case *grid != "":
+		return runCVGrid(data, base, ref, *grid, stdout, stderr)
 	case *curve:
 		return runCurve(data, base, stdout)
 	}
@@ -147,13 +147,16 @@ func withWeight(m map[string]float64, domain string, w float64) map[string]float
 // deltaSets are the sets a grid line reports deltas on.
 var deltaSets = []string{"newsmtsc", "newsmtsc/multi", "geo", "all"}
 
-func runCVGrid(data *training.CVData, base training.CVOptions, ref *training.CVResult, stdout, stderr io.Writer) int {
+func runCVGrid(data *training.CVData, base training.CVOptions, ref *training.CVResult, prefix string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "\n%-20s", "setting (Δ pooled F1)")
 	for _, s := range deltaSets {
 		fmt.Fprintf(stdout, " %-28s", s)
 	}
 	fmt.Fprintln(stdout)
 	for _, g := range cvGrid() {
+		if prefix != "all" && !strings.HasPrefix(g.name, prefix) {
+			continue
+		}
 		opt := base
 		g.change(&opt)
 		start := time.Now()
