@@ -153,7 +153,7 @@ func (c *Context) prepare(si int) {
 	for i := sent.First; i < sent.End; i++ {
 		c.quoted[i] = open
 		c.nSpeech[i], c.nDeny[i] = speech, deny
-		a := attrClass(d.Surface(i))
+		a := d.lexeme(i).attr
 		c.attr[i] = a
 		if a&attrSpeech != 0 {
 			speech++
@@ -175,7 +175,7 @@ func (c *Context) prepare(si int) {
 				open = false
 			}
 		}
-		if isClauseBoundary(d.Surface(i)) {
+		if a&attrBoundary != 0 {
 			prev = int32(i)
 			c.nextBoundary[i] = int32(i)
 		}
@@ -283,7 +283,7 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 		// AFINN) next to a mention says less about a stance toward it
 		// than a CAMEO event verb or a team cue does.
 		add(cf, tSourceRole<<56|uint64(sourceClass(cue.Source))<<48|pol<<40|uint64(role)<<32)
-		e.attribution(add, c, targets, m, ci, role, side, pol, cf)
+		e.attribution(add, c, t, sent.First, cue, role, side, pol, cf)
 	}
 	if h := c.hostile[si]; h > 0 {
 		add(Feature{Value: squash(h), Cue: -1, Token: -1}, tSentencePolarity<<56|1)
@@ -355,6 +355,8 @@ const (
 	// attrReverse: a verb that turns the cue noun after it around ("halted
 	// aid", "opposed mediation", "lifted sanctions").
 	attrReverse
+	// attrBoundary: a clause boundary (isClauseBoundary).
+	attrBoundary
 )
 
 // attrReach is how many tokens before a cue a denial or reversing verb
@@ -364,12 +366,11 @@ const attrReach = 3
 // attribution adds the features that say whose a cue is: whether a
 // reporting verb, a denial or a reversing verb stands between mention m
 // and cue ci or governs the cue, whether the cue was negated (by the
-// cue's sign before the flip: "did not condemn" is not praise), whether
-// another mention is nearer the cue, and whether quotes separate them.
+// cue's sign before the flip: "did not condemn" is not praise), and
+// whether quotes separate them.
 // Each is a conjunction with the cue's role and sign, so a linear model
 // can weigh "X said Y threatened" apart from "X threatened Y".
-func (e *Extractor) attribution(add func(Feature, uint64), c *Context, targets []Target, m, ci int, role Role, side, pol uint64, cf Feature) {
-	t, cue := targets[m], &c.Cues[ci]
+func (e *Extractor) attribution(add func(Feature, uint64), c *Context, t Target, sentFirst int, cue *CueMatch, role Role, side, pol uint64, cf Feature) {
 	// The tokens between the mention and the cue.
 	a, b := t.End, cue.First
 	if side == 0 {
@@ -384,9 +385,8 @@ func (e *Extractor) attribution(add func(Feature, uint64), c *Context, targets [
 			add(cf, key|2<<48) // "X denied the accusations", "X refused to condemn Y"
 		}
 	}
-	sent := c.Doc.Sentences[c.Doc.SentenceOf(cue.First)]
 	var governed uint8
-	for j := max(sent.First, cue.First-attrReach); j < cue.First; j++ {
+	for j := max(sentFirst, cue.First-attrReach); j < cue.First; j++ {
 		governed |= c.attr[j]
 	}
 	if governed&attrDeny != 0 {
@@ -400,27 +400,16 @@ func (e *Extractor) attribution(add func(Feature, uint64), c *Context, targets [
 		orig := uint64(3) - pol
 		add(cf, key&^(0xff<<40)|orig<<40|5<<48)
 	}
-	// Is another mention nearer the cue? The nearest one on each side is
-	// a neighbour in token order.
-	dist := distance(t, cue)
-	nearer := uint64(0)
-	for _, o := range [2]int{m - 1, m + 1} {
-		if o >= 0 && o < len(targets) && targets[o].First != t.First && sameSentence(c.Doc, targets[o], cue) && distance(targets[o], cue) < dist {
-			nearer = 1
-		}
-	}
-	add(cf, key|6<<48|nearer<<8)
 	if c.quoted[cue.First] != c.quoted[t.First] {
 		add(cf, key|7<<48) // the mention speaks or is spoken of in quotes
 	}
 }
 
-func sameSentence(d *Document, t Target, c *CueMatch) bool {
-	return d.SentenceOf(t.First) == d.SentenceOf(c.First)
-}
-
 // attrClass returns a word's attribution classes.
 func attrClass(w string) uint8 {
+	if isClauseBoundary(w) {
+		return attrBoundary
+	}
 	if isSpeechVerb(w) {
 		return attrSpeech
 	}
