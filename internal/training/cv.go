@@ -1,6 +1,8 @@
 package training
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -36,6 +38,7 @@ type cvItem struct {
 	group  int32
 	source int16
 	multi  bool
+	id     uint64 // hash of the source name and target id
 }
 
 // LoadCV extracts the features of every labelled target of sources.
@@ -56,7 +59,9 @@ func LoadCV(an *classifier.Analyzer, bits uint, sources []Source, pronouns bool,
 				groupOf[key] = g
 				d.groups = append(d.groups, si)
 			}
-			d.items = append(d.items, cvItem{e: it.e, dom: dom, group: g, source: int16(si), multi: it.multi})
+			h := fnv.New64a()
+			h.Write([]byte(src.Name + "\x00" + it.id))
+			d.items = append(d.items, cvItem{e: it.e, dom: dom, group: g, source: int16(si), multi: it.multi, id: h.Sum64()})
 			n++
 		})
 		if err != nil {
@@ -422,7 +427,7 @@ func Compare(a, b *CVResult, set string, nboot int) (CVDelta, error) {
 	groups := map[int32]*pair{}
 	for i := range d.items {
 		it := &d.items[i]
-		if b.data.items[i].group != it.group || b.data.items[i].e.label != it.e.label {
+		if b.data.items[i].id != it.id || b.data.items[i].e.label != it.e.label {
 			return CVDelta{}, fmt.Errorf("target %d differs between the runs", i)
 		}
 		if !slices.Contains(d.sets(it), set) {
@@ -461,19 +466,33 @@ func Compare(a, b *CVResult, set string, nboot int) (CVDelta, error) {
 	return CVDelta{Set: set, Delta: stat(all), Lo: lo, Hi: hi}, nil
 }
 
-// Predictions returns the out-of-fold predictions, a label byte per
-// target, to compare with a run of another build (a feature change) by
-// CVData.Restore and Compare.
+// Predictions returns the out-of-fold predictions, to compare with a run
+// of another build (a feature change) by CVData.Restore and Compare: a
+// fingerprint of the targets (8 bytes), then a label byte per target.
 func (r *CVResult) Predictions() []byte {
-	b := make([]byte, len(r.pred))
-	for i, l := range r.pred {
-		b[i] = byte(l)
+	b := binary.LittleEndian.AppendUint64(nil, r.data.fingerprint())
+	for _, l := range r.pred {
+		b = append(b, byte(l))
 	}
 	return b
 }
 
-// Restore rebuilds a result from saved Predictions over the same data.
-func (d *CVData) Restore(pred []byte, folds int) (*CVResult, error) {
+// fingerprint hashes the targets' identities and labels in order.
+func (d *CVData) fingerprint() uint64 {
+	h := fnv.New64a()
+	for _, it := range d.items {
+		h.Write(binary.LittleEndian.AppendUint64(nil, it.id^uint64(it.e.label)))
+	}
+	return h.Sum64()
+}
+
+// Restore rebuilds a result from saved Predictions over the same targets
+// in the same order.
+func (d *CVData) Restore(saved []byte, folds int) (*CVResult, error) {
+	if len(saved) < 8 || binary.LittleEndian.Uint64(saved) != d.fingerprint() {
+		return nil, errors.New("saved predictions are of other targets or another order")
+	}
+	pred := saved[8:]
 	if len(pred) != len(d.items) {
 		return nil, fmt.Errorf("%d saved predictions for %d targets", len(pred), len(d.items))
 	}

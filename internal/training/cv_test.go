@@ -124,3 +124,22 @@ func TestDomainCopy(t *testing.T) {
 		t.Errorf("no domain gave %d features", len(got.idx))
 	}
 }
+
+// TestRestore: saved predictions come back as the same scores, and are
+// refused for other targets.
+func TestRestore(t *testing.T) {
+	d := syntheticCV(300)
+	r := d.Run(CVOptions{FitConfig: testFit()})
+	back, err := d.Restore(r.Predictions(), r.Folds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(r.Scores, back.Scores); diff != "" {
+		t.Errorf("restored scores (-want +got):\n%s", diff)
+	}
+	other := syntheticCV(300)
+	other.items[0].id++
+	if _, err := other.Restore(r.Predictions(), r.Folds); err == nil {
+		t.Error("predictions restored over other targets")
+	}
+}
