@@ -145,7 +145,7 @@ func withWeight(m map[string]float64, domain string, w float64) map[string]float
 }
 
 // deltaSets are the sets a grid line reports deltas on.
-var deltaSets = []string{"newsmtsc", "newsmtsc/multi", "geo", "all"}
+var deltaSets = []string{"newsmtsc", "newsmtsc/single", "newsmtsc/multi", "geo"}
 
 func runCVGrid(data *training.CVData, base training.CVOptions, ref *training.CVResult, prefix string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "\n%-20s", "setting (Δ pooled F1)")
@@ -192,7 +192,7 @@ func runCurve(data *training.CVData, base training.CVOptions, stdout io.Writer) 
 		opt.Fraction = map[string]float64{"newsmtsc/train": f}
 		r := data.Run(opt)
 		fmt.Fprintf(stdout, "%3.0f%%", 100*f)
-		for _, s := range []string{"newsmtsc", "newsmtsc/multi", "geo"} {
+		for _, s := range []string{"newsmtsc", "newsmtsc/single", "newsmtsc/multi", "geo"} {
 			sc, _ := r.Score(s)
 			fmt.Fprintf(stdout, "  %s %.4f [%.4f, %.4f]", s, sc.PooledF1, sc.PooledLo, sc.PooledHi)
 		}

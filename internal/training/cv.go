@@ -94,8 +94,9 @@ type CVOptions struct {
 type CVResult struct {
 	Folds int
 	// Scores are per scored set: "all" (every gold target), each domain,
-	// "newsmtsc/multi" (NewsMTSC sentences with several targets), and each
-	// source. Weakly labelled sets are marked so.
+	// "newsmtsc/multi" (NewsMTSC sentences with several targets),
+	// "newsmtsc/single" (those with one), and each source. Weakly labelled
+	// sets are marked so.
 	Scores []CVScore
 	// pred[i] is item i's out-of-fold prediction.
 	pred []model.Label
@@ -136,8 +137,12 @@ func (d *CVData) sets(it *cvItem) []string {
 		return []string{src.Domain + " (weak)", src.Name + " (weak)"}
 	}
 	s := []string{"all", src.Domain, src.Name}
-	if src.Domain == "newsmtsc" && it.multi {
-		s = append(s, "newsmtsc/multi")
+	if src.Domain == "newsmtsc" {
+		if it.multi {
+			s = append(s, "newsmtsc/multi")
+		} else {
+			s = append(s, "newsmtsc/single")
+		}
 	}
 	return s
 }
@@ -345,6 +350,20 @@ func (r *CVResult) score(fold []int, nboot int) {
 		})
 		r.Scores = append(r.Scores, sc)
 	}
+	slices.SortStableFunc(r.Scores, func(a, b CVScore) int { return setRank(a) - setRank(b) })
+}
+
+// setRank orders the scored sets for reading: the summaries first, the
+// weak labels last.
+func setRank(s CVScore) int {
+	if s.Weak {
+		return 3
+	}
+	switch s.Set {
+	case "all", "newsmtsc", "newsmtsc/single", "newsmtsc/multi", "geo":
+		return 1
+	}
+	return 2
 }
 
 func sortedGroups(m map[int32]*confusion) []int32 {
