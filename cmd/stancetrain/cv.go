@@ -27,6 +27,7 @@ func RunCV(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	cfg := training.DefaultConfig()
 	shared := fs.String("shared", "../shared", "folder with data/newsmtsc and data/persent")
+	root := fs.String("root", ".", "repository root (for data/geo)")
 	k := fs.Int("k", 5, "folds")
 	geoWeight := fs.Float64("geo-weight", training.DefaultGeoWeight, "loss weight of the team-written geopolitical examples (0: left out of training)")
 	perSenTWeight := fs.Float64("persent-weight", training.DefaultPerSenTWeight, "loss weight of the weakly labelled PerSenT mentions (0: left out)")
@@ -56,7 +57,7 @@ func RunCV(args []string, stdout, stderr io.Writer) int {
 	}
 	an := classifier.NewAnalyzer(tok, entities.Default(), lexicon.Default(), cfg.Bits)
 	start := time.Now()
-	data, err := training.LoadCV(an, cfg.Bits, training.AllData(*shared, ".", *geoWeight, *perSenTWeight), cfg.PerSenTPronouns, stderr)
+	data, err := training.LoadCV(an, cfg.Bits, training.AllData(*shared, *root, *geoWeight, *perSenTWeight), cfg.PerSenTPronouns, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "stancetrain cv:", err)
 		return 1
