@@ -46,7 +46,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "bundle", "mention", "relation", "document":
 		return train(cmd, args, stdout, stderr)
 	case "cv":
-		return runCV(args, stdout, stderr)
+		return RunCV(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -311,15 +311,15 @@ func crossValidateDocs(cfg DocumentConfig, items []docItem) []DocumentScores {
 		}
 		s.Metrics, s.Rule = conf.Metrics(), rule.Metrics()
 		s.Baseline = float64(slices.Max(counts[:])) / float64(len(idx))
-		s.AccuracyLow, s.AccuracyHi, s.MacroF1Low, s.MacroF1Hi = bootstrap(idx, items, preds)
+		s.AccuracyLow, s.AccuracyHi, s.MacroF1Low, s.MacroF1Hi = bootstrapDocs(idx, items, preds)
 		out = append(out, s)
 	}
 	return out
 }
 
-// bootstrap resamples the items (1,000 times, fixed seed) and returns 95%
+// bootstrapDocs resamples the items (1,000 times, fixed seed) and returns 95%
 // intervals of accuracy and macro-F1.
-func bootstrap(idx []int, items []docItem, preds []model.Label) (accLo, accHi, f1Lo, f1Hi float64) {
+func bootstrapDocs(idx []int, items []docItem, preds []model.Label) (accLo, accHi, f1Lo, f1Hi float64) {
 	const n = 1000
 	accs, f1s := make([]float64, n), make([]float64, n)
 	state := uint64(12345)
