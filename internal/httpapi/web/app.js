@@ -93,6 +93,7 @@
         body: JSON.stringify({ text: text, offsetEncoding: "OFFSET_ENCODING_UTF16", options: { maxEvidence: 5 } }),
       });
       const body = await resp.text();
+      const received = performance.now();
       let data = null;
       try { data = JSON.parse(body); } catch (_) { /* shown below as text */ }
       if (!resp.ok) {
@@ -100,6 +101,8 @@
         return;
       }
       render(text, data);
+      // How long parsing and drawing took, for tests and the curious.
+      results.dataset.renderMs = String(Math.round(performance.now() - received));
     } catch (err) {
       showError({ status: 0, message: "The server could not be reached: " + err.message });
     } finally {
