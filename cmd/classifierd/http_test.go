@@ -1,0 +1,84 @@
+package main
+
+import (
+	"crypto/tls"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stance/classifierd/internal/sharedtest"
+)
+
+// TestHTTPSecurityMetricsAndLogs runs the daemon with HTTP on, mutual TLS
+// and tokens: the HTTP side takes the same certificates and tokens as gRPC,
+// and its calls show in the same metrics and log lines.
+func TestHTTPSecurityMetricsAndLogs(t *testing.T) {
+	p := newPKI(t)
+	tokens := filepath.Join(t.TempDir(), "tokens")
+	if err := os.WriteFile(tokens, []byte("alpha-0123456789abcdef\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	httpAddr, metricsAddr := sharedtest.FreeAddr(t), sharedtest.FreeAddr(t)
+	d := startDaemon(t, "-http-addr", httpAddr, "-metrics-addr", metricsAddr, "-log-format", "json",
+		"-tls-cert", p.serverCert, "-tls-key", p.serverKey, "-tls-client-ca", p.caFile, "-auth-tokens", tokens)
+	client := func(certs ...tls.Certificate) *http.Client {
+		return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: p.caPool, Certificates: certs}, ForceAttemptHTTP2: true}}
+	}
+	post := func(c *http.Client, token string) (int, string, error) {
+		req, err := http.NewRequest("POST", "https://"+httpAddr+"/v1/classify", strings.NewReader(`{"text":"NATO accused Iran of destabilizing the region."}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			return 0, "", err
+		}
+		defer resp.Body.Close()
+		_, err = io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode, resp.Proto, err
+	}
+
+	if code, proto, err := post(client(p.client), "alpha-0123456789abcdef"); err != nil || code != 200 || proto != "HTTP/2.0" {
+		t.Errorf("client certificate and token: %d over %s, %v", code, proto, err)
+	}
+	if code, _, err := post(client(p.client), ""); err != nil || code != 401 {
+		t.Errorf("client certificate, no token: %d, %v; want 401", code, err)
+	}
+	if _, _, err := post(client(), "alpha-0123456789abcdef"); err == nil {
+		t.Error("a client without a certificate was served")
+	}
+	plain := &http.Client{}
+	if resp, err := plain.Get("http://" + httpAddr + "/"); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			t.Error("the page was served over plain HTTP with TLS on")
+		}
+	}
+
+	body := get(t, "http://"+metricsAddr+"/metrics")
+	for _, want := range []string{
+		`grpc_server_handled_total{grpc_code="OK",grpc_method="Classify",grpc_service="stance.v1.StanceService",grpc_type="unary"} 1`,
+		`grpc_server_handled_total{grpc_code="Unauthenticated",grpc_method="Classify",grpc_service="stance.v1.StanceService",grpc_type="unary"} 1`,
+		`stance_documents_classified_total{outcome="ok",rpc="Classify"} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if out := d.logs.String(); !strings.Contains(out, `"msg":"http","addr":"https://`+httpAddr+`/"`) ||
+		!strings.Contains(out, `"method":"/stance.v1.StanceService/Classify","code":"OK"`) {
+		t.Errorf("no http start line or per-call log line in:\n%s", out)
+	}
+	if err := d.shutdown(); err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+	if _, _, err := post(client(p.client), "alpha-0123456789abcdef"); err == nil {
+		t.Error("HTTP still served after shutdown")
+	}
+}
