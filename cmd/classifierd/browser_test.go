@@ -252,6 +252,54 @@ func TestPageInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("relations when present", func(t *testing.T) {
+		// Until the relation stage fills them, the answer's relations are
+		// given to the page by a fetch that adds them to the real answer.
+		eval[any](t, ctx, `(() => {
+			const real = window.fetch;
+			window.fetch = async (url, init) => {
+				const resp = await real(url, init);
+				if (!String(url).endsWith("v1/classify") || !resp.ok) return resp;
+				const data = await resp.json();
+				data.relations = [{holder: {text: "NATO", entity: {id: "NATO", name: "NATO"}}, target: {text: "Iran", entity: {id: "IRN", name: "Iran"}},
+					label: "STANCE_HOSTILE", evidence: [{text: "accused"}], cameoCode: "112"}];
+				data.dyads = [{holder: {id: "NATO", name: "NATO"}, target: {id: "IRN", name: "Iran"}, label: "STANCE_HOSTILE", support: 1}];
+				window.fetch = real;
+				return new Response(JSON.stringify(data), {status: 200, headers: {"Content-Type": "application/json"}});
+			};
+		})()`)
+		do(t, ctx, chromedp.Click(chromedp.CSS("#classify")), chromedp.WaitVisible(chromedp.CSS("#relations li.relation")))
+		got := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('#relations li'), li => li.textContent)`)
+		want := []string{"NATO→Iran: ▼ hostile (1 relation)", "NATO→Iran: ▼ hostile, cue accused (CAMEO 112)"} // the quotes of <q> are CSS, not text
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("relations listed %q, want %q", got, want)
+		}
+	})
+
+	t.Run("field violations", func(t *testing.T) {
+		// The page sends no spans; this fetch adds a reversed one, so that
+		// the server's 400 with a field violation reaches the page.
+		eval[any](t, ctx, `(() => {
+			const real = window.fetch;
+			window.fetch = (url, init) => {
+				window.fetch = real;
+				const body = JSON.parse(init.body);
+				body.spans = [{start: 3, end: 1}];
+				return real(url, Object.assign({}, init, {body: JSON.stringify(body)}));
+			};
+		})()`)
+		do(t, ctx, chromedp.Click(chromedp.CSS("#classify")), chromedp.WaitVisible(chromedp.CSS("#error")))
+		msg := eval[string](t, ctx, `document.getElementById('error').innerText`)
+		for _, s := range []string{"HTTP 400", "invalid request: spans[0]: start 3 is after end 1", "spans[0]: start 3 is after end 1"} {
+			if !strings.Contains(msg, s) {
+				t.Errorf("error shown %q lacks %q", msg, s)
+			}
+		}
+		if n := eval[int](t, ctx, `document.querySelectorAll('#error ul.violations li').length`); n != 1 {
+			t.Errorf("%d field violations listed, want 1", n)
+		}
+	})
+
 	t.Run("text over the limit", func(t *testing.T) {
 		long := strings.Repeat(string(article), limit/len(article)+1)
 		do(t, ctx,
