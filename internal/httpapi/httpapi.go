@@ -47,7 +47,6 @@ type Server struct {
 	conn    *grpc.ClientConn
 	http    *http.Server
 	handler http.Handler
-	served  chan error
 }
 
 // New builds the in-memory gRPC server from opts, lets register add the
@@ -60,8 +59,7 @@ func New(cfg Config, register func(*grpc.Server), opts ...grpc.ServerOption) (*S
 	g := grpc.NewServer(opts...)
 	register(g)
 	lis := bufconn.Listen(256 << 10)
-	served := make(chan error, 1)
-	go func() { served <- g.Serve(lis) }()
+	go g.Serve(lis) // returns when Shutdown stops g
 	conn, err := grpc.NewClient("passthrough:///classifierd",
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
@@ -92,8 +90,21 @@ func New(cfg Config, register func(*grpc.Server), opts ...grpc.ServerOption) (*S
 		g.Stop()
 		return nil, fmt.Errorf("register gateway: %w", err)
 	}
-	s := &Server{cfg: cfg, grpc: g, conn: conn, served: served}
+	s := &Server{cfg: cfg, grpc: g, conn: conn}
 	s.handler = s.routes(mux)
+	s.http = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		// A body has this long to arrive, so that a slow sender cannot
+		// hold an in-flight slot for ever.
+		ReadTimeout:    time.Minute,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(cfg.Log.Handler(), slog.LevelWarn),
+	}
+	if cfg.TLS != nil {
+		s.http.TLSConfig = cfg.TLS.Clone()
+	}
 	return s, nil
 }
 
@@ -105,19 +116,9 @@ func (s *Server) Serve(lis net.Listener) error {
 	if s.cfg.MaxConnections > 0 {
 		lis = netutil.LimitListener(lis, s.cfg.MaxConnections)
 	}
-	s.http = &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		// A body has this long to arrive, so that a slow sender cannot
-		// hold an in-flight slot for ever.
-		ReadTimeout:    time.Minute,
-		IdleTimeout:    2 * time.Minute,
-		MaxHeaderBytes: 64 << 10,
-		ErrorLog:       slog.NewLogLogger(s.cfg.Log.Handler(), slog.LevelWarn),
-	}
 	var err error
-	if s.cfg.TLS != nil {
-		s.http.TLSConfig = s.cfg.TLS.Clone()
+	if s.http.TLSConfig != nil {
+		// ServeTLS, not Serve on a TLS listener: it offers HTTP/2 too.
 		err = s.http.ServeTLS(lis, "", "")
 	} else {
 		err = s.http.Serve(lis)
@@ -131,10 +132,7 @@ func (s *Server) Serve(lis net.Listener) error {
 // Shutdown stops accepting, lets the requests in flight finish until ctx
 // ends, then stops the in-memory gRPC server.
 func (s *Server) Shutdown(ctx context.Context) error {
-	var err error
-	if s.http != nil {
-		err = s.http.Shutdown(ctx)
-	}
+	err := s.http.Shutdown(ctx)
 	stopped := make(chan struct{})
 	go func() { s.grpc.GracefulStop(); close(stopped) }()
 	select {
