@@ -3,11 +3,13 @@ package main
 import (
 	"crypto/tls"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stance/classifierd/internal/sharedtest"
 )
@@ -80,5 +82,61 @@ func TestHTTPSecurityMetricsAndLogs(t *testing.T) {
 	}
 	if _, _, err := post(client(p.client), "alpha-0123456789abcdef"); err == nil {
 		t.Error("HTTP still served after shutdown")
+	}
+}
+
+func TestHTTPAddrFromEnvironment(t *testing.T) {
+	cfg, err := parseConfig(nil, io.Discard)
+	if err != nil || cfg.HTTPAddr != "" {
+		t.Errorf("HTTP should be off by default: %q %v", cfg.HTTPAddr, err)
+	}
+	t.Setenv("CLASSIFIERD_HTTP_ADDR", "127.0.0.1:8081")
+	if cfg, err = parseConfig(nil, io.Discard); err != nil || cfg.HTTPAddr != "127.0.0.1:8081" {
+		t.Errorf("-http-addr from the environment: %q %v", cfg.HTTPAddr, err)
+	}
+}
+
+// TestHTTPDrain stops the daemon while an HTTP request is still sending
+// its body: the listener closes, and the request is still answered.
+func TestHTTPDrain(t *testing.T) {
+	httpAddr := sharedtest.FreeAddr(t)
+	d := startDaemon(t, "-http-addr", httpAddr)
+	pr, pw := io.Pipe()
+	answered := make(chan int, 1)
+	go func() {
+		resp, err := http.Post("http://"+httpAddr+"/v1/classify", "application/json", pr)
+		if err != nil {
+			answered <- -1
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	// Returns once the server reads it: the request is in flight.
+	if _, err := io.WriteString(pw, `{"text":"NATO accused `); err != nil {
+		t.Fatal(err)
+	}
+	stopped := make(chan error, 1)
+	go func() { stopped <- d.shutdown() }()
+	// Wait until the listener is closed (a bounded wait for an event, not
+	// a timing assertion).
+	for i := 0; ; i++ {
+		c, err := net.Dial("tcp", httpAddr)
+		if err != nil {
+			break
+		}
+		c.Close()
+		if i == 500 {
+			t.Fatal("the HTTP listener is still open after shutdown began")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	io.WriteString(pw, `Iran."}`)
+	pw.Close()
+	if code := <-answered; code != 200 {
+		t.Errorf("request in flight at shutdown: status %d, want 200", code)
+	}
+	if err := <-stopped; err != nil {
+		t.Errorf("shutdown: %v", err)
 	}
 }
