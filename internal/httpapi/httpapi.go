@@ -80,8 +80,8 @@ func New(cfg Config, register func(*grpc.Server), opts ...grpc.ServerOption) (*S
 		}),
 		runtime.WithErrorHandler(writeError),
 		runtime.WithRoutingErrorHandler(writeRoutingError),
-		// Neither the gateway's Grpc-Metadata- headers nor the content
-		// type of the in-memory call are of use to an HTTP caller.
+		// The in-memory call's gRPC headers and trailers mean nothing to
+		// an HTTP caller: its answer is the status code and the body.
 		runtime.WithOutgoingHeaderMatcher(func(string) (string, bool) { return "", false }),
 		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
 	)
