@@ -1,11 +1,14 @@
 package httpapi
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -303,26 +306,11 @@ func TestErrors(t *testing.T) {
 }
 
 // TestShedBeforeReading holds the only in-flight slot with a request whose
-// body is still arriving: the next request is refused with 429, a
+// body is still to come: the next request is refused with 429, a
 // Retry-After and a google.rpc.RetryInfo, and the first then completes.
 func TestShedBeforeReading(t *testing.T) {
 	ts := startHTTP(t, server.DefaultLimits, Config{MaxInFlight: 1, MaxBodyBytes: 1 << 20}, false)
-	pr, pw := io.Pipe()
-	first := make(chan int, 1)
-	go func() {
-		resp, err := http.Post(ts.URL+"/v1/classify", "application/json", pr)
-		if err != nil {
-			first <- -1
-			return
-		}
-		resp.Body.Close()
-		first <- resp.StatusCode
-	}()
-	// A pipe write returns only once the server has read it, and the server
-	// reads a body only after taking its slot.
-	if _, err := io.WriteString(pw, `{"text":"NATO accused `); err != nil {
-		t.Fatal(err)
-	}
+	finish := startSlowRequest(t, ts.Listener.Addr().String(), "/v1/classify", `{"text":"NATO accused Iran."}`)
 	resp, b := do(t, "POST", ts.URL+"/v1/classify", `{"text":"Iran"}`)
 	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "1" {
 		t.Errorf("second request: status %d, Retry-After %q: %s", resp.StatusCode, resp.Header.Get("Retry-After"), b)
@@ -332,10 +320,38 @@ func TestShedBeforeReading(t *testing.T) {
 	if st.GetCode() != 8 || len(st.GetDetails()) != 1 || !st.GetDetails()[0].MessageIs(&errdetails.RetryInfo{}) {
 		t.Errorf("second request's status: %v", &st)
 	}
-	io.WriteString(pw, `Iran."}`)
-	pw.Close()
-	if code := <-first; code != 200 {
-		t.Errorf("first request: status %d", code)
+	if code, err := finish(); code != 200 {
+		t.Errorf("first request: status %d, %v", code, err)
+	}
+}
+
+// startSlowRequest sends the headers of a POST with "Expect: 100-continue"
+// and returns once the server asks for the body, which Go's server does
+// when the handler first reads it: the request is then in flight, past the
+// in-flight limit. finish sends the body and reads the answer's status.
+func startSlowRequest(t *testing.T, addr, path, body string) (finish func() (int, error)) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", path, len(body))
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil || resp.StatusCode != http.StatusContinue {
+		t.Fatalf("waiting for 100 Continue: %v %v", resp, err)
+	}
+	return func() (int, error) {
+		if _, err := io.WriteString(c, body); err != nil {
+			return 0, err
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			return 0, err
+		}
+		resp.Body.Close()
+		return resp.StatusCode, nil
 	}
 }
 
