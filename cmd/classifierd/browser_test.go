@@ -302,6 +302,9 @@ func TestPageInBrowser(t *testing.T) {
 
 	t.Run("text over the limit", func(t *testing.T) {
 		long := strings.Repeat(string(article), limit/len(article)+1)
+		// The previous subtest left an error shown: clear it, so that the
+		// wait below is for this one.
+		eval[any](t, ctx, `document.getElementById('error').hidden = true`)
 		do(t, ctx,
 			chromedp.SetValue(chromedp.CSS("#text"), long),
 			chromedp.Click(chromedp.CSS("#classify")),
