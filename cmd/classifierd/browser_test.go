@@ -82,6 +82,16 @@ func classifyHTTP(t *testing.T, base, text string) *stancev1.ClassifyResponse {
 	return &out
 }
 
+// submit presses Classify and waits until the page has shown the answer
+// or the error. The test marks the form busy itself before the click, so
+// that the wait cannot end before the page has even seen the click; the
+// page clears the mark when it is done.
+func submit(t *testing.T, ctx context.Context) {
+	t.Helper()
+	eval[any](t, ctx, `document.getElementById('form').setAttribute('aria-busy', 'true')`)
+	do(t, ctx, chromedp.Click(chromedp.CSS("#classify")), chromedp.WaitNotPresent(chromedp.CSS("#form[aria-busy]")))
+}
+
 // do runs browser steps, failing the test on an error.
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
@@ -130,9 +140,9 @@ func TestPageInBrowser(t *testing.T) {
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.CSS("#text")),
 		chromedp.SetValue(chromedp.CSS("#text"), string(article)),
-		chromedp.Click(chromedp.CSS("#classify")),
-		chromedp.WaitVisible(chromedp.CSS("#results")),
 	)
+	submit(t, ctx)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#results")))
 
 	t.Run("NATO mentions", func(t *testing.T) {
 		type mark struct{ Text, Class string }
@@ -268,7 +278,7 @@ func TestPageInBrowser(t *testing.T) {
 				return new Response(JSON.stringify(data), {status: 200, headers: {"Content-Type": "application/json"}});
 			};
 		})()`)
-		do(t, ctx, chromedp.Click(chromedp.CSS("#classify")), chromedp.WaitVisible(chromedp.CSS("#relations li.relation")))
+		submit(t, ctx)
 		got := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('#relations li'), li => li.textContent)`)
 		want := []string{"NATO→Iran: ▼ hostile (1 relation)", "NATO→Iran: ▼ hostile, cue accused (CAMEO 112)"} // the quotes of <q> are CSS, not text
 		if strings.Join(got, "|") != strings.Join(want, "|") {
@@ -288,7 +298,8 @@ func TestPageInBrowser(t *testing.T) {
 				return real(url, Object.assign({}, init, {body: JSON.stringify(body)}));
 			};
 		})()`)
-		do(t, ctx, chromedp.Click(chromedp.CSS("#classify")), chromedp.WaitVisible(chromedp.CSS("#error")))
+		submit(t, ctx)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#error")))
 		msg := eval[string](t, ctx, `document.getElementById('error').innerText`)
 		for _, s := range []string{"HTTP 400", "invalid request: spans[0]: start 3 is after end 1", "spans[0]: start 3 is after end 1"} {
 			if !strings.Contains(msg, s) {
@@ -302,14 +313,9 @@ func TestPageInBrowser(t *testing.T) {
 
 	t.Run("text over the limit", func(t *testing.T) {
 		long := strings.Repeat(string(article), limit/len(article)+1)
-		// The previous subtest left an error shown: clear it, so that the
-		// wait below is for this one.
-		eval[any](t, ctx, `document.getElementById('error').hidden = true`)
-		do(t, ctx,
-			chromedp.SetValue(chromedp.CSS("#text"), long),
-			chromedp.Click(chromedp.CSS("#classify")),
-			chromedp.WaitVisible(chromedp.CSS("#error")),
-		)
+		do(t, ctx, chromedp.SetValue(chromedp.CSS("#text"), long))
+		submit(t, ctx)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#error")))
 		msg := eval[string](t, ctx, `document.getElementById('error').innerText`)
 		resultsHidden := eval[bool](t, ctx, `document.getElementById('results').hidden`)
 		wantMsg := fmt.Sprintf("text is %d bytes; the limit is %d bytes", len(long), limit)
@@ -343,9 +349,9 @@ func TestPageInBrowserLargeArticle(t *testing.T) {
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.CSS("#text")),
 		chromedp.SetValue(chromedp.CSS("#text"), text),
-		chromedp.Click(chromedp.CSS("#classify")),
-		chromedp.WaitVisible(chromedp.CSS("#results")),
 	)
+	submit(t, ctx)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#results")))
 	marks := eval[int](t, ctx, `document.querySelectorAll('#doc mark.mention').length`)
 	nodes := eval[int](t, ctx, `(() => { let n = 0; const w = document.createTreeWalker(document.getElementById('doc')); while (w.nextNode()) n++; return n; })()`)
 	renderMs := eval[string](t, ctx, `document.getElementById('results').dataset.renderMs`)

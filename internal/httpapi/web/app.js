@@ -84,6 +84,7 @@
       return;
     }
     button.disabled = true;
+    form.setAttribute("aria-busy", "true");
     errorEl.hidden = true;
     statusEl.textContent = "Classifying…";
     try {
@@ -107,6 +108,7 @@
       showError({ status: 0, message: "The server could not be reached: " + err.message });
     } finally {
       button.disabled = false;
+      form.removeAttribute("aria-busy");
     }
   });
 
