@@ -28,10 +28,12 @@ lint:
 generate:
 	$(GO) tool buf generate
 
-## check-generated: regenerating the API code must change nothing.
+## check-generated: regenerating the API code and the OpenAPI document must
+## change nothing.
+GENERATED = api/gen internal/httpapi/openapi
 check-generated: generate
-	@git diff --exit-code -- api/gen || { echo "api/gen is stale: run make generate and commit"; exit 1; }
-	@test -z "$$(git status --porcelain -- api/gen)" || { git status --porcelain -- api/gen; echo "api/gen has uncommitted files"; exit 1; }
+	@git diff --exit-code -- $(GENERATED) || { echo "generated code is stale: run make generate and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- $(GENERATED))" || { git status --porcelain -- $(GENERATED); echo "generated files are uncommitted"; exit 1; }
 
 ## fuzz: the native fuzz tests of outside input, each for FUZZTIME inputs.
 fuzz:
@@ -39,6 +41,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzClassify$$' -fuzztime=$(FUZZTIME) ./internal/server
 	$(GO) test -run='^$$' -fuzz='^FuzzFind$$' -fuzztime=$(FUZZTIME) ./internal/entities
 	$(GO) test -run='^$$' -fuzz='^FuzzBuiltinMatchesAutomaton$$' -fuzztime=$(FUZZTIME) ./internal/entities
+	$(GO) test -run='^$$' -fuzz='^FuzzHTTP$$' -fuzztime=$(FUZZTIME) ./internal/httpapi
 
 ## bench: every benchmark, BENCHCOUNT times each, on BENCHCPU cores (the
 ## targets are per core; BENCHCPU=1,2 adds the two-core numbers). The output
