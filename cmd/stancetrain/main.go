@@ -18,11 +18,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/stance/classifierd/internal/classifier"
-	"github.com/stance/classifierd/internal/entities"
-	"github.com/stance/classifierd/internal/features"
-	"github.com/stance/classifierd/internal/lexicon"
-	"github.com/stance/classifierd/internal/model"
 	"github.com/stance/classifierd/internal/training"
 )
 
@@ -79,7 +74,7 @@ func train(stage string, args []string, stdout, stderr io.Writer) int {
 	if *quiet {
 		log = io.Discard
 	}
-	b, err := trainBundle(stage, *shared, ".", log)
+	b, err := training.TrainBundle(stage, *shared, ".", log)
 	if err != nil {
 		fmt.Fprintln(stderr, "stancetrain:", err)
 		return 1
@@ -101,44 +96,4 @@ func train(stage string, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "wrote %s (%s, %d bytes, %d non-zero weights)\n", *out, b.Version(), buf.Len(), b.NonZero())
 	return 0
-}
-
-// trainBundle trains the mention model, then (unless stage stops there)
-// the relation model and the document model, each on top of the ones
-// before, as they serve together.
-func trainBundle(stage, shared, root string, log io.Writer) (*model.Bundle, error) {
-	tok, err := features.NewTokenizer()
-	if err != nil {
-		return nil, err
-	}
-	cfg := training.DefaultConfig()
-	cfg.Train, cfg.Dev = training.DefaultData(shared, root, training.DefaultGeoWeight)
-	an := classifier.NewAnalyzer(tok, entities.Default(), lexicon.Default(), cfg.Bits)
-	mention, err := training.Train(cfg, an, log)
-	if err != nil {
-		return nil, err
-	}
-	if stage == "mention" {
-		return model.NewBundle(mention, nil, nil)
-	}
-	relation, err := training.TrainRelation(training.DefaultRelationConfig(shared, root), an, mention, log)
-	if err != nil {
-		return nil, err
-	}
-	if stage == "relation" {
-		return model.NewBundle(mention, relation, nil)
-	}
-	b, err := model.NewBundle(mention, relation, nil)
-	if err != nil {
-		return nil, err
-	}
-	c, err := classifier.New(an, b)
-	if err != nil {
-		return nil, err
-	}
-	document, _, err := training.TrainDocument(training.DefaultDocumentConfig(shared, root), c, log)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewBundle(mention, relation, document)
 }

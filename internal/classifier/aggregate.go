@@ -165,7 +165,7 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 		if m := c.models.Document; m != nil {
 			w.feats = document.Features(w.feats[:0], &in)
 			s := m.Score(w.feats)
-			es.Label, es.Probs = s.Label(), s.Probs
+			es.Label, es.Probs = document.Decide(s.Probs, m.DocThreshold()), s.Probs
 		} else {
 			es.Label, es.Probs = c.model.DocumentLabel(probs, weights)
 		}

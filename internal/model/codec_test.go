@@ -86,7 +86,7 @@ func TestLoadRejects(t *testing.T) {
 		{"truncated rows", file(headerWithRows("2"), record(1, 1, 2, 3)), []string{"weight row 1 of 2"}},
 		{"rows out of order", file(headerWithRows("2"), record(5, 1, 2, 3), record(4, 1, 2, 3)), []string{"out of order"}},
 		{"bucket out of range", file(headerWithRows("1"), record(256, 1, 2, 3)), []string{"out of order or range"}},
-		{"trailing data", file(headerWithRows("1"), record(1, 1, 2, 3), []byte{0}), []string{"data after 1 weight rows"}},
+		{"trailing data", file(headerWithRows("1"), record(1, 1, 2, 3), []byte{0}), []string{"data after the weight rows"}},
 		{"not finite", file(headerWithRows("1"), record(1, float32(math.NaN()), float32(math.Inf(1)), 0)), []string{"weight 3 is NaN", "weight 4 is +Inf"}},
 		{"bad temperature and threshold", file(strings.Replace(strings.Replace(headerWithRows("0"), `"temperature":1`, `"temperature":0`, 1), `"doc_threshold":0.3`, `"doc_threshold":1.5`, 1)),
 			[]string{"temperature 0", "document threshold 1.5"}},

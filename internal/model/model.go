@@ -40,6 +40,10 @@ type Evaluation struct {
 	MacroF1  float64      `json:"macro_f1"`
 	ECE      float64      `json:"ece"`
 	PerClass []ClassScore `json:"per_class"`
+	// MacroF1Low and MacroF1High are the 95% interval of MacroF1 where one
+	// was measured (cross-validated scores); 0 otherwise.
+	MacroF1Low  float64 `json:"macro_f1_low,omitempty"`
+	MacroF1High float64 `json:"macro_f1_high,omitempty"`
 }
 
 // ClassScore is precision, recall and F1 for one label.
@@ -300,3 +304,13 @@ func (m *Model) DocThreshold() float32 { return m.docThreshold }
 
 // Temperature returns the calibration temperature.
 func (m *Model) Temperature() float32 { return m.temperature }
+
+// WithEvaluations returns a copy of m whose metadata records evals
+// instead: scores measured after the fit (cross-validation) do not change
+// the model's numbers, and so not its version. The copy shares m's
+// weights.
+func (m *Model) WithEvaluations(evals []Evaluation) *Model {
+	c := *m
+	c.meta.Evaluations = evals
+	return &c
+}

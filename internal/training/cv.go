@@ -546,3 +546,18 @@ func CrossValidate(cfg Config, an *classifier.Analyzer, k int, log io.Writer) (*
 	}
 	return d.Run(CVOptions{FitConfig: cfg.FitConfig, Folds: k, Domains: cfg.Domains}), nil
 }
+
+// Evaluations returns the pooled out-of-fold scores of the gold sets, as
+// a model's metadata records them ("cv/newsmtsc", ...), with their 95%
+// bootstrap intervals.
+func (r *CVResult) Evaluations() []model.Evaluation {
+	var out []model.Evaluation
+	for _, s := range r.Scores {
+		if s.Weak {
+			continue
+		}
+		out = append(out, model.Evaluation{Dataset: "cv/" + s.Set, Targets: s.N, Accuracy: s.PooledAcc,
+			MacroF1: s.PooledF1, MacroF1Low: s.PooledLo, MacroF1High: s.PooledHi})
+	}
+	return out
+}

@@ -181,6 +181,9 @@ type DocumentScores struct {
 	// the document model (model.Model.DocumentLabel at 0.3).
 	Baseline float64
 	Rule     evaluation.Metrics
+	// Threshold is the decision threshold chosen on the out-of-fold
+	// probabilities (document.Decide).
+	Threshold float32
 }
 
 // ruleLabel is the threshold rule over an entity's weighted mean.
@@ -227,7 +230,11 @@ func TrainDocument(cfg DocumentConfig, c *classifier.Classifier, log io.Writer) 
 		}
 	}
 	params := fitDocs(cfg, items)
-	fmt.Fprintf(log, "document temperature %.3f\n", params.Temperature)
+	params.DocThreshold = 0.5
+	if len(scores) > 0 {
+		params.DocThreshold = scores[0].Threshold
+	}
+	fmt.Fprintf(log, "document temperature %.3f, threshold %.3f\n", params.Temperature, params.DocThreshold)
 	params.Meta = model.Metadata{
 		Version:      "document-lr-" + version(params)[len("stance-lr-"):],
 		Stage:        model.StageDocument,
@@ -241,6 +248,7 @@ func TrainDocument(cfg DocumentConfig, c *classifier.Classifier, log io.Writer) 
 	}
 	for _, s := range scores {
 		e := s.Metrics.Evaluation("cv/" + s.Source)
+		e.MacroF1Low, e.MacroF1High = s.MacroF1Low, s.MacroF1Hi
 		params.Meta.Evaluations = append(params.Meta.Evaluations, e)
 	}
 	m, err := model.New(params)
@@ -286,9 +294,25 @@ func crossValidateDocs(cfg DocumentConfig, items []docItem) []DocumentScores {
 		for i := range items {
 			if fold(&items[i]) == f {
 				s := m.Score(document.Features(nil, &items[i].in))
-				preds[i], probs[i] = s.Label(), s.Probs
+				probs[i] = s.Probs
 			}
 		}
+	}
+	// The decision threshold that maximises out-of-fold macro-F1 over
+	// all items.
+	best, bestF1 := float32(0.5), -1.0
+	for th := float32(0.25); th <= 0.6001; th += 0.025 {
+		var conf evaluation.Confusion
+		for i := range items {
+			conf.AddLabel(items[i].label, document.Decide(probs[i], th))
+		}
+		if f1 := conf.Metrics().MacroF1; f1 > bestF1 {
+			best, bestF1 = th, f1
+		}
+	}
+	best = float32(math.Round(float64(best)*1000) / 1000)
+	for i := range items {
+		preds[i] = document.Decide(probs[i], best)
 	}
 	var out []DocumentScores
 	for si, src := range append(cfg.Sources, Source{Name: "all"}) {
@@ -301,11 +325,11 @@ func crossValidateDocs(cfg DocumentConfig, items []docItem) []DocumentScores {
 		if len(idx) == 0 {
 			continue
 		}
-		s := DocumentScores{Source: src.Name}
+		s := DocumentScores{Source: src.Name, Threshold: best}
 		var conf, rule evaluation.Confusion
 		var counts [model.NumLabels]int
 		for _, i := range idx {
-			conf.Add(items[i].label, probs[i])
+			conf.AddLabel(items[i].label, preds[i])
 			rule.AddLabel(items[i].label, ruleLabel(&items[i].in))
 			counts[items[i].label]++
 		}
