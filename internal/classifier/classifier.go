@@ -430,6 +430,9 @@ func contentWord(d *features.Document, i int) bool {
 	if d.Tokens[i].Kind != features.KindWord {
 		return false
 	}
+	if r := d.Text[d.Tokens[i].Start]; r == '\'' || r == 0xe2 { // "'s", "’s"
+		return false
+	}
 	_, fn := functionWords[d.Lower(i)]
 	return !fn
 }
