@@ -3,8 +3,14 @@ package classifier
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stance/classifierd/internal/dataset"
@@ -13,26 +19,31 @@ import (
 	"github.com/stance/classifierd/internal/sharedtest"
 )
 
-// TestDumpOutputs is a tool for changes that must not change results
-// (speed work): with STANCE_DUMP=FILE it writes every token, sentence, cue
-// and Result, floats printed so that they round-trip exactly, for the news
-// corpus and the NewsMTSC dev sets (with their target spans as explicit
-// spans and their target names as caller targets), with 0, 5 and 20
-// evidence items. Run it before and after, then cmp the two files:
+var updateOutputs = flag.Bool("update", false, "rewrite testdata/outputs.sha256 from the current outputs")
+
+// TestDumpOutputs is a golden test of every output: it writes every
+// token, sentence, cue, feature and Result (relations and dyads included),
+// floats printed so that they round-trip exactly, for the news corpus and
+// the NewsMTSC dev sets (with their target spans as explicit spans and
+// their target names as caller targets), with 0, 5 and 20 evidence items,
+// and compares the SHA-256 of it all with testdata/outputs.sha256. A change
+// that must not change results (speed work) keeps it; one that should
+// (a retrained model) updates it with -update. With STANCE_DUMP=FILE the
+// dump itself is written too, to diff two builds:
 //
 //	STANCE_DUMP=/tmp/before go test -run TestDumpOutputs ./internal/classifier/
 func TestDumpOutputs(t *testing.T) {
-	path := os.Getenv("STANCE_DUMP")
-	if path == "" {
-		t.Skip("set STANCE_DUMP=FILE to write the dump")
+	sums := sha256.New()
+	var sink io.Writer = sums
+	if path := os.Getenv("STANCE_DUMP"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		sink = io.MultiWriter(sums, f)
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	out := bufio.NewWriter(f)
-	defer out.Flush()
+	out := bufio.NewWriter(sink)
 
 	c := newTestClassifier(t)
 	ctx := context.Background()
@@ -70,7 +81,8 @@ func TestDumpOutputs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fmt.Fprintf(out, "result %d mentions %+v\nentities %+v\ntargeted %+v\n", n, res.Mentions, res.Entities, res.Targeted)
+			fmt.Fprintf(out, "result %d mentions %+v\nentities %+v\ntargeted %+v\nrelations %+v\ndyads %+v\n", n,
+				res.Mentions, res.Entities, res.Targeted, res.Relations, res.Dyads)
 		}
 	}
 	for _, d := range sharedtest.News(t) {
@@ -89,5 +101,23 @@ func TestDumpOutputs(t *testing.T) {
 			}
 			dump(req)
 		}
+	}
+	if err := out.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	got := hex.EncodeToString(sums.Sum(nil)) + "\n"
+	golden := filepath.Join("testdata", "outputs.sha256")
+	if *updateOutputs {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("the outputs changed (sha256 %s, golden %s): if that is meant (a new model), go test ./internal/classifier -run TestDumpOutputs -update; "+
+			"to see what changed, STANCE_DUMP=FILE before and after and diff", strings.TrimSpace(got), strings.TrimSpace(string(want)))
 	}
 }
