@@ -165,17 +165,45 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	an := c.an
-	w := an.get()
-	defer an.put(w)
-	if err := an.analyze(w, req.Text, entities.Options{Builtin: req.Builtin, Targets: req.Targets}, req.Spans); err != nil {
+	w := c.an.get()
+	defer c.an.put(w)
+	w.evidence, w.evRanges = w.evidence[:0], w.evRanges[:0]
+	// The stages, in order; each reads what the ones before it left in w
+	// and res.
+	//  1. analyze: words, sentences, mentions, cues (Analyzer.analyze)
+	//  2. mentions: the stance toward each mention and each caller span
+	//  3. relations: who is hostile or cooperative toward whom, and dyads
+	//  4. document: the stance of the whole text toward each entity
+	//  5. assemble: hand out the evidence
+	if err := c.an.analyze(w, req.Text, entities.Options{Builtin: req.Builtin, Targets: req.Targets}, req.Spans); err != nil {
 		return targetError(err)
 	}
+	if err := c.scoreMentions(ctx, w, req, res); err != nil {
+		return err
+	}
+	res.Relations, res.Dyads = res.Relations[:0], res.Dyads[:0]
+	if c.models.Relation != nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		res.Relations = c.relate(w, req, res.Mentions, res.Relations)
+		res.Dyads = c.dyads(res.Dyads, res.Relations, w.mentions)
+		holdersFromRelations(res)
+	}
+	c.scoreCorefs(w, res)
+	c.aggregate(res, w, req.Text, w.mentions)
+	assembleEvidence(w, req, res)
+	return nil
+}
+
+// scoreMentions is the mention stage: the stance toward every found
+// mention and every caller span, with evidence ranges in w.
+func (c *Classifier) scoreMentions(ctx context.Context, w *workspace, req Request, res *Result) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	an := c.an
 	res.Mentions = resize(res.Mentions, len(w.mentions))
-	w.evidence, w.evRanges = w.evidence[:0], w.evRanges[:0]
 	for i, m := range w.mentions {
 		if i%checkEvery == checkEvery-1 {
 			if err := ctx.Err(); err != nil {
@@ -187,67 +215,63 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 		res.Mentions[i].Span = Span{m.Start, m.End}
 		res.Mentions[i].Entity = m.Entity
 	}
-
 	res.Targeted = resize(res.Targeted, len(req.Spans))
-	if len(req.Spans) > 0 {
-		var merged []features.Target
-		for i, s := range req.Spans {
-			if i%checkEvery == checkEvery-1 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
+	var merged []features.Target
+	for i, s := range req.Spans {
+		if i%checkEvery == checkEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
-			var at int
-			merged, at = withSpan(merged, w.targets, an.tokenRange(&w.doc, s.Start, s.End, entities.TypeUnspecified))
-			w.feats = an.ext.Extract(w.feats[:0], &w.ctx, merged, at)
-			res.Targeted[i] = c.score(w, merged, at, w.feats, req.MaxEvidence)
-			res.Targeted[i].Span = s
-			res.Targeted[i].Entity = spanEntity(req.Text, s, w.mentions)
 		}
-	}
-	// The pronouns that refer to people, scored as mentions for the
-	// document stage.
-	w.corefProbs = w.corefProbs[:0]
-	if len(w.corefs) > 0 && (c.models.Document != nil || res.keepInputs) {
-		var merged []features.Target
-		for _, cr := range w.corefs {
-			var at int
-			merged, at = withSpan(merged, w.targets, features.Target{First: cr.token, End: cr.token + 1, Type: uint8(entities.TypePerson)})
-			w.feats = an.ext.Extract(w.feats[:0], &w.ctx, merged, at)
-			w.corefProbs = append(w.corefProbs, c.model.Score(w.feats).Probs)
-		}
-	}
-	res.Relations, res.Dyads = res.Relations[:0], res.Dyads[:0]
-	if c.models.Relation != nil {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		res.Relations = c.relate(w, req, res.Mentions, res.Relations)
-		res.Dyads = c.dyads(res.Dyads, res.Relations, w.mentions)
-		holdersFromRelations(res)
-	}
-	c.aggregate(res, w, req.Text, w.mentions)
-	if req.MaxEvidence > 0 {
-		// All the evidence of the document in one array; each mention gets
-		// its part with its capacity capped, so appending to one mention's
-		// evidence never overwrites the next.
-		res.evidence = append(res.evidence[:0], w.evidence...)
-		all := res.evidence
-		r := w.evRanges
-		for i := range res.Mentions {
-			res.Mentions[i].Evidence = all[r[0]:r[1]:r[1]]
-			r = r[2:]
-		}
-		for i := range res.Targeted {
-			res.Targeted[i].Evidence = all[r[0]:r[1]:r[1]]
-			r = r[2:]
-		}
-		for i := range res.Relations {
-			res.Relations[i].Evidence = all[r[0]:r[1]:r[1]]
-			r = r[2:]
-		}
+		var at int
+		merged, at = withSpan(merged, w.targets, an.tokenRange(&w.doc, s.Start, s.End, entities.TypeUnspecified))
+		w.feats = an.ext.Extract(w.feats[:0], &w.ctx, merged, at)
+		res.Targeted[i] = c.score(w, merged, at, w.feats, req.MaxEvidence)
+		res.Targeted[i].Span = s
+		res.Targeted[i].Entity = spanEntity(req.Text, s, w.mentions)
 	}
 	return nil
+}
+
+// scoreCorefs scores the pronouns that refer to people (see findCorefs)
+// as mentions, for the document stage only.
+func (c *Classifier) scoreCorefs(w *workspace, res *Result) {
+	w.corefProbs = w.corefProbs[:0]
+	if len(w.corefs) == 0 || c.models.Document == nil && !res.keepInputs {
+		return
+	}
+	merged := w.partyTargets[:0] // free again once relations are done
+	for _, cr := range w.corefs {
+		var at int
+		merged, at = withSpan(merged, w.targets, features.Target{First: cr.token, End: cr.token + 1, Type: uint8(entities.TypePerson)})
+		w.feats = c.an.ext.Extract(w.feats[:0], &w.ctx, merged, at)
+		w.corefProbs = append(w.corefProbs, c.model.Score(w.feats).Probs)
+	}
+	w.partyTargets = merged
+}
+
+// assembleEvidence hands out the evidence of the document, all in one
+// array: each mention, span and relation gets its part with its capacity
+// capped, so appending to one's evidence never overwrites the next.
+func assembleEvidence(w *workspace, req Request, res *Result) {
+	if req.MaxEvidence == 0 {
+		return
+	}
+	res.evidence = append(res.evidence[:0], w.evidence...)
+	all := res.evidence
+	r := w.evRanges
+	for i := range res.Mentions {
+		res.Mentions[i].Evidence = all[r[0]:r[1]:r[1]]
+		r = r[2:]
+	}
+	for i := range res.Targeted {
+		res.Targeted[i].Evidence = all[r[0]:r[1]:r[1]]
+		r = r[2:]
+	}
+	for i := range res.Relations {
+		res.Relations[i].Evidence = all[r[0]:r[1]:r[1]]
+		r = r[2:]
+	}
 }
 
 // resize returns s with length n, reusing its array when large enough. The
