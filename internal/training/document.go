@@ -372,3 +372,33 @@ func hashID(s string) uint64 {
 	}
 	return h
 }
+
+// EvaluateDocuments scores the document-level labels of labelled
+// documents (PerSenT's format or the team's): each labelled entity is
+// passed as a caller target, as DocRequest does, and its entity's label in
+// the answer is compared with the gold one; an entity the answer lacks
+// counts as neutral.
+func EvaluateDocuments(c *classifier.Classifier, docs []Doc) (evaluation.Metrics, error) {
+	var conf evaluation.Confusion
+	for i := range docs {
+		d := &docs[i]
+		res, err := c.Classify(context.Background(), DocRequest(d))
+		if err != nil {
+			return evaluation.Metrics{}, fmt.Errorf("%s: %w", d.ID, err)
+		}
+		for _, e := range d.Labelled() {
+			gold, err := model.ParseLabel(e.Label)
+			if err != nil {
+				return evaluation.Metrics{}, fmt.Errorf("%s: %w", d.ID, err)
+			}
+			pred := model.Neutral
+			for _, es := range res.Entities {
+				if es.Entity.ID == "doc:"+e.Entity {
+					pred = es.Label
+				}
+			}
+			conf.AddLabel(gold, pred)
+		}
+	}
+	return conf.Metrics(), nil
+}
