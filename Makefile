@@ -39,6 +39,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzClassify$$' -fuzztime=$(FUZZTIME) ./internal/server
 	$(GO) test -run='^$$' -fuzz='^FuzzFind$$' -fuzztime=$(FUZZTIME) ./internal/entities
 	$(GO) test -run='^$$' -fuzz='^FuzzBuiltinMatchesAutomaton$$' -fuzztime=$(FUZZTIME) ./internal/entities
+	$(GO) test -run='^$$' -fuzz='^FuzzJSONMatchesProtojson$$' -fuzztime=$(FUZZTIME) ./internal/batch
 
 ## bench: every benchmark, BENCHCOUNT times each, on BENCHCPU cores (the
 ## targets are per core; BENCHCPU=1,2 adds the two-core numbers). The output

@@ -14,31 +14,44 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 )
 
-// jsonOptions fix the output form: the protobuf JSON mapping with the
-// .proto field names (model_version, mention_count, country_id), fields at
-// their default value left out, enums by name.
+// jsonOptions are protojson's options for the output form, used for error
+// details only (see statusJSON) and by the tests that compare the output
+// with protojson's: the protobuf JSON mapping with the .proto field names
+// (model_version, mention_count, country_id), fields at their default
+// value left out, enums by name.
 var jsonOptions = protojson.MarshalOptions{UseProtoNames: true}
 
 // AppendJSON appends resp to dst as one line of compact JSON, without the
-// newline. protojson output is compacted because protojson deliberately
-// varies its whitespace between builds; compact output is the same from
-// every build, so a resumed run appends lines in the same form.
+// newline: exactly protojson's output with jsonOptions, compacted.
 func AppendJSON(dst []byte, resp *stancev1.ClassifyResponse) ([]byte, error) {
-	b, err := jsonOptions.Marshal(resp)
-	if err != nil && resp.GetError() != nil && len(resp.GetError().GetDetails()) > 0 {
-		// An error detail of a type this client does not know: keep the
-		// code and message rather than lose the line.
-		st := resp.GetError()
-		bare := &stancev1.ClassifyResponse{Id: resp.GetId(), ModelVersion: resp.GetModelVersion(),
-			Error: statusWithoutDetails(st)}
-		b, err = jsonOptions.Marshal(bare)
-	}
+	return appendJSONFields(dst, resp, AllFields)
+}
+
+func appendJSONFields(dst []byte, resp *stancev1.ClassifyResponse, fields Field) ([]byte, error) {
+	b, err := appendResponse(dst, resp, fields)
 	if err != nil {
 		return dst, fmt.Errorf("marshal response %q: %w", resp.GetId(), err)
 	}
+	return b, nil
+}
+
+// statusJSON appends st, which has details, by protojson. protojson's
+// output is compacted because protojson deliberately varies its whitespace
+// between builds; compact output is the same from every build, so a
+// resumed run appends lines in the same form. A detail of a type this
+// client does not know is dropped, keeping the code and message rather
+// than losing the line.
+func statusJSON(dst []byte, st *statuspb.Status) ([]byte, error) {
+	b, err := jsonOptions.Marshal(st)
+	if err != nil {
+		b, err = jsonOptions.Marshal(statusWithoutDetails(st))
+	}
+	if err != nil {
+		return dst, err
+	}
 	buf := bytes.NewBuffer(dst)
 	if err := json.Compact(buf, b); err != nil {
-		return dst, fmt.Errorf("compact response %q: %w", resp.GetId(), err)
+		return dst, err
 	}
 	return buf.Bytes(), nil
 }
