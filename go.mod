@@ -10,6 +10,7 @@ require (
 	github.com/prometheus/client_golang v1.25.0
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/sugarme/tokenizer v0.3.0
+	github.com/valyala/fastjson v1.6.10
 	github.com/yannh/kubeconform v0.8.0
 	golang.org/x/net v0.61.0
 	golang.org/x/sync v0.24.0

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/batch"
@@ -67,6 +68,8 @@ type classifyConfig struct {
 	Resume    bool
 	Force     bool
 	Unordered bool
+	// CPUProfile is where to write a CPU profile of the run.
+	CPUProfile string
 }
 
 func classifyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
@@ -78,6 +81,7 @@ func classifyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	fs.BoolVar(&cfg.Resume, "resume", false, "continue an interrupted run: keep -out's complete lines and classify only the documents after them")
 	fs.BoolVar(&cfg.Force, "force", false, "overwrite a non-empty -out")
 	fs.BoolVar(&cfg.Unordered, "unordered", false, "write lines in completion order rather than input order (faster when some documents are slow)")
+	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE` (go tool pprof reads it)")
 	cfg.job.register(fs)
 	if err := parseFlags(fs, args, classifyHelp, stderr); err != nil {
 		return exitError, err
@@ -95,7 +99,30 @@ func classifyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if err != nil {
 		return exitError, fmt.Errorf("classify: -format: %w", err)
 	}
+	if cfg.CPUProfile != "" {
+		stop, err := startCPUProfile(cfg.CPUProfile)
+		if err != nil {
+			return exitError, err
+		}
+		defer stop()
+	}
 	return classify(ctx, cfg, format, stdin, stdout, stderr)
+}
+
+// startCPUProfile profiles the process to path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 func classify(ctx context.Context, cfg classifyConfig, format batch.Format, stdin io.Reader, stdout, stderr io.Writer) (code int, err error) {

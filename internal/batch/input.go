@@ -16,6 +16,7 @@ import (
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/dataset"
+	"github.com/valyala/fastjson"
 )
 
 // Format says how an input file is read.
@@ -223,6 +224,7 @@ func (in *Input) openStream(r io.Reader, id string, format Format) error {
 		return nil
 	}
 	lr := &lineReader{r: br}
+	var p fastjson.Parser
 	in.next = func() (*Doc, error) {
 		for {
 			line, tooLong, err := lr.next()
@@ -238,7 +240,7 @@ func (in *Input) openStream(r io.Reader, id string, format Format) error {
 			} else if len(bytes.TrimSpace(line)) == 0 {
 				continue
 			} else {
-				d = parseLine(lr.n, line)
+				d = parseLine(lr.n, line, &p)
 			}
 			d.Offset = cr.n
 			return d, nil
@@ -385,13 +387,20 @@ type jsonLine struct {
 }
 
 // parseLine turns a JSONL line into a document.
-func parseLine(n int, b []byte) *Doc {
-	var jl jsonLine
+func parseLine(n int, b []byte, p *fastjson.Parser) *Doc {
 	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
 		return badLine(n, "", errors.New("not a JSON object"))
 	}
-	if err := json.Unmarshal(b, &jl); err != nil {
-		return badLine(n, jl.ID, err)
+	var jl jsonLine
+	ok := false
+	if p != nil {
+		jl, ok = parseFast(p, b)
+	}
+	if !ok {
+		jl = jsonLine{}
+		if err := json.Unmarshal(b, &jl); err != nil {
+			return badLine(n, jl.ID, err)
+		}
 	}
 	if jl.Text == nil {
 		return badLine(n, jl.ID, errors.New(`no "text" field`))
@@ -405,10 +414,207 @@ func parseLine(n int, b []byte) *Doc {
 		id = lineID(n)
 	}
 	req := &stancev1.ClassifyRequest{Id: id, Text: ex.Text}
-	for _, t := range ex.Targets {
-		req.Spans = append(req.Spans, &stancev1.Span{Start: uint32(t.Start), End: uint32(t.End)})
+	if len(ex.Targets) > 0 {
+		spans := make([]stancev1.Span, len(ex.Targets))
+		req.Spans = make([]*stancev1.Span, len(ex.Targets))
+		for i, t := range ex.Targets {
+			spans[i] = stancev1.Span{Start: uint32(t.Start), End: uint32(t.End)}
+			req.Spans[i] = &spans[i]
+		}
 	}
 	return &Doc{Line: n, ID: id, Req: req, Labels: ex.Labels}
+}
+
+// parseFast reads a stance JSONL line with fastjson, five to ten times
+// faster than encoding/json, which was a sixth of a -local run. It reads
+// only what it reads exactly as encoding/json would, and says !ok for
+// anything else (invalid JSON, a key matching a field but for its case, a
+// value of another type, invalid UTF-8 or a surrogate escape, which
+// encoding/json replaces with U+FFFD, a number that is not an int), so
+// that encoding/json reads those lines and words their errors.
+// FuzzParseLine checks that both read every line alike.
+func parseFast(p *fastjson.Parser, b []byte) (jl jsonLine, ok bool) {
+	if surrogateEscape(b) || fastjson.ValidateBytes(b) != nil {
+		return jl, false
+	}
+	v, err := p.ParseBytes(b)
+	if err != nil {
+		return jl, false
+	}
+	o, err := v.Object()
+	if err != nil {
+		return jl, false
+	}
+	ok = true
+	var seen [4]bool // a repeated key: encoding/json's merging rules apply
+	once := func(i int) bool {
+		if seen[i] {
+			ok = false
+		}
+		seen[i] = true
+		return ok
+	}
+	o.Visit(func(key []byte, v *fastjson.Value) {
+		if !ok {
+			return
+		}
+		switch string(key) {
+		case "id":
+			if !once(0) {
+				return
+			}
+			jl.ID, ok = fastString(v, jl.ID)
+		case "text":
+			if !once(1) {
+				return
+			}
+			if v.Type() == fastjson.TypeNull {
+				return // encoding/json leaves the field as it was
+			}
+			var t string
+			t, ok = fastString(v, "")
+			jl.Text = &t
+		case "targets":
+			if !once(2) {
+				return
+			}
+			jl.Targets, ok = fastTargets(v, jl.Targets)
+		case "labels":
+			if !once(3) {
+				return
+			}
+			jl.Labels, ok = fastStrings(v, jl.Labels)
+		default:
+			for _, k := range []string{"id", "text", "targets", "labels"} {
+				if strings.EqualFold(string(key), k) {
+					ok = false // encoding/json matches keys case-insensitively
+				}
+			}
+		}
+	})
+	return jl, ok
+}
+
+// surrogateEscape says whether b holds a \uD800-\uDFFF escape, which
+// encoding/json checks for pairing and fastjson does not.
+func surrogateEscape(b []byte) bool {
+	for i := bytes.Index(b, []byte(`\u`)); i >= 0 && i+2 < len(b); {
+		if c := b[i+2]; c == 'd' || c == 'D' {
+			return true
+		}
+		j := bytes.Index(b[i+2:], []byte(`\u`))
+		if j < 0 {
+			return false
+		}
+		i += 2 + j
+	}
+	return false
+}
+
+func fastString(v *fastjson.Value, old string) (string, bool) {
+	switch v.Type() {
+	case fastjson.TypeNull:
+		return old, true
+	case fastjson.TypeString:
+		sb, _ := v.StringBytes()
+		if !utf8.Valid(sb) {
+			return "", false
+		}
+		return string(sb), true
+	}
+	return "", false
+}
+
+func fastStrings(v *fastjson.Value, old []string) ([]string, bool) {
+	if v.Type() == fastjson.TypeNull {
+		return nil, true
+	}
+	a, err := v.Array()
+	if err != nil {
+		return nil, false
+	}
+	out := make([]string, len(a))
+	for i, e := range a {
+		if e.Type() != fastjson.TypeString {
+			return nil, false
+		}
+		var ok bool
+		if out[i], ok = fastString(e, ""); !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+func fastTargets(v *fastjson.Value, old []dataset.Target) ([]dataset.Target, bool) {
+	if v.Type() == fastjson.TypeNull {
+		return nil, true
+	}
+	a, err := v.Array()
+	if err != nil {
+		return nil, false
+	}
+	out := make([]dataset.Target, len(a))
+	for i, e := range a {
+		if e.Type() == fastjson.TypeNull {
+			continue
+		}
+		o, err := e.Object()
+		if err != nil {
+			return nil, false
+		}
+		ok := true
+		var seen [3]bool
+		o.Visit(func(key []byte, v *fastjson.Value) {
+			if !ok {
+				return
+			}
+			for k, name := range []string{"start", "end", "entity"} {
+				if string(key) == name {
+					ok = !seen[k]
+					seen[k] = true
+				}
+			}
+			if !ok {
+				return
+			}
+			switch string(key) {
+			case "start":
+				out[i].Start, ok = fastInt(v, out[i].Start)
+			case "end":
+				out[i].End, ok = fastInt(v, out[i].End)
+			case "entity":
+				out[i].Entity, ok = fastString(v, out[i].Entity)
+			default:
+				for _, k := range []string{"start", "end", "entity"} {
+					if strings.EqualFold(string(key), k) {
+						ok = false
+					}
+				}
+			}
+		})
+		if !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// fastInt reads a JSON integer as encoding/json reads it into an int:
+// digits only, no fraction or exponent.
+func fastInt(v *fastjson.Value, old int) (int, bool) {
+	if v.Type() == fastjson.TypeNull {
+		return old, true
+	}
+	if v.Type() != fastjson.TypeNumber {
+		return 0, false
+	}
+	raw := v.MarshalTo(nil)
+	n, err := strconv.Atoi(string(raw))
+	if err != nil {
+		return 0, false
+	}
+	return n, true
 }
 
 func lineID(n int) string { return "line:" + strconv.Itoa(n) }

@@ -10,7 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stance/classifierd/internal/dataset"
+	"github.com/valyala/fastjson"
+	"google.golang.org/protobuf/testing/protocmp"
 )
 
 // readAll returns every document of an input as "id|text|err".
@@ -174,8 +177,17 @@ func FuzzParseLine(f *testing.F) {
 	f.Add([]byte(`{"id":"a","text":"Iran","targets":[{"start":0,"end":4}],"labels":["hostile"]}`))
 	f.Add([]byte(`{"text":"é","targets":[{"start":1,"end":2}]}`))
 	f.Add([]byte(`[`))
+	f.Add([]byte(`{"ID":"a","text":"x","Text":"y","targets":[{"start":0,"end":1,"START":0}],"labels":null}`))
+	f.Add([]byte(`{"id":"\ud800","text":"a\u00e9\t","targets":[null,{"start":1.0,"end":2}],"x":[1,{"y":2}]}`))
+	f.Add([]byte(`{"id":"a","id":"b","text":"xy","targets":[{"start":0,"end":1}],"targets":[{"end":2}]}`))
+	f.Add([]byte("{\"text\":\"a\xffb\"}"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		d := parseLine(1, b)
+		d := parseLine(1, b, new(fastjson.Parser))
+		// The fast path reads every line as encoding/json does.
+		slow := parseLine(1, b, nil)
+		if diff := cmp.Diff(slow, d, protocmp.Transform(), cmp.Comparer(func(a, b error) bool { return (a == nil) == (b == nil) })); diff != "" {
+			t.Fatalf("fast and encoding/json paths differ for %q (-slow +fast):\n%s", b, diff)
+		}
 		if d.ID == "" {
 			t.Fatal("empty id")
 		}
@@ -190,4 +202,19 @@ func FuzzParseLine(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestParseFastTakesPlainLines: the fast path reads the lines of the
+// NewsMTSC files and stancectl's own examples, not only odd ones.
+func TestParseFastTakesPlainLines(t *testing.T) {
+	var p fastjson.Parser
+	for _, l := range []string{
+		`{"id": "train:1", "text": "She referred to President Trump as a \u201cpiece\u201d.", "targets": [{"start": 0, "end": 3, "entity": "She"}], "labels": ["hostile"]}`,
+		`{"id":"a1","text":"NATO accused Iran.","targets":[{"start":0,"end":4,"entity":"NATO"}]}`,
+		`{"text":"no id","extra":{"nested":[1,2]}}`,
+	} {
+		if _, ok := parseFast(&p, []byte(l)); !ok {
+			t.Errorf("fast path refused %s", l)
+		}
+	}
 }

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stance/classifierd/internal/classifier"
+	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/sharedtest"
+)
+
+// corpusRepeats is how many times the news corpus (2.7 MB) is repeated,
+// to about 10 MB: long enough that start-up (loading the model, ~0.1 s)
+// is a small part of a whole-process run, as it is of any real batch job.
+const corpusRepeats = 4
+
+// benchCorpus returns the documents of the whole-process benchmark: the
+// news corpus of the in-process benchmarks (seeds and Wikinews) and the
+// distinct NewsMTSC sentences (train and dev), repeated corpusRepeats
+// times.
+func benchCorpus(b *testing.B) []string {
+	b.Helper()
+	news := sharedtest.News(b)
+	seen := map[string]bool{}
+	for _, name := range []string{"train", "dev_mt", "dev_rw"} {
+		f, err := os.Open(sharedtest.Path(b, "data", "newsmtsc", name+".stance.jsonl"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			var l struct{ Text string }
+			if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+				b.Fatal(err)
+			}
+			if !seen[l.Text] {
+				seen[l.Text] = true
+				news = append(news, l.Text)
+			}
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var docs []string
+	for range corpusRepeats {
+		docs = append(docs, news...)
+	}
+	return docs
+}
+
+// BenchmarkWholeProcess measures, in one run and on one core each, what a
+// user of stancectl gets, against in-process Classify on the same
+// documents (about 10 MB, see benchCorpus):
+//
+//   - inproc: classifier.Classify over the documents, default options
+//     (5 evidence items), GOMAXPROCS as the benchmark's -cpu;
+//   - local: the stancectl binary, "classify -local" from a JSONL file to
+//     a file, GOMAXPROCS=1, default options, start-up included;
+//   - remote: the same through a classifierd process on the same machine
+//     (GOMAXPROCS=1 each, pinned to different CPUs with taskset when there
+//     are two), the server started beforehand;
+//   - afinn: scripts/afinn.js, the AFINN lexicon in Node over the same
+//     file, when node is installed.
+//
+// It reports each as MB/s of input text and the ratios to inproc:
+//
+//	make bench-ctl   (go test -run '^$' -bench WholeProcess -cpu 1 -benchtime 1x -count 3 ./cmd/stancectl)
+func BenchmarkWholeProcess(b *testing.B) {
+	docs := benchCorpus(b)
+	size := sharedtest.Bytes(docs)
+	dir := b.TempDir()
+	in := filepath.Join(dir, "corpus.jsonl")
+	writeCorpus(b, in, docs)
+	bin := buildBinaries(b, dir)
+
+	tok, err := features.NewTokenizer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := classifier.Open(classifier.Sources{}, tok)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	inproc := func() {
+		for _, d := range docs {
+			if _, err := c.Classify(ctx, classifier.Request{Text: d, Builtin: true, MaxEvidence: 5}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	inproc() // warm the word cache, as the benchmarks of internal/classifier do
+
+	clientPin, serverPin := pins()
+	addr := benchServer(b, bin, serverPin)
+	out := filepath.Join(dir, "out.jsonl")
+	stancectl := func(args ...string) {
+		args = append([]string{"classify", "-in", in, "-out", out, "-force", "-quiet"}, args...)
+		cmd := exec.Command(filepath.Join(bin, "stancectl"), args...)
+		cmd = pinned(cmd, clientPin)
+		cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("stancectl %s: %v\n%s", strings.Join(args, " "), err, msg)
+		}
+	}
+	node, _ := exec.LookPath("node")
+	afinnScript := filepath.Join(sharedtest.RepoRoot(b), "scripts", "afinn.js")
+	afinnList := sharedtest.Path(b, "data", "lexicons", "afinn", "AFINN-en-165.txt")
+
+	var tIn, tLocal, tRemote, tNode time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		inproc()
+		t1 := time.Now()
+		stancectl("-local")
+		t2 := time.Now()
+		stancectl("-addr", addr)
+		t3 := time.Now()
+		tIn, tLocal, tRemote = tIn+t1.Sub(t0), tLocal+t2.Sub(t1), tRemote+t3.Sub(t2)
+		if node != "" {
+			cmd := pinned(exec.Command(node, afinnScript, afinnList, in), clientPin)
+			if msg, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("node: %v\n%s", err, msg)
+			}
+			tNode += time.Since(t3)
+		}
+	}
+	b.StopTimer()
+	mbs := func(d time.Duration) float64 { return float64(size) * float64(b.N) / 1e6 / d.Seconds() }
+	b.ReportMetric(mbs(tIn), "inproc-MB/s")
+	b.ReportMetric(mbs(tLocal), "local-MB/s")
+	b.ReportMetric(mbs(tRemote), "remote-MB/s")
+	b.ReportMetric(tIn.Seconds()/tLocal.Seconds(), "local/inproc")
+	b.ReportMetric(tIn.Seconds()/tRemote.Seconds(), "remote/inproc")
+	if node != "" {
+		b.ReportMetric(mbs(tNode), "afinn-node-MB/s")
+	}
+	b.ReportMetric(0, "ns/op") // the iteration mixes four measurements
+}
+
+func writeCorpus(b *testing.B, path string, docs []string) {
+	b.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+	for i, d := range docs {
+		if err := enc.Encode(struct {
+			ID   string `json:"id"`
+			Text string `json:"text"`
+		}{fmt.Sprint(i), d}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// buildBinaries builds stancectl and classifierd into dir.
+func buildBinaries(b *testing.B, dir string) string {
+	b.Helper()
+	cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/stancectl", "./cmd/classifierd")
+	cmd.Dir = sharedtest.RepoRoot(b)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("build: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// pins returns the taskset CPU lists for the client and the server: two
+// different CPUs when taskset exists and there are two, else none.
+func pins() (client, server string) {
+	if _, err := exec.LookPath("taskset"); err != nil {
+		return "", ""
+	}
+	if n, err := exec.Command("nproc").Output(); err != nil || strings.TrimSpace(string(n)) == "1" {
+		return "", ""
+	}
+	return "0", "1"
+}
+
+func pinned(cmd *exec.Cmd, cpus string) *exec.Cmd {
+	if cpus == "" {
+		return cmd
+	}
+	p := exec.Command("taskset", append([]string{"-c", cpus}, cmd.Args...)...)
+	p.Env, p.Dir = cmd.Env, cmd.Dir
+	return p
+}
+
+// benchServer starts classifierd on one core on a free loopback port and
+// waits until it accepts connections.
+func benchServer(b *testing.B, bin, cpus string) string {
+	b.Helper()
+	addr := sharedtest.FreeAddr(b)
+	cmd := pinned(exec.Command(filepath.Join(bin, "classifierd"), "-addr", addr), cpus)
+	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return addr
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("classifierd did not start:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
