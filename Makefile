@@ -11,7 +11,7 @@ BREAKING_AGAINST ?= .git\#branch=main
 # 20,000 inputs take 2-17 s per target here.
 FUZZTIME ?= 20000x
 
-.PHONY: test lint generate check-generated fuzz bench load run train
+.PHONY: test lint generate check-generated fuzz bench bench-ctl load run train
 
 ## test: everything CI runs: lint, generated-code check, vet, unit and
 ## integration tests, and short fuzz runs.
@@ -81,3 +81,10 @@ run:
 
 train:
 	$(GO) run ./cmd/stancetrain
+
+## bench-ctl: whole-process throughput of stancectl (-local, and against a
+## classifierd process on this machine) against in-process Classify, and
+## the AFINN lexicon in Node when node is installed, on one core each, in
+## one run (see BenchmarkWholeProcess in cmd/stancectl). BENCHCOUNT runs.
+bench-ctl:
+	$(GO) test -run='^$$' -bench='^BenchmarkWholeProcess$$' -benchtime=1x -count=$(BENCHCOUNT) -cpu=1 ./cmd/stancectl

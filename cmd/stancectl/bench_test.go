@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -69,8 +71,8 @@ func benchCorpus(b *testing.B) []string {
 //   - local: the stancectl binary, "classify -local" from a JSONL file to
 //     a file, GOMAXPROCS=1, default options, start-up included;
 //   - remote: the same through a classifierd process on the same machine
-//     (GOMAXPROCS=1 each, pinned to different CPUs with taskset when there
-//     are two), the server started beforehand;
+//     (GOMAXPROCS=1 each; with STANCE_BENCH_PIN=1 pinned to different
+//     CPUs with taskset), the server started beforehand;
 //   - afinn: scripts/afinn.js, the AFINN lexicon in Node over the same
 //     file, when node is installed.
 //
@@ -104,9 +106,10 @@ func BenchmarkWholeProcess(b *testing.B) {
 	inproc() // warm the word cache, as the benchmarks of internal/classifier do
 
 	clientPin, serverPin := pins()
-	addr := benchServer(b, bin, serverPin)
+	addr, serverPID := benchServer(b, bin, serverPin)
 	out := filepath.Join(dir, "out.jsonl")
-	stancectl := func(args ...string) {
+	// stancectl runs it and returns the CPU time it used.
+	stancectl := func(args ...string) time.Duration {
 		args = append([]string{"classify", "-in", in, "-out", out, "-force", "-quiet"}, args...)
 		cmd := exec.Command(filepath.Join(bin, "stancectl"), args...)
 		cmd = pinned(cmd, clientPin)
@@ -114,20 +117,29 @@ func BenchmarkWholeProcess(b *testing.B) {
 		if msg, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("stancectl %s: %v\n%s", strings.Join(args, " "), err, msg)
 		}
+		return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
 	node, _ := exec.LookPath("node")
 	afinnScript := filepath.Join(sharedtest.RepoRoot(b), "scripts", "afinn.js")
 	afinnList := sharedtest.Path(b, "data", "lexicons", "afinn", "AFINN-en-165.txt")
 
-	var tIn, tLocal, tRemote, tNode time.Duration
+	// Wall-clock time is what a user gets; on a machine shared with other
+	// work it varies with the load, so CPU time is reported too: for
+	// remote, the larger of the client's and the server's, since they
+	// work in parallel on their own cores.
+	var tIn, tLocal, tRemote, tNode, cIn, cLocal, cRemote time.Duration
 	b.ResetTimer()
 	for b.Loop() {
+		c0 := selfCPU()
 		t0 := time.Now()
 		inproc()
 		t1 := time.Now()
-		stancectl("-local")
+		cIn += selfCPU() - c0
+		cLocal += stancectl("-local")
 		t2 := time.Now()
-		stancectl("-addr", addr)
+		s0 := procCPU(serverPID)
+		cClient := stancectl("-addr", addr)
+		cRemote += max(cClient, procCPU(serverPID)-s0)
 		t3 := time.Now()
 		tIn, tLocal, tRemote = tIn+t1.Sub(t0), tLocal+t2.Sub(t1), tRemote+t3.Sub(t2)
 		if node != "" {
@@ -145,6 +157,11 @@ func BenchmarkWholeProcess(b *testing.B) {
 	b.ReportMetric(mbs(tRemote), "remote-MB/s")
 	b.ReportMetric(tIn.Seconds()/tLocal.Seconds(), "local/inproc")
 	b.ReportMetric(tIn.Seconds()/tRemote.Seconds(), "remote/inproc")
+	b.ReportMetric(mbs(cIn), "inproc-cpu-MB/s")
+	b.ReportMetric(mbs(cLocal), "local-cpu-MB/s")
+	b.ReportMetric(mbs(cRemote), "remote-cpu-MB/s")
+	b.ReportMetric(cIn.Seconds()/cLocal.Seconds(), "local/inproc-cpu")
+	b.ReportMetric(cIn.Seconds()/cRemote.Seconds(), "remote/inproc-cpu")
 	if node != "" {
 		b.ReportMetric(mbs(tNode), "afinn-node-MB/s")
 	}
@@ -186,9 +203,15 @@ func buildBinaries(b *testing.B, dir string) string {
 	return dir
 }
 
-// pins returns the taskset CPU lists for the client and the server: two
-// different CPUs when taskset exists and there are two, else none.
+// pins returns the taskset CPU lists for the client and the server with
+// STANCE_BENCH_PIN=1: two different CPUs when taskset exists and there are
+// two, else none. Pinning is off by default: on a machine shared with
+// other work, a pinned process waits for its CPU while the other is free,
+// and the in-process measurement is not pinned.
 func pins() (client, server string) {
+	if os.Getenv("STANCE_BENCH_PIN") != "1" {
+		return "", ""
+	}
 	if _, err := exec.LookPath("taskset"); err != nil {
 		return "", ""
 	}
@@ -207,9 +230,36 @@ func pinned(cmd *exec.Cmd, cpus string) *exec.Cmd {
 	return p
 }
 
+// selfCPU is the CPU time this process has used.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// procCPU is the CPU time process pid has used, from /proc (Linux), or 0.
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses: state is
+	// field 3, utime and stime fields 14 and 15, in clock ticks (100/s).
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+s) * 10 * time.Millisecond
+}
+
 // benchServer starts classifierd on one core on a free loopback port and
-// waits until it accepts connections.
-func benchServer(b *testing.B, bin, cpus string) string {
+// waits until it accepts connections; it returns the address and the
+// server's process id (of taskset's exec, the same process).
+func benchServer(b *testing.B, bin, cpus string) (string, int) {
 	b.Helper()
 	addr := sharedtest.FreeAddr(b)
 	cmd := pinned(exec.Command(filepath.Join(bin, "classifierd"), "-addr", addr), cpus)
@@ -224,7 +274,7 @@ func benchServer(b *testing.B, bin, cpus string) string {
 	for {
 		if c, err := net.Dial("tcp", addr); err == nil {
 			c.Close()
-			return addr
+			return addr, cmd.Process.Pid
 		}
 		if time.Now().After(deadline) {
 			b.Fatalf("classifierd did not start:\n%s", stderr.String())

@@ -67,7 +67,7 @@ type Writer struct {
 
 // NewWriter returns a Writer on w.
 func NewWriter(w io.Writer) *Writer {
-	return &Writer{w: bufio.NewWriterSize(w, 256<<10), lastFlush: time.Now()}
+	return &Writer{w: bufio.NewWriterSize(w, 1<<20), lastFlush: time.Now()}
 }
 
 // Write writes resp as one line.
