@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"strconv"
+	"strings"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/batch"
@@ -70,6 +72,10 @@ type classifyConfig struct {
 	Unordered bool
 	// CPUProfile is where to write a CPU profile of the run.
 	CPUProfile string
+	// Evidence is -evidence: nil when not given.
+	Evidence *int
+	// Fields is -fields.
+	Fields batch.Field
 }
 
 func classifyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
@@ -82,9 +88,22 @@ func classifyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	fs.BoolVar(&cfg.Force, "force", false, "overwrite a non-empty -out")
 	fs.BoolVar(&cfg.Unordered, "unordered", false, "write lines in completion order rather than input order (faster when some documents are slow)")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE` (go tool pprof reads it)")
+	evidence := fs.Int("evidence", 5, "evidence items per mention and relation, at most 20; 0 for none (smaller output, faster). Unset, a request line's own options decide")
+	fields := fs.String("fields", "all", "which parts of each answer to write, comma-separated: mentions, entities, targeted, relations, dyads, or all (id, model_version and error always)")
 	cfg.job.register(fs)
 	if err := parseFlags(fs, args, classifyHelp, stderr); err != nil {
 		return exitError, err
+	}
+	cfg.job.parsed(fs)
+	if isSet(fs, "evidence") {
+		if *evidence < 0 || *evidence > batch.MaxEvidence {
+			return exitError, fmt.Errorf("classify: -evidence %d: want 0 (none) to %d", *evidence, batch.MaxEvidence)
+		}
+		cfg.Evidence = evidence
+	}
+	var err error
+	if cfg.Fields, err = batch.ParseFields(*fields); err != nil {
+		return exitError, fmt.Errorf("classify: -fields: %w", err)
 	}
 	if cfg.In == "" || cfg.Out == "" {
 		return exitError, errors.New("classify: -in and -out are required (see stancectl classify -h)")
@@ -132,34 +151,43 @@ func classify(ctx context.Context, cfg classifyConfig, format batch.Format, stdi
 	}
 	defer in.Close()
 
-	r := &batch.Runner{Unordered: cfg.Unordered, Window: cfg.job.InFlight}
-	var out io.Writer = stdout
-	if cfg.Out != "-" {
-		f, res, err := openOutput(cfg.Out, cfg.Resume, cfg.Force, !cfg.Unordered, stderr)
-		if err != nil {
-			return exitError, err
+	// The output is checked, then the backend opened, and only then the
+	// output file made: a wrong -addr leaves no empty file behind.
+	if cfg.Out != "-" && !cfg.Resume && !cfg.Force {
+		if fi, err := os.Stat(cfg.Out); err == nil && fi.Size() > 0 {
+			return exitError, fmt.Errorf("output %s exists and is not empty: use -resume to continue it or -force to overwrite it", cfg.Out)
 		}
-		defer func() {
-			if cerr := closeOutput(f); err == nil && cerr != nil {
-				code, err = exitError, cerr
-			}
-		}()
-		r.Resume = res
-		out = f
 	}
-	w := batch.NewWriter(out)
-	defer func() {
-		if ferr := w.Flush(); err == nil && ferr != nil {
-			code, err = exitError, ferr
-		}
-	}()
-
-	backend, closeBackend, err := cfg.job.backend(stderr)
+	backend, closeBackend, err := cfg.job.backend(ctx, stderr)
 	if err != nil {
 		return exitError, err
 	}
 	defer closeBackend()
-	r.Backend = backend
+
+	r := &batch.Runner{Backend: backend, Unordered: cfg.Unordered, Window: cfg.job.InFlight, Evidence: cfg.Evidence}
+	wopts := batch.WriterOptions{Fields: cfg.Fields}
+	var w *batch.Writer
+	if cfg.Out == "-" {
+		w, _ = batch.NewWriterOptions(stdout, wopts)
+	} else {
+		wopts.Compression = batch.CompressionFor(cfg.Out)
+		out, err := openOutput(cfg.Out, cfg.Resume, cfg.Force, !cfg.Unordered, wopts, stderr)
+		if err != nil {
+			return exitError, err
+		}
+		defer func() {
+			if cerr := out.close(r.Progress().Done > 0); err == nil && cerr != nil {
+				code, err = exitError, cerr
+			}
+		}()
+		r.Resume = out.res
+		w = out.w
+	}
+	defer func() {
+		if ferr := w.Close(); err == nil && ferr != nil {
+			code, err = exitError, ferr
+		}
+	}()
 
 	p := startProgress(stderr, r, in.Size(), cfg.job.Quiet)
 	rep := newReporter(p)
@@ -171,39 +199,66 @@ func classify(ctx context.Context, cfg classifyConfig, format batch.Format, stdi
 	if err != nil {
 		if cfg.Out != "-" && !errors.Is(err, batch.ErrCannotResume) {
 			s := r.Progress()
-			held := fmt.Sprintf("the answers of the first %d documents", s.Skipped+s.Done)
-			if cfg.Unordered {
-				held = fmt.Sprintf("the answers of %d documents", s.Skipped+s.Done)
+			if s.Skipped+s.Done > 0 {
+				held := fmt.Sprintf("the answers of the first %s", plural(s.Skipped+s.Done, "document"))
+				if cfg.Unordered {
+					held = fmt.Sprintf("the answers of %s", plural(s.Skipped+s.Done, "document"))
+				}
+				err = fmt.Errorf("%w\nstancectl: %s holds %s; run the same command with -resume to continue", err, cfg.Out, held)
 			}
-			err = fmt.Errorf("%w\nstancectl: %s holds %s; run the same command with -resume to continue", err, cfg.Out, held)
 		}
 		return exitError, err
 	}
 	return rep.summary(r.Progress()), nil
 }
 
+// output is the output file being written.
+type output struct {
+	f    *os.File
+	w    *batch.Writer
+	res  *batch.Resume
+	path string
+	// fresh says the file was made (or emptied) by this run, so a run that
+	// writes nothing to it removes it rather than leave an empty file.
+	fresh bool
+}
+
 // openOutput opens the output file: for -resume, keeping its complete
 // lines and dropping a partial last one; otherwise new, or emptied when
-// force.
-func openOutput(path string, resume, force, ordered bool, stderr io.Writer) (*os.File, *batch.Resume, error) {
+// force. A compressed output (.gz, .zst) is resumed by writing its
+// complete lines again into a new file that replaces it: a compressed
+// stream cut by an interruption cannot be appended to.
+func openOutput(path string, resume, force, ordered bool, wopts batch.WriterOptions, stderr io.Writer) (*output, error) {
 	if !resume {
 		if fi, err := os.Stat(path); err == nil && fi.Size() > 0 && !force {
-			return nil, nil, fmt.Errorf("output %s exists and is not empty: use -resume to continue it or -force to overwrite it", path)
+			return nil, fmt.Errorf("output %s exists and is not empty: use -resume to continue it or -force to overwrite it", path)
 		}
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 		if err != nil {
-			return nil, nil, fmt.Errorf("open output: %w", err)
+			return nil, fmt.Errorf("open output: %w", err)
 		}
-		return f, nil, nil
+		w, err := batch.NewWriterOptions(f, wopts)
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		return &output{f: f, w: w, path: path, fresh: true}, nil
+	}
+	if wopts.Compression != batch.NoCompression {
+		return resumeCompressed(path, ordered, wopts, stderr)
+	}
+	fresh := false
+	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
+		fresh = true
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open output: %w", err)
+		return nil, fmt.Errorf("open output: %w", err)
 	}
 	res, err := batch.ScanOutput(f, ordered)
 	if err != nil {
 		f.Close()
-		return nil, nil, fmt.Errorf("resume %s: %w", path, err)
+		return nil, fmt.Errorf("resume %s: %w", path, err)
 	}
 	fi, err := f.Stat()
 	if err == nil && fi.Size() > res.Size {
@@ -215,20 +270,86 @@ func openOutput(path string, resume, force, ordered bool, stderr io.Writer) (*os
 	}
 	if err != nil {
 		f.Close()
-		return nil, nil, fmt.Errorf("resume %s: %w", path, err)
+		return nil, fmt.Errorf("resume %s: %w", path, err)
 	}
-	fmt.Fprintf(stderr, "stancectl: resume: %s already answers %d documents\n", path, res.Lines)
-	return f, res, nil
+	fmt.Fprintf(stderr, "stancectl: resume: %s already answers %s\n", path, plural(res.Lines, "document"))
+	w, _ := batch.NewWriterOptions(f, wopts)
+	return &output{f: f, w: w, res: res, path: path, fresh: fresh}, nil
 }
 
-// closeOutput makes the output durable.
-func closeOutput(f *os.File) error {
-	err := f.Sync()
-	if cerr := f.Close(); err == nil {
+func resumeCompressed(path string, ordered bool, wopts batch.WriterOptions, stderr io.Writer) (*output, error) {
+	old, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		old, err = nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("resume %s: %w", path, err)
+	}
+	tmp := path + ".resume"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		if old != nil {
+			old.Close()
+		}
+		return nil, fmt.Errorf("resume %s: %w", path, err)
+	}
+	fail := func(err error) (*output, error) {
+		f.Close()
+		os.Remove(tmp)
+		if old != nil {
+			old.Close()
+		}
+		return nil, fmt.Errorf("resume %s: %w", path, err)
+	}
+	w, err := batch.NewWriterOptions(f, wopts)
+	if err != nil {
+		return fail(err)
+	}
+	var src io.Reader = strings.NewReader("")
+	if old != nil {
+		src = old
+	}
+	res, err := batch.ResumeCompressed(src, ordered, w)
+	if err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if old != nil {
+		old.Close()
+	}
+	// From here the file holds the earlier run's complete lines, and
+	// decodes: it replaces the old one.
+	if err := os.Rename(tmp, path); err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(stderr, "stancectl: resume: %s already answers %s (rewritten up to its last complete line)\n", path, plural(res.Lines, "document"))
+	return &output{f: f, w: w, res: res, path: path, fresh: old == nil}, nil
+}
+
+// close makes the output durable, or removes it when this run made it
+// and wrote nothing to it (wrote says whether it did).
+func (o *output) close(wrote bool) error {
+	if o.fresh && !wrote && (o.res == nil || o.res.Lines == 0) {
+		o.f.Close()
+		os.Remove(o.path)
+		return nil
+	}
+	err := o.f.Sync()
+	if cerr := o.f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("close output: %w", err)
 	}
 	return nil
+}
+
+// plural writes n and noun, with an s unless n is 1.
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.FormatInt(n, 10) + " " + noun + "s"
 }

@@ -44,6 +44,7 @@ func evalCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err := parseFlags(fs, args, evalHelp, stderr); err != nil {
 		return exitError, err
 	}
+	cfg.job.parsed(fs)
 	if cfg.In == "" {
 		return exitError, errors.New("eval: -in is required (see stancectl eval -h)")
 	}
@@ -58,7 +59,7 @@ func evalCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return exitError, err
 	}
 	defer in.Close()
-	backend, closeBackend, err := cfg.job.backend(stderr)
+	backend, closeBackend, err := cfg.job.backend(ctx, stderr)
 	if err != nil {
 		return exitError, err
 	}

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/server"
@@ -324,4 +327,96 @@ func TestCommandLine(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNoServer: a wrong -addr says at once that no server answers there,
+// naming the address, and leaves no output file.
+func TestNoServer(t *testing.T) {
+	addr := sharedtest.FreeAddr(t)
+	in := filepath.Join(t.TempDir(), "in.txt")
+	os.WriteFile(in, []byte("NATO accused Iran."), 0o644)
+	out := filepath.Join(t.TempDir(), "out.jsonl")
+	code, _, stderr := stancectl(t, "classify", "-addr", addr, "-in", in, "-out", out)
+	if code != exitError || !strings.Contains(stderr, "no server answers at "+addr) {
+		t.Errorf("exit %d; stderr:\n%s", code, stderr)
+	}
+	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("output file left behind: %v", err)
+	}
+}
+
+// TestClassifyOutputOptions: -fields and -evidence shape the lines, and a
+// .gz or .zst output holds the same lines as a plain one, resumed from a
+// cut stream as from a cut line.
+func TestClassifyOutputOptions(t *testing.T) {
+	in := testJSONL(t, 30)
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.jsonl")
+	if code, _, stderr := stancectl(t, "classify", "-local", "-quiet", "-in", in, "-out", plain); code != exitFailedDocs {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want, _ := os.ReadFile(plain)
+
+	slim := filepath.Join(dir, "slim.jsonl")
+	if code, _, stderr := stancectl(t, "classify", "-local", "-quiet", "-in", in, "-out", slim, "-fields", "entities", "-evidence", "0"); code != exitFailedDocs {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	got, _ := os.ReadFile(slim)
+	if bytes.Contains(got, []byte(`"mentions"`)) || bytes.Contains(got, []byte(`"evidence"`)) || !bytes.Contains(got, []byte(`"entities"`)) {
+		t.Errorf("-fields entities -evidence 0 wrote:\n%.600s", got)
+	}
+	if len(got) >= len(want)/2 {
+		t.Errorf("slim output %d bytes, full %d", len(got), len(want))
+	}
+
+	for _, ext := range []string{".gz", ".zst"} {
+		t.Run(ext, func(t *testing.T) {
+			out := filepath.Join(dir, "out.jsonl"+ext)
+			if code, _, stderr := stancectl(t, "classify", "-local", "-quiet", "-in", in, "-out", out); code != exitFailedDocs {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			full, _ := os.ReadFile(out)
+			if got := decompressAll(t, full); !bytes.Equal(got, want) {
+				t.Fatalf("%s output decompresses to other lines", ext)
+			}
+			// Cut the compressed stream, as a crash would, and resume.
+			os.WriteFile(out, full[:len(full)*2/3], 0o644)
+			code, _, stderr := stancectl(t, "classify", "-local", "-quiet", "-in", in, "-out", out, "-resume")
+			if code == exitError || !strings.Contains(stderr, "resume:") {
+				t.Fatalf("resume: exit %d: %s", code, stderr)
+			}
+			resumed, _ := os.ReadFile(out)
+			if got := decompressAll(t, resumed); !bytes.Equal(got, want) {
+				t.Errorf("resumed %s output differs from an uninterrupted run:\n%s", ext, stderr)
+			}
+			if _, err := os.Stat(out + ".resume"); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("temporary file left: %v", err)
+			}
+		})
+	}
+}
+
+// decompressAll reads a gzip or zstd file whole.
+func decompressAll(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var r io.Reader
+	if bytes.HasPrefix(b, []byte{0x1f, 0x8b}) {
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = zr
+	} else {
+		zr, err := zstd.NewReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

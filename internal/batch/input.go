@@ -3,7 +3,6 @@ package batch
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -183,19 +182,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// decompress returns r, gunzipped when it starts with the gzip magic.
-func decompress(r io.Reader) (*bufio.Reader, error) {
-	br := bufio.NewReaderSize(r, 256<<10)
-	magic, err := br.Peek(2)
-	if err != nil || magic[0] != 0x1f || magic[1] != 0x8b {
-		return br, nil // short or empty input: not gzip
-	}
-	zr, err := gzip.NewReader(br)
-	if err != nil {
-		return nil, fmt.Errorf("gzip: %w", err)
-	}
-	return bufio.NewReaderSize(zr, 256<<10), nil
-}
+// decompress returns r, decompressed when it starts with the gzip or
+// Zstandard magic.
+func decompress(r io.Reader) (*bufio.Reader, error) { return decompressReader(r) }
 
 // openStream sets in.next to read r (a single file or stdin) in format.
 func (in *Input) openStream(r io.Reader, id string, format Format) error {

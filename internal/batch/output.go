@@ -56,23 +56,47 @@ func statusJSON(dst []byte, st *statuspb.Status) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Writer writes one JSON line per response to a buffered writer, flushing
-// at least once a second so that an interrupted run loses little; the last
-// line may be left partial by a crash, which ScanOutput drops.
+// WriterOptions shape the output.
+type WriterOptions struct {
+	// Fields are the parts of each answer written (0 means AllFields).
+	Fields Field
+	// Compression compresses the output.
+	Compression Compression
+}
+
+// Writer writes one JSON line per response, buffered and compressed as
+// asked, flushing (the compressor too, so that what is written decodes)
+// at least once a second so that an interrupted run loses little; the
+// last line may be left partial by a crash, which ScanOutput drops.
 type Writer struct {
 	w         *bufio.Writer
+	c         compressor
+	fields    Field
 	line      []byte
 	lastFlush time.Time
 }
 
-// NewWriter returns a Writer on w.
+// NewWriter returns a Writer of plain JSONL with every field on w.
 func NewWriter(w io.Writer) *Writer {
-	return &Writer{w: bufio.NewWriterSize(w, 1<<20), lastFlush: time.Now()}
+	wr, _ := NewWriterOptions(w, WriterOptions{}) // uncompressed: no error
+	return wr
+}
+
+// NewWriterOptions returns a Writer on w.
+func NewWriterOptions(w io.Writer, opts WriterOptions) (*Writer, error) {
+	c, err := newCompressor(opts.Compression, w)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Fields == 0 {
+		opts.Fields = AllFields
+	}
+	return &Writer{w: bufio.NewWriterSize(c, 1<<20), c: c, fields: opts.Fields, lastFlush: time.Now()}, nil
 }
 
 // Write writes resp as one line.
 func (w *Writer) Write(resp *stancev1.ClassifyResponse) error {
-	line, err := AppendJSON(w.line[:0], resp)
+	line, err := appendJSONFields(w.line[:0], resp, w.fields)
 	if err != nil {
 		return err
 	}
@@ -86,10 +110,31 @@ func (w *Writer) Write(resp *stancev1.ClassifyResponse) error {
 	return nil
 }
 
-// Flush writes out buffered lines.
+// raw is where lines already in JSON form are written (a resumed
+// compressed output's earlier lines).
+func (w *Writer) raw() io.Writer { return w.w }
+
+// Flush writes out buffered lines, compressed so far as to decode.
 func (w *Writer) Flush() error {
 	w.lastFlush = time.Now()
-	if err := w.w.Flush(); err != nil {
+	err := w.w.Flush()
+	if err == nil {
+		err = w.c.Flush()
+	}
+	if err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	return nil
+}
+
+// Close flushes and ends the compressed stream; it does not close the
+// writer below.
+func (w *Writer) Close() error {
+	err := w.w.Flush()
+	if err == nil {
+		err = w.c.Close()
+	}
+	if err != nil {
 		return fmt.Errorf("write output: %w", err)
 	}
 	return nil

@@ -88,6 +88,7 @@ type Remote struct {
 	client stancev1.StanceServiceClient
 	opts   RemoteOptions
 	dialed time.Time
+	addr   string // as the user gave it
 }
 
 // Streams opened in the first warmUp after dialling live only
@@ -133,7 +134,46 @@ func Dial(addr string, opts RemoteOptions) (*Remote, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", addr, err)
 	}
-	return &Remote{conn: conn, client: stancev1.NewStanceServiceClient(conn), opts: opts, dialed: time.Now()}, nil
+	return &Remote{conn: conn, client: stancev1.NewStanceServiceClient(conn), opts: opts, dialed: time.Now(), addr: addr}, nil
+}
+
+// ErrNoServer marks a run that could not reach any server.
+var ErrNoServer = errors.New("no server answers")
+
+// Check asks the servers for their model (GetModelInfo) before a run, so
+// that a wrong address is reported at once rather than retried: it fails
+// with ErrNoServer as soon as no address can be connected to, or, with
+// wait > 0, when none could for that long. It returns the model version.
+func (r *Remote) Check(ctx context.Context, wait time.Duration) (string, error) {
+	deadline := time.Now().Add(wait)
+	for attempt := 0; ; attempt++ {
+		cctx, cancel := context.WithTimeout(ctx, max(wait, 20*time.Second))
+		info, err := r.client.GetModelInfo(cctx, &stancev1.GetModelInfoRequest{})
+		cancel()
+		switch {
+		case err == nil:
+			return info.GetModelVersion(), nil
+		case ctx.Err() != nil:
+			return "", ctx.Err()
+		case status.Code(err) == codes.Unimplemented:
+			return "", fmt.Errorf("the server at %s does not serve stance.v1.StanceService: %w", r.addr, err)
+		case status.Code(err) != codes.Unavailable && status.Code(err) != codes.DeadlineExceeded:
+			return "", fmt.Errorf("server at %s: %w", r.addr, err)
+		case time.Now().After(deadline):
+			msg := status.Convert(err).Message()
+			if wait > 0 {
+				return "", fmt.Errorf("%w at %s after trying for %v: %s", ErrNoServer, r.addr, wait, msg)
+			}
+			return "", fmt.Errorf("%w at %s (is classifierd running there? -retry-for waits for one): %s", ErrNoServer, r.addr, msg)
+		}
+		t := time.NewTimer(backoffDelay(r.opts.MinBackoff, r.opts.MaxBackoff, attempt))
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return "", ctx.Err()
+		}
+	}
 }
 
 // Client returns the service client, for calls outside a batch run.

@@ -507,3 +507,18 @@ func TestResumeOtherInput(t *testing.T) {
 		t.Errorf("shorter input: err = %v, want ErrCannotResume", err)
 	}
 }
+
+// TestCheckNoServer: a wrong address is reported at once, naming it.
+func TestCheckNoServer(t *testing.T) {
+	addr := sharedtest.FreeAddr(t) // nothing listens there
+	r := dial(t, addr, fastOptions())
+	_, err := r.Check(t.Context(), 0)
+	if !errors.Is(err, ErrNoServer) || !strings.Contains(err.Error(), addr) {
+		t.Fatalf("error %v, want ErrNoServer naming %s", err, addr)
+	}
+	// A server that does not offer the service.
+	fakeAddr, _ := serve(t, &fake{}, "127.0.0.1:0")
+	if _, err := dial(t, fakeAddr, fastOptions()).Check(t.Context(), 0); err == nil || !strings.Contains(err.Error(), "does not serve") {
+		t.Errorf("fake server: error %v", err)
+	}
+}
