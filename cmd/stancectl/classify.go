@@ -23,18 +23,37 @@ the protobuf JSON form of stance.v1.ClassifyResponse, compact, with the
 their default value left out. "id" is the document's id; "targeted" answers
 the document's explicit spans, index-aligned.
 
-Input (-in), gzip-compressed or not (detected from the content):
-  FILE.jsonl  stance JSONL, one document per line:
+Input (-in), gzip- or zstd-compressed or not (detected from the content):
+  FILE.jsonl  stance JSONL (-format jsonl), one document per line:
               {"id":"a1","text":"...","targets":[{"start":0,"end":4,"entity":"NATO"}]}
-              targets become explicit spans (UTF-8 byte offsets, end
-              exclusive); "labels" are ignored; a line without an id gets
-              the id line:N. Blank lines are skipped.
-  FILE        another file is JSONL if it starts with '{' (or its name ends
-              in .jsonl, .ndjson or .json), otherwise one text document
-              with the file name as id; -format says which instead.
+              its targets are SPANS of the text to classify (UTF-8 byte
+              offsets, end exclusive), answered in "targeted"; "labels"
+              are ignored; a line without an id gets the id line:N. Blank
+              lines are skipped.
+  FILE        with -format requests: one stance.v1.ClassifyRequest per
+              line, in protobuf JSON, with every request option:
+              {"id":"a1","text":"...",
+               "targets":[{"name":"Iran","aliases":["Tehran"],"type":"ENTITY_TYPE_COUNTRY"}],
+               "spans":[{"start":0,"end":4}],"offset_encoding":"OFFSET_ENCODING_UTF16",
+               "options":{"max_evidence":2,"builtin_entities":false}}
+              here targets are the caller's own ENTITIES, found by name.
+              A line of one format read as the other is an error line
+              that says so. Unknown fields are errors.
+  FILE.csv    with -format csv: a header row, then one document per row;
+              -text-column (default text) and -id-column (default id, if
+              the header has it) name the columns.
+  FILE        another file is stance JSONL if it starts with '{' (or its
+              name ends in .jsonl, .ndjson or .json), otherwise one text
+              document with the file name as id (with a warning when it
+              looks like CSV); -format says which instead.
   DIR         one text document per file, id = file name, in file-name
               order; dot files and subdirectories are skipped.
   -           standard input (JSONL, or one text document).
+
+Output (-out): compressed when its name ends in .gz (gzip) or .zst
+(Zstandard); -fields keeps only some parts of each answer, and -evidence
+sets how many evidence items each mention carries (0: none), which makes
+the output several times smaller.
 
 Order: by default line N of the output answers document N of the input.
 With -unordered lines are written as documents are answered, so one slow
@@ -76,6 +95,8 @@ type classifyConfig struct {
 	Evidence *int
 	// Fields is -fields.
 	Fields batch.Field
+	// Input are the CSV options.
+	Input batch.InputOptions
 }
 
 func classifyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
@@ -83,7 +104,9 @@ func classifyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	fs := flag.NewFlagSet("classify", flag.ContinueOnError)
 	fs.StringVar(&cfg.In, "in", "", "input `FILE`, DIR or - for standard input (required)")
 	fs.StringVar(&cfg.Out, "out", "", "output `FILE`, or - for standard output (required)")
-	fs.StringVar(&cfg.Format, "format", "auto", "input format: auto, jsonl or text (one document per file)")
+	fs.StringVar(&cfg.Format, "format", "auto", "input format: auto, jsonl (stance JSONL), requests (ClassifyRequest JSON lines), csv, or text (one document per file)")
+	fs.StringVar(&cfg.Input.TextColumn, "text-column", "text", "with -format csv: the column holding the text")
+	fs.StringVar(&cfg.Input.IDColumn, "id-column", "", "with -format csv: the column holding the document id (default \"id\" when there is one, else line:N)")
 	fs.BoolVar(&cfg.Resume, "resume", false, "continue an interrupted run: keep -out's complete lines and classify only the documents after them")
 	fs.BoolVar(&cfg.Force, "force", false, "overwrite a non-empty -out")
 	fs.BoolVar(&cfg.Unordered, "unordered", false, "write lines in completion order rather than input order (faster when some documents are slow)")
@@ -145,11 +168,14 @@ func startCPUProfile(path string) (stop func(), err error) {
 }
 
 func classify(ctx context.Context, cfg classifyConfig, format batch.Format, stdin io.Reader, stdout, stderr io.Writer) (code int, err error) {
-	in, err := batch.Open(cfg.In, format, stdin)
+	in, err := batch.OpenWith(cfg.In, format, stdin, cfg.Input)
 	if err != nil {
 		return exitError, err
 	}
 	defer in.Close()
+	if w := in.Warning(); w != "" {
+		fmt.Fprintf(stderr, "stancectl: warning: %s\n", w)
+	}
 
 	// The output is checked, then the backend opened, and only then the
 	// output file made: a wrong -addr leaves no empty file behind.

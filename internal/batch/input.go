@@ -3,6 +3,7 @@ package batch
 import (
 	"bufio"
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/dataset"
 	"github.com/valyala/fastjson"
+	"google.golang.org/protobuf/encoding/protojson"
 )
 
 // Format says how an input file is read.
@@ -32,7 +34,23 @@ const (
 	FormatJSONL
 	// FormatText reads the whole file as one document.
 	FormatText
+	// FormatRequests reads one stance.v1.ClassifyRequest per line, in its
+	// protobuf JSON form (either field-name style): caller targets by name
+	// with aliases and type, explicit spans, options, offset_encoding.
+	FormatRequests
+	// FormatCSV reads a CSV file with a header row: one document per row,
+	// its text and id from the columns InputOptions name.
+	FormatCSV
 )
+
+// InputOptions say how to read CSV.
+type InputOptions struct {
+	// TextColumn names the CSV column holding the text (default "text").
+	TextColumn string
+	// IDColumn names the CSV column holding the id (default "id" when
+	// the header has it; otherwise documents are named line:N).
+	IDColumn string
+}
 
 // String returns the format as the -format flag spells it.
 func (f Format) String() string {
@@ -43,18 +61,22 @@ func (f Format) String() string {
 		return "jsonl"
 	case FormatText:
 		return "text"
+	case FormatRequests:
+		return "requests"
+	case FormatCSV:
+		return "csv"
 	}
 	return "format(" + strconv.Itoa(int(f)) + ")"
 }
 
 // ParseFormat reads a format as the -format flag spells it.
 func ParseFormat(s string) (Format, error) {
-	for _, f := range []Format{FormatAuto, FormatJSONL, FormatText} {
+	for _, f := range []Format{FormatAuto, FormatJSONL, FormatText, FormatRequests, FormatCSV} {
 		if s == f.String() {
 			return f, nil
 		}
 	}
-	return 0, fmt.Errorf("unknown input format %q (want auto, jsonl or text)", s)
+	return 0, fmt.Errorf("unknown input format %q (want auto, jsonl, requests, csv or text)", s)
 }
 
 // MaxTextBytes is the largest text document read from a file; a larger
@@ -92,7 +114,9 @@ type Doc struct {
 // files or standard input, gzip-compressed or not. It is not safe for
 // concurrent use.
 type Input struct {
-	name  string
+	opts    InputOptions
+	warning string
+	name    string
 	size  int64
 	next  func() (*Doc, error)
 	close func() error
@@ -103,8 +127,16 @@ type Input struct {
 // document per regular file, in file-name order, skipping names that start
 // with a dot and subdirectories.
 func Open(path string, format Format, stdin io.Reader) (*Input, error) {
+	return OpenWith(path, format, stdin, InputOptions{})
+}
+
+// OpenWith is Open with the options of a CSV input.
+func OpenWith(path string, format Format, stdin io.Reader, opts InputOptions) (*Input, error) {
+	if opts.TextColumn == "" {
+		opts.TextColumn = "text"
+	}
 	if path == "-" {
-		in := &Input{name: "stdin", size: -1, close: func() error { return nil }}
+		in := &Input{name: "stdin", size: -1, close: func() error { return nil }, opts: opts}
 		if err := in.openStream(stdin, "stdin", format); err != nil {
 			return nil, err
 		}
@@ -115,8 +147,8 @@ func Open(path string, format Format, stdin io.Reader) (*Input, error) {
 		return nil, fmt.Errorf("open input: %w", err)
 	}
 	if fi.IsDir() {
-		if format == FormatJSONL {
-			return nil, fmt.Errorf("input %s is a directory: it is read as one text document per file, not as JSONL", path)
+		if format != FormatAuto && format != FormatText {
+			return nil, fmt.Errorf("input %s is a directory: it is read as one text document per file, not as %s", path, format)
 		}
 		return openDir(path)
 	}
@@ -124,7 +156,7 @@ func Open(path string, format Format, stdin io.Reader) (*Input, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open input: %w", err)
 	}
-	in := &Input{name: path, size: fi.Size(), close: f.Close}
+	in := &Input{name: path, size: fi.Size(), close: f.Close, opts: opts}
 	if format == FormatAuto {
 		format = formatByName(path)
 	}
@@ -140,6 +172,10 @@ func (in *Input) Name() string { return in.name }
 
 // Size is the input's size in bytes as stored, or -1 when unknown (stdin).
 func (in *Input) Size() int64 { return in.size }
+
+// Warning is what the user should know about how the input is read (a
+// file that looks like CSV read as one text document), or "".
+func (in *Input) Warning() string { return in.warning }
 
 // Close releases the input.
 func (in *Input) Close() error { return in.close() }
@@ -166,6 +202,8 @@ func formatByName(path string) Format {
 		return FormatJSONL
 	case ".txt", ".text":
 		return FormatText
+	case ".csv":
+		return FormatAuto // read as text, with a warning: see looksCSV
 	}
 	return FormatAuto
 }
@@ -193,8 +231,18 @@ func (in *Input) openStream(r io.Reader, id string, format Format) error {
 	if err != nil {
 		return fmt.Errorf("open input %s: %w", in.name, err)
 	}
-	if format == FormatAuto {
+	auto := format == FormatAuto
+	if auto {
 		format = sniff(br)
+	}
+	if format == FormatText && auto && looksCSV(id, br) {
+		in.warning = fmt.Sprintf("%s looks like CSV but is read as ONE text document; to classify one document per row use -format csv (with -text-column and -id-column)", in.name)
+	}
+	switch format {
+	case FormatCSV:
+		return in.openCSV(br, cr)
+	case FormatRequests:
+		return in.openLines(br, cr, parseRequestLine)
 	}
 	if format == FormatText {
 		done := false
@@ -212,8 +260,13 @@ func (in *Input) openStream(r io.Reader, id string, format Format) error {
 		}
 		return nil
 	}
-	lr := &lineReader{r: br}
 	var p fastjson.Parser
+	return in.openLines(br, cr, func(n int, line []byte) *Doc { return parseLine(n, line, &p) })
+}
+
+// openLines sets in.next to read one document per line with parse.
+func (in *Input) openLines(br *bufio.Reader, cr *countingReader, parse func(n int, line []byte) *Doc) error {
+	lr := &lineReader{r: br}
 	in.next = func() (*Doc, error) {
 		for {
 			line, tooLong, err := lr.next()
@@ -229,11 +282,114 @@ func (in *Input) openStream(r io.Reader, id string, format Format) error {
 			} else if len(bytes.TrimSpace(line)) == 0 {
 				continue
 			} else {
-				d = parseLine(lr.n, line, &p)
+				d = parse(lr.n, line)
 			}
 			d.Offset = cr.n
 			return d, nil
 		}
+	}
+	return nil
+}
+
+// requestJSON reads ClassifyRequest lines; unknown fields are errors, so
+// that a misspelt option is not silently ignored.
+var requestJSON = protojson.UnmarshalOptions{}
+
+// parseRequestLine turns a ClassifyRequest JSON line into a document.
+// The service checks the request itself (spans, targets, options) and
+// answers a bad one with an error line.
+func parseRequestLine(n int, b []byte) *Doc {
+	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
+		return badLine(n, "", errors.New("not a JSON object"))
+	}
+	req := &stancev1.ClassifyRequest{}
+	if err := requestJSON.Unmarshal(b, req); err != nil {
+		// protojson's messages start "proto: "; say what failed instead.
+		msg := strings.TrimPrefix(err.Error(), "proto:")
+		msg = strings.TrimSpace(strings.ReplaceAll(msg, "\u00a0", " "))
+		return badLine(n, "", fmt.Errorf("not a ClassifyRequest: %s", msg))
+	}
+	if req.Id == "" {
+		req.Id = lineID(n)
+	}
+	return &Doc{Line: n, ID: req.Id, Req: req}
+}
+
+// looksCSV says whether a document read as text looks like a CSV table:
+// its name ends in .csv, or its first line is a header of several
+// comma-separated names one of which is "text".
+func looksCSV(name string, br *bufio.Reader) bool {
+	if strings.HasSuffix(strings.ToLower(strings.TrimSuffix(name, ".gz")), ".csv") {
+		return true
+	}
+	b, _ := br.Peek(4096)
+	first, _, _ := bytes.Cut(b, []byte("\n"))
+	cols := strings.Split(strings.TrimSpace(string(first)), ",")
+	if len(cols) < 2 {
+		return false
+	}
+	for _, c := range cols {
+		if strings.EqualFold(strings.Trim(strings.TrimSpace(c), `"`), "text") {
+			return true
+		}
+	}
+	return false
+}
+
+// openCSV sets in.next to read one document per CSV row.
+func (in *Input) openCSV(br *bufio.Reader, cr *countingReader) error {
+	r := csv.NewReader(br)
+	r.FieldsPerRecord = -1 // a short row is one bad document, not the end
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err != nil {
+		return fmt.Errorf("read %s: CSV header: %w", in.name, err)
+	}
+	textCol, idCol := -1, -1
+	for i, h := range header {
+		h = strings.TrimPrefix(h, "\ufeff")
+		switch {
+		case h == in.opts.TextColumn:
+			textCol = i
+		case in.opts.IDColumn != "" && h == in.opts.IDColumn, in.opts.IDColumn == "" && h == "id":
+			idCol = i
+		}
+	}
+	if textCol < 0 {
+		return fmt.Errorf("read %s: the CSV header %q has no column %q: name the text column with -text-column", in.name, strings.Join(header, ","), in.opts.TextColumn)
+	}
+	if in.opts.IDColumn != "" && idCol < 0 {
+		return fmt.Errorf("read %s: the CSV header %q has no column %q (-id-column)", in.name, strings.Join(header, ","), in.opts.IDColumn)
+	}
+	in.next = func() (*Doc, error) {
+		rec, err := r.Read()
+		line, _ := r.FieldPos(0)
+		var pe *csv.ParseError
+		switch {
+		case err == io.EOF:
+			return nil, io.EOF
+		case errors.As(err, &pe):
+			d := badLine(pe.StartLine, "", fmt.Errorf("CSV: %v", pe.Err))
+			d.Offset = cr.n
+			return d, nil
+		case err != nil:
+			return nil, fmt.Errorf("read %s: %w", in.name, err)
+		}
+		id := lineID(line)
+		if idCol >= 0 && idCol < len(rec) && rec[idCol] != "" {
+			id = rec[idCol]
+		}
+		var d *Doc
+		switch {
+		case textCol >= len(rec):
+			d = badLine(line, id, fmt.Errorf("CSV row has %d fields, no %q column", len(rec), in.opts.TextColumn))
+		case !utf8.ValidString(rec[textCol]):
+			d = badLine(line, id, errors.New("text is not valid UTF-8"))
+		default:
+			d = &Doc{Line: line, ID: id, Req: &stancev1.ClassifyRequest{Id: id, Text: rec[textCol]}}
+		}
+		d.Offset = cr.n
+		return d, nil
 	}
 	return nil
 }
@@ -390,6 +546,9 @@ func parseLine(n int, b []byte, p *fastjson.Parser) *Doc {
 		if err := json.Unmarshal(b, &jl); err != nil {
 			return badLine(n, jl.ID, err)
 		}
+		if what := requestLike(b); what != "" {
+			return badLine(n, jl.ID, fmt.Errorf("this is stance JSONL, whose targets are spans, but the line has %s as a ClassifyRequest has: read such a file with -format requests", what))
+		}
 	}
 	if jl.Text == nil {
 		return badLine(n, jl.ID, errors.New(`no "text" field`))
@@ -412,6 +571,36 @@ func parseLine(n int, b []byte, p *fastjson.Parser) *Doc {
 		}
 	}
 	return &Doc{Line: n, ID: id, Req: req, Labels: ex.Labels}
+}
+
+// requestLike names what makes a line look like a ClassifyRequest rather
+// than stance JSONL ("spans", or a target with "name"), or says "".
+func requestLike(b []byte) string {
+	if !bytes.Contains(b, []byte(`"spans"`)) && !bytes.Contains(b, []byte(`"options"`)) && !bytes.Contains(b, []byte(`"offset`)) &&
+		!bytes.Contains(b, []byte(`"name"`)) && !bytes.Contains(b, []byte(`"aliases"`)) {
+		return ""
+	}
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(b, &probe) != nil {
+		return ""
+	}
+	for _, k := range []string{"spans", "options", "offset_encoding", "offsetEncoding"} {
+		if _, ok := probe[k]; ok {
+			return fmt.Sprintf("%q", k)
+		}
+	}
+	var targets []map[string]json.RawMessage
+	if json.Unmarshal(probe["targets"], &targets) != nil {
+		return ""
+	}
+	for _, t := range targets {
+		for _, k := range []string{"name", "aliases"} {
+			if _, ok := t[k]; ok {
+				return fmt.Sprintf("targets with %q", k)
+			}
+		}
+	}
+	return ""
 }
 
 // parseFast reads a stance JSONL line with fastjson, five to ten times
@@ -473,6 +662,8 @@ func parseFast(p *fastjson.Parser, b []byte) (jl jsonLine, ok bool) {
 				return
 			}
 			jl.Labels, ok = fastStrings(v, jl.Labels)
+		case "spans", "options", "offset_encoding", "offsetEncoding":
+			ok = false // a ClassifyRequest line: parseLine says so
 		default:
 			for _, k := range []string{"id", "text", "targets", "labels"} {
 				if strings.EqualFold(string(key), k) {
@@ -568,6 +759,8 @@ func fastTargets(v *fastjson.Value, old []dataset.Target) ([]dataset.Target, boo
 				return
 			}
 			switch string(key) {
+			case "name", "aliases", "type", "id":
+				ok = false // a ClassifyRequest target: parseLine says so
 			case "start":
 				out[i].Start, ok = fastInt(v, out[i].Start)
 			case "end":
