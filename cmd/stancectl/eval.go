@@ -12,7 +12,7 @@ import (
 	"github.com/stance/classifierd/internal/batch"
 )
 
-const evalHelp = `Usage: stancectl eval -in FILE.jsonl [-addr HOST:PORT | -local] [-format text|json]
+const evalHelp = `Usage: stancectl eval -in FILE.jsonl [-addr HOST:PORT | -local] [-output text|json]
 
 Classifies the explicit targets of stance JSONL
 ({"id":"...","text":"...","targets":[{"start":..,"end":..}],"labels":["hostile"]})
@@ -20,7 +20,7 @@ and scores the answers for them ("targeted", argmax of the probabilities)
 against the labels: accuracy, macro-F1, expected calibration error,
 per-class precision/recall/F1/support and the confusion matrix (rows gold,
 columns predicted). Documents without labels are classified but not
-scored. -format json prints one JSON object with the keys n, accuracy,
+scored. -output json prints one JSON object with the keys n, accuracy,
 macro_f1, ece, per_class and confusion.
 
 Exit status: 0 when every labelled document was scored, 1 when some could
@@ -39,17 +39,24 @@ func evalCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	var cfg evalConfig
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.StringVar(&cfg.In, "in", "", "stance JSONL `FILE` with labels, or - for standard input (required)")
-	fs.StringVar(&cfg.Format, "format", "text", "output format: text or json")
+	fs.StringVar(&cfg.Format, "output", "text", "how to print the scores: text or json")
+	deprecatedFormat := fs.String("format", "", "deprecated: the old name of -output (in classify, -format is the input's format)")
 	cfg.job.register(fs)
 	if err := parseFlags(fs, args, evalHelp, stderr); err != nil {
 		return exitError, err
 	}
 	cfg.job.parsed(fs)
+	if *deprecatedFormat != "" {
+		fmt.Fprintln(stderr, "stancectl: eval: -format is deprecated, use -output (in classify, -format names the input's format)")
+		if !isSet(fs, "output") {
+			cfg.Format = *deprecatedFormat
+		}
+	}
 	if cfg.In == "" {
 		return exitError, errors.New("eval: -in is required (see stancectl eval -h)")
 	}
 	if cfg.Format != "text" && cfg.Format != "json" {
-		return exitError, fmt.Errorf("eval: -format %q: want text or json", cfg.Format)
+		return exitError, fmt.Errorf("eval: -output %q: want text or json", cfg.Format)
 	}
 	if err := cfg.job.check(); err != nil {
 		return exitError, fmt.Errorf("eval: %w", err)
@@ -91,13 +98,13 @@ func evalCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return exitError, fmt.Errorf("write metrics: %w", err)
 		}
 	} else {
-		fmt.Fprintf(stdout, "%s: %d documents, %d targets scored\n\n", in.Name(), sc.Documents, m.N)
+		fmt.Fprintf(stdout, "%s: %s, %s scored\n\n", in.Name(), plural(int64(sc.Documents), "document"), plural(int64(m.N), "target"))
 		if err := m.WriteText(stdout); err != nil {
 			return exitError, fmt.Errorf("write metrics: %w", err)
 		}
 	}
 	if unscored > 0 {
-		p.printf("stancectl: %d documents could not be scored and are left out of the scores\n", unscored)
+		p.printf("stancectl: left out of the scores: %s that could not be scored\n", plural(int64(unscored), "document"))
 		return exitFailedDocs, nil
 	}
 	return exitOK, nil

@@ -150,7 +150,7 @@ func TestClassifyResume(t *testing.T) {
 	if code != exitFailedDocs {
 		t.Fatalf("exit %d, want 1 (one malformed line)\n%s", code, stderr)
 	}
-	for _, want := range []string{"input malformed input: line 5:", "1 documents failed (1 malformed input lines)"} {
+	for _, want := range []string{"stancectl: malformed input: line 5:", "1 document failed (1 malformed input line)"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
@@ -274,7 +274,7 @@ func (s *stallingStream) RecvMsg(m any) error {
 func TestEvalJSON(t *testing.T) {
 	addr, _ := startServer(t, "127.0.0.1:0")
 	in := testJSONL(t, 50)
-	code, stdout, stderr := stancectl(t, "eval", "-addr", addr, "-in", in, "-format", "json")
+	code, stdout, stderr := stancectl(t, "eval", "-addr", addr, "-in", in, "-output", "json")
 	if code != exitFailedDocs || !strings.Contains(stderr, "line 5") {
 		t.Errorf("exit %d, want 1 for the malformed line 5\n%s", code, stderr)
 	}
@@ -310,6 +310,7 @@ func TestCommandLine(t *testing.T) {
 	}{
 		{nil, exitError, "Usage:"},
 		{[]string{"help"}, exitOK, ""},
+		{[]string{"--version"}, exitOK, ""},
 		{[]string{"frobnicate"}, exitError, "unknown command"},
 		{[]string{"classify", "-in", in}, exitError, "-in and -out are required"},
 		{[]string{"classify", "-in", in, "-out", out}, exitError, "use -resume to continue it or -force"},
@@ -317,7 +318,11 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"classify", "-in", in, "-out", "-", "-model", "m.bin"}, exitError, "need -local"},
 		{[]string{"classify", "-nope"}, exitError, "flag provided but not defined"},
 		{[]string{"classify", "-h"}, exitOK, "Order: by default line N"},
-		{[]string{"eval", "-in", in, "-format", "xml"}, exitError, "want text or json"},
+		{[]string{"eval", "-in", in, "-output", "xml"}, exitError, "want text or json"},
+		{[]string{"eval", "-in", in, "-format", "xml"}, exitError, "-format is deprecated, use -output"},
+		{[]string{"classify", "-in", in, "-out", "-", "-evidence", "21"}, exitError, "want 0 (none) to 20"},
+		{[]string{"classify", "-in", in, "-out", "-", "-fields", "mentions,nope"}, exitError, `unknown field "nope"`},
+		{[]string{"classify", "-in", in, "-out", "-", "-format", "xml"}, exitError, "want auto, jsonl, requests, csv or text"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -544,7 +545,7 @@ func parseLine(n int, b []byte, p *fastjson.Parser) *Doc {
 	if !ok {
 		jl = jsonLine{}
 		if err := json.Unmarshal(b, &jl); err != nil {
-			return badLine(n, jl.ID, err)
+			return badLine(n, jl.ID, jsonError(err))
 		}
 		if what := requestLike(b); what != "" {
 			return badLine(n, jl.ID, fmt.Errorf("this is stance JSONL, whose targets are spans, but the line has %s as a ClassifyRequest has: read such a file with -format requests", what))
@@ -571,6 +572,44 @@ func parseLine(n int, b []byte, p *fastjson.Parser) *Doc {
 		}
 	}
 	return &Doc{Line: n, ID: id, Req: req, Labels: ex.Labels}
+}
+
+// jsonError words encoding/json's errors for the user rather than for a
+// Go programmer: "field "text": want a string, not a number" rather than
+// "cannot unmarshal number into Go struct field jsonLine.text of type
+// string".
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	want := "a " + te.Type.Kind().String()
+	switch te.Type.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Uint32, reflect.Uint64:
+		want = "an integer"
+	case reflect.Slice:
+		want = "an array"
+	case reflect.Struct, reflect.Map:
+		want = "an object"
+	case reflect.Pointer:
+		want = "a " + te.Type.Elem().Kind().String()
+	}
+	field := te.Field
+	if field == "" {
+		return fmt.Errorf("want a JSON object, not %s", article(te.Value))
+	}
+	return fmt.Errorf("field %q: want %s, not %s", field, want, article(te.Value))
+}
+
+// article puts "a" or "an" before a JSON value kind ("number", "array").
+func article(kind string) string {
+	if kind == "" {
+		return "this value"
+	}
+	if strings.ContainsRune("aeiou", rune(kind[0])) {
+		return "an " + kind
+	}
+	return "a " + kind
 }
 
 // requestLike names what makes a line look like a ClassifyRequest rather
