@@ -118,10 +118,10 @@ type Input struct {
 	opts    InputOptions
 	warning string
 	name    string
-	size  int64
-	next  func() (*Doc, error)
-	close func() error
-	seq   int64
+	size    int64
+	next    func() (*Doc, error)
+	close   func() error
+	seq     int64
 }
 
 // Open opens path for reading; "-" is stdin. A directory yields one text

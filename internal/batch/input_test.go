@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/google/go-cmp/cmp"
+	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/dataset"
 	"github.com/valyala/fastjson"
 	"google.golang.org/protobuf/testing/protocmp"
