@@ -297,17 +297,26 @@ var errDocTimeout = errors.New("document timed out")
 // (nil). Documents pending on a broken stream go back to the queue.
 // progressed says whether the stream answered any document.
 func (r *Remote) session(ctx context.Context, q *queue, perStream int) (progressed bool, err error) {
-	if q.isFinished() {
+	// A stream is opened only for a document to send: streams opened for
+	// nothing (more workers than documents left, a recycled stream at the
+	// end of the input) were most of the server's log lines per run, each
+	// with documents=0.
+	first, err := q.take(ctx)
+	if errors.Is(err, errFinished) {
 		return false, nil
+	}
+	if err != nil {
+		return false, err
 	}
 	sctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	stream, err := r.client.ClassifyStream(sctx)
 	if err != nil {
+		q.putBack(first)
 		return false, err
 	}
 	s := &session{stream: stream, q: q, slots: make(chan struct{}, perStream), pending: map[int64]*job{}, opts: &r.opts,
-		start: time.Now(), maxAge: r.opts.MaxStreamAge}
+		start: time.Now(), maxAge: r.opts.MaxStreamAge, first: first}
 	if time.Since(r.dialed) < warmUp {
 		s.maxAge = min(s.maxAge, warmUpStreamAge)
 	}
@@ -325,6 +334,9 @@ func (r *Remote) session(ctx context.Context, q *queue, perStream int) (progress
 	}
 	cancel(nil)
 	<-sent
+	if s.first != nil {
+		q.putBack(s.first) // the stream broke before it could be sent
+	}
 	if errors.Is(err, errRecycled) {
 		return true, err
 	}
@@ -354,6 +366,7 @@ type session struct {
 	start      time.Time
 	maxAge     time.Duration // how long the stream takes new documents
 	closedSend atomic.Bool   // half-closed to recycle the stream
+	first      *job          // the document the stream was opened for
 	slots      chan struct{} // bounds the documents in flight on this stream
 	progressed bool
 
@@ -370,13 +383,18 @@ func (s *session) send(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		}
-		j, err := s.q.take(ctx)
-		if errors.Is(err, errFinished) {
-			s.stream.CloseSend()
-			return
-		}
-		if err != nil {
-			return
+		j := s.first
+		s.first = nil
+		if j == nil {
+			var err error
+			j, err = s.q.take(ctx)
+			if errors.Is(err, errFinished) {
+				s.stream.CloseSend()
+				return
+			}
+			if err != nil {
+				return
+			}
 		}
 		j.doc.Req.Id = strconv.FormatInt(j.doc.Seq, 10)
 		j.sent = time.Now()

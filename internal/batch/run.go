@@ -326,6 +326,10 @@ func (q *queue) sinceAnswer() time.Duration {
 	return time.Since(time.Unix(0, q.lastAnswer.Load()))
 }
 
+// putBack returns a job that was taken but never sent, with no attempt
+// counted.
+func (q *queue) putBack(j *job) { q.retry <- j }
+
 // again queues j to be sent again after a transient failure st, or, after
 // maxAttempts attempts, completes it with st as its error.
 func (q *queue) again(j *job, st *status.Status, maxAttempts int) {
