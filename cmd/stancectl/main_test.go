@@ -425,3 +425,33 @@ func decompressAll(t *testing.T, b []byte) []byte {
 	}
 	return out
 }
+
+// TestClassifyRequests: ClassifyRequest lines reach the service whole:
+// caller targets by name (builtin entities off), explicit spans in UTF-16
+// offsets, and options.
+func TestClassifyRequests(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "req.jsonl")
+	os.WriteFile(in, []byte(`{"id":"r1","text":"«Tehran» rejected the demands of the E3.","targets":[{"name":"Iran","aliases":["Tehran"],"type":"ENTITY_TYPE_COUNTRY"}],"spans":[{"start":1,"end":7}],"offsetEncoding":"OFFSET_ENCODING_UTF16","options":{"builtinEntities":false,"maxEvidence":1}}`+"\n"), 0o644)
+	code, stdout, stderr := stancectl(t, "classify", "-local", "-quiet", "-format", "requests", "-in", in, "-out", "-")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var resp struct {
+		ID       string
+		Entities []struct{ Entity struct{ ID, Name string } }
+		Targeted []struct {
+			Span     struct{ Start, End int }
+			Text     string
+			Evidence []json.RawMessage
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &resp); err != nil {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	if resp.ID != "r1" || len(resp.Entities) != 1 || resp.Entities[0].Entity.Name != "Iran" {
+		t.Errorf("entities: %s", stdout)
+	}
+	if len(resp.Targeted) != 1 || resp.Targeted[0].Text != "Tehran" || resp.Targeted[0].Span.Start != 1 || resp.Targeted[0].Span.End != 7 || len(resp.Targeted[0].Evidence) > 1 {
+		t.Errorf("targeted: %s", stdout)
+	}
+}
