@@ -111,18 +111,19 @@ func classifyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	fs.BoolVar(&cfg.Force, "force", false, "overwrite a non-empty -out")
 	fs.BoolVar(&cfg.Unordered, "unordered", false, "write lines in completion order rather than input order (faster when some documents are slow)")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE` (go tool pprof reads it)")
-	evidence := fs.Int("evidence", 5, "evidence items per mention and relation, at most 20; 0 for none (smaller output, faster). Unset, a request line's own options decide")
+	var evidence optionalInt
+	fs.Var(&evidence, "evidence", "`N` evidence items per mention and relation, at most 20; 0 for none (smaller output, faster). Unset, each request's own options decide (the server's default: 5)")
 	fields := fs.String("fields", "all", "which parts of each answer to write, comma-separated: mentions, entities, targeted, relations, dyads, or all (id, model_version and error always)")
 	cfg.job.register(fs)
 	if err := parseFlags(fs, args, classifyHelp, stderr); err != nil {
 		return exitError, err
 	}
 	cfg.job.parsed(fs)
-	if isSet(fs, "evidence") {
-		if *evidence < 0 || *evidence > batch.MaxEvidence {
-			return exitError, fmt.Errorf("classify: -evidence %d: want 0 (none) to %d", *evidence, batch.MaxEvidence)
+	if evidence.set {
+		if evidence.n < 0 || evidence.n > batch.MaxEvidence {
+			return exitError, fmt.Errorf("classify: -evidence %d: want 0 (none) to %d", evidence.n, batch.MaxEvidence)
 		}
-		cfg.Evidence = evidence
+		cfg.Evidence = &evidence.n
 	}
 	var err error
 	if cfg.Fields, err = batch.ParseFields(*fields); err != nil {
@@ -236,6 +237,29 @@ func classify(ctx context.Context, cfg classifyConfig, format batch.Format, stdi
 		return exitError, err
 	}
 	return rep.summary(r.Progress()), nil
+}
+
+// optionalInt is an int flag that knows whether it was given, and shows
+// no default in the usage.
+type optionalInt struct {
+	n   int
+	set bool
+}
+
+func (o *optionalInt) String() string {
+	if o == nil || !o.set {
+		return ""
+	}
+	return strconv.Itoa(o.n)
+}
+
+func (o *optionalInt) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return errors.New("not an integer")
+	}
+	o.n, o.set = n, true
+	return nil
 }
 
 // output is the output file being written.

@@ -48,7 +48,7 @@ func (c *jobConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.Streams, "streams", 8, "ClassifyStream calls open at once, spread over the servers")
 	fs.DurationVar(&c.Timeout, "timeout", time.Minute, "how long one attempt at a document may take before it is sent again")
 	fs.IntVar(&c.Retries, "retries", 10, "attempts per document before a transient error becomes its answer")
-	fs.DurationVar(&c.RetryFor, "retry-for", 5*time.Minute, "how long to keep retrying while no server answers before stopping (resume later with -resume)")
+	fs.DurationVar(&c.RetryFor, "retry-for", 5*time.Minute, "how long to keep retrying while no server answers before stopping (resume later with -resume); at the start, only when given, how long to wait for a server to answer at all (else a wrong -addr is said at once)")
 	fs.BoolVar(&c.Security.TLS, "tls", false, "connect with TLS, checking the server against the system's CAs (or -tls-ca)")
 	fs.StringVar(&c.Security.CAFile, "tls-ca", "", "CA bundle `FILE` (PEM) to check the server certificate against; implies -tls")
 	fs.StringVar(&c.Security.CertFile, "tls-cert", "", "client certificate `FILE` (PEM) for mutual TLS, with -tls-key; implies -tls")
