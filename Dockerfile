@@ -20,5 +20,6 @@ COPY --from=build /out/classifierd /usr/local/bin/classifierd
 USER nonroot:nonroot
 # 50051: gRPC (stance.v1.StanceService, grpc.health.v1, reflection).
 # 9090: Prometheus /metrics, when CLASSIFIERD_METRICS_ADDR=:9090 is set.
-EXPOSE 50051 9090
+# 8080: HTTP/JSON and the page, when CLASSIFIERD_HTTP_ADDR=:8080 is set.
+EXPOSE 50051 9090 8080
 ENTRYPOINT ["/usr/local/bin/classifierd", "-addr=:50051"]

@@ -42,16 +42,18 @@ lint:
 generate:
 	$(GO) tool buf generate
 
-## check-generated: regenerating the API code must change nothing (without
-## git, compared with a copy taken before regenerating).
+## check-generated: regenerating the API code and the OpenAPI document must
+## change nothing (without git, compared with a copy taken before
+## regenerating).
+GENERATED = api/gen internal/httpapi/openapi
 check-generated:
 	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
 		$(GO) tool buf generate && \
-		{ git diff --exit-code -- api/gen || { echo "api/gen is stale: run make generate and commit"; exit 1; }; } && \
-		{ test -z "$$(git status --porcelain -- api/gen)" || { git status --porcelain -- api/gen; echo "api/gen has uncommitted files"; exit 1; }; }; \
+		{ git diff --exit-code -- $(GENERATED) || { echo "generated code is stale: run make generate and commit"; exit 1; }; } && \
+		{ test -z "$$(git status --porcelain -- $(GENERATED))" || { git status --porcelain -- $(GENERATED); echo "generated files are uncommitted"; exit 1; }; }; \
 	else \
-		old=$$(mktemp -d) && cp -R api/gen "$$old/gen" && $(GO) tool buf generate && \
-		{ diff -r "$$old/gen" api/gen || { rm -rf "$$old"; echo "api/gen is stale: run make generate"; exit 1; }; } && rm -rf "$$old"; \
+		old=$$(mktemp -d) && for d in $(GENERATED); do mkdir -p "$$old/$$d" && cp -R "$$d/." "$$old/$$d"; done && $(GO) tool buf generate && \
+		for d in $(GENERATED); do diff -r "$$old/$$d" "$$d" || { rm -rf "$$old"; echo "$$d is stale: run make generate"; exit 1; }; done && rm -rf "$$old"; \
 	fi
 
 ## fuzz: the native fuzz tests of outside input, each for FUZZTIME inputs.
@@ -60,6 +62,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzClassify$$' -fuzztime=$(FUZZTIME) ./internal/server
 	$(GO) test -run='^$$' -fuzz='^FuzzFind$$' -fuzztime=$(FUZZTIME) ./internal/entities
 	$(GO) test -run='^$$' -fuzz='^FuzzBuiltinMatchesAutomaton$$' -fuzztime=$(FUZZTIME) ./internal/entities
+	$(GO) test -run='^$$' -fuzz='^FuzzHTTP$$' -fuzztime=$(FUZZTIME) ./internal/httpapi
 	$(GO) test -run='^$$' -fuzz='^FuzzJSONMatchesProtojson$$' -fuzztime=$(FUZZTIME) ./internal/batch
 
 ## bench: every benchmark, BENCHCOUNT times each, on BENCHCPU cores (the

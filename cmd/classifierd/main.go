@@ -60,6 +60,9 @@ type Config struct {
 	Pprof          bool
 	TLS            TLSConfig
 	Auth           AuthConfig
+
+	// HTTPAddr serves HTTP/JSON and the page (see http.go); empty: off.
+	HTTPAddr string
 }
 
 // TLSConfig turns on TLS, and mutual TLS with ClientCA.
@@ -125,6 +128,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
 	fs.BoolVar(&cfg.LogText, "debug-log-text", false, "log document text with each Classify call (debugging only: documents may be confidential)")
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", "", "address for Prometheus /metrics over HTTP, e.g. :9090 (default: off)")
+	fs.StringVar(&cfg.HTTPAddr, "http-addr", "", "address for HTTP/JSON (/v1/...), its OpenAPI document and the web page, e.g. 127.0.0.1:8080 (default: off)")
 	fs.BoolVar(&cfg.Pprof, "pprof", false, "serve /debug/pprof on the metrics address")
 	fs.StringVar(&cfg.TLS.CertFile, "tls-cert", "", "TLS certificate file (PEM); with -tls-key turns TLS on")
 	fs.StringVar(&cfg.TLS.KeyFile, "tls-key", "", "TLS private key file (PEM)")
@@ -215,6 +219,12 @@ func run(ctx context.Context, cfg Config, hup <-chan os.Signal, ready chan<- net
 			return err
 		}
 	}
+	_, stopHTTP, err := serveHTTP(ctx, cfg, svc, log, rpcMetrics)
+	if err != nil {
+		lis.Close()
+		return err
+	}
+	defer stopHTTP()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	hs.SetServingStatus("stance.v1.StanceService", healthpb.HealthCheckResponse_SERVING)
 

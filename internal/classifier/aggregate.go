@@ -3,7 +3,10 @@ package classifier
 import (
 	"strings"
 
+	"github.com/stance/classifierd/internal/document"
 	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/lexicon"
+	"github.com/stance/classifierd/internal/model"
 )
 
 // mutualWeight is the weight, in an entity's document stance, of a mention
@@ -16,26 +19,163 @@ import (
 // hostile toward both belligerents, whatever it says about them elsewhere.
 const mutualWeight = 0.25
 
-// aggregate groups mentions by entity into document-level stances,
-// appended to out, with w's buffers.
-func (c *Classifier) aggregate(out []EntityStance, w *workspace, text string, ms []entities.Mention, scored []Mention) []EntityStance {
+// leadSentences is how many sentences open a document (headline and
+// lead), where news says what it is about.
+const leadSentences = 2
+
+// aggregate groups the mentions of res by entity into document-level
+// stances, in res.Entities: the document model's label for each entity,
+// from what the mention and relation stages found about it (see package
+// document), or where the bundle has no document model, the mention
+// model's threshold rule over the weighted mean of its mentions. The
+// document inputs are kept in res.inputs, aligned with the entities.
+func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []entities.Mention) {
+	out, scored := res.Entities[:0], res.Mentions
+	res.inputs = res.inputs[:0]
 	groups := w.grouper.Group(text, ms)
 	probs, weights := w.groupProbs, w.groupWeights
+	d := &w.doc
+	var docTone [2]float32
+	nwanted := 0
+	for si, want := range w.wanted {
+		if want {
+			h, k := w.ctx.Tone(si)
+			docTone[0] += h
+			docTone[1] += k
+			nwanted++
+		}
+	}
+	if nwanted > 0 {
+		docTone[0] /= float32(nwanted)
+		docTone[1] /= float32(nwanted)
+	}
+	// How hostile the text is toward each entity, by its mentions' mean,
+	// for weighing the relations others receive from it.
+	hostility := w.hostility
+	clear(hostility)
+	if hostility == nil {
+		hostility = map[string]float32{}
+		w.hostility = hostility
+	}
+	for _, g := range groups {
+		var sum float32
+		for _, i := range g.Mentions {
+			sum += scored[i].Probs[model.Hostile]
+		}
+		hostility[g.Entity.ID] = sum / float32(len(g.Mentions))
+	}
 	for _, g := range groups {
 		probs, weights = probs[:0], weights[:0]
-		for _, i := range g.Mentions {
-			probs = append(probs, scored[i].Probs)
-			w := float32(1)
+		in := document.Input{Type: uint8(g.Entity.Type), Mentions: len(g.Mentions), Salience: g.Salience, DocTone: docTone}
+		var speaks, mutual int
+		for n, i := range g.Mentions {
+			p := scored[i].Probs
+			probs = append(probs, p)
+			wt := float32(1)
 			if mutualParty(text, ms, i) {
-				w = mutualWeight
+				wt = mutualWeight
+				mutual++
 			}
-			weights = append(weights, w)
+			weights = append(weights, wt)
+			for l := range p {
+				in.Mean[l] += p[l]
+				in.Weighted[l] += wt * p[l]
+				in.Max[l] = max(in.Max[l], p[l])
+			}
+			in.Share[scored[i].Label]++
+			t := w.targets[i]
+			si := d.SentenceOf(t.First)
+			h, k := w.ctx.Tone(si)
+			in.Tone[0] += h
+			in.Tone[1] += k
+			if si < leadSentences {
+				in.LeadMentions++
+				for l := range p {
+					in.Lead[l] += p[l]
+				}
+			}
+			if w.ctx.Speaks(t) {
+				speaks++
+			}
+			if n == 0 && len(text) > 0 {
+				in.First = float32(ms[i].Start) / float32(len(text))
+			}
 		}
-		label, mean := c.model.DocumentLabel(probs, weights)
-		out = append(out, EntityStance{Entity: g.Entity, Label: label, Probs: mean, Mentions: len(g.Mentions), Salience: g.Salience})
+		// Pronouns that refer to this entity count as mentions of it here,
+		// and their sentences' tone as said about it.
+		n := len(g.Mentions)
+		for ci, cr := range w.corefs {
+			if ci >= len(w.corefProbs) || ms[cr.mention].Entity.ID != g.Entity.ID {
+				continue
+			}
+			p := w.corefProbs[ci]
+			n++
+			weights = append(weights, 1)
+			for l := range p {
+				in.Mean[l] += p[l]
+				in.Weighted[l] += p[l]
+				in.Max[l] = max(in.Max[l], p[l])
+			}
+			in.Share[labelOf(p)]++
+			h, k := w.ctx.Tone(d.SentenceOf(cr.token))
+			in.Tone[0] += h
+			in.Tone[1] += k
+			in.Corefs++
+		}
+		var wsum float32
+		for _, x := range weights {
+			wsum += x
+		}
+		for l := range in.Mean {
+			in.Mean[l] /= float32(n)
+			in.Share[l] /= float32(n)
+			if wsum > 0 {
+				in.Weighted[l] /= wsum
+			}
+			if in.LeadMentions > 0 {
+				in.Lead[l] /= float32(in.LeadMentions)
+			}
+		}
+		in.Mutual = float32(mutual) / float32(len(g.Mentions))
+		in.Tone[0] /= float32(n)
+		in.Tone[1] /= float32(n)
+		held := 0
+		for _, r := range res.Relations {
+			h, t := r.Holder.Entity, r.Target.Entity
+			if h.ID == g.Entity.ID || h.Country == g.Entity.ID && h.Country != t.ID {
+				held++
+				material := r.Quad == lexicon.QuadMaterialConflict || r.Quad == lexicon.QuadMaterialCoop
+				for l := range r.Probs {
+					in.Holds[l] += r.Probs[l]
+					if material {
+						in.HoldsMaterial[l] += r.Probs[l]
+					}
+				}
+			}
+			if t.ID == g.Entity.ID {
+				blame := hostility[h.ID]
+				for l := range r.Probs {
+					in.Receives[l] += r.Probs[l]
+					in.ReceivesFromBlamed[l] += blame * r.Probs[l]
+				}
+			}
+		}
+		in.Speaks = min(1, float32(speaks+held)/float32(len(g.Mentions)))
+		es := EntityStance{Entity: g.Entity, Mentions: len(g.Mentions), Salience: g.Salience}
+		if m := c.models.Document; m != nil {
+			w.feats = document.Features(w.feats[:0], &in)
+			s := m.Score(w.feats)
+			es.Label, es.Probs = document.Decide(s.Probs, m.DocThreshold()), s.Probs
+		} else {
+			es.Label, es.Probs = c.model.DocumentLabel(probs, weights)
+		}
+		out = append(out, es)
+		if res.keepInputs {
+			res.inputs = append(res.inputs, in)
+		}
 	}
 	w.groupProbs, w.groupWeights = probs, weights
-	return out
+	res.Entities = out
 }
 
 // mutualParty reports whether mention i is joined to a neighbouring mention
@@ -70,4 +210,8 @@ func hasWordSuffix(s, w string) bool {
 	}
 	c := s[len(s)-len(w)-1]
 	return !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z')
+}
+
+func labelOf(p [model.NumLabels]float32) model.Label {
+	return model.Scores{Probs: p}.Label()
 }

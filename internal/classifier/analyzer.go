@@ -7,6 +7,7 @@ import (
 	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/lexicon"
 	"github.com/stance/classifierd/internal/model"
+	"github.com/stance/classifierd/internal/relations"
 )
 
 // Analyzer runs the stages before scoring: tokenize, find mentions, match
@@ -55,7 +56,19 @@ type workspace struct {
 	evRanges []int32
 	// aggregate's buffers: the entity groups, and one group's mention
 	// probabilities and weights.
-	grouper      entities.Grouper
+	grouper entities.Grouper
+	// The relation stage's buffers: parties, their tokens, the mentions'
+	// entities and the generic actors found.
+	parties      []party
+	partyTargets []features.Target
+	mentionEnts  []entities.Entity
+	generic      []relations.Generic
+	relCands     []relCand
+	partyStances [][2]float32
+	candFeats    []features.Feature
+	hostility    map[string]float32 // aggregate's, by entity ID
+	corefs       []coref
+	corefProbs   [][model.NumLabels]float32
 	groupProbs   [][model.NumLabels]float32
 	groupWeights []float32
 }
@@ -97,6 +110,7 @@ func (a *Analyzer) analyze(w *workspace, text string, opts entities.Options, spa
 		t := a.tokenRange(&w.doc, s.Start, s.End, entities.TypeUnspecified)
 		w.want(t, w.doc.SentenceOf(t.First))
 	}
+	w.corefs = findCorefs(w.corefs[:0], &w.doc, ms, w.targets, w.wanted)
 	w.cues = a.cues.MatchIn(w.cues[:0], &w.doc, &w.scratch, w.wanted)
 	w.ctx.Reset(&w.doc, w.cues)
 	return nil
@@ -175,4 +189,43 @@ func (a *Analyzer) SpanFeatures(text string, spans []Span, builtin bool, fn func
 		fn(i, w.feats)
 	}
 	return nil
+}
+
+// coref is a pronoun that refers to a person mentioned before it.
+type coref struct {
+	token   int // the pronoun
+	mention int // the person's last mention before it
+}
+
+// findCorefs links pronouns to people, by the simple rule news writing
+// follows: a sentence with no person named in it whose subject-position
+// pronoun ("he", "she", "his", "her" among its first words) refers to the
+// last person named before it, when that was in the previous two
+// sentences. It marks those sentences wanted, so that their words and cues
+// are read. Only people's document stance uses the links: mentions are
+// what the text names.
+func findCorefs(dst []coref, d *features.Document, ms []entities.Mention, targets []features.Target, wanted []bool) []coref {
+	last, lastSent, mi := -1, -10, 0
+	for si, s := range d.Sentences {
+		person := false
+		for mi < len(targets) && targets[mi].First < s.End {
+			if ms[mi].Entity.Type == entities.TypePerson {
+				last, lastSent, person = mi, si, true
+			}
+			mi++
+		}
+		if person || last < 0 || si-lastSent > 2 {
+			continue
+		}
+		for i := s.First; i < min(s.End, s.First+4); i++ {
+			switch d.Surface(i) {
+			case "He", "She", "he", "she", "His", "Her", "his", "her":
+				dst = append(dst, coref{token: i, mention: last})
+				wanted[si] = true
+				lastSent = si
+				i = s.End
+			}
+		}
+	}
+	return dst
 }

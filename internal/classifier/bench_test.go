@@ -203,3 +203,41 @@ func BenchmarkClassifyArticle(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkClassifyStages classifies the corpus with the bundle's stages
+// switched on one by one: mentions only, with relations, and with the
+// document model, so that each stage's share of Classify reads as the
+// ratio of two rows of one run.
+func BenchmarkClassifyStages(b *testing.B) {
+	c, docs := benchSetup(b)
+	full := c.models
+	for _, stage := range []struct {
+		name string
+		rel  bool
+		doc  bool
+	}{{"mentions", false, false}, {"relations", true, false}, {"all", true, true}} {
+		bundle := *full
+		if !stage.rel {
+			bundle.Relation = nil
+		}
+		if !stage.doc {
+			bundle.Document = nil
+		}
+		cs, err := New(c.an, &bundle)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(stage.name, func(b *testing.B) {
+			b.SetBytes(sharedtest.Bytes(docs))
+			b.ReportAllocs()
+			var res Result
+			for b.Loop() {
+				for _, d := range docs {
+					if err := cs.ClassifyInto(context.Background(), Request{Text: d, Builtin: true, MaxEvidence: 5}, &res); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}

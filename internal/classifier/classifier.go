@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/stance/classifierd/internal/document"
 	"github.com/stance/classifierd/internal/entities"
 	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/lexicon"
@@ -14,21 +15,30 @@ import (
 // Classifier scores the stance of a text toward the entities it mentions.
 // It is immutable and safe for concurrent use; a reload builds a new one.
 type Classifier struct {
-	an    *Analyzer
-	model *model.Model
+	an *Analyzer
+	// models are the three stages' models; model is the mention model,
+	// the one every mention is scored with.
+	models *model.Bundle
+	model  *model.Model
+	// relExt hashes pair features with the relation model's width.
+	relExt *features.Extractor
 }
 
-// New joins an analyzer and a model. The analyzer must hash features with
-// the model's width.
-func New(an *Analyzer, m *model.Model) (*Classifier, error) {
-	if an.ext.Bits() != m.Bits() {
-		return nil, fmt.Errorf("analyzer hashes %d bits, model %s has %d", an.ext.Bits(), m.Version(), m.Bits())
+// New joins an analyzer and a model bundle. The analyzer must hash
+// features with the mention model's width.
+func New(an *Analyzer, b *model.Bundle) (*Classifier, error) {
+	if an.ext.Bits() != b.Bits() {
+		return nil, fmt.Errorf("analyzer hashes %d bits, model %s has %d", an.ext.Bits(), b.Version(), b.Bits())
 	}
-	return &Classifier{an: an, model: m}, nil
+	c := &Classifier{an: an, models: b, model: b.Mention}
+	if b.Relation != nil {
+		c.relExt = features.NewExtractor(b.Relation.Bits())
+	}
+	return c, nil
 }
 
-// Model returns the classifier's model.
-func (c *Classifier) Model() *model.Model { return c.model }
+// Model returns the classifier's model bundle.
+func (c *Classifier) Model() *model.Bundle { return c.models }
 
 // Analyzer returns the classifier's analyzer.
 func (c *Classifier) Analyzer() *Analyzer { return c.an }
@@ -122,6 +132,10 @@ type Result struct {
 	// evidence holds the evidence of all mentions, which their Evidence
 	// slices cut from; ClassifyInto reuses it.
 	evidence []Evidence
+	// inputs are the document stage's inputs, aligned with Entities (see
+	// DocumentInputs).
+	inputs     []document.Input
+	keepInputs bool
 }
 
 // checkEvery is how many mentions are scored between context checks, so
@@ -173,7 +187,6 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 		res.Mentions[i].Span = Span{m.Start, m.End}
 		res.Mentions[i].Entity = m.Entity
 	}
-	res.Entities = c.aggregate(res.Entities[:0], w, req.Text, w.mentions, res.Mentions)
 
 	res.Targeted = resize(res.Targeted, len(req.Spans))
 	if len(req.Spans) > 0 {
@@ -192,6 +205,28 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 			res.Targeted[i].Entity = spanEntity(req.Text, s, w.mentions)
 		}
 	}
+	// The pronouns that refer to people, scored as mentions for the
+	// document stage.
+	w.corefProbs = w.corefProbs[:0]
+	if len(w.corefs) > 0 && (c.models.Document != nil || res.keepInputs) {
+		var merged []features.Target
+		for _, cr := range w.corefs {
+			var at int
+			merged, at = withSpan(merged, w.targets, features.Target{First: cr.token, End: cr.token + 1, Type: uint8(entities.TypePerson)})
+			w.feats = an.ext.Extract(w.feats[:0], &w.ctx, merged, at)
+			w.corefProbs = append(w.corefProbs, c.model.Score(w.feats).Probs)
+		}
+	}
+	res.Relations, res.Dyads = res.Relations[:0], res.Dyads[:0]
+	if c.models.Relation != nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		res.Relations = c.relate(w, req, res.Mentions, res.Relations)
+		res.Dyads = c.dyads(res.Dyads, res.Relations, w.mentions)
+		holdersFromRelations(res)
+	}
+	c.aggregate(res, w, req.Text, w.mentions)
 	if req.MaxEvidence > 0 {
 		// All the evidence of the document in one array; each mention gets
 		// its part with its capacity capped, so appending to one mention's
@@ -205,6 +240,10 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 		}
 		for i := range res.Targeted {
 			res.Targeted[i].Evidence = all[r[0]:r[1]:r[1]]
+			r = r[2:]
+		}
+		for i := range res.Relations {
+			res.Relations[i].Evidence = all[r[0]:r[1]:r[1]]
 			r = r[2:]
 		}
 	}
@@ -239,7 +278,7 @@ func (c *Classifier) score(w *workspace, targets []features.Target, m int, fs []
 	out := Mention{Label: label, Probs: s.Probs}
 	if maxEvidence > 0 {
 		start := len(w.evidence)
-		w.evidence = c.explain(w, fs, label, maxEvidence)
+		w.evidence = c.explain(w, c.model, fs, label, maxEvidence, targets[m], features.Target{})
 		w.evRanges = append(w.evRanges, int32(start), int32(len(w.evidence)))
 	}
 	out.Holder = holder(w, targets, m)
@@ -262,14 +301,17 @@ type evItem struct {
 }
 
 // explain sums feature contributions per text span (a cue, or a context
-// word; a cue word that is also a context word is one item) and appends
-// the strongest, at most limit, to w.evidence, strongest first (ties by
-// position, then by first appearance in fs).
+// word; a cue word that is also a context word is one item) of model m and
+// appends the strongest, at most limit, to w.evidence, strongest first
+// (ties by position, then by first appearance in fs). Items a reader would
+// not accept as a reason are left out: punctuation, numbers and function
+// words, and anything inside the parties' own spans (skipA, skipB: "Treaty"
+// is no evidence about the North Atlantic Treaty Organization).
 //
 // Items are keyed by token range, which is the same as keying by byte span
 // since tokens do not overlap. w.itemAt[t] is the index+1 of the first
 // item whose range starts at token t, so the lookup allocates nothing.
-func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.Label, limit int) []Evidence {
+func (c *Classifier) explain(w *workspace, m *model.Model, fs []features.Feature, label model.Label, limit int, skipA, skipB features.Target) []Evidence {
 	if n := len(w.doc.Tokens); len(w.itemAt) < n {
 		w.itemAt = make([]int32, n)
 	}
@@ -303,7 +345,7 @@ func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.La
 		} else if f.Cue >= 0 {
 			items[j].cue = f.Cue // a lexicon cue names its source
 		}
-		contrib := c.model.Contributions(f)
+		contrib := m.Contributions(f)
 		it := &items[j]
 		it.per[0] += contrib[0]
 		it.per[1] += contrib[1]
@@ -320,7 +362,8 @@ func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.La
 		it := &items[i]
 		w.itemAt[it.first] = 0
 		it.strength = abs(it.per[label])
-		if it.strength < minContribution {
+		if it.strength < minContribution || within(it, skipA) || within(it, skipB) || inMention(w.targets, it) ||
+			it.cue < 0 && !contentWord(&w.doc, int(it.first)) {
 			continue
 		}
 		p := len(top)
@@ -340,20 +383,75 @@ func (c *Classifier) explain(w *workspace, fs []features.Feature, label model.La
 	ev := w.evidence
 	for _, i := range top {
 		it := &items[i]
-		toward := model.Hostile
-		for _, l := range model.Labels {
-			if it.per[l] > it.per[toward] {
-				toward = l
-			}
-		}
 		source := "context"
+		var toward model.Label
 		if it.cue >= 0 {
-			source = w.cues[it.cue].Source
+			// A lexicon cue pushes toward its own polarity, whichever
+			// label it supports here ("accused" is hostile, also where it
+			// makes its subject a neutral speaker).
+			cue := &w.cues[it.cue]
+			source = cue.Source
+			toward = model.Cooperative
+			if cue.Polarity < 0 {
+				toward = model.Hostile
+			}
+		} else if it.per[label] > 0 {
+			toward = label // a context word that supports the label
+		} else {
+			toward = model.Hostile
+			for _, l := range model.Labels {
+				if it.per[l] > it.per[toward] {
+					toward = l
+				}
+			}
 		}
 		ev = append(ev, Evidence{Span: Span{w.doc.Tokens[it.first].Start, w.doc.Tokens[it.end-1].End},
 			Contribution: it.per[label], Label: toward, Source: source})
 	}
 	return ev
+}
+
+// within reports whether item it lies inside party t's tokens.
+func within(it *evItem, t features.Target) bool {
+	return t.End > t.First && int(it.first) < t.End && int(it.end) > t.First
+}
+
+// inMention reports whether item it lies in a found mention: an entity's
+// name ("Treaty", "President") is no reason for a stance.
+func inMention(targets []features.Target, it *evItem) bool {
+	i, _ := slices.BinarySearchFunc(targets, int(it.end), func(t features.Target, end int) int { return t.First - end })
+	// targets[i-1] is the last mention starting before the item ends.
+	return i > 0 && targets[i-1].End > int(it.first)
+}
+
+// contentWord reports whether token i is a word a reader takes as a reason:
+// not punctuation, a number or a function word.
+func contentWord(d *features.Document, i int) bool {
+	if d.Tokens[i].Kind != features.KindWord {
+		return false
+	}
+	_, fn := functionWords[d.Lower(i)]
+	return !fn
+}
+
+// functionWords are the words that carry grammar, not stance: the
+// features use them (a "by" turns a passive around), but they are no
+// evidence to show.
+var functionWords = map[string]struct{}{}
+
+func init() {
+	for _, w := range []string{"a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "and", "or",
+		"but", "as", "is", "was", "were", "are", "be", "been", "being", "has", "have", "had", "that", "this", "these",
+		"those", "it", "its", "their", "his", "her", "he", "she", "they", "them", "we", "our", "i", "you", "which", "who",
+		"whom", "whose", "what", "when", "where", "will", "would", "could", "should", "can", "may", "might", "shall",
+		"do", "does", "did", "into", "over", "about", "after", "before", "than", "then", "there", "here", "also",
+		"s", "mr", "ms", "mrs", "said", "says", "say", "told", "while", "if", "so", "such", "not", "no", "all", "any",
+		"some", "one", "two", "up", "out", "more", "most", "other", "its", "since", "during", "between", "against",
+		"under", "per", "via", "amid", "upon", "both", "each", "own", "same", "very", "just", "only",
+		"president", "minister", "prime", "foreign", "secretary", "general", "spokesman", "spokeswoman", "official",
+		"officials", "leader", "chief", "counterpart", "deputy", "head", "seyed", "sayyid", "ayatollah"} {
+		functionWords[w] = struct{}{}
+	}
 }
 
 // outranks orders items: larger absolute contribution first, then by
@@ -419,4 +517,34 @@ func (c *Classifier) ScoreSpans(text string, spans []Span, fn func(i int, probs 
 	return c.an.SpanFeatures(text, spans, true, func(i int, fs []features.Feature) {
 		fn(i, c.model.Score(fs).Probs)
 	})
+}
+
+// holdersFromRelations sets each mention's holder to the holder of the
+// most probable relation toward it, where the relation stage found one:
+// the relation model sees speakers, passives and possessors that the
+// mention scorer's own holder rule does not.
+func holdersFromRelations(res *Result) {
+	for i := range res.Mentions {
+		m := &res.Mentions[i]
+		best := float32(0)
+		for j := range res.Relations {
+			r := &res.Relations[j]
+			if r.Target.Span == m.Span && r.Probs[r.Label] > best && r.Holder.Entity.ID != "" {
+				best, m.Holder = r.Probs[r.Label], r.Holder.Entity
+			}
+		}
+	}
+}
+
+// DocumentInputs classifies req and calls fn with each entity's
+// document-stage input: what the document model is trained on.
+func (c *Classifier) DocumentInputs(ctx context.Context, req Request, fn func(e EntityStance, in *document.Input)) error {
+	res := Result{keepInputs: true}
+	if err := c.ClassifyInto(ctx, req, &res); err != nil {
+		return err
+	}
+	for i := range res.Entities {
+		fn(res.Entities[i], &res.inputs[i])
+	}
+	return nil
 }

@@ -44,7 +44,7 @@ func Open(src Sources, tok *features.Tokenizer) (*Classifier, error) {
 	return New(NewAnalyzer(tok, entities.Default(), lex, m.Bits()), m)
 }
 
-func loadModel(path string) (*model.Model, error) {
+func loadModel(path string) (*model.Bundle, error) {
 	if path == "" {
 		m, err := embedded.Model()
 		if err != nil {
@@ -57,7 +57,7 @@ func loadModel(path string) (*model.Model, error) {
 		return nil, fmt.Errorf("open model: %w", err)
 	}
 	defer f.Close()
-	m, err := model.Load(f)
+	m, err := model.LoadBundle(f)
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", path, err)
 	}

@@ -21,7 +21,19 @@ type Target struct {
 	Start  int    `json:"start"`
 	End    int    `json:"end"`
 	Entity string `json:"entity,omitempty"`
+	// Holder names who holds the stance toward the target, in relation
+	// data: the label is then the holder's stance toward the target
+	// (hostile, cooperative, or none), and HolderStart/HolderEnd its span.
+	Holder      string `json:"holder,omitempty"`
+	HolderStart int    `json:"holder_start,omitempty"`
+	HolderEnd   int    `json:"holder_end,omitempty"`
+	// Quad and CAMEO are the event's CAMEO class and code, when labelled.
+	Quad  string `json:"quad,omitempty"`
+	CAMEO string `json:"cameo,omitempty"`
 }
+
+// HasHolder reports whether the target carries a holder span.
+func (t Target) HasHolder() bool { return t.HolderEnd > t.HolderStart }
 
 // Example is one document, with optional targets and labels.
 type Example struct {
@@ -57,6 +69,15 @@ func (e *Example) Check() error {
 			errs = append(errs, fmt.Errorf("target %d: span [%d,%d) invalid for %d-byte text", i, t.Start, t.End, len(e.Text)))
 		case !utf8.RuneStart(e.Text[t.Start]) || t.End < len(e.Text) && !utf8.RuneStart(e.Text[t.End]):
 			errs = append(errs, fmt.Errorf("target %d: span [%d,%d) not on character boundaries", i, t.Start, t.End))
+		}
+		if t.Holder == "" && t.HolderEnd == 0 {
+			continue
+		}
+		switch hs, he := t.HolderStart, t.HolderEnd; {
+		case hs < 0 || he > len(e.Text) || hs >= he:
+			errs = append(errs, fmt.Errorf("target %d: holder span [%d,%d) invalid for %d-byte text", i, hs, he, len(e.Text)))
+		case !utf8.RuneStart(e.Text[hs]) || he < len(e.Text) && !utf8.RuneStart(e.Text[he]):
+			errs = append(errs, fmt.Errorf("target %d: holder span [%d,%d) not on character boundaries", i, hs, he))
 		}
 	}
 	return errors.Join(errs...)

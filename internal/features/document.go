@@ -56,6 +56,20 @@ func (d *Document) lexeme(i int) *lexeme {
 	return d.resolveFor(i)
 }
 
+// LowerFast is Lower for a token whose sentence is looked up already (a
+// stage walking a sentence that Lower or the cue index has read); it
+// falls back to Lower otherwise.
+func (d *Document) LowerFast(i int) string {
+	if lx := d.lexemes[i]; lx != nil {
+		return lx.lower()
+	}
+	return d.Lower(i)
+}
+
+// Lower returns token i lowered as the cue index matches words (see
+// appendLower), looking up its sentence's words if that is not done yet.
+func (d *Document) Lower(i int) string { return d.resolveFor(i).lower() }
+
 // resolveFor looks up the lexemes of token i's sentence and returns i's.
 func (d *Document) resolveFor(i int) *lexeme {
 	d.resolveSentence(d.SentenceOf(i))

@@ -1,6 +1,7 @@
 package features
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stance/classifierd/internal/lexicon"
@@ -313,5 +314,108 @@ func TestIsClauseBoundary(t *testing.T) {
 		if isClauseBoundary(w) {
 			t.Errorf("%q is a clause boundary", w)
 		}
+	}
+}
+
+// TestAttribution: the attribution features fire where a reader would say
+// whose a cue is, and not in a plain sentence. The keys are those
+// attribution builds.
+func TestAttribution(t *testing.T) {
+	const (
+		speech = 1 << 48
+		deny   = 2 << 48
+		denyG  = 3 << 48
+		rev    = 4 << 48
+		negd   = 5 << 48
+	)
+	tests := []struct {
+		text    string
+		targets []string
+		m       int
+		cue     string
+		want    uint64 // the kind of attribution feature that must fire
+		side    uint64
+		pol     uint64 // the sign in the key (before negation for negd)
+	}{
+		// "did not condemn" is not praise of Ethiopia: the feature keeps
+		// the hostile sign the cue had before negation.
+		{"Egypt did not condemn Ethiopia.", []string{"Egypt", "Ethiopia"}, 1, "condemn", negd, 0, 1},
+		{"Iran said NATO threatened the region.", []string{"Iran", "NATO"}, 0, "threatened", speech, 1, 1},
+		{"Russia refused to condemn Israel.", []string{"Russia", "Israel"}, 1, "condemn", denyG, 0, 1},
+		{"Russia refused to condemn Israel.", []string{"Russia", "Israel"}, 0, "condemn", deny, 1, 1},
+		{"The United States suspended cooperation with Egypt.", []string{"Egypt"}, 0, "cooperation", rev, 0, 2},
+	}
+	e := NewExtractor(20)
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			d, cues := prepared(t, tt.text)
+			var c Context
+			c.Reset(d, cues)
+			ts := targetsOf(t, d, tt.targets...)
+			cue := cueAt(t, d, cues, tt.cue)
+			role := RoleOf(d, ts, tt.m, cue)
+			want := e.hash(tAttribution<<56 | tt.want | tt.pol<<40 | tt.side<<32 | uint64(role)<<24)
+			fs := e.Extract(nil, &c, ts, tt.m)
+			if !slices.ContainsFunc(fs, func(f Feature) bool { return f.Index == want }) {
+				t.Errorf("no attribution feature %d for %s and %q (role %d)", tt.want>>48, tt.targets[tt.m], tt.cue, role)
+			}
+		})
+	}
+	// A plain sentence has none of them.
+	d, cues := prepared(t, "Iran welcomed the deal with Oman.")
+	var c Context
+	c.Reset(d, cues)
+	ts := targetsOf(t, d, "Iran", "Oman")
+	for m := range ts {
+		fs := e.Extract(nil, &c, ts, m)
+		for _, kind := range []uint64{speech, deny, denyG, rev, negd} {
+			for pol := range uint64(3) {
+				for side := range uint64(2) {
+					for role := range uint64(numRoles) {
+						k := e.hash(tAttribution<<56 | kind | pol<<40 | side<<32 | role<<24)
+						if slices.ContainsFunc(fs, func(f Feature) bool { return f.Index == k }) {
+							t.Errorf("%s: attribution feature %d in a plain sentence", d.Surface(ts[m].First), kind>>48)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestAttrClass(t *testing.T) {
+	for w, want := range map[string]uint8{
+		"said": attrSpeech, "according": attrSpeech, "denied": attrDeny, "refused": attrDeny,
+		"halted": attrReverse, "lifted": attrReverse, "opposed": attrReverse, "the": 0, "condemned": 0,
+	} {
+		if got := attrClass(w); got != want {
+			t.Errorf("attrClass(%q) = %b, want %b", w, got, want)
+		}
+	}
+}
+
+// TestMentionPieces: a mention's own words are features, named by no
+// token, so that evidence cannot show them.
+func TestMentionPieces(t *testing.T) {
+	d, cues := prepared(t, "Officials met Hamas leaders in Doha.")
+	var c Context
+	c.Reset(d, cues)
+	ts := targetsOf(t, d, "Hamas")
+	e := NewExtractor(20)
+	fs := e.Extract(nil, &c, ts, 0)
+	n := 0
+	for _, id := range d.pieceIDs(ts[0].First) {
+		k := e.hash(tMentionPiece<<56 | uint64(uint32(id)))
+		for _, f := range fs {
+			if f.Index == k {
+				n++
+				if f.Token != -1 || f.Cue != -1 {
+					t.Errorf("mention piece feature names token %d, cue %d", f.Token, f.Cue)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no mention piece feature")
 	}
 }

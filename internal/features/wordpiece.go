@@ -116,6 +116,7 @@ func (w *WordPiece) newLexeme(word string, h uint64) *lexeme {
 		lx.id, pieces = pieces[0].id, nil
 	}
 	lx.split = pieces != nil
+	lx.attr = attrClass(word)
 	if pieces != nil || !isPlain(word) {
 		lx.more = &lexemeMore{pieces: pieces, lower: lx.key}
 		for _, p := range pieces {
@@ -177,7 +178,10 @@ type lexeme struct {
 	// pieces. The flag spares one-piece words a load of more.
 	id    int32
 	split bool
-	more  *lexemeMore // nil for a word of one piece that lowering keeps
+	// attr is the word's attribution classes and clause-boundary bit
+	// (attrClass), computed once per word rather than per token.
+	attr uint8
+	more *lexemeMore // nil for a word of one piece that lowering keeps
 }
 
 // lexemeMore is the part of a lexeme that most words do not need.

@@ -24,7 +24,7 @@ type header struct {
 	HashBits     uint               `json:"hash_bits"`
 	Bias         [NumLabels]float32 `json:"bias"`
 	Temperature  float32            `json:"temperature"`
-	DocThreshold float32            `json:"doc_threshold"`
+	DocThreshold float32            `json:"doc_threshold,omitempty"`
 	Rows         int                `json:"rows"`
 	Metadata     Metadata           `json:"metadata"`
 }
@@ -37,6 +37,18 @@ func (m *Model) Write(w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	bw := bufio.NewWriter(zw)
+	if err := m.writeBody(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// writeBody writes m's header line and weight records, uncompressed.
+func (m *Model) writeBody(bw *bufio.Writer) error {
 	rows := 0
 	for i := range m.rows {
 		if m.rows[i].w != ([NumLabels]float32{}) {
@@ -52,7 +64,6 @@ func (m *Model) Write(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriter(zw)
 	bw.Write(line)
 	bw.WriteByte('\n')
 	var rec [recordSize]byte
@@ -66,10 +77,7 @@ func (m *Model) Write(w io.Writer) error {
 		}
 		bw.Write(rec[:])
 	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return zw.Close()
+	return nil
 }
 
 // maxHeaderBytes bounds the JSON header so a corrupt file cannot make the
@@ -88,6 +96,20 @@ func Load(r io.Reader) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: header: %w", ErrInvalidModel, err)
 	}
+	m, err := readBody(br, line)
+	if err != nil {
+		return nil, err
+	}
+	var b [1]byte
+	if n, _ := br.Read(b[:]); n != 0 {
+		return nil, fmt.Errorf("%w: data after the weight rows", ErrInvalidModel)
+	}
+	return m, nil
+}
+
+// readBody reads one model whose header line is line from br: its weight
+// records, and nothing after them.
+func readBody(br *bufio.Reader, line []byte) (*Model, error) {
 	var h header
 	if err := json.Unmarshal(line, &h); err != nil {
 		return nil, fmt.Errorf("%w: header: %w", ErrInvalidModel, err)
@@ -131,9 +153,6 @@ func Load(r io.Reader) (*Model, error) {
 			w[k] = math.Float32frombits(binary.LittleEndian.Uint32(rec[4+4*k:]))
 		}
 		rows[idx].set(w[:])
-	}
-	if n, _ := br.Read(rec[:1]); n != 0 {
-		return nil, fmt.Errorf("%w: data after %d weight rows", ErrInvalidModel, h.Rows)
 	}
 	return newModel(Params{Meta: h.Metadata, Bits: h.HashBits, Bias: h.Bias,
 		Temperature: h.Temperature, DocThreshold: h.DocThreshold}, NumLabels<<h.HashBits, rows)

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
-
-	"github.com/stance/classifierd/internal/features"
 )
 
 func testParams() Params {
@@ -38,7 +36,7 @@ func TestWriteLoadRoundTrip(t *testing.T) {
 	if got.Version() != "test-1" || got.Bits() != MinBits || got.NonZero() != 3 || got.DocThreshold() != 0.3 {
 		t.Errorf("loaded model = %s bits=%d nonzero=%d", got.Version(), got.Bits(), got.NonZero())
 	}
-	fs := []features.Feature{{Index: 3, Value: 1}, {Index: 200, Value: 0.5}}
+	fs := []Feature{{Index: 3, Value: 1}, {Index: 200, Value: 0.5}}
 	if a, b := m.Score(fs), got.Score(fs); a != b {
 		t.Errorf("scores differ after a round trip: %v vs %v", a, b)
 	}
@@ -88,7 +86,7 @@ func TestLoadRejects(t *testing.T) {
 		{"truncated rows", file(headerWithRows("2"), record(1, 1, 2, 3)), []string{"weight row 1 of 2"}},
 		{"rows out of order", file(headerWithRows("2"), record(5, 1, 2, 3), record(4, 1, 2, 3)), []string{"out of order"}},
 		{"bucket out of range", file(headerWithRows("1"), record(256, 1, 2, 3)), []string{"out of order or range"}},
-		{"trailing data", file(headerWithRows("1"), record(1, 1, 2, 3), []byte{0}), []string{"data after 1 weight rows"}},
+		{"trailing data", file(headerWithRows("1"), record(1, 1, 2, 3), []byte{0}), []string{"data after the weight rows"}},
 		{"not finite", file(headerWithRows("1"), record(1, float32(math.NaN()), float32(math.Inf(1)), 0)), []string{"weight 3 is NaN", "weight 4 is +Inf"}},
 		{"bad temperature and threshold", file(strings.Replace(strings.Replace(headerWithRows("0"), `"temperature":1`, `"temperature":0`, 1), `"doc_threshold":0.3`, `"doc_threshold":1.5`, 1)),
 			[]string{"temperature 0", "document threshold 1.5"}},

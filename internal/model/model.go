@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-
-	"github.com/stance/classifierd/internal/features"
 )
 
 // Metadata describes how a model was built. It travels in the model file
@@ -13,6 +11,9 @@ import (
 type Metadata struct {
 	// Version names the model; every response carries it.
 	Version string `json:"version"`
+	// Stage is what the model scores: "mention", "relation" or
+	// "document" (empty in files from before bundles: a mention model).
+	Stage string `json:"stage,omitempty"`
 	// Description is free text for humans.
 	Description string `json:"description,omitempty"`
 	// LexiconVersion is the content hash of the lexicon trained with.
@@ -39,6 +40,10 @@ type Evaluation struct {
 	MacroF1  float64      `json:"macro_f1"`
 	ECE      float64      `json:"ece"`
 	PerClass []ClassScore `json:"per_class"`
+	// MacroF1Low and MacroF1High are the 95% interval of MacroF1 where one
+	// was measured (cross-validated scores); 0 otherwise.
+	MacroF1Low  float64 `json:"macro_f1_low,omitempty"`
+	MacroF1High float64 `json:"macro_f1_high,omitempty"`
 }
 
 // ClassScore is precision, recall and F1 for one label.
@@ -79,7 +84,8 @@ type Params struct {
 	Bias [NumLabels]float32
 	// Temperature divides the logits before the softmax (> 0).
 	Temperature float32
-	// DocThreshold is the document-level polar threshold in (0, 1).
+	// DocThreshold is the document-level polar threshold in [0, 1): a
+	// mention model's fallback rule where a bundle has no document model.
 	DocThreshold float32
 }
 
@@ -119,7 +125,7 @@ func newModel(p Params, nweights int, rows []row) (*Model, error) {
 	if !(p.Temperature > 0) || math.IsInf(float64(p.Temperature), 0) {
 		errs = append(errs, fmt.Errorf("temperature %v must be positive and finite", p.Temperature))
 	}
-	if !(p.DocThreshold > 0 && p.DocThreshold < 1) {
+	if !(p.DocThreshold >= 0 && p.DocThreshold < 1) {
 		errs = append(errs, fmt.Errorf("document threshold %v out of (0, 1)", p.DocThreshold))
 	}
 	for k, b := range p.Bias {
@@ -195,7 +201,7 @@ func (s Scores) Label() Label {
 }
 
 // Score computes the scores of one feature vector.
-func (m *Model) Score(fs []features.Feature) Scores {
+func (m *Model) Score(fs []Feature) Scores {
 	// The sums are kept in locals, which stay in registers: summed in the
 	// array, each addition waited for the last one's store to reach the
 	// next load. The additions are the same, in the same order.
@@ -214,7 +220,7 @@ func (m *Model) Score(fs []features.Feature) Scores {
 // Contributions is how much feature f moves each label's logit above the
 // average of all logits (after temperature): positive supports the label.
 // All three at once, so that explaining a mention reads each weight row once.
-func (m *Model) Contributions(f features.Feature) [NumLabels]float32 {
+func (m *Model) Contributions(f Feature) [NumLabels]float32 {
 	r := &m.rows[f.Index]
 	w, mean := &r.w, r.mean
 	return [NumLabels]float32{
@@ -295,3 +301,16 @@ func anyLabelled(mentions [][NumLabels]float32, l Label) bool {
 
 // DocThreshold returns the document-level polar threshold.
 func (m *Model) DocThreshold() float32 { return m.docThreshold }
+
+// Temperature returns the calibration temperature.
+func (m *Model) Temperature() float32 { return m.temperature }
+
+// WithEvaluations returns a copy of m whose metadata records evals
+// instead: scores measured after the fit (cross-validation) do not change
+// the model's numbers, and so not its version. The copy shares m's
+// weights.
+func (m *Model) WithEvaluations(evals []Evaluation) *Model {
+	c := *m
+	c.meta.Evaluations = evals
+	return &c
+}

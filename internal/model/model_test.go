@@ -3,8 +3,6 @@ package model
 import (
 	"math"
 	"testing"
-
-	"github.com/stance/classifierd/internal/features"
 )
 
 func TestDocumentLabel(t *testing.T) {
@@ -49,7 +47,7 @@ func TestContributions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []features.Feature{{Index: 3, Value: 1}, {Index: 200, Value: 0.7}, {Index: 9, Value: 2}} {
+	for _, f := range []Feature{{Index: 3, Value: 1}, {Index: 200, Value: 0.7}, {Index: 9, Value: 2}} {
 		w := p.Weights[int(f.Index)*NumLabels : int(f.Index)*NumLabels+NumLabels]
 		mean := (w[0] + w[1] + w[2]) / NumLabels
 		all := m.Contributions(f)

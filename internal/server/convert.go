@@ -325,7 +325,8 @@ func modelInfo(c *classifier.Classifier, l Limits) *stancev1.GetModelInfoRespons
 	}
 	for _, e := range meta.Evaluations {
 		pe := &stancev1.Evaluation{Dataset: e.Dataset, Targets: uint32(e.Targets), Accuracy: float32(e.Accuracy),
-			MacroF1: float32(e.MacroF1), ExpectedCalibrationError: float32(e.ECE)}
+			MacroF1: float32(e.MacroF1), ExpectedCalibrationError: float32(e.ECE),
+			MacroF1Low: float32(e.MacroF1Low), MacroF1High: float32(e.MacroF1High)}
 		for _, pc := range e.PerClass {
 			l, err := model.ParseLabel(pc.Label)
 			if err != nil {

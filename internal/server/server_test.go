@@ -141,9 +141,10 @@ func TestClassify(t *testing.T) {
 	if len(iran.GetEvidence()) == 0 {
 		t.Error("no evidence for Iran's mention")
 	}
-	// The second clause ("Iran and Russia signed…") is not NATO's doing.
-	if h := resp.GetMentions()[2].GetHolder(); h != nil {
-		t.Errorf("the second Iran has holder %q, want none", h.GetId())
+	// The second clause ("Iran and Russia signed…") is not NATO's doing:
+	// if anyone's, Russia's, the other side of the joint act.
+	if h := resp.GetMentions()[2].GetHolder(); h != nil && h.GetId() != "RUS" {
+		t.Errorf("the second Iran has holder %q, want none or RUS", h.GetId())
 	}
 	var sal float32
 	for _, e := range resp.GetEntities() {
@@ -458,7 +459,8 @@ func TestGetModelInfo(t *testing.T) {
 		t.Errorf("no training data or evaluations recorded: %v", info)
 	}
 	for _, e := range info.GetEvaluations() {
-		if e.GetMacroF1() <= 0 || e.GetMacroF1() > 1 || len(e.GetPerClass()) != 3 {
+		if e.GetMacroF1() <= 0 || e.GetMacroF1() > 1 || len(e.GetPerClass()) > 3 ||
+			strings.HasPrefix(e.GetDataset(), "cv/") && !(e.GetMacroF1Low() <= e.GetMacroF1() && e.GetMacroF1() <= e.GetMacroF1High()) {
 			t.Errorf("evaluation %s implausible: %v", e.GetDataset(), e)
 		}
 	}

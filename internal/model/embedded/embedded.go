@@ -17,7 +17,7 @@ var modelFile []byte
 // File returns the bytes of the embedded model file.
 func File() []byte { return modelFile }
 
-// Model returns the embedded model, loaded once.
-var Model = sync.OnceValues(func() (*model.Model, error) {
-	return model.Load(bytes.NewReader(modelFile))
+// Model returns the embedded model bundle, loaded once.
+var Model = sync.OnceValues(func() (*model.Bundle, error) {
+	return model.LoadBundle(bytes.NewReader(modelFile))
 })

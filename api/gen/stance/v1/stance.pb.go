@@ -1653,7 +1653,13 @@ type Evaluation struct {
 	// Expected calibration error (10 equal-width bins), in [0, 1].
 	ExpectedCalibrationError float32 `protobuf:"fixed32,5,opt,name=expected_calibration_error,json=expectedCalibrationError" json:"expected_calibration_error,omitempty"`
 	// Per-class scores.
-	PerClass      []*ClassScores `protobuf:"bytes,6,rep,name=per_class,json=perClass" json:"per_class,omitempty"`
+	PerClass []*ClassScores `protobuf:"bytes,6,rep,name=per_class,json=perClass" json:"per_class,omitempty"`
+	// The 95% interval of macro_f1, where it was measured (cross-validated
+	// scores, "cv/..." data sets: a bootstrap over sentences or documents);
+	// both 0 otherwise.
+	MacroF1Low float32 `protobuf:"fixed32,7,opt,name=macro_f1_low,json=macroF1Low" json:"macro_f1_low,omitempty"`
+	// Upper end of that interval.
+	MacroF1High   float32 `protobuf:"fixed32,8,opt,name=macro_f1_high,json=macroF1High" json:"macro_f1_high,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1728,6 +1734,20 @@ func (x *Evaluation) GetPerClass() []*ClassScores {
 		return x.PerClass
 	}
 	return nil
+}
+
+func (x *Evaluation) GetMacroF1Low() float32 {
+	if x != nil {
+		return x.MacroF1Low
+	}
+	return 0
+}
+
+func (x *Evaluation) GetMacroF1High() float32 {
+	if x != nil {
+		return x.MacroF1High
+	}
+	return 0
 }
 
 // Limits are the server's input limits.
@@ -2045,7 +2065,7 @@ const file_stance_v1_stance_proto_rawDesc = "" +
 	"\tprecision\x18\x02 \x01(\x02R\tprecision\x12\x16\n" +
 	"\x06recall\x18\x03 \x01(\x02R\x06recall\x12\x0e\n" +
 	"\x02f1\x18\x04 \x01(\x02R\x02f1\x12\x18\n" +
-	"\asupport\x18\x05 \x01(\rR\asupport\"\xea\x01\n" +
+	"\asupport\x18\x05 \x01(\rR\asupport\"\xb0\x02\n" +
 	"\n" +
 	"Evaluation\x12\x18\n" +
 	"\adataset\x18\x01 \x01(\tR\adataset\x12\x18\n" +
@@ -2053,7 +2073,10 @@ const file_stance_v1_stance_proto_rawDesc = "" +
 	"\baccuracy\x18\x03 \x01(\x02R\baccuracy\x12\x19\n" +
 	"\bmacro_f1\x18\x04 \x01(\x02R\amacroF1\x12<\n" +
 	"\x1aexpected_calibration_error\x18\x05 \x01(\x02R\x18expectedCalibrationError\x123\n" +
-	"\tper_class\x18\x06 \x03(\v2\x16.stance.v1.ClassScoresR\bperClass\"\xc5\x01\n" +
+	"\tper_class\x18\x06 \x03(\v2\x16.stance.v1.ClassScoresR\bperClass\x12 \n" +
+	"\fmacro_f1_low\x18\a \x01(\x02R\n" +
+	"macroF1Low\x12\"\n" +
+	"\rmacro_f1_high\x18\b \x01(\x02R\vmacroF1High\"\xc5\x01\n" +
 	"\x06Limits\x12,\n" +
 	"\x12max_document_bytes\x18\x01 \x01(\rR\x10maxDocumentBytes\x12.\n" +
 	"\x13max_batch_documents\x18\x02 \x01(\rR\x11maxBatchDocuments\x12\x1b\n" +

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stance/classifierd/internal/sharedtest"
+)
+
+func TestRunCVFlags(t *testing.T) {
+	var out, errs bytes.Buffer
+	if rc := RunCV([]string{"-no-such-flag"}, &out, &errs); rc != 2 {
+		t.Errorf("rc = %d for a bad flag, want 2", rc)
+	}
+	if rc := RunCV([]string{"-shared", t.TempDir(), "-root", t.TempDir()}, &out, &errs); rc != 1 || !strings.Contains(errs.String(), "newsmtsc/train") {
+		t.Errorf("rc = %d without data, want 1 naming the missing set; stderr:\n%s", rc, errs.String())
+	}
+}
+
+// TestRunCV cross-validates in 2 folds over the real data, saves the
+// predictions and compares a run against them: the same build and
+// settings differ by exactly 0. About 10 s.
+func TestRunCV(t *testing.T) {
+	shared := sharedtest.Dir(t)
+	pred := filepath.Join(t.TempDir(), "cv.pred")
+	args := []string{"-shared", shared, "-root", sharedtest.RepoRoot(t), "-k", "2"}
+	var out, errs bytes.Buffer
+	if rc := RunCV(append(args, "-save", pred), &out, &errs); rc != 0 {
+		t.Fatalf("rc = %d; stderr:\n%s", rc, errs.String())
+	}
+	for _, want := range []string{"2-fold CV", "newsmtsc/single", "newsmtsc/multi", "team/geo_dev", "persent (weak)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if _, err := os.Stat(pred); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if rc := RunCV(append(args, "-against", pred), &out, &errs); rc != 0 {
+		t.Fatalf("rc = %d; stderr:\n%s", rc, errs.String())
+	}
+	line := out.String()[strings.LastIndex(out.String(), "this build"):]
+	if strings.Count(line, "+0.0000 [+0.0000,+0.0000]") != len(deltaSets) {
+		t.Errorf("a run against its own predictions differs:\n%s", line)
+	}
+}

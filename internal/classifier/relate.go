@@ -1,0 +1,382 @@
+package classifier
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/lexicon"
+	"github.com/stance/classifierd/internal/model"
+	"github.com/stance/classifierd/internal/relations"
+)
+
+// party is one candidate side of a relation while the relation stage
+// runs: its tokens and entity, and its byte span.
+type party struct {
+	target features.Target
+	entity entities.Entity
+	span   Span
+	// mention is the index of the found mention it is, or -1.
+	mention int
+	// caller is set for a caller's explicit span.
+	caller bool
+}
+
+// maxSentenceParties bounds the parties of one sentence that are paired,
+// so that a sentence listing fifty states costs 240 pairs, not 2,450.
+const maxSentenceParties = 16
+
+// relate is the relation stage: it pairs the parties of each sentence
+// (found mentions, the caller's spans, generic actors such as "police"),
+// scores each ordered pair with the relation model and keeps the pairs it
+// finds a stance in, with their evidence. Mentions must be scored first:
+// relate reads w's cues and features context as analyze left them.
+func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out []Relation) []Relation {
+	m := c.models.Relation
+	d := &w.doc
+	parties := c.an.parties(w, req.Text, req.Spans)
+	if len(parties) < 2 {
+		return out
+	}
+	w.partyTargets = w.partyTargets[:0]
+	for _, p := range parties {
+		w.partyTargets = append(w.partyTargets, p.target)
+	}
+	targets := w.partyTargets
+	stances := c.an.partyStances(w, c.model, parties, mentions)
+	cands := w.relCands[:0]
+	w.candFeats = w.candFeats[:0]
+	for lo := 0; lo < len(parties); {
+		si := d.SentenceOf(targets[lo].First)
+		hi := lo + 1
+		for hi < len(parties) && d.SentenceOf(targets[hi].First) == si {
+			hi++
+		}
+		end := min(hi, lo+maxSentenceParties)
+		for t := lo; t < end; t++ {
+			for h := lo; h < end; h++ {
+				if h == t || sameActor(parties[h].entity, parties[t].entity) || !w.ctx.Pairable(targets, h, t) {
+					continue
+				}
+				w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
+				s := m.Score(w.feats)
+				if label := relations.Decide(s.Probs); label != model.Neutral {
+					from := len(w.candFeats)
+					w.candFeats = append(w.candFeats, w.feats...)
+					cands = append(cands, relCand{h: int32(h), t: int32(t), label: label, probs: s.Probs,
+						joint: w.ctx.Joint(targets, h, t), sentence: int32(si), feats: [2]int32{int32(from), int32(len(w.candFeats))}})
+				}
+			}
+		}
+		lo = hi
+	}
+	cands = oneWay(cands)
+	w.relCands = cands
+	for _, cd := range cands {
+		h, t := int(cd.h), int(cd.t)
+		sent := d.Sentences[cd.sentence]
+		r := Relation{
+			Holder:   Party{Span: parties[h].span, Entity: parties[h].entity},
+			Target:   Party{Span: parties[t].span, Entity: parties[t].entity},
+			Label:    cd.label,
+			Probs:    cd.probs,
+			Sentence: Span{d.Tokens[sent.First].Start, d.Tokens[sent.End-1].End},
+		}
+		fs := w.candFeats[cd.feats[0]:cd.feats[1]]
+		if req.MaxEvidence > 0 {
+			start := len(w.evidence)
+			w.evidence = c.explain(w, m, fs, cd.label, req.MaxEvidence, targets[h], targets[t])
+			w.evRanges = append(w.evRanges, int32(start), int32(len(w.evidence)))
+		}
+		r.Quad, r.CAMEO = strongestEvent(w, m, fs, cd.label)
+		out = append(out, r)
+	}
+	return out
+}
+
+// relCand is a scored pair that the model finds a relation in.
+type relCand struct {
+	h, t     int32 // party indices
+	sentence int32
+	label    model.Label
+	joint    bool
+	probs    [model.NumLabels]float32
+	// feats is the range of the pair's features in workspace.candFeats.
+	feats [2]int32
+}
+
+// oneWay keeps, of two relations that run both ways between the same two
+// parties, only the more probable one, unless the two are joined in one
+// phrase ("Iran and Russia signed", "clashes between X and Y"): the model
+// scores each direction on its own, and where a sentence reports one
+// actor acting on another it tends to see some of the act both ways.
+func oneWay(cands []relCand) []relCand {
+	keep := cands[:0]
+	for i := range cands {
+		r := cands[i]
+		drop := false
+		for j := range cands {
+			o := &cands[j]
+			if j == i || o.h != r.t || o.t != r.h || r.joint {
+				continue
+			}
+			if o.probs[o.label] > r.probs[r.label] || o.probs[o.label] == r.probs[r.label] && j < i {
+				drop = true
+			}
+		}
+		if !drop {
+			keep = append(keep, r)
+		}
+	}
+	return keep
+}
+
+// parties lists the candidate parties of w's document in token order:
+// the found mentions, the caller's spans (which win over a mention they
+// overlap, so that a relation's party is exactly the caller's span) and
+// generic actors (which take in a state mention right before them:
+// "Iraqi police").
+func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
+	d := &w.doc
+	ps := w.parties[:0]
+	for _, s := range spans {
+		t := a.tokenRange(d, s.Start, s.End, entities.TypeUnspecified)
+		ps = append(ps, party{target: t, entity: spanEntity(text, s, w.mentions), span: s, mention: -1, caller: true})
+	}
+	ents := w.mentionEnts[:0]
+	for _, m := range w.mentions {
+		ents = append(ents, m.Entity)
+	}
+	w.mentionEnts = ents
+	w.generic = relations.FindGeneric(w.generic[:0], d, w.wanted, w.targets, ents)
+	gi := 0
+	for i, t := range w.targets {
+		// A generic actor that took this mention in stands for it.
+		for gi < len(w.generic) && w.generic[gi].End <= t.First {
+			gi++
+		}
+		if gi < len(w.generic) && w.generic[gi].First <= t.First && t.End <= w.generic[gi].End {
+			continue
+		}
+		m := w.mentions[i]
+		ps = append(ps, party{target: t, entity: m.Entity, span: Span{m.Start, m.End}, mention: i})
+	}
+	for _, g := range w.generic {
+		t := features.Target{First: g.First, End: g.End, Type: uint8(entities.TypeGroup)}
+		ps = append(ps, party{target: t, entity: g.Entity, span: Span{d.Tokens[g.First].Start, d.Tokens[g.End-1].End}, mention: -1})
+	}
+	slices.SortStableFunc(ps, func(a, b party) int { return a.target.First - b.target.First })
+	// Of overlapping parties the one of higher rank stays.
+	out := ps[:0]
+	for _, p := range ps {
+		if n := len(out); n > 0 && overlaps(out[n-1].target, p.target) {
+			if p.rank() < out[n-1].rank() {
+				out[n-1] = p
+			}
+			continue
+		}
+		out = append(out, p)
+	}
+	w.parties = out
+	return out
+}
+
+// rank orders overlapping parties: a caller's span first, then a found
+// mention, then a generic actor.
+func (p *party) rank() int {
+	switch {
+	case p.caller:
+		return 0
+	case p.mention >= 0:
+		return 1
+	}
+	return 2
+}
+
+func overlaps(a, b features.Target) bool { return a.First < b.End && b.First < a.End }
+
+// sameActor reports whether two parties are one actor, which holds no
+// stance toward itself: the same entity, or the same generic role of the
+// same state.
+func sameActor(a, b entities.Entity) bool {
+	if a.ID == "" || b.ID == "" {
+		return a.ID == b.ID && a.Name == b.Name
+	}
+	// An official and their own state are one actor here: in "Turkey's
+	// foreign minister Hakan Fidan", Turkey holds no stance toward Fidan;
+	// nor does "the Belarusian president" toward Lukashenko.
+	if a.Country != "" && a.Country == b.ID || b.Country != "" && b.Country == a.ID {
+		return true
+	}
+	if a.Country != "" && a.Country == b.Country && (isGeneric(a) || isGeneric(b)) {
+		return true
+	}
+	return a.ID == b.ID && a.Country == b.Country
+}
+
+// strongestEvent returns the CAMEO class and code of the lexicon cue with
+// a CAMEO code that supports label most, if one does.
+func strongestEvent(w *workspace, m *model.Model, fs []features.Feature, label model.Label) (lexicon.Quad, string) {
+	best, bestCue := float32(0), int32(-1)
+	for _, f := range fs {
+		if f.Cue < 0 || w.cues[f.Cue].Quad == lexicon.QuadNone {
+			continue
+		}
+		if v := m.Contributions(f)[label]; v > best {
+			best, bestCue = v, f.Cue
+		}
+	}
+	if bestCue < 0 {
+		return lexicon.QuadNone, ""
+	}
+	cue := &w.cues[bestCue]
+	return cue.Quad, lexicon.Cue{Source: cue.Source}.CAMEO()
+}
+
+// dyads sums relations up per (holder, target) pair of actors. A person
+// or generic actor that speaks for a state counts for that state too
+// ("Iran's foreign minister said ...": Iran -> NATO as well), unless the
+// state is the target.
+func (c *Classifier) dyads(out []Dyad, rels []Relation, ms []entities.Mention) []Dyad {
+	add := func(h, t entities.Entity, r *Relation) {
+		i := slices.IndexFunc(out, func(d Dyad) bool { return sameDyadActor(d.Holder, h) && sameDyadActor(d.Target, t) })
+		if i < 0 {
+			i = len(out)
+			out = append(out, Dyad{Holder: h, Target: t})
+		}
+		dy := &out[i]
+		dy.Support++
+		for l := range dy.Probs {
+			dy.Probs[l] += r.Probs[l]
+		}
+	}
+	for i := range rels {
+		r := &rels[i]
+		h, t := r.Holder.Entity, r.Target.Entity
+		if isGeneric(h) && isGeneric(t) && h.ID == t.ID {
+			continue // two unnamed governments: nobody a reader can follow
+		}
+		add(h, t, r)
+		if h.Country != "" && h.Country != t.ID && h.Country != t.Country && (h.Type == entities.TypePerson || h.Type == entities.TypeGroup) {
+			if state, ok := c.stateEntity(h.Country, ms); ok {
+				add(state, t, r)
+			}
+		}
+	}
+	for i := range out {
+		dy := &out[i]
+		for l := range dy.Probs {
+			dy.Probs[l] /= float32(dy.Support)
+		}
+		dy.Label = model.Hostile
+		if dy.Probs[model.Cooperative] > dy.Probs[model.Hostile] {
+			dy.Label = model.Cooperative
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Dyad) int { return b.Support - a.Support })
+	return out
+}
+
+// sameDyadActor reports whether two relation parties are one actor of a
+// dyad: the same entity, or for a caller's span without an entity and a
+// generic actor without a state, the same name.
+func sameDyadActor(a, b entities.Entity) bool {
+	if a.ID != b.ID || a.Country != b.Country {
+		return false
+	}
+	return a.ID != "" && !isGeneric(a) || a.Name == b.Name
+}
+
+// stateEntity returns the entity with the given ID: from the document's
+// mentions when it is named there, else from the gazetteer.
+func (c *Classifier) stateEntity(id string, ms []entities.Mention) (entities.Entity, bool) {
+	for _, m := range ms {
+		if m.Entity.ID == id {
+			return m.Entity, true
+		}
+	}
+	return c.an.gaz.Lookup(id)
+}
+
+// PairSpan is an ordered pair of byte spans of a text: a holder and a
+// target.
+type PairSpan struct{ Holder, Target Span }
+
+// PairFeatures extracts the pair features of holder-target pairs of text,
+// with the given spans as the caller's spans (so that they are parties
+// exactly), as the relation stage would, and calls fn with each; fs is nil
+// for a pair the stage would not score (not in one sentence, too far
+// apart). The slice passed to fn is reused after fn returns. Spans must be
+// valid (see ValidateSpans).
+func (a *Analyzer) PairFeatures(ext *features.Extractor, mention *model.Model, text string, spans []Span, pairs []PairSpan, fn func(i int, fs []features.Feature)) error {
+	w := a.get()
+	defer a.put(w)
+	if err := a.analyze(w, text, entities.Options{Builtin: true}, spans); err != nil {
+		return err
+	}
+	parties := a.parties(w, text, spans)
+	w.partyTargets = w.partyTargets[:0]
+	for _, p := range parties {
+		w.partyTargets = append(w.partyTargets, p.target)
+	}
+	stances := a.partyStances(w, mention, parties, nil)
+	find := func(s Span) int {
+		for i, p := range parties {
+			if p.span == s {
+				return i
+			}
+		}
+		return -1
+	}
+	for i, pr := range pairs {
+		h, t := find(pr.Holder), find(pr.Target)
+		if h < 0 || t < 0 || h == t || !w.ctx.Pairable(w.partyTargets, h, t) {
+			fn(i, nil)
+			continue
+		}
+		w.feats = ext.ExtractPair(w.feats[:0], &w.ctx, w.partyTargets, stances, h, t)
+		fn(i, w.feats)
+	}
+	return nil
+}
+
+// partyStances scores the stance the text takes toward each party with
+// the mention model, over the party list (so that training and serving see
+// the same features), for the parties that share their sentence with
+// another; the others get zeros, as no pair reads them.
+//
+// scored are the mentions as the mention stage scored them, when it has.
+func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party, scored []Mention) [][2]float32 {
+	d := &w.doc
+	st := slices.Grow(w.partyStances[:0], len(parties))[:len(parties)]
+	targets := w.partyTargets
+	for lo := 0; lo < len(parties); {
+		si := d.SentenceOf(targets[lo].First)
+		hi, onlyMentions := lo, true
+		for ; hi < len(parties) && d.SentenceOf(targets[hi].First) == si; hi++ {
+			onlyMentions = onlyMentions && parties[hi].mention >= 0
+		}
+		for i := lo; i < hi; i++ {
+			switch {
+			case hi-lo < 2:
+				st[i] = [2]float32{} // no pair reads it
+				continue
+			case onlyMentions && scored != nil:
+				// The sentence's parties are its mentions, so the mention
+				// stage scored each with these very features.
+				p := scored[parties[i].mention].Probs
+				st[i] = [2]float32{p[model.Hostile], p[model.Cooperative]}
+				continue
+			}
+			w.feats = a.ext.Extract(w.feats[:0], &w.ctx, targets, i)
+			p := m.Score(w.feats).Probs
+			st[i] = [2]float32{p[model.Hostile], p[model.Cooperative]}
+		}
+		lo = hi
+	}
+	w.partyStances = st
+	return st
+}
+
+func isGeneric(e entities.Entity) bool { return strings.HasPrefix(e.ID, "generic:") }

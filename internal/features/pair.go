@@ -1,0 +1,342 @@
+package features
+
+import (
+	"math"
+
+	"github.com/stance/classifierd/internal/lexicon"
+)
+
+// Template ids of pair features, apart from the mention templates'.
+const (
+	tPairBias uint64 = iota + 0x40
+	tPairDistance
+	tPairCueRoles
+	tPairCueRolesCoarse
+	tPairCuePosition
+	tPairCueIdentity
+	tPairCueClause
+	tPairSpeaker
+	tPairJoint
+	tPairPossessor
+	tPairBetweenPiece
+	tPairOuterPiece
+	tPairSentence
+	tPairAgentBy
+	tPairQuoted
+	tPairDenial
+	tPairNegated
+	tPairStance
+)
+
+// maxPairGap is the farthest apart, in tokens, that two parties of one
+// sentence are paired: beyond it a sentence is a list, not an event.
+const maxPairGap = 40
+
+// Pairable reports whether targets h and t are close enough in one
+// sentence to be scored as a pair.
+func (c *Context) Pairable(targets []Target, h, t int) bool {
+	a, b := targets[h], targets[t]
+	if a.First < b.End && b.First < a.End {
+		return false // overlapping ("Ukraine-Russia" as one word)
+	}
+	d := c.Doc
+	if d.SentenceOf(a.First) != d.SentenceOf(b.First) {
+		return false
+	}
+	gap := b.First - a.End
+	if a.First > b.First {
+		gap = a.First - b.End
+	}
+	return gap <= maxPairGap
+}
+
+// ExtractPair appends the features of the ordered pair (targets[h],
+// targets[t]) to dst: does the holder h act or speak toward the target t
+// in their sentence, and with which polarity? The features say how each
+// cue of the sentence relates to both parties (subject and object of one
+// verb, passives turned around, the speaker of a sentence and the parties
+// of what is said, the possessor of a stance noun, two parties joined in
+// joint action), where the cue stands, and the words between them. The
+// two must be Pairable.
+//
+// stances are the mention model's probabilities (hostile, cooperative) of
+// the stance the text takes toward each party, aligned with targets: a
+// pair is more likely hostile where the text is hostile toward its target.
+func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, stances [][2]float32, h, t int) []Feature {
+	d, cues := c.Doc, c.Cues
+	th, tt := targets[h], targets[t]
+	si := d.SentenceOf(th.First)
+	sent := d.Sentences[si]
+	d.resolveSentence(si)
+	c.prepare(si)
+	add := func(f Feature, key uint64) {
+		f.Index = e.hash(key)
+		dst = append(dst, f)
+	}
+	none := Feature{Value: 1, Cue: -1, Token: -1}
+	order := uint64(0) // holder first
+	lo, hi := th, tt
+	if tt.First < th.First {
+		order, lo, hi = 1, tt, th
+	}
+	gap := hi.First - lo.End
+	between := 0
+	for j := range targets {
+		if targets[j].First >= lo.End && targets[j].End <= hi.First {
+			between++
+		}
+	}
+	add(none, tPairBias<<56|order<<16|uint64(th.Type)<<8|uint64(tt.Type))
+	add(none, tPairBias<<56|1<<48)
+	add(none, tPairDistance<<56|order<<16|uint64(distBucket(gap))<<8|uint64(min(between, 2)))
+
+	speaker := isSpeaker(d, sent, th) || ownsSpeaker(d, sent, th)
+	tSpeaker := isSpeaker(d, sent, tt)
+	joint := c.Joint(targets, h, t)
+	agentBy := byBefore(d, sent, th.First)
+	possessor := th.End < len(d.Tokens) && isPossessiveToken(d.Surface(th.End))
+	quoted := uint64(0)
+	if c.quoted[tt.First] {
+		quoted = 1
+	}
+	hLeft, hRight := c.clause(si, th)
+	tLeft, tRight := c.clause(si, tt)
+
+	var hostile, coop float32 // the pair's cue totals
+	from := max(sent.First, lo.First-cueReach)
+	to := min(sent.End, hi.End+cueReach)
+	for ci := int(c.firstCue[si]); ci < int(c.firstCue[si+1]); ci++ {
+		cue := &cues[ci]
+		if cue.End <= from || cue.First >= to {
+			continue
+		}
+		if cue.First < th.End && cue.End > th.First || cue.First < tt.End && cue.End > tt.First {
+			continue // a cue inside a party's own name
+		}
+		rh := pairRole(d, targets, h, cue)
+		rt := pairRole(d, targets, t, cue)
+		pol, mag := polaritySign(cue.Polarity)
+		if cue.Polarity < 0 {
+			hostile -= cue.Polarity
+		} else {
+			coop += cue.Polarity
+		}
+		pos := uint64(1) // between the parties
+		switch {
+		case cue.End <= lo.First:
+			pos = 0
+		case cue.First >= hi.End:
+			pos = 2
+		}
+		neg := uint64(0)
+		if cue.Negated {
+			neg = 1
+		}
+		inH, inT := uint64(0), uint64(0)
+		if cue.First >= hLeft && cue.End <= hRight {
+			inH = 1
+		}
+		if cue.First >= tLeft && cue.End <= tRight {
+			inT = 1
+		}
+		dist := max(distance(th, cue), distance(tt, cue))
+		v := mag * float32(1/(1+0.1*float64(dist)))
+		cf := Feature{Value: v, Cue: int32(ci), Token: -1}
+		add(cf, tPairCueRoles<<56|neg<<48|pol<<40|uint64(rh)<<32|uint64(rt)<<24|uint64(cue.Quad)<<16|uint64(cue.Kind)<<8)
+		add(cf, tPairCueRolesCoarse<<56|pol<<40|uint64(rh)<<32|uint64(rt)<<24)
+		add(cf, tPairCuePosition<<56|neg<<48|pol<<40|pos<<32|order<<24|uint64(cue.Quad)<<16)
+		add(Feature{Value: 1, Cue: int32(ci), Token: -1}, tPairCueIdentity<<56|neg<<48|uint64(rh)<<40|uint64(rt)<<32|uint64(cue.ID))
+		add(cf, tPairCueClause<<56|pol<<40|inH<<32|inT<<24|order<<16)
+		if speaker {
+			// "X said Y is a threat", "X's minister said": X speaks
+			// toward the parties of what is said.
+			add(cf, tPairSpeaker<<56|pol<<40|uint64(rt)<<32|quoted<<24|pos<<16)
+		}
+		if tSpeaker {
+			add(cf, tPairSpeaker<<56|1<<50|pol<<40|uint64(rh)<<32)
+		}
+		if joint {
+			add(cf, tPairJoint<<56|pol<<40|uint64(rh)<<32|uint64(cue.Quad)<<24)
+		}
+		if possessor && cue.First >= th.End && cue.First <= th.End+3 && cue.Kind != 0 {
+			add(cf, tPairPossessor<<56|pol<<40|uint64(cue.Kind)<<32|order<<24)
+		}
+		if agentBy {
+			add(cf, tPairAgentBy<<56|pol<<40|uint64(rt)<<32)
+		}
+		// A denial or a negation between the holder and the cue asserts
+		// no event: "Thailand rejected reports that its jets had bombed
+		// Cambodia", "Cuba said it had played no part in ...".
+		if cue.First > th.End {
+			if m := scopeMarkers(d, th.End, cue.First); m != 0 {
+				add(cf, tPairDenial<<56|uint64(m)<<48|pol<<40|uint64(rh)<<32|uint64(rt)<<24)
+				add(none, tPairNegated<<56|uint64(m)<<48|pol<<40)
+			}
+		}
+	}
+	if hostile > 0 {
+		add(Feature{Value: squash(hostile), Cue: -1, Token: -1}, tPairSentence<<56|1)
+	}
+	if coop > 0 {
+		add(Feature{Value: squash(coop), Cue: -1, Token: -1}, tPairSentence<<56|2)
+	}
+	if speaker {
+		add(none, tPairSpeaker<<56|1<<52|order)
+	}
+	if joint {
+		add(none, tPairJoint<<56|1<<52)
+	}
+	if agentBy {
+		add(none, tPairAgentBy<<56|1<<52|order)
+	}
+	add(none, tPairQuoted<<56|quoted<<8|order)
+	sp := uint64(0)
+	if speaker {
+		sp = 1
+	}
+	for k := range 2 {
+		add(Feature{Value: stances[t][k], Cue: -1, Token: -1}, tPairStance<<56|uint64(k)<<8|sp)
+		add(Feature{Value: stances[t][k], Cue: -1, Token: -1}, tPairStance<<56|1<<48|uint64(k)<<8|order)
+		add(Feature{Value: stances[h][k], Cue: -1, Token: -1}, tPairStance<<56|2<<48|uint64(k)<<8|order)
+	}
+
+	// The words between the parties carry most of what the pair is about
+	// ("accused", "signed a pact with", "was attacked by", "denied").
+	if n := min(gap, 12); n > 0 {
+		v := float32(1 / math.Sqrt(float64(n)))
+		for i := lo.End; i < lo.End+n; i++ {
+			for _, id := range d.pieceIDs(i) {
+				add(Feature{Value: v, Cue: -1, Token: int32(i)}, tPairBetweenPiece<<56|order<<32|uint64(uint32(id)))
+			}
+		}
+	}
+	// The words just outside the pair: "between X and Y", "X and Y
+	// signed", "denied that X attacked Y".
+	for _, i := range [4]int{lo.First - 2, lo.First - 1, hi.End, hi.End + 1} {
+		if i < sent.First || i >= sent.End {
+			continue
+		}
+		band := uint64(0)
+		if i >= hi.End {
+			band = 1
+		}
+		for _, id := range d.pieceIDs(i) {
+			add(Feature{Value: 0.5, Cue: -1, Token: int32(i)}, tPairOuterPiece<<56|band<<40|order<<32|uint64(uint32(id)))
+		}
+	}
+	return dst
+}
+
+// ownsSpeaker reports whether mention t is the possessor or modifier of
+// a speaker: "Iran's foreign minister said", "Iranian officials told". The
+// state of an official speaks through them.
+func ownsSpeaker(d *Document, sent Sentence, t Target) bool {
+	i := t.End
+	if i < sent.End && isPossessiveToken(d.Surface(i)) {
+		i++
+	}
+	for n := 0; i < sent.End && n < 5; i, n = i+1, n+1 {
+		w := d.Surface(i)
+		if isSpeechVerb(w) {
+			return n > 0
+		}
+		if d.Tokens[i].Kind == KindPunct {
+			return false
+		}
+	}
+	return false
+}
+
+// byBefore reports whether "by" or "by the" stands right before token i:
+// the agent of a passive ("was bombed by the Israeli air force").
+func byBefore(d *Document, sent Sentence, i int) bool {
+	for j := i - 1; j >= max(sent.First, i-3); j-- {
+		switch d.Lower(j) {
+		case "by":
+			return true
+		case "the", "a", "an", "its", "their", "suspected", "alleged":
+			continue
+		}
+		return false
+	}
+	return false
+}
+
+// pairRole is RoleOf, with the agent of a passive found past a determiner
+// ("were blacklisted by the U.S. Treasury": the U.S. is the subject).
+func pairRole(d *Document, targets []Target, m int, c *CueMatch) Role {
+	r := RoleOf(d, targets, m, c)
+	t := targets[m]
+	if r == RoleObject && c.Kind == lexicon.KindVerb && t.First >= c.End && c.First > 0 && isBeForm(d.Surface(c.First-1)) &&
+		byBefore(d, d.Sentences[d.SentenceOf(t.First)], t.First) {
+		return RoleSubject
+	}
+	return r
+}
+
+// Scope markers between a holder and a cue, a bit each.
+const (
+	// markDenial: "denied", "rejected reports", "dismissed allegations":
+	// the act is not asserted.
+	markDenial = 1 << iota
+	// markNegation: "not", "no", "never".
+	markNegation
+	// markRefusal: "refused to", "declined to": a cooperative act
+	// refused is a hostile one.
+	markRefusal
+)
+
+// scopeMarkers returns the scope markers in tokens [from, to).
+func scopeMarkers(d *Document, from, to int) uint8 {
+	var m uint8
+	for i := from; i < to; i++ {
+		switch d.Lower(i) {
+		case "denied", "denies", "deny", "denying", "rejected", "rejects", "dismissed", "dismisses", "disputed",
+			"disputes", "refuted", "refutes", "contradicting", "contradicted", "rebuffed":
+			m |= markDenial
+		case "not", "no", "never", "none", "neither", "nor", "n't", "without":
+			m |= markNegation
+		case "refused", "refuses", "refusing", "declined", "declines":
+			m |= markRefusal
+		}
+	}
+	return m
+}
+
+// Joint reports whether targets h and t are joined in one phrase: "Iran
+// and Russia", "Ukraine-Russia", "between Moscow and Kyiv".
+func (c *Context) Joint(targets []Target, h, t int) bool {
+	d := c.Doc
+	lo, hi := targets[h], targets[t]
+	if hi.First < lo.First {
+		lo, hi = hi, lo
+	}
+	return hi.First-lo.End <= 1 && isCoordinated(d, targets, h) && isCoordinated(d, targets, t)
+}
+
+// Speaks reports whether mention t is the speaker of its sentence ("X
+// said", "according to X") or owns the speaker ("X's foreign minister
+// said").
+func (c *Context) Speaks(t Target) bool {
+	d := c.Doc
+	sent := d.Sentences[d.SentenceOf(t.First)]
+	return isSpeaker(d, sent, t) || ownsSpeaker(d, sent, t)
+}
+
+// Tone returns the hostile and cooperative cue totals of sentence si
+// (positive numbers), as matched for the sentences the stages read.
+func (c *Context) Tone(si int) (hostile, cooperative float32) {
+	return c.hostile[si], c.cooperative[si]
+}
+
+// PieceIDs returns the WordPiece ids of token i, looking up its sentence's
+// words if that is not done yet. The slice belongs to the word cache.
+func (d *Document) PieceIDs(i int) []int32 {
+	d.resolveFor(i)
+	return d.pieceIDs(i)
+}
+
+// SentenceCues returns the cues of sentence si, a sub-slice of c.Cues.
+func (c *Context) SentenceCues(si int) []CueMatch {
+	return c.Cues[c.firstCue[si]:c.firstCue[si+1]]
+}

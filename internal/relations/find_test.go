@@ -1,0 +1,84 @@
+package relations
+
+import (
+	"testing"
+
+	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/model"
+)
+
+// TestFindGeneric finds generic actors: linked to the state mention right
+// before them, standalone ones on their own, and a spokesman's title
+// ("the ministry") left out when no state is named.
+func TestFindGeneric(t *testing.T) {
+	tok, err := features.NewTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Iraqi police fired on protesters near the ministry, and Iran's government said troops were ready."
+	d := tok.Tokenize(text)
+	span := func(s string) features.Target {
+		for i := range d.Tokens {
+			if d.Surface(i) == s {
+				return features.Target{First: i, End: i + 1}
+			}
+		}
+		t.Fatalf("no token %q", s)
+		return features.Target{}
+	}
+	targets := []features.Target{span("Iraqi"), span("Iran")}
+	ents := []entities.Entity{{ID: "IRQ", Name: "Iraq", Type: entities.TypeCountry}, {ID: "IRN", Name: "Iran", Type: entities.TypeCountry}}
+	want := make([]bool, len(d.Sentences))
+	for i := range want {
+		want[i] = true
+	}
+	got := FindGeneric(nil, d, want, targets, ents)
+	type found struct{ text, id, country string }
+	var gotF []found
+	for _, g := range got {
+		gotF = append(gotF, found{text[d.Tokens[g.First].Start:d.Tokens[g.End-1].End], g.Entity.ID, g.Entity.Country})
+	}
+	wantF := []found{
+		{"Iraqi police", "generic:police", "IRQ"},
+		{"protesters", "generic:protesters", ""},
+		{"Iran's government", "generic:government", "IRN"},
+		{"troops", "generic:military", ""},
+	}
+	if len(gotF) != len(wantF) {
+		t.Fatalf("found %v, want %v", gotF, wantF)
+	}
+	for i := range wantF {
+		if gotF[i] != wantF[i] {
+			t.Errorf("actor %d = %v, want %v", i, gotF[i], wantF[i])
+		}
+	}
+}
+
+// TestFindGenericSkipsUnwanted: sentences not asked for are not read.
+func TestFindGenericSkipsUnwanted(t *testing.T) {
+	tok, err := features.NewTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := tok.Tokenize("Police arrested rebels. Troops left.")
+	if got := FindGeneric(nil, d, make([]bool, len(d.Sentences)), nil, nil); len(got) != 0 {
+		t.Errorf("found %d actors in sentences not wanted", len(got))
+	}
+}
+
+func TestDecide(t *testing.T) {
+	for _, tc := range []struct {
+		p    [model.NumLabels]float32
+		want model.Label
+	}{
+		{[model.NumLabels]float32{0.6, 0.1, 0.3}, model.Hostile},
+		{[model.NumLabels]float32{0.1, 0.5, 0.4}, model.Cooperative},
+		{[model.NumLabels]float32{0.45, 0.1, 0.45}, model.Neutral}, // the argmax, but not more likely than not
+		{[model.NumLabels]float32{0.2, 0.2, 0.6}, model.Neutral},
+	} {
+		if got := Decide(tc.p); got != tc.want {
+			t.Errorf("Decide(%v) = %v, want %v", tc.p, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,66 @@
+package training
+
+import (
+	"io"
+
+	"github.com/stance/classifierd/internal/classifier"
+	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/lexicon"
+	"github.com/stance/classifierd/internal/model"
+)
+
+// mentionFolds is k of the mention model's cross-validation, whose pooled
+// out-of-fold scores the bundle records.
+const mentionFolds = 5
+
+// Stages of TrainBundle: "mention", "relation", or all three for "bundle"
+// or "document".
+
+// TrainBundle trains the mention model (recording its cross-validated
+// scores), then, unless stage stops there,
+// the relation model and the document model, each on top of the ones
+// before, as they serve together.
+func TrainBundle(stage, shared, root string, log io.Writer) (*model.Bundle, error) {
+	tok, err := features.NewTokenizer()
+	if err != nil {
+		return nil, err
+	}
+	cfg := DefaultConfig()
+	// The dev sets are training data now: the mention model's recorded
+	// scores are cross-validated.
+	cfg.Train, _ = DefaultData(shared, root, DefaultGeoWeight)
+	an := classifier.NewAnalyzer(tok, entities.Default(), lexicon.Default(), cfg.Bits)
+	mention, err := Train(cfg, an, log)
+	if err != nil {
+		return nil, err
+	}
+	cv, err := CrossValidate(cfg, an, mentionFolds, log)
+	if err != nil {
+		return nil, err
+	}
+	mention = mention.WithEvaluations(cv.Evaluations())
+	if stage == "mention" {
+		return model.NewBundle(mention, nil, nil)
+	}
+	relation, err := TrainRelation(DefaultRelationConfig(shared, root), an, mention, log)
+	if err != nil {
+		return nil, err
+	}
+	if stage == "relation" {
+		return model.NewBundle(mention, relation, nil)
+	}
+	b, err := model.NewBundle(mention, relation, nil)
+	if err != nil {
+		return nil, err
+	}
+	c, err := classifier.New(an, b)
+	if err != nil {
+		return nil, err
+	}
+	document, _, err := TrainDocument(DefaultDocumentConfig(shared, root), c, log)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewBundle(mention, relation, document)
+}

@@ -1,0 +1,374 @@
+package training
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/stance/classifierd/internal/classifier"
+	"github.com/stance/classifierd/internal/document"
+	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/evaluation"
+	"github.com/stance/classifierd/internal/model"
+)
+
+// DocumentConfig holds the document model's data and settings.
+type DocumentConfig struct {
+	// Sources are document files: PerSenT's format (one main entity per
+	// document: "entity", "label") or the team's (an "entities" list with
+	// names, aliases and labels).
+	Sources []Source
+	FitConfig
+	// Holdout is the fraction of documents kept aside to fit the
+	// temperature.
+	Holdout float64
+	// Folds is the number of cross-validation folds whose scores are
+	// recorded (0: none).
+	Folds int
+}
+
+// DefaultDocumentConfig returns the settings of the embedded document
+// model.
+func DefaultDocumentConfig(shared, root string) DocumentConfig {
+	persent := filepath.Join(shared, "data", "persent")
+	return DocumentConfig{
+		Sources: []Source{
+			{Name: "persent/dev", Path: filepath.Join(persent, "dev.doc.jsonl")},
+			{Name: "persent/fixed_test", Path: filepath.Join(persent, "fixed_test.doc.jsonl")},
+			{Name: "team/geo_docs", Path: filepath.Join(root, "data", "docs", "geo_docs.jsonl")},
+		},
+		FitConfig: FitConfig{Bits: document.Bits, Epochs: 10, L2: 1e-3, LearningRate: 0.05, ClassBalance: 0.5, Runs: 5, Seed: 1},
+		Holdout:   0.1,
+		Folds:     5,
+	}
+}
+
+// DocEntity is one labelled entity of a document.
+type DocEntity struct {
+	Entity  string   `json:"entity"`
+	Aliases []string `json:"aliases,omitempty"`
+	Label   string   `json:"label"`
+}
+
+// Doc is a labelled document of either format.
+type Doc struct {
+	ID       string      `json:"id"`
+	Title    string      `json:"title,omitempty"`
+	Text     string      `json:"text"`
+	Entity   string      `json:"entity,omitempty"`
+	Label    string      `json:"label,omitempty"`
+	Entities []DocEntity `json:"entities,omitempty"`
+}
+
+// Labelled returns the document's labelled entities: its "entities", or
+// its one main "entity" with its surname as an alias (news calls a person
+// by surname after the first mention).
+func (d *Doc) Labelled() []DocEntity {
+	if len(d.Entities) > 0 {
+		return d.Entities
+	}
+	if d.Entity == "" {
+		return nil
+	}
+	e := DocEntity{Entity: d.Entity, Label: d.Label}
+	if f := strings.Fields(d.Entity); len(f) > 1 {
+		e.Aliases = []string{f[len(f)-1]}
+	}
+	return []DocEntity{e}
+}
+
+// ReadDocs reads a document JSONL file.
+func ReadDocs(path string) ([]Doc, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []Doc
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
+	for n := 1; sc.Scan(); n++ {
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var d Doc
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			return nil, fmt.Errorf("%s: line %d: %w", path, n, err)
+		}
+		out = append(out, d)
+	}
+	return out, sc.Err()
+}
+
+// docItem is one labelled entity's document input.
+type docItem struct {
+	doc    string // document id, for folds and holdout
+	source int
+	in     document.Input
+	label  model.Label
+	weight float32
+}
+
+// DocRequest is the request a labelled document is scored with: its text
+// (title first, as a headline), the built-in gazetteer, and its labelled
+// entities as caller targets with ids "doc:NAME".
+func DocRequest(d *Doc) classifier.Request {
+	text := d.Text
+	if d.Title != "" {
+		text = d.Title + "\n" + d.Text
+	}
+	req := classifier.Request{Text: text, Builtin: true}
+	for _, e := range d.Labelled() {
+		t := entities.Target{ID: "doc:" + e.Entity, Name: e.Entity, Aliases: e.Aliases}
+		if len(d.Entities) == 0 {
+			t.Type = entities.TypePerson // PerSenT is about people
+		}
+		req.Targets = append(req.Targets, t)
+	}
+	return req
+}
+
+// docItems scores every labelled entity of docs with c.
+func docItems(c *classifier.Classifier, docs []Doc, source int, weight float32) ([]docItem, int, error) {
+	var out []docItem
+	missing := 0
+	for i := range docs {
+		d := &docs[i]
+		labels := map[string]model.Label{}
+		for _, e := range d.Labelled() {
+			l, err := model.ParseLabel(e.Label)
+			if err != nil {
+				return nil, 0, fmt.Errorf("%s: %w", d.ID, err)
+			}
+			labels["doc:"+e.Entity] = l
+		}
+		found := 0
+		err := c.DocumentInputs(context.Background(), DocRequest(d), func(e classifier.EntityStance, in *document.Input) {
+			if l, ok := labels[e.Entity.ID]; ok {
+				found++
+				out = append(out, docItem{doc: d.ID, source: source, in: *in, label: l, weight: weight})
+			}
+		})
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s: %w", d.ID, err)
+		}
+		missing += len(labels) - found
+	}
+	return out, missing, nil
+}
+
+func (it *docItem) example() example {
+	return newExample(document.Features(nil, &it.in), it.label, it.weight)
+}
+
+// DocumentScores are the document model's cross-validated scores on one
+// source: out-of-fold metrics, with a 95% bootstrap interval of macro-F1
+// and accuracy over documents.
+type DocumentScores struct {
+	Source                  string
+	Metrics                 evaluation.Metrics
+	MacroF1Low, MacroF1Hi   float64
+	AccuracyLow, AccuracyHi float64
+	// Baseline is the accuracy of always answering the most frequent
+	// label; Rule the metrics of the threshold rule that served before
+	// the document model (model.Model.DocumentLabel at 0.3).
+	Baseline float64
+	Rule     evaluation.Metrics
+	// Threshold is the decision threshold chosen on the out-of-fold
+	// probabilities (document.Decide).
+	Threshold float32
+}
+
+// ruleLabel is the threshold rule over an entity's weighted mean.
+func ruleLabel(in *document.Input) model.Label {
+	side := model.Hostile
+	if in.Weighted[model.Cooperative] > in.Weighted[model.Hostile] {
+		side = model.Cooperative
+	}
+	if in.Weighted[side] >= 0.3 && in.Share[side] > 0 {
+		return side
+	}
+	return model.Neutral
+}
+
+// TrainDocument fits the document model on the entities of the labelled
+// documents, as the mention and relation models of c see them, and records
+// cross-validated scores per source. Progress goes to log.
+func TrainDocument(cfg DocumentConfig, c *classifier.Classifier, log io.Writer) (*model.Model, []DocumentScores, error) {
+	var items []docItem
+	var datasets []model.Dataset
+	for si, src := range cfg.Sources {
+		docs, err := ReadDocs(src.Path)
+		if err != nil {
+			return nil, nil, err
+		}
+		w := float32(src.Weight)
+		if w == 0 {
+			w = 1
+		}
+		its, missing, err := docItems(c, docs, si, w)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", src.Name, err)
+		}
+		items = append(items, its...)
+		datasets = append(datasets, model.Dataset{Name: src.Name, Targets: len(its)})
+		fmt.Fprintf(log, "document %s: %d documents, %d entities (%d labelled entities not found)\n", src.Name, len(docs), len(its), missing)
+	}
+	var scores []DocumentScores
+	if cfg.Folds > 1 {
+		scores = crossValidateDocs(cfg, items)
+		for _, s := range scores {
+			fmt.Fprintf(log, "document cv %s: n=%d accuracy=%.4f [%.4f, %.4f] macro-F1=%.4f [%.4f, %.4f] (majority %.4f; old rule accuracy %.4f macro-F1 %.4f)\n", s.Source,
+				s.Metrics.N, s.Metrics.Accuracy, s.AccuracyLow, s.AccuracyHi, s.Metrics.MacroF1, s.MacroF1Low, s.MacroF1Hi, s.Baseline, s.Rule.Accuracy, s.Rule.MacroF1)
+		}
+	}
+	params := fitDocs(cfg, items)
+	params.DocThreshold = 0.5
+	if len(scores) > 0 {
+		params.DocThreshold = scores[0].Threshold
+	}
+	fmt.Fprintf(log, "document temperature %.3f, threshold %.3f\n", params.Temperature, params.DocThreshold)
+	params.Meta = model.Metadata{
+		Version:      "document-lr-" + version(params)[len("stance-lr-"):],
+		Stage:        model.StageDocument,
+		Description:  "Entities: multinomial logistic regression over each entity's mention stance statistics, lead mentions, speaking and relations held and received.",
+		TrainingData: datasets,
+		Hyperparameters: map[string]float64{
+			"hash_bits": float64(cfg.Bits), "epochs": float64(cfg.Epochs), "l2": cfg.L2,
+			"learning_rate": cfg.LearningRate, "holdout": cfg.Holdout, "seed": float64(cfg.Seed),
+			"class_balance": cfg.ClassBalance, "runs": float64(max(cfg.Runs, 1)), "folds": float64(cfg.Folds),
+		},
+	}
+	for _, s := range scores {
+		e := s.Metrics.Evaluation("cv/" + s.Source)
+		e.MacroF1Low, e.MacroF1High = s.MacroF1Low, s.MacroF1Hi
+		params.Meta.Evaluations = append(params.Meta.Evaluations, e)
+	}
+	m, err := model.New(params)
+	return m, scores, err
+}
+
+// fitDocs fits a document model on items.
+func fitDocs(cfg DocumentConfig, items []docItem) model.Params {
+	var train, holdout []example
+	for i := range items {
+		e := items[i].example()
+		if inHoldout(items[i].doc, cfg.Holdout) {
+			holdout = append(holdout, e)
+		} else {
+			train = append(train, e)
+		}
+	}
+	return cfg.FitConfig.fit(train, holdout)
+}
+
+// crossValidateDocs scores items out of fold, documents split by a hash
+// of their id, and returns the scores per source and over all.
+func crossValidateDocs(cfg DocumentConfig, items []docItem) []DocumentScores {
+	k := cfg.Folds
+	fold := func(it *docItem) int { return int(hashID(it.doc) % uint64(k)) }
+	preds := make([]model.Label, len(items))
+	probs := make([][model.NumLabels]float32, len(items))
+	for f := range k {
+		var tr []docItem
+		for i := range items {
+			if fold(&items[i]) != f {
+				tr = append(tr, items[i])
+			}
+		}
+		c := cfg
+		c.Runs = 1
+		p := fitDocs(c, tr)
+		p.Meta.Version = "cv"
+		m, err := model.New(p)
+		if err != nil {
+			continue
+		}
+		for i := range items {
+			if fold(&items[i]) == f {
+				s := m.Score(document.Features(nil, &items[i].in))
+				probs[i] = s.Probs
+			}
+		}
+	}
+	// The decision threshold that maximises out-of-fold macro-F1 over
+	// all items.
+	best, bestF1 := float32(0.5), -1.0
+	for th := float32(0.25); th <= 0.6001; th += 0.025 {
+		var conf evaluation.Confusion
+		for i := range items {
+			conf.AddLabel(items[i].label, document.Decide(probs[i], th))
+		}
+		if f1 := conf.Metrics().MacroF1; f1 > bestF1 {
+			best, bestF1 = th, f1
+		}
+	}
+	best = float32(math.Round(float64(best)*1000) / 1000)
+	for i := range items {
+		preds[i] = document.Decide(probs[i], best)
+	}
+	var out []DocumentScores
+	for si, src := range append(cfg.Sources, Source{Name: "all"}) {
+		var idx []int
+		for i := range items {
+			if src.Name == "all" || items[i].source == si {
+				idx = append(idx, i)
+			}
+		}
+		if len(idx) == 0 {
+			continue
+		}
+		s := DocumentScores{Source: src.Name, Threshold: best}
+		var conf, rule evaluation.Confusion
+		var counts [model.NumLabels]int
+		for _, i := range idx {
+			conf.AddLabel(items[i].label, preds[i])
+			rule.AddLabel(items[i].label, ruleLabel(&items[i].in))
+			counts[items[i].label]++
+		}
+		s.Metrics, s.Rule = conf.Metrics(), rule.Metrics()
+		s.Baseline = float64(slices.Max(counts[:])) / float64(len(idx))
+		s.AccuracyLow, s.AccuracyHi, s.MacroF1Low, s.MacroF1Hi = bootstrapDocs(idx, items, preds)
+		out = append(out, s)
+	}
+	return out
+}
+
+// bootstrapDocs resamples the items (1,000 times, fixed seed) and returns 95%
+// intervals of accuracy and macro-F1.
+func bootstrapDocs(idx []int, items []docItem, preds []model.Label) (accLo, accHi, f1Lo, f1Hi float64) {
+	const n = 1000
+	accs, f1s := make([]float64, n), make([]float64, n)
+	state := uint64(12345)
+	for b := range n {
+		var conf evaluation.Confusion
+		for range idx {
+			state = state*6364136223846793005 + 1442695040888963407
+			i := idx[(state>>33)%uint64(len(idx))]
+			conf.AddLabel(items[i].label, preds[i])
+		}
+		m := conf.Metrics()
+		accs[b], f1s[b] = m.Accuracy, m.MacroF1
+	}
+	slices.Sort(accs)
+	slices.Sort(f1s)
+	lo, hi := int(math.Floor(0.025*n)), int(math.Floor(0.975*n))
+	return accs[lo], accs[hi], f1s[lo], f1s[hi]
+}
+
+// hashID is FNV-1a of an id.
+func hashID(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}

@@ -1,0 +1,163 @@
+package training
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/stance/classifierd/internal/classifier"
+	"github.com/stance/classifierd/internal/dataset"
+	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/model"
+)
+
+// RelationConfig holds the relation model's data and settings.
+type RelationConfig struct {
+	Train []Source
+	// Eval are held-out relation sets, scored into the model's metadata.
+	Eval []Source
+	FitConfig
+	// Holdout is the fraction of training sentences kept aside to fit the
+	// temperature.
+	Holdout float64
+}
+
+// DefaultRelationConfig returns the settings of the embedded relation
+// model: the team's relation sentences (data/relations) for training, the
+// probe sets and the event coder's test pairs for evaluation. root is the
+// repository root, shared the shared data folder.
+func DefaultRelationConfig(shared, root string) RelationConfig {
+	rel := filepath.Join(root, "data", "relations")
+	return RelationConfig{
+		Train: []Source{
+			{Name: "team/relations_a", Path: filepath.Join(rel, "train_a.jsonl")},
+			{Name: "team/relations_b", Path: filepath.Join(rel, "train_b.jsonl")},
+			{Name: "team/relations_c", Path: filepath.Join(rel, "train_c.jsonl")},
+			{Name: "team/relations_d", Path: filepath.Join(rel, "train_d.jsonl")},
+		},
+		Eval: []Source{
+			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
+			{Name: "team/probe_b", Path: filepath.Join(rel, "probe_b.jsonl")},
+			{Name: "petrarch/unittest", Path: filepath.Join(shared, "data", "petrarch-unittest", "records.dyad.jsonl")},
+		},
+		FitConfig: FitConfig{Bits: 18, Epochs: 6, L2: 1e-4, LearningRate: 0.05, ClassBalance: 1, Runs: 5, Seed: 1},
+		Holdout:   0.1,
+	}
+}
+
+// relationLabel parses a relation label: "none" is no relation, which the
+// model's neutral label stands for.
+func relationLabel(s string) (model.Label, error) {
+	if s == "none" {
+		return model.Neutral, nil
+	}
+	return model.ParseLabel(s)
+}
+
+// relationPairs returns the spans of an example's parties and its
+// labelled pairs.
+func relationPairs(ex dataset.Example) ([]classifier.Span, []classifier.PairSpan, []model.Label, error) {
+	var spans []classifier.Span
+	seen := map[classifier.Span]bool{}
+	add := func(s classifier.Span) {
+		if !seen[s] {
+			seen[s] = true
+			spans = append(spans, s)
+		}
+	}
+	var pairs []classifier.PairSpan
+	var labels []model.Label
+	for i, t := range ex.Targets {
+		if !t.HasHolder() {
+			continue
+		}
+		l, err := relationLabel(ex.Labels[i])
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		p := classifier.PairSpan{Holder: classifier.Span{Start: t.HolderStart, End: t.HolderEnd}, Target: classifier.Span{Start: t.Start, End: t.End}}
+		add(p.Holder)
+		add(p.Target)
+		pairs = append(pairs, p)
+		labels = append(labels, l)
+	}
+	return spans, pairs, labels, nil
+}
+
+// TrainRelation fits the relation model: for every labelled holder-target
+// pair, the features the relation stage extracts for it, labelled
+// hostile, cooperative or neutral (no relation). The mention bundle's
+// classifier scores the evaluation sets end to end. Progress goes to log.
+func TrainRelation(cfg RelationConfig, an *classifier.Analyzer, mention *model.Model, log io.Writer) (*model.Model, error) {
+	ext := features.NewExtractor(cfg.Bits)
+	var train, holdout []example
+	var datasets []model.Dataset
+	for _, src := range cfg.Train {
+		exs, err := dataset.ReadFile(src.Path)
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for _, ex := range exs {
+			spans, pairs, labels, err := relationPairs(ex)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", src.Name, ex.ID, err)
+			}
+			err = an.PairFeatures(ext, mention, ex.Text, spans, pairs, func(i int, fs []features.Feature) {
+				if fs == nil {
+					return
+				}
+				n++
+				e := newExample(fs, labels[i], 1)
+				if inHoldout(ex.ID, cfg.Holdout) {
+					holdout = append(holdout, e)
+				} else {
+					train = append(train, e)
+				}
+			})
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", src.Name, ex.ID, err)
+			}
+		}
+		datasets = append(datasets, model.Dataset{Name: src.Name, Targets: n})
+		fmt.Fprintf(log, "relation train %s: %d pairs\n", src.Name, n)
+	}
+	params := cfg.FitConfig.fit(train, holdout)
+	fmt.Fprintf(log, "relation temperature %.3f\n", params.Temperature)
+	params.Meta = model.Metadata{
+		Version:      "relation-lr-" + version(params)[len("stance-lr-"):],
+		Stage:        model.StageRelation,
+		Description:  "Relations: multinomial logistic regression over hashed holder-target pair features (cue roles of both parties, CAMEO class, speaker, joint action, possessor, words between).",
+		TrainingData: datasets,
+		Hyperparameters: map[string]float64{
+			"hash_bits": float64(cfg.Bits), "epochs": float64(cfg.Epochs), "l2": cfg.L2,
+			"learning_rate": cfg.LearningRate, "holdout": cfg.Holdout, "seed": float64(cfg.Seed),
+			"class_balance": cfg.ClassBalance, "runs": float64(max(cfg.Runs, 1)),
+		},
+	}
+	m, err := model.New(params)
+	if err != nil {
+		return nil, err
+	}
+	b, err := model.NewBundle(mention, m, nil)
+	if err != nil {
+		return nil, err
+	}
+	c, err := classifier.New(an, b)
+	if err != nil {
+		return nil, err
+	}
+	for _, src := range cfg.Eval {
+		exs, err := dataset.ReadFile(src.Path)
+		if err != nil {
+			return nil, err
+		}
+		met, err := EvaluateRelations(c, exs, false)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", src.Name, err)
+		}
+		fmt.Fprintf(log, "relation eval %s: %s\n", src.Name, met)
+		params.Meta.Evaluations = append(params.Meta.Evaluations, met.Evaluation(src.Name))
+	}
+	return model.New(params)
+}
