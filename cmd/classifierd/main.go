@@ -34,6 +34,7 @@ import (
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/server"
+	"github.com/stance/classifierd/internal/version"
 	"golang.org/x/net/netutil"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
@@ -82,6 +83,10 @@ func main() {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0)
 		}
+		if errors.Is(err, errVersion) {
+			fmt.Print(version.String("classifierd"))
+			os.Exit(0)
+		}
 		fmt.Fprintln(os.Stderr, "classifierd:", err)
 		os.Exit(2)
 	}
@@ -95,6 +100,9 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// errVersion is parseConfig's answer to -version.
+var errVersion = errors.New("version asked")
 
 func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs := flag.NewFlagSet("classifierd", flag.ContinueOnError)
@@ -111,7 +119,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.IntVar(&l.MaxTargets, "max-targets", l.MaxTargets, "most caller targets per request")
 	fs.IntVar(&l.MaxAliases, "max-aliases", l.MaxAliases, "most aliases per target")
 	fs.IntVar(&l.MaxStreamInFlight, "max-stream-inflight", l.MaxStreamInFlight, "most documents of one stream classified at once")
-	fs.IntVar(&l.MaxInFlight, "max-inflight", l.MaxInFlight, "most documents classified at once server-wide; unary and batch calls beyond it get RESOURCE_EXHAUSTED (default 4 x cores)")
+	fs.IntVar(&l.MaxInFlight, "max-inflight", l.MaxInFlight, "most documents classified at once server-wide, 4 x cores unless set; unary and batch calls beyond it get RESOURCE_EXHAUSTED")
 	fs.IntVar(&l.MaxStreams, "max-streams", l.MaxStreams, "most ClassifyStream calls open at once")
 	fs.IntVar(&cfg.MaxMessageBytes, "max-message-bytes", 16<<20, "largest request message in bytes (a whole batch); larger ones get RESOURCE_EXHAUSTED from gRPC")
 	fs.IntVar(&cfg.MaxConnections, "max-connections", 1024, "most client connections open at once; more wait to be accepted")
@@ -128,8 +136,15 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&cfg.Auth.TokensFile, "auth-tokens", "", "file of bearer tokens, one per line; turns on token authentication")
 	fs.BoolVar(&cfg.Auth.Health, "auth-health", false, "require a token for grpc.health.v1 too")
 	fs.BoolVar(&cfg.Auth.Reflection, "auth-reflection", false, "require a token for server reflection too")
+	showVersion := fs.Bool("version", false, "print the build's version and the embedded model's, and exit")
 	if err := ff.Parse(fs, args, ff.WithEnvVarPrefix("CLASSIFIERD")); err != nil {
 		return Config{}, err
+	}
+	if *showVersion {
+		return Config{}, errVersion
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected argument %q: classifierd takes only flags (see classifierd -h)", fs.Arg(0))
 	}
 	cfg.Limits = l
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {

@@ -12,7 +12,7 @@ import (
 	"github.com/stance/classifierd/internal/batch"
 )
 
-const evalHelp = `Usage: stancectl eval -in FILE.jsonl [-addr HOST:PORT | -local] [-format text|json]
+const evalHelp = `Usage: stancectl eval -in FILE.jsonl [-addr HOST:PORT | -local] [-output text|json]
 
 Classifies the explicit targets of stance JSONL
 ({"id":"...","text":"...","targets":[{"start":..,"end":..}],"labels":["hostile"]})
@@ -20,7 +20,7 @@ and scores the answers for them ("targeted", argmax of the probabilities)
 against the labels: accuracy, macro-F1, expected calibration error,
 per-class precision/recall/F1/support and the confusion matrix (rows gold,
 columns predicted). Documents without labels are classified but not
-scored. -format json prints one JSON object with the keys n, accuracy,
+scored. -output json prints one JSON object with the keys n, accuracy,
 macro_f1, ece, per_class and confusion.
 
 Exit status: 0 when every labelled document was scored, 1 when some could
@@ -39,16 +39,24 @@ func evalCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	var cfg evalConfig
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.StringVar(&cfg.In, "in", "", "stance JSONL `FILE` with labels, or - for standard input (required)")
-	fs.StringVar(&cfg.Format, "format", "text", "output format: text or json")
+	fs.StringVar(&cfg.Format, "output", "text", "how to print the scores: text or json")
+	deprecatedFormat := fs.String("format", "", "deprecated: the old name of -output (in classify, -format is the input's format)")
 	cfg.job.register(fs)
 	if err := parseFlags(fs, args, evalHelp, stderr); err != nil {
 		return exitError, err
+	}
+	cfg.job.parsed(fs)
+	if *deprecatedFormat != "" {
+		fmt.Fprintln(stderr, "stancectl: eval: -format is deprecated, use -output (in classify, -format names the input's format)")
+		if !isSet(fs, "output") {
+			cfg.Format = *deprecatedFormat
+		}
 	}
 	if cfg.In == "" {
 		return exitError, errors.New("eval: -in is required (see stancectl eval -h)")
 	}
 	if cfg.Format != "text" && cfg.Format != "json" {
-		return exitError, fmt.Errorf("eval: -format %q: want text or json", cfg.Format)
+		return exitError, fmt.Errorf("eval: -output %q: want text or json", cfg.Format)
 	}
 	if err := cfg.job.check(); err != nil {
 		return exitError, fmt.Errorf("eval: %w", err)
@@ -58,7 +66,7 @@ func evalCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return exitError, err
 	}
 	defer in.Close()
-	backend, closeBackend, err := cfg.job.backend(stderr)
+	backend, closeBackend, err := cfg.job.backend(ctx, stderr)
 	if err != nil {
 		return exitError, err
 	}
@@ -67,13 +75,19 @@ func evalCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	// Order does not matter to the scores.
 	r := &batch.Runner{Backend: backend, Unordered: true, Window: cfg.job.InFlight}
 	p := startProgress(stderr, r, in.Size(), cfg.job.Quiet)
-	var sc batch.Scorer
+	scores := []score{&targetScore{}}
 	var unscored int
 	err = r.Run(ctx, in, func(d *batch.Doc, resp *stancev1.ClassifyResponse) error {
-		if err := sc.Add(d, resp); err != nil {
+		var errs []error
+		for _, sc := range scores {
+			if err := sc.add(d, resp); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if len(errs) > 0 {
 			unscored++
 			if unscored <= maxReported {
-				p.printf("stancectl: not scored: %v\n", err)
+				p.printf("stancectl: not scored: %v\n", errors.Join(errs...))
 			}
 		}
 		return nil
@@ -82,22 +96,75 @@ func evalCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return exitError, err
 	}
-	m := sc.Confusion.Metrics()
-	if cfg.Format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(m); err != nil {
-			return exitError, fmt.Errorf("write metrics: %w", err)
-		}
-	} else {
-		fmt.Fprintf(stdout, "%s: %d documents, %d targets scored\n\n", in.Name(), sc.Documents, m.N)
-		if err := m.WriteText(stdout); err != nil {
-			return exitError, fmt.Errorf("write metrics: %w", err)
-		}
+	if err := writeScores(stdout, in.Name(), cfg.Format, scores); err != nil {
+		return exitError, fmt.Errorf("write metrics: %w", err)
 	}
 	if unscored > 0 {
-		p.printf("stancectl: %d documents could not be scored and are left out of the scores\n", unscored)
+		p.printf("stancectl: left out of the scores: %s that could not be scored\n", plural(int64(unscored), "document"))
 		return exitFailedDocs, nil
 	}
 	return exitOK, nil
+}
+
+// score is one kind of evaluation: it takes each answered document and
+// reports its scores. eval runs every score of its list over the same
+// answers; a new kind (relations, document labels) is a new score.
+type score interface {
+	// add scores one answered document; documents without the score's
+	// labels are ignored. An error leaves the score unchanged.
+	add(d *batch.Doc, resp *stancev1.ClassifyResponse) error
+	// name is the score's key in -output json when there are several.
+	name() string
+	// value is the score's JSON form.
+	value() any
+	// writeText writes the score for people, after a heading line
+	// naming the input.
+	writeText(w io.Writer, input string) error
+}
+
+// writeScores prints the scores: one JSON object (the single score's own,
+// or an object keyed by name when there are several), or text.
+func writeScores(w io.Writer, input, format string, scores []score) error {
+	if format == "json" {
+		var v any
+		if len(scores) == 1 {
+			v = scores[0].value()
+		} else {
+			m := map[string]any{}
+			for _, sc := range scores {
+				m[sc.name()] = sc.value()
+			}
+			v = m
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	for i, sc := range scores {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		if err := sc.writeText(w, input); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// targetScore scores the explicit targets of stance JSONL: the label of
+// each span against the argmax of its targeted mention.
+type targetScore struct{ sc batch.Scorer }
+
+func (t *targetScore) add(d *batch.Doc, resp *stancev1.ClassifyResponse) error {
+	return t.sc.Add(d, resp)
+}
+
+func (t *targetScore) name() string { return "targets" }
+
+func (t *targetScore) value() any { return t.sc.Confusion.Metrics() }
+
+func (t *targetScore) writeText(w io.Writer, input string) error {
+	m := t.sc.Confusion.Metrics()
+	fmt.Fprintf(w, "%s: %s, %s scored\n\n", input, plural(int64(t.sc.Documents), "document"), plural(int64(m.N), "target"))
+	return m.WriteText(w)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -32,6 +33,9 @@ type jobConfig struct {
 	RetryFor    time.Duration
 	Quiet       bool
 	Security    securityConfig
+	// retryForSet says -retry-for was given: then a server that does not
+	// answer at the start is waited for that long too.
+	retryForSet bool
 }
 
 func (c *jobConfig) register(fs *flag.FlagSet) {
@@ -44,7 +48,7 @@ func (c *jobConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.Streams, "streams", 8, "ClassifyStream calls open at once, spread over the servers")
 	fs.DurationVar(&c.Timeout, "timeout", time.Minute, "how long one attempt at a document may take before it is sent again")
 	fs.IntVar(&c.Retries, "retries", 10, "attempts per document before a transient error becomes its answer")
-	fs.DurationVar(&c.RetryFor, "retry-for", 5*time.Minute, "how long to keep retrying while no server answers before stopping (resume later with -resume)")
+	fs.DurationVar(&c.RetryFor, "retry-for", 5*time.Minute, "how long to keep retrying while no server answers before stopping (resume later with -resume); at the start, only when given, how long to wait for a server to answer at all (else a wrong -addr is said at once)")
 	fs.BoolVar(&c.Security.TLS, "tls", false, "connect with TLS, checking the server against the system's CAs (or -tls-ca)")
 	fs.StringVar(&c.Security.CAFile, "tls-ca", "", "CA bundle `FILE` (PEM) to check the server certificate against; implies -tls")
 	fs.StringVar(&c.Security.CertFile, "tls-cert", "", "client certificate `FILE` (PEM) for mutual TLS, with -tls-key; implies -tls")
@@ -74,6 +78,23 @@ func parseFlags(fs *flag.FlagSet, args []string, help string, stderr io.Writer) 
 	return err
 }
 
+// parsed records which flags were given, after parseFlags.
+func (c *jobConfig) parsed(fs *flag.FlagSet) {
+	c.retryForSet = isSet(fs, "retry-for")
+}
+
+// isSet says whether flag name was given, on the command line or in the
+// environment.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
+}
+
 func (c *jobConfig) check() error {
 	if !c.Local && (c.ModelPath != "" || c.LexiconPath != "") {
 		return errors.New("-model and -lexicon need -local (a server loads its own model)")
@@ -86,7 +107,11 @@ func (c *jobConfig) check() error {
 
 // backend opens the classifier: a client of -addr, or the service
 // in-process with -local. close releases it.
-func (c *jobConfig) backend(stderr io.Writer) (b batch.Backend, close func() error, err error) {
+//
+// A server is asked for its model first: when none answers at -addr, that
+// is said at once (or, with -retry-for given, after trying that long),
+// rather than after -retry-for of silent retries.
+func (c *jobConfig) backend(ctx context.Context, stderr io.Writer) (b batch.Backend, close func() error, err error) {
 	if !c.Local {
 		opts := batch.RemoteOptions{Streams: c.Streams, Timeout: c.Timeout, MaxAttempts: c.Retries, RetryFor: c.RetryFor}
 		creds, err := c.Security.transport()
@@ -105,6 +130,14 @@ func (c *jobConfig) backend(stderr io.Writer) (b batch.Backend, close func() err
 		}
 		r, err := batch.Dial(c.Addr, opts)
 		if err != nil {
+			return nil, nil, err
+		}
+		wait := time.Duration(0)
+		if c.retryForSet {
+			wait = c.RetryFor
+		}
+		if _, err := r.Check(ctx, wait); err != nil {
+			r.Close()
 			return nil, nil, err
 		}
 		return r, r.Close, nil

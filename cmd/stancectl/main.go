@@ -5,7 +5,8 @@
 //
 //	stancectl classify -addr HOST:PORT[,HOST:PORT...] -in FILE|DIR|- -out FILE [-resume] [-unordered]
 //	stancectl classify -local -in FILE|DIR|- -out FILE
-//	stancectl eval -in FILE.jsonl [-local | -addr HOST:PORT] [-format text|json]
+//	stancectl eval -in FILE.jsonl [-local | -addr HOST:PORT] [-output text|json]
+//	stancectl version
 //
 // Run "stancectl help" for the details.
 package main

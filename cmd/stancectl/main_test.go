@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/server"
@@ -147,7 +150,7 @@ func TestClassifyResume(t *testing.T) {
 	if code != exitFailedDocs {
 		t.Fatalf("exit %d, want 1 (one malformed line)\n%s", code, stderr)
 	}
-	for _, want := range []string{"input malformed input: line 5:", "1 documents failed (1 malformed input lines)"} {
+	for _, want := range []string{"stancectl: malformed input: line 5:", "1 document failed (1 malformed input line)"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
@@ -271,7 +274,7 @@ func (s *stallingStream) RecvMsg(m any) error {
 func TestEvalJSON(t *testing.T) {
 	addr, _ := startServer(t, "127.0.0.1:0")
 	in := testJSONL(t, 50)
-	code, stdout, stderr := stancectl(t, "eval", "-addr", addr, "-in", in, "-format", "json")
+	code, stdout, stderr := stancectl(t, "eval", "-addr", addr, "-in", in, "-output", "json")
 	if code != exitFailedDocs || !strings.Contains(stderr, "line 5") {
 		t.Errorf("exit %d, want 1 for the malformed line 5\n%s", code, stderr)
 	}
@@ -307,6 +310,7 @@ func TestCommandLine(t *testing.T) {
 	}{
 		{nil, exitError, "Usage:"},
 		{[]string{"help"}, exitOK, ""},
+		{[]string{"--version"}, exitOK, ""},
 		{[]string{"frobnicate"}, exitError, "unknown command"},
 		{[]string{"classify", "-in", in}, exitError, "-in and -out are required"},
 		{[]string{"classify", "-in", in, "-out", out}, exitError, "use -resume to continue it or -force"},
@@ -314,7 +318,11 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"classify", "-in", in, "-out", "-", "-model", "m.bin"}, exitError, "need -local"},
 		{[]string{"classify", "-nope"}, exitError, "flag provided but not defined"},
 		{[]string{"classify", "-h"}, exitOK, "Order: by default line N"},
-		{[]string{"eval", "-in", in, "-format", "xml"}, exitError, "want text or json"},
+		{[]string{"eval", "-in", in, "-output", "xml"}, exitError, "want text or json"},
+		{[]string{"eval", "-in", in, "-format", "xml"}, exitError, "-format is deprecated, use -output"},
+		{[]string{"classify", "-in", in, "-out", "-", "-evidence", "21"}, exitError, "want 0 (none) to 20"},
+		{[]string{"classify", "-in", in, "-out", "-", "-fields", "mentions,nope"}, exitError, `unknown field "nope"`},
+		{[]string{"classify", "-in", in, "-out", "-", "-format", "xml"}, exitError, "want auto, jsonl, requests, csv or text"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -323,5 +331,127 @@ func TestCommandLine(t *testing.T) {
 				t.Errorf("exit %d, want %d; stderr:\n%s\nwant it to contain %q", code, tt.code, stderr, tt.stderr)
 			}
 		})
+	}
+}
+
+// TestNoServer: a wrong -addr says at once that no server answers there,
+// naming the address, and leaves no output file.
+func TestNoServer(t *testing.T) {
+	addr := sharedtest.FreeAddr(t)
+	in := filepath.Join(t.TempDir(), "in.txt")
+	os.WriteFile(in, []byte("NATO accused Iran."), 0o644)
+	out := filepath.Join(t.TempDir(), "out.jsonl")
+	code, _, stderr := stancectl(t, "classify", "-addr", addr, "-in", in, "-out", out)
+	if code != exitError || !strings.Contains(stderr, "no server answers at "+addr) {
+		t.Errorf("exit %d; stderr:\n%s", code, stderr)
+	}
+	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("output file left behind: %v", err)
+	}
+}
+
+// TestClassifyOutputOptions: -fields and -evidence shape the lines, and a
+// .gz or .zst output holds the same lines as a plain one, resumed from a
+// cut stream as from a cut line.
+func TestClassifyOutputOptions(t *testing.T) {
+	in := testJSONL(t, 30)
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.jsonl")
+	if code, _, stderr := stancectl(t, "classify", "-local", "-quiet", "-in", in, "-out", plain); code != exitFailedDocs {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want, _ := os.ReadFile(plain)
+
+	slim := filepath.Join(dir, "slim.jsonl")
+	if code, _, stderr := stancectl(t, "classify", "-local", "-quiet", "-in", in, "-out", slim, "-fields", "entities", "-evidence", "0"); code != exitFailedDocs {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	got, _ := os.ReadFile(slim)
+	if bytes.Contains(got, []byte(`"mentions"`)) || bytes.Contains(got, []byte(`"evidence"`)) || !bytes.Contains(got, []byte(`"entities"`)) {
+		t.Errorf("-fields entities -evidence 0 wrote:\n%.600s", got)
+	}
+	if len(got) >= len(want)/2 {
+		t.Errorf("slim output %d bytes, full %d", len(got), len(want))
+	}
+
+	for _, ext := range []string{".gz", ".zst"} {
+		t.Run(ext, func(t *testing.T) {
+			out := filepath.Join(dir, "out.jsonl"+ext)
+			if code, _, stderr := stancectl(t, "classify", "-local", "-quiet", "-in", in, "-out", out); code != exitFailedDocs {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			full, _ := os.ReadFile(out)
+			if got := decompressAll(t, full); !bytes.Equal(got, want) {
+				t.Fatalf("%s output decompresses to other lines", ext)
+			}
+			// Cut the compressed stream, as a crash would, and resume.
+			os.WriteFile(out, full[:len(full)*2/3], 0o644)
+			code, _, stderr := stancectl(t, "classify", "-local", "-quiet", "-in", in, "-out", out, "-resume")
+			if code == exitError || !strings.Contains(stderr, "resume:") {
+				t.Fatalf("resume: exit %d: %s", code, stderr)
+			}
+			resumed, _ := os.ReadFile(out)
+			if got := decompressAll(t, resumed); !bytes.Equal(got, want) {
+				t.Errorf("resumed %s output differs from an uninterrupted run:\n%s", ext, stderr)
+			}
+			if _, err := os.Stat(out + ".resume"); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("temporary file left: %v", err)
+			}
+		})
+	}
+}
+
+// decompressAll reads a gzip or zstd file whole.
+func decompressAll(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var r io.Reader
+	if bytes.HasPrefix(b, []byte{0x1f, 0x8b}) {
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = zr
+	} else {
+		zr, err := zstd.NewReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestClassifyRequests: ClassifyRequest lines reach the service whole:
+// caller targets by name (builtin entities off), explicit spans in UTF-16
+// offsets, and options.
+func TestClassifyRequests(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "req.jsonl")
+	os.WriteFile(in, []byte(`{"id":"r1","text":"«Tehran» rejected the demands of the E3.","targets":[{"name":"Iran","aliases":["Tehran"],"type":"ENTITY_TYPE_COUNTRY"}],"spans":[{"start":1,"end":7}],"offsetEncoding":"OFFSET_ENCODING_UTF16","options":{"builtinEntities":false,"maxEvidence":1}}`+"\n"), 0o644)
+	code, stdout, stderr := stancectl(t, "classify", "-local", "-quiet", "-format", "requests", "-in", in, "-out", "-")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var resp struct {
+		ID       string
+		Entities []struct{ Entity struct{ ID, Name string } }
+		Targeted []struct {
+			Span     struct{ Start, End int }
+			Text     string
+			Evidence []json.RawMessage
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &resp); err != nil {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	if resp.ID != "r1" || len(resp.Entities) != 1 || resp.Entities[0].Entity.Name != "Iran" {
+		t.Errorf("entities: %s", stdout)
+	}
+	if len(resp.Targeted) != 1 || resp.Targeted[0].Text != "Tehran" || resp.Targeted[0].Span.Start != 1 || resp.Targeted[0].Span.End != 7 || len(resp.Targeted[0].Evidence) > 1 {
+		t.Errorf("targeted: %s", stdout)
 	}
 }

@@ -94,11 +94,11 @@ func (p *progress) update() {
 				progressbar.OptionUseANSICodes(true),
 			)
 		}
-		p.pb.Describe(fmt.Sprintf("%d docs (%d failed) %.0f docs/s", s.Skipped+s.Done, s.Failed, rate))
+		p.pb.Describe(fmt.Sprintf("%s (%d failed) %.0f docs/s", plural(s.Skipped+s.Done, "doc"), s.Failed, rate))
 		p.pb.Set64(s.Offset - s.SkippedOffset)
 		return
 	}
-	line := fmt.Sprintf("stancectl: %d documents done (%d failed), %.0f docs/s, %s read", s.Skipped+s.Done, s.Failed, rate, mb(s.Offset))
+	line := fmt.Sprintf("stancectl: %s done (%d failed), %.0f docs/s, %s read", plural(s.Skipped+s.Done, "document"), s.Failed, rate, mb(s.Offset))
 	if p.total > 0 {
 		line += fmt.Sprintf(" of %s (%.0f%%)", mb(p.total), 100*float64(s.Offset)/float64(p.total))
 		if bps := float64(s.Offset-s.SkippedOffset) / elapsed; bps > 0 {
@@ -131,12 +131,12 @@ func (p *progress) finish(what string) {
 	}
 	s := p.r.Progress()
 	elapsed := time.Since(p.startTime)
-	line := fmt.Sprintf("stancectl: %s %d documents in %v (%.0f docs/s)", what, s.Done, elapsed.Round(time.Millisecond), float64(s.Done)/max(elapsed.Seconds(), 1e-3))
+	line := fmt.Sprintf("stancectl: %s %s in %v (%.0f docs/s)", what, plural(s.Done, "document"), elapsed.Round(time.Millisecond), float64(s.Done)/max(elapsed.Seconds(), 1e-3))
 	if s.Skipped > 0 {
 		line += fmt.Sprintf("; %d done by the earlier run", s.Skipped)
 	}
 	if s.Retries > 0 {
-		line += fmt.Sprintf("; %d resends after transient failures", s.Retries)
+		line += fmt.Sprintf("; %s after transient failures", plural(s.Retries, "resend"))
 	}
 	fmt.Fprintln(p.w, line)
 }

@@ -26,7 +26,7 @@ func (r *reporter) report(d *batch.Doc, resp *stancev1.ClassifyResponse) {
 	case d.Err != nil:
 		r.malformed++
 		if r.malformed <= maxReported {
-			r.p.printf("stancectl: input %v\n", d.Err)
+			r.p.printf("stancectl: %v\n", d.Err)
 		} else if r.malformed == maxReported+1 {
 			r.p.printf("stancectl: more malformed lines; only counting them now\n")
 		}
@@ -45,6 +45,6 @@ func (r *reporter) summary(s batch.Stats) int {
 	if s.Failed == 0 {
 		return exitOK
 	}
-	r.p.printf("stancectl: %d documents failed (%d malformed input lines); their output lines carry the error\n", s.Failed, s.Malformed)
+	r.p.printf("stancectl: %s failed (%s); their output lines carry the error\n", plural(s.Failed, "document"), plural(s.Malformed, "malformed input line"))
 	return exitFailedDocs
 }

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+
+	"github.com/stance/classifierd/internal/version"
 )
 
 // Exit statuses.
@@ -21,9 +23,12 @@ const usage = `stancectl scores documents with classifierd (stance.v1.StanceServ
 Usage:
   stancectl classify -in FILE|DIR|- -out FILE [-addr HOST:PORT[,HOST:PORT...] | -local] [flags]
       Classify every document; write one JSON line per document.
-  stancectl eval -in FILE.jsonl [-addr HOST:PORT | -local] [-format text|json]
+  stancectl eval -in FILE.jsonl [-addr HOST:PORT | -local] [-output text|json]
       Score the labelled targets of stance JSONL: accuracy, macro-F1,
       per-class precision/recall/F1 and the confusion matrix.
+
+  stancectl version
+      Print the build's version and the embedded model's (also --version).
 
 Run "stancectl classify -h" or "stancectl eval -h" for their flags. Every
 flag can also be set in the environment: -addr as STANCECTL_ADDR, -inflight
@@ -51,6 +56,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		code, err = evalCmd(ctx, args[1:], stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
+		return exitOK
+	case "version", "-version", "--version":
+		fmt.Fprint(stdout, version.String("stancectl"))
 		return exitOK
 	default:
 		fmt.Fprintf(stderr, "stancectl: unknown command %q\n\n%s", args[0], usage)

@@ -14,52 +14,89 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 )
 
-// jsonOptions fix the output form: the protobuf JSON mapping with the
-// .proto field names (model_version, mention_count, country_id), fields at
-// their default value left out, enums by name.
+// jsonOptions are protojson's options for the output form, used for error
+// details only (see statusJSON) and by the tests that compare the output
+// with protojson's: the protobuf JSON mapping with the .proto field names
+// (model_version, mention_count, country_id), fields at their default
+// value left out, enums by name.
 var jsonOptions = protojson.MarshalOptions{UseProtoNames: true}
 
 // AppendJSON appends resp to dst as one line of compact JSON, without the
-// newline. protojson output is compacted because protojson deliberately
-// varies its whitespace between builds; compact output is the same from
-// every build, so a resumed run appends lines in the same form.
+// newline: exactly protojson's output with jsonOptions, compacted.
 func AppendJSON(dst []byte, resp *stancev1.ClassifyResponse) ([]byte, error) {
-	b, err := jsonOptions.Marshal(resp)
-	if err != nil && resp.GetError() != nil && len(resp.GetError().GetDetails()) > 0 {
-		// An error detail of a type this client does not know: keep the
-		// code and message rather than lose the line.
-		st := resp.GetError()
-		bare := &stancev1.ClassifyResponse{Id: resp.GetId(), ModelVersion: resp.GetModelVersion(),
-			Error: statusWithoutDetails(st)}
-		b, err = jsonOptions.Marshal(bare)
-	}
+	return appendJSONFields(dst, resp, AllFields)
+}
+
+func appendJSONFields(dst []byte, resp *stancev1.ClassifyResponse, fields Field) ([]byte, error) {
+	b, err := appendResponse(dst, resp, fields)
 	if err != nil {
 		return dst, fmt.Errorf("marshal response %q: %w", resp.GetId(), err)
 	}
+	return b, nil
+}
+
+// statusJSON appends st, which has details, by protojson. protojson's
+// output is compacted because protojson deliberately varies its whitespace
+// between builds; compact output is the same from every build, so a
+// resumed run appends lines in the same form. A detail of a type this
+// client does not know is dropped, keeping the code and message rather
+// than losing the line.
+func statusJSON(dst []byte, st *statuspb.Status) ([]byte, error) {
+	b, err := jsonOptions.Marshal(st)
+	if err != nil {
+		b, err = jsonOptions.Marshal(statusWithoutDetails(st))
+	}
+	if err != nil {
+		return dst, err
+	}
 	buf := bytes.NewBuffer(dst)
 	if err := json.Compact(buf, b); err != nil {
-		return dst, fmt.Errorf("compact response %q: %w", resp.GetId(), err)
+		return dst, err
 	}
 	return buf.Bytes(), nil
 }
 
-// Writer writes one JSON line per response to a buffered writer, flushing
-// at least once a second so that an interrupted run loses little; the last
-// line may be left partial by a crash, which ScanOutput drops.
+// WriterOptions shape the output.
+type WriterOptions struct {
+	// Fields are the parts of each answer written (0 means AllFields).
+	Fields Field
+	// Compression compresses the output.
+	Compression Compression
+}
+
+// Writer writes one JSON line per response, buffered and compressed as
+// asked, flushing (the compressor too, so that what is written decodes)
+// at least once a second so that an interrupted run loses little; the
+// last line may be left partial by a crash, which ScanOutput drops.
 type Writer struct {
 	w         *bufio.Writer
+	c         compressor
+	fields    Field
 	line      []byte
 	lastFlush time.Time
 }
 
-// NewWriter returns a Writer on w.
+// NewWriter returns a Writer of plain JSONL with every field on w.
 func NewWriter(w io.Writer) *Writer {
-	return &Writer{w: bufio.NewWriterSize(w, 256<<10), lastFlush: time.Now()}
+	wr, _ := NewWriterOptions(w, WriterOptions{}) // uncompressed: no error
+	return wr
+}
+
+// NewWriterOptions returns a Writer on w.
+func NewWriterOptions(w io.Writer, opts WriterOptions) (*Writer, error) {
+	c, err := newCompressor(opts.Compression, w)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Fields == 0 {
+		opts.Fields = AllFields
+	}
+	return &Writer{w: bufio.NewWriterSize(c, 1<<20), c: c, fields: opts.Fields, lastFlush: time.Now()}, nil
 }
 
 // Write writes resp as one line.
 func (w *Writer) Write(resp *stancev1.ClassifyResponse) error {
-	line, err := AppendJSON(w.line[:0], resp)
+	line, err := appendJSONFields(w.line[:0], resp, w.fields)
 	if err != nil {
 		return err
 	}
@@ -73,10 +110,31 @@ func (w *Writer) Write(resp *stancev1.ClassifyResponse) error {
 	return nil
 }
 
-// Flush writes out buffered lines.
+// raw is where lines already in JSON form are written (a resumed
+// compressed output's earlier lines).
+func (w *Writer) raw() io.Writer { return w.w }
+
+// Flush writes out buffered lines, compressed so far as to decode.
 func (w *Writer) Flush() error {
 	w.lastFlush = time.Now()
-	if err := w.w.Flush(); err != nil {
+	err := w.w.Flush()
+	if err == nil {
+		err = w.c.Flush()
+	}
+	if err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	return nil
+}
+
+// Close flushes and ends the compressed stream; it does not close the
+// writer below.
+func (w *Writer) Close() error {
+	err := w.w.Flush()
+	if err == nil {
+		err = w.c.Close()
+	}
+	if err != nil {
 		return fmt.Errorf("write output: %w", err)
 	}
 	return nil

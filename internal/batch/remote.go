@@ -88,6 +88,7 @@ type Remote struct {
 	client stancev1.StanceServiceClient
 	opts   RemoteOptions
 	dialed time.Time
+	addr   string // as the user gave it
 }
 
 // Streams opened in the first warmUp after dialling live only
@@ -133,7 +134,46 @@ func Dial(addr string, opts RemoteOptions) (*Remote, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", addr, err)
 	}
-	return &Remote{conn: conn, client: stancev1.NewStanceServiceClient(conn), opts: opts, dialed: time.Now()}, nil
+	return &Remote{conn: conn, client: stancev1.NewStanceServiceClient(conn), opts: opts, dialed: time.Now(), addr: addr}, nil
+}
+
+// ErrNoServer marks a run that could not reach any server.
+var ErrNoServer = errors.New("no server answers")
+
+// Check asks the servers for their model (GetModelInfo) before a run, so
+// that a wrong address is reported at once rather than retried: it fails
+// with ErrNoServer as soon as no address can be connected to, or, with
+// wait > 0, when none could for that long. It returns the model version.
+func (r *Remote) Check(ctx context.Context, wait time.Duration) (string, error) {
+	deadline := time.Now().Add(wait)
+	for attempt := 0; ; attempt++ {
+		cctx, cancel := context.WithTimeout(ctx, max(wait, 20*time.Second))
+		info, err := r.client.GetModelInfo(cctx, &stancev1.GetModelInfoRequest{})
+		cancel()
+		switch {
+		case err == nil:
+			return info.GetModelVersion(), nil
+		case ctx.Err() != nil:
+			return "", ctx.Err()
+		case status.Code(err) == codes.Unimplemented:
+			return "", fmt.Errorf("the server at %s does not serve stance.v1.StanceService: %w", r.addr, err)
+		case status.Code(err) != codes.Unavailable && status.Code(err) != codes.DeadlineExceeded:
+			return "", fmt.Errorf("server at %s: %w", r.addr, err)
+		case time.Now().After(deadline):
+			msg := status.Convert(err).Message()
+			if wait > 0 {
+				return "", fmt.Errorf("%w at %s after trying for %v: %s", ErrNoServer, r.addr, wait, msg)
+			}
+			return "", fmt.Errorf("%w at %s (is classifierd running there? -retry-for waits for one): %s", ErrNoServer, r.addr, msg)
+		}
+		t := time.NewTimer(backoffDelay(r.opts.MinBackoff, r.opts.MaxBackoff, attempt))
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return "", ctx.Err()
+		}
+	}
 }
 
 // Client returns the service client, for calls outside a batch run.
@@ -257,17 +297,26 @@ var errDocTimeout = errors.New("document timed out")
 // (nil). Documents pending on a broken stream go back to the queue.
 // progressed says whether the stream answered any document.
 func (r *Remote) session(ctx context.Context, q *queue, perStream int) (progressed bool, err error) {
-	if q.isFinished() {
+	// A stream is opened only for a document to send: streams opened for
+	// nothing (more workers than documents left, a recycled stream at the
+	// end of the input) were most of the server's log lines per run, each
+	// with documents=0.
+	first, err := q.take(ctx)
+	if errors.Is(err, errFinished) {
 		return false, nil
+	}
+	if err != nil {
+		return false, err
 	}
 	sctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	stream, err := r.client.ClassifyStream(sctx)
 	if err != nil {
+		q.putBack(first)
 		return false, err
 	}
 	s := &session{stream: stream, q: q, slots: make(chan struct{}, perStream), pending: map[int64]*job{}, opts: &r.opts,
-		start: time.Now(), maxAge: r.opts.MaxStreamAge}
+		start: time.Now(), maxAge: r.opts.MaxStreamAge, first: first}
 	if time.Since(r.dialed) < warmUp {
 		s.maxAge = min(s.maxAge, warmUpStreamAge)
 	}
@@ -285,6 +334,9 @@ func (r *Remote) session(ctx context.Context, q *queue, perStream int) (progress
 	}
 	cancel(nil)
 	<-sent
+	if s.first != nil {
+		q.putBack(s.first) // the stream broke before it could be sent
+	}
 	if errors.Is(err, errRecycled) {
 		return true, err
 	}
@@ -314,6 +366,7 @@ type session struct {
 	start      time.Time
 	maxAge     time.Duration // how long the stream takes new documents
 	closedSend atomic.Bool   // half-closed to recycle the stream
+	first      *job          // the document the stream was opened for
 	slots      chan struct{} // bounds the documents in flight on this stream
 	progressed bool
 
@@ -330,13 +383,18 @@ func (s *session) send(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		}
-		j, err := s.q.take(ctx)
-		if errors.Is(err, errFinished) {
-			s.stream.CloseSend()
-			return
-		}
-		if err != nil {
-			return
+		j := s.first
+		s.first = nil
+		if j == nil {
+			var err error
+			j, err = s.q.take(ctx)
+			if errors.Is(err, errFinished) {
+				s.stream.CloseSend()
+				return
+			}
+			if err != nil {
+				return
+			}
 		}
 		j.doc.Req.Id = strconv.FormatInt(j.doc.Seq, 10)
 		j.sent = time.Now()

@@ -38,12 +38,14 @@ type fake struct {
 	hold func(n int64, text string) bool
 
 	calls    atomic.Int64
+	streams  atomic.Int64 // ClassifyStream calls
 	received atomic.Int64
 	mu       sync.Mutex
 	attempts map[string]int
 }
 
 func (f *fake) ClassifyStream(stream grpc.BidiStreamingServer[stancev1.ClassifyRequest, stancev1.ClassifyResponse]) error {
+	f.streams.Add(1)
 	if f.streamErr != nil {
 		if err := f.streamErr(f.calls.Add(1)); err != nil {
 			return err
@@ -505,5 +507,38 @@ func TestResumeOtherInput(t *testing.T) {
 	_, err = runJob(t, t.Context(), dial(t, addr, fastOptions()), short, &Runner{Resume: res})
 	if !errors.Is(err, ErrCannotResume) {
 		t.Errorf("shorter input: err = %v, want ErrCannotResume", err)
+	}
+}
+
+// TestCheckNoServer: a wrong address is reported at once, naming it.
+func TestCheckNoServer(t *testing.T) {
+	addr := sharedtest.FreeAddr(t) // nothing listens there
+	r := dial(t, addr, fastOptions())
+	_, err := r.Check(t.Context(), 0)
+	if !errors.Is(err, ErrNoServer) || !strings.Contains(err.Error(), addr) {
+		t.Fatalf("error %v, want ErrNoServer naming %s", err, addr)
+	}
+	// A server that does not offer the service.
+	fakeAddr, _ := serve(t, &fake{}, "127.0.0.1:0")
+	if _, err := dial(t, fakeAddr, fastOptions()).Check(t.Context(), 0); err == nil || !strings.Contains(err.Error(), "does not serve") {
+		t.Errorf("fake server: error %v", err)
+	}
+}
+
+// TestNoIdleStreams: streams are opened for documents only, so a small job
+// with many -streams opens no stream that carries none (each is a server
+// log line, which read documents=0).
+func TestNoIdleStreams(t *testing.T) {
+	f := &fake{}
+	addr, _ := serve(t, f, "127.0.0.1:0")
+	opts := fastOptions()
+	opts.Streams = 8
+	out, err := runJob(t, t.Context(), dial(t, addr, opts), corpus(t, 2), &Runner{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOrdered(t, out, 2)
+	if n := f.streams.Load(); n < 1 || n > 2 {
+		t.Errorf("%d streams opened for 2 documents", n)
 	}
 }

@@ -40,6 +40,13 @@ type Resume struct {
 // ScanOutput reads an earlier run's output. ordered says whether that run
 // (and the one that resumes it) wrote in input order.
 func ScanOutput(r io.Reader, ordered bool) (*Resume, error) {
+	return scanOutput(r, ordered, nil, false)
+}
+
+// scanOutput is ScanOutput, also copying the complete lines to copyTo when
+// it is set. cut says that a read error ends the output (a compressed
+// stream cut short by an interruption) rather than failing the scan.
+func scanOutput(r io.Reader, ordered bool, copyTo io.Writer, cut bool) (*Resume, error) {
 	res := &Resume{ordered: ordered}
 	if !ordered {
 		res.ids = map[string]int{}
@@ -57,11 +64,16 @@ func ScanOutput(r io.Reader, ordered bool) (*Resume, error) {
 			}
 			line = buf
 		}
-		if err == io.EOF {
+		if err == io.EOF || err != nil && cut {
 			break // a partial last line, or nothing
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read output: %w", err)
+		}
+		if copyTo != nil {
+			if _, err := copyTo.Write(line); err != nil {
+				return nil, fmt.Errorf("copy output: %w", err)
+			}
 		}
 		res.Lines++
 		res.Size += int64(len(line))
@@ -125,6 +137,26 @@ func (r *Resume) finish(read int64) error {
 		return fmt.Errorf("%w: output has %d lines whose ids are not in the input (for example %q); is this the input of the earlier run?", ErrCannotResume, n, example)
 	}
 	return nil
+}
+
+// ResumeCompressed reads the output of an earlier run that wrote a
+// compressed file: a compressed stream cannot be cut at a line and
+// appended to, so the complete lines it holds (up to where an interruption
+// cut the stream) are written again, through w, which then takes the new
+// lines. ordered is as for ScanOutput.
+func ResumeCompressed(old io.Reader, ordered bool, w *Writer) (*Resume, error) {
+	dr, err := decompressReader(old)
+	if err != nil {
+		return nil, fmt.Errorf("read output: %w", err)
+	}
+	res, err := scanOutput(dr, ordered, w.raw(), true)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Flush(); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // responseID returns the id of an output line. protojson writes fields in

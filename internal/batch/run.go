@@ -72,6 +72,10 @@ type Runner struct {
 	Window int
 	// Resume, when set, skips the documents an earlier run answered.
 	Resume *Resume
+	// Evidence, when set, sets every request's evidence: none for 0, else
+	// at most *Evidence items per mention. nil leaves each request as it
+	// is (the server's default is 5).
+	Evidence *int
 
 	read, skipped, done, failed, malformed, retries, offset, skippedOffset atomic.Int64
 }
@@ -138,6 +142,9 @@ func (r *Runner) readInput(ctx context.Context, in *Input, q *queue, slots chan 
 		case slots <- struct{}{}:
 		case <-ctx.Done():
 			return ctx.Err()
+		}
+		if d.Req != nil && r.Evidence != nil {
+			setEvidence(d.Req, *r.Evidence)
 		}
 		j := &job{doc: d}
 		q.admit()
@@ -319,6 +326,10 @@ func (q *queue) sinceAnswer() time.Duration {
 	return time.Since(time.Unix(0, q.lastAnswer.Load()))
 }
 
+// putBack returns a job that was taken but never sent, with no attempt
+// counted.
+func (q *queue) putBack(j *job) { q.retry <- j }
+
 // again queues j to be sent again after a transient failure st, or, after
 // maxAttempts attempts, completes it with st as its error.
 func (q *queue) again(j *job, st *status.Status, maxAttempts int) {
@@ -331,4 +342,21 @@ func (q *queue) again(j *job, st *status.Status, maxAttempts int) {
 	}
 	q.retries.Add(1)
 	q.retry <- j
+}
+
+// MaxEvidence is the most evidence items per mention that the service
+// gives.
+const MaxEvidence = 20
+
+// setEvidence asks for n evidence items per mention (none for 0).
+func setEvidence(req *stancev1.ClassifyRequest, n int) {
+	if req.Options == nil {
+		req.Options = &stancev1.ClassifyOptions{}
+	}
+	include := n > 0
+	req.Options.IncludeEvidence = &include
+	req.Options.MaxEvidence = 0
+	if n > 0 {
+		req.Options.MaxEvidence = uint32(n)
+	}
 }

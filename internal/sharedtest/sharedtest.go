@@ -31,8 +31,27 @@ func Dir(t testing.TB) string {
 	if os.Getenv("STANCE_REQUIRE_DATA") == "1" {
 		t.Fatal(msg + "; STANCE_REQUIRE_DATA=1 makes this a failure")
 	}
+	noteSkip(t)
 	t.Skip(msg)
 	return ""
+}
+
+// noteSkip appends the test's name to the file $STANCE_SKIP_LOG, when set:
+// make test lists the tests that skipped for want of the data at its end,
+// where they cannot scroll by unseen.
+func noteSkip(t testing.TB) {
+	path := os.Getenv("STANCE_SKIP_LOG")
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return // the skip itself still says why
+	}
+	defer f.Close()
+	// One short write per line: O_APPEND keeps lines from parallel test
+	// binaries whole.
+	f.WriteString(t.Name() + "\n")
 }
 
 // Path returns a path inside the shared data folder.
