@@ -50,7 +50,7 @@ func TestMetricsLogsAndPprof(t *testing.T) {
 		`stance_documents_classified_total{outcome="ok",rpc="Classify"} 1`,
 		`stance_bytes_classified_total{rpc="Classify"} 46`,
 		`stance_mention_labels_total{label="STANCE_HOSTILE"}`,
-		`stance_model_info{version="stance-lr-`,
+		`stance_model_info{version="stance-`,
 		`go_goroutines `,
 		`process_resident_memory_bytes `,
 	} {

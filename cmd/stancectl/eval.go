@@ -75,11 +75,12 @@ func evalCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	// Order does not matter to the scores.
 	r := &batch.Runner{Backend: backend, Unordered: true, Window: cfg.job.InFlight}
 	p := startProgress(stderr, r, in.Size(), cfg.job.Quiet)
-	scores := []score{&targetScore{}}
+	target, relation, document := &targetScore{}, &relationScore{}, &documentScore{}
+	all := []score{target, relation, document}
 	var unscored int
 	err = r.Run(ctx, in, func(d *batch.Doc, resp *stancev1.ClassifyResponse) error {
 		var errs []error
-		for _, sc := range scores {
+		for _, sc := range all {
 			if err := sc.add(d, resp); err != nil {
 				errs = append(errs, err)
 			}
@@ -95,6 +96,17 @@ func evalCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	p.finish("evaluated")
 	if err != nil {
 		return exitError, err
+	}
+	// The scores the input has labels for (the targets' when none has).
+	var scores []score
+	if target.sc.Documents > 0 || relation.Documents == 0 && document.Documents == 0 {
+		scores = append(scores, target)
+	}
+	if relation.Documents > 0 {
+		scores = append(scores, relation)
+	}
+	if document.Documents > 0 {
+		scores = append(scores, document)
 	}
 	if err := writeScores(stdout, in.Name(), cfg.Format, scores); err != nil {
 		return exitError, fmt.Errorf("write metrics: %w", err)

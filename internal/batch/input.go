@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -103,6 +104,10 @@ type Doc struct {
 	// Labels are the gold labels of a JSONL document, aligned with its
 	// spans; unused by classify, scored by eval.
 	Labels []string
+	// Relations are its gold holder -> target labels, and Entities its
+	// document-level labels, for eval.
+	Relations []GoldRelation
+	Entities  []GoldEntity
 	// Err says why the document could not be read (it wraps
 	// ErrMalformed); such a document is answered with an error line.
 	Err error
@@ -530,7 +535,32 @@ type jsonLine struct {
 	Text    *string          `json:"text"`
 	Targets []dataset.Target `json:"targets"`
 	Labels  []string         `json:"labels"`
+	// Document labels: PerSenT's one main entity, or a list.
+	Title    string       `json:"title"`
+	Entity   string       `json:"entity"`
+	Label    string       `json:"label"`
+	Entities []GoldEntity `json:"entities"`
 }
+
+// GoldEntity is a document-level label: the stance the whole text takes
+// toward an entity, named with the aliases the text uses for it.
+type GoldEntity struct {
+	Entity  string   `json:"entity"`
+	Aliases []string `json:"aliases,omitempty"`
+	Label   string   `json:"label"`
+}
+
+// GoldRelation is a labelled holder -> target pair, UTF-8 byte spans.
+type GoldRelation struct {
+	Holder, Target         dataset.Target
+	HolderName, TargetName string
+	// Label is hostile, cooperative or none.
+	Label string
+}
+
+// GoldTargetID is the caller target id that a document's labelled entity
+// is sent as, so that its answer can be found.
+func GoldTargetID(name string) string { return "doc:" + name }
 
 // parseLine turns a JSONL line into a document.
 func parseLine(n int, b []byte, p *fastjson.Parser) *Doc {
@@ -563,6 +593,26 @@ func parseLine(n int, b []byte, p *fastjson.Parser) *Doc {
 		id = lineID(n)
 	}
 	req := &stancev1.ClassifyRequest{Id: id, Text: ex.Text}
+	if gold := goldEntities(&jl); len(gold) > 0 {
+		// Document labels: the title is the headline, and each labelled
+		// entity a caller target.
+		if jl.Title != "" {
+			req.Text = jl.Title + "\n" + ex.Text
+		}
+		for _, g := range gold {
+			req.Targets = append(req.Targets, &stancev1.Target{Id: GoldTargetID(g.Entity), Name: g.Entity, Aliases: g.Aliases})
+		}
+		return &Doc{Line: n, ID: id, Req: req, Entities: gold}
+	}
+	if rels := goldRelations(ex); rels != nil {
+		// Relation labels: the targets' spans are the request's spans.
+		for _, r := range rels {
+			if !slices.ContainsFunc(req.Spans, func(s *stancev1.Span) bool { return int(s.Start) == r.Target.Start && int(s.End) == r.Target.End }) {
+				req.Spans = append(req.Spans, &stancev1.Span{Start: uint32(r.Target.Start), End: uint32(r.Target.End)})
+			}
+		}
+		return &Doc{Line: n, ID: id, Req: req, Relations: rels}
+	}
 	if len(ex.Targets) > 0 {
 		spans := make([]stancev1.Span, len(ex.Targets))
 		req.Spans = make([]*stancev1.Span, len(ex.Targets))
@@ -703,6 +753,8 @@ func parseFast(p *fastjson.Parser, b []byte) (jl jsonLine, ok bool) {
 			jl.Labels, ok = fastStrings(v, jl.Labels)
 		case "spans", "options", "offset_encoding", "offsetEncoding":
 			ok = false // a ClassifyRequest line: parseLine says so
+		case "entity", "label", "entities":
+			ok = false // document labels: encoding/json reads them
 		default:
 			for _, k := range []string{"id", "text", "targets", "labels"} {
 				if strings.EqualFold(string(key), k) {
@@ -800,6 +852,8 @@ func fastTargets(v *fastjson.Value, old []dataset.Target) ([]dataset.Target, boo
 			switch string(key) {
 			case "name", "aliases", "type", "id":
 				ok = false // a ClassifyRequest target: parseLine says so
+			case "holder", "holder_start", "holder_end", "quad", "cameo":
+				ok = false // relation data: encoding/json reads it
 			case "start":
 				out[i].Start, ok = fastInt(v, out[i].Start)
 			case "end":
@@ -847,4 +901,36 @@ func badLine(n int, id string, err error) *Doc {
 	}
 	msg := strings.ReplaceAll(err.Error(), "\n", "; ") // errors.Join puts each problem on a line
 	return &Doc{Line: n, ID: id, Err: fmt.Errorf("%w: line %d: %s", ErrMalformed, n, msg)}
+}
+
+// goldEntities returns a line's document labels.
+func goldEntities(jl *jsonLine) []GoldEntity {
+	if len(jl.Entities) > 0 {
+		return jl.Entities
+	}
+	if jl.Entity == "" || jl.Label == "" {
+		return nil
+	}
+	g := GoldEntity{Entity: jl.Entity, Label: jl.Label}
+	if f := strings.Fields(jl.Entity); len(f) > 1 {
+		g.Aliases = []string{f[len(f)-1]} // news calls a person by surname
+	}
+	return []GoldEntity{g}
+}
+
+// goldRelations returns a line's labelled holder -> target pairs, or nil
+// when its targets carry no holders.
+func goldRelations(ex dataset.Example) []GoldRelation {
+	var out []GoldRelation
+	for i, t := range ex.Targets {
+		if !t.HasHolder() || i >= len(ex.Labels) {
+			continue
+		}
+		out = append(out, GoldRelation{
+			Holder:     dataset.Target{Start: t.HolderStart, End: t.HolderEnd},
+			Target:     dataset.Target{Start: t.Start, End: t.End},
+			HolderName: t.Holder, TargetName: t.Entity, Label: ex.Labels[i],
+		})
+	}
+	return out
 }
