@@ -101,6 +101,13 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 	}
 	hLeft, hRight := c.clause(si, th)
 	tLeft, tRight := c.clause(si, tt)
+	// Parties in different clauses ("X accused Y, while Z signed ...")
+	// are rarely one's act on the other.
+	sameClause := uint64(0)
+	if tt.First >= hLeft && tt.End <= hRight {
+		sameClause = 1
+	}
+	add(none, tPairDistance<<56|1<<48|sameClause<<8|order)
 
 	var hostile, coop float32 // the pair's cue totals
 	from := max(sent.First, lo.First-cueReach)
@@ -146,7 +153,7 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 		add(cf, tPairCueRolesCoarse<<56|pol<<40|uint64(rh)<<32|uint64(rt)<<24)
 		add(cf, tPairCuePosition<<56|neg<<48|pol<<40|pos<<32|order<<24|uint64(cue.Quad)<<16)
 		add(Feature{Value: 1, Cue: int32(ci), Token: -1}, tPairCueIdentity<<56|neg<<48|uint64(rh)<<40|uint64(rt)<<32|uint64(cue.ID))
-		add(cf, tPairCueClause<<56|pol<<40|inH<<32|inT<<24|order<<16)
+		add(cf, tPairCueClause<<56|pol<<40|inH<<32|inT<<24|order<<16|sameClause<<8)
 		if speaker {
 			// "X said Y is a threat", "X's minister said": X speaks
 			// toward the parties of what is said.
