@@ -110,6 +110,8 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.IntVar(&l.MaxStreamInFlight, "max-stream-inflight", l.MaxStreamInFlight, "most documents of one stream classified at once")
 	fs.IntVar(&l.MaxInFlight, "max-inflight", l.MaxInFlight, "most documents classified at once server-wide; unary and batch calls beyond it get RESOURCE_EXHAUSTED (default 4 x cores)")
 	fs.IntVar(&l.MaxStreams, "max-streams", l.MaxStreams, "most ClassifyStream calls open at once")
+	fs.IntVar(&l.MaxMentions, "max-mentions", l.MaxMentions, "most mentions (found and explicit) in one document's answer (RESOURCE_EXHAUSTED beyond)")
+	fs.IntVar(&l.MaxResponseBytes, "max-response-bytes", l.MaxResponseBytes, "largest answer to one document in bytes, checked before it is built (RESOURCE_EXHAUSTED beyond)")
 	fs.IntVar(&cfg.MaxMessageBytes, "max-message-bytes", 16<<20, "largest request message in bytes (a whole batch); larger ones get RESOURCE_EXHAUSTED from gRPC")
 	fs.IntVar(&cfg.MaxConnections, "max-connections", 1024, "most client connections open at once; more wait to be accepted")
 	fs.DurationVar(&cfg.DrainTimeout, "drain-timeout", 20*time.Second, "on SIGTERM, how long accepted requests may take to finish")
@@ -142,7 +144,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	}
 	for name, v := range map[string]int{"max-document-bytes": l.MaxDocumentBytes, "max-batch": l.MaxBatchDocuments,
 		"max-stream-inflight": l.MaxStreamInFlight, "max-inflight": l.MaxInFlight, "max-streams": l.MaxStreams,
-		"max-connections": cfg.MaxConnections} {
+		"max-connections": cfg.MaxConnections, "max-mentions": l.MaxMentions, "max-response-bytes": l.MaxResponseBytes} {
 		if v < 1 {
 			return Config{}, fmt.Errorf("-%s must be at least 1", name)
 		}

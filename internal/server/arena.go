@@ -137,7 +137,10 @@ func (a *responseArena) reset() bool {
 	clear(a.result.Targeted)
 	clear(a.result.Relations)
 	clear(a.result.Dyads)
-	return len(x.spans)+len(x.refs) <= maxPooledMessages
+	// A huge result is let go too: a response refused for its size was
+	// never built, so the arrays above can be small when it is not.
+	return len(x.spans)+len(x.refs) <= maxPooledMessages &&
+		cap(a.result.Mentions)+cap(a.result.Targeted) <= maxPooledMessages/4
 }
 
 // callArenas are the arenas of one unary or batch call's response. gRPC

@@ -28,6 +28,17 @@ func (e *tooLargeError) Error() string {
 	return fmt.Sprintf("text is %d bytes; the limit is %d bytes", e.size, e.limit)
 }
 
+// answerTooLargeError is a document whose answer would pass a limit on
+// mentions or on the answer's size.
+type answerTooLargeError struct {
+	what        string // "mentions", "response bytes"
+	size, limit int
+}
+
+func (e *answerTooLargeError) Error() string {
+	return fmt.Sprintf("the answer would have %d %s; the limit is %d (send a shorter document, fewer spans, or less evidence)", e.size, e.what, e.limit)
+}
+
 // toDomain validates req and converts it to a classifier request with
 // UTF-8 byte offsets, returning the converter for the response's offsets.
 // Every field problem is reported at once.
@@ -40,9 +51,15 @@ func (s *Server) toDomain(req *stancev1.ClassifyRequest) (classifier.Request, *o
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, &classifier.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
 	}
-	if len(req.GetId()) > maxIDBytes {
-		bad("id", "is %d bytes; the limit is %d", len(req.GetId()), maxIDBytes)
+	checkString := func(field, v string, limit int) {
+		switch {
+		case len(v) > limit:
+			bad(field, "is %d bytes; the limit is %d", len(v), limit)
+		case !utf8.ValidString(v):
+			bad(field, "is not valid UTF-8")
+		}
 	}
+	checkString("id", req.GetId(), maxIDBytes)
 	if !utf8.ValidString(text) {
 		bad("text", "is not valid UTF-8")
 	}
@@ -63,24 +80,20 @@ func (s *Server) toDomain(req *stancev1.ClassifyRequest) (classifier.Request, *o
 	targets := make([]entities.Target, 0, len(req.GetTargets()))
 	for i, t := range req.GetTargets() {
 		field := fmt.Sprintf("targets[%d]", i)
-		switch {
-		case t.GetName() == "":
+		if t.GetName() == "" {
 			bad(field+".name", "is required")
-		case len(t.GetName()) > maxNameBytes:
-			bad(field+".name", "is %d bytes; the limit is %d", len(t.GetName()), maxNameBytes)
+		} else {
+			checkString(field+".name", t.GetName(), maxNameBytes)
 		}
-		if len(t.GetId()) > maxIDBytes {
-			bad(field+".id", "is %d bytes; the limit is %d", len(t.GetId()), maxIDBytes)
-		}
+		checkString(field+".id", t.GetId(), maxIDBytes)
 		if n := len(t.GetAliases()); n > s.limits.MaxAliases {
 			bad(field+".aliases", "has %d aliases; the limit is %d", n, s.limits.MaxAliases)
 		}
 		for j, a := range t.GetAliases() {
-			switch {
-			case a == "":
+			if a == "" {
 				bad(fmt.Sprintf("%s.aliases[%d]", field, j), "is empty")
-			case len(a) > maxNameBytes:
-				bad(fmt.Sprintf("%s.aliases[%d]", field, j), "is %d bytes; the limit is %d", len(a), maxNameBytes)
+			} else {
+				checkString(fmt.Sprintf("%s.aliases[%d]", field, j), a, maxNameBytes)
 			}
 		}
 		if _, known := stancev1.EntityType_name[int32(t.GetType())]; !known {
@@ -92,12 +105,19 @@ func (s *Server) toDomain(req *stancev1.ClassifyRequest) (classifier.Request, *o
 		return classifier.Request{}, nil, errs
 	}
 
+	// Spans are checked here, in the caller's units, so that every message
+	// names the offsets the caller sent: the classifier checks them again
+	// but would speak in UTF-8 bytes.
 	conv := offsets.NewConverter(text, enc)
 	spans := make([]classifier.Span, 0, len(req.GetSpans()))
 	for i, sp := range req.GetSpans() {
 		field := fmt.Sprintf("spans[%d]", i)
-		if sp.GetStart() > sp.GetEnd() {
+		switch {
+		case sp.GetStart() > sp.GetEnd():
 			bad(field, "start %d is after end %d", sp.GetStart(), sp.GetEnd())
+			continue
+		case sp.GetStart() == sp.GetEnd():
+			bad(field, "empty span at %d in %s", sp.GetStart(), enc)
 			continue
 		}
 		start, err1 := conv.ToBytes(sp.GetStart())
@@ -110,9 +130,6 @@ func (s *Server) toDomain(req *stancev1.ClassifyRequest) (classifier.Request, *o
 	}
 	if len(errs) > 0 {
 		return classifier.Request{}, nil, errs
-	}
-	if err := classifier.ValidateSpans(text, spans); err != nil {
-		return classifier.Request{}, nil, err
 	}
 
 	evidence := 0
@@ -160,6 +177,7 @@ var stances = [model.NumLabels]stancev1.Stance{
 // arena has grown to size (see responseArena).
 func toProto(req *stancev1.ClassifyRequest, c *classifier.Classifier, res classifier.Result, conv *offsets.Converter, a *responseArena) *stancev1.ClassifyResponse {
 	text := req.GetText()
+	spanText := req.GetOptions().GetIncludeSpanText()
 	nm := len(res.Mentions) + len(res.Targeted)
 	ne := 0
 	for _, m := range res.Mentions {
@@ -189,7 +207,16 @@ func toProto(req *stancev1.ClassifyRequest, c *classifier.Classifier, res classi
 	if len(res.Targeted) > 0 {
 		out.Targeted = a.mentionPtrs(len(res.Targeted))
 		for i, m := range res.Targeted {
-			out.Targeted[i] = a.mention(text, m, conv)
+			pm := a.mention(text, m, conv)
+			if !spanText {
+				// The caller has the span's text: not repeating it keeps
+				// the answer to many long spans small.
+				pm.Text = ""
+				if m.Entity.ID == "" {
+					pm.Entity.Name = ""
+				}
+			}
+			out.Targeted[i] = pm
 		}
 	}
 	if len(res.Relations) > 0 {
@@ -318,6 +345,8 @@ func modelInfo(c *classifier.Classifier, l Limits) *stancev1.GetModelInfoRespons
 			MaxSpans:          uint32(l.MaxSpans),
 			MaxTargets:        uint32(l.MaxTargets),
 			MaxAliases:        uint32(l.MaxAliases),
+			MaxMentions:       uint32(l.MaxMentions),
+			MaxResponseBytes:  uint32(l.MaxResponseBytes),
 		},
 	}
 	for _, d := range meta.TrainingData {

@@ -52,11 +52,14 @@ func TestHostileInputs(t *testing.T) {
 		{"unknown target type", &stancev1.ClassifyRequest{Text: "Iran", Targets: []*stancev1.Target{{Name: "Iran", Type: 999}}}, codes.InvalidArgument},
 		{"one long word", &stancev1.ClassifyRequest{Text: strings.Repeat("a", 500_000)}, codes.OK},
 		{"only punctuation", &stancev1.ClassifyRequest{Text: strings.Repeat("“”’.,;:!?—", 20_000)}, codes.OK},
-		{"many mentions", &stancev1.ClassifyRequest{Text: strings.Repeat("Iran NATO Russia ", 50_000)}, codes.OK},
+		{"many mentions", &stancev1.ClassifyRequest{Text: strings.Repeat("Iran NATO Russia ", 6_000)}, codes.OK},
+		{"too many mentions", &stancev1.ClassifyRequest{Text: strings.Repeat("Iran NATO Russia ", 50_000)}, codes.ResourceExhausted},
+		{"invalid UTF-8 id", &stancev1.ClassifyRequest{Id: "\xff", Text: "Iran"}, codes.InvalidArgument},
+		{"invalid UTF-8 target", &stancev1.ClassifyRequest{Text: "Iran", Targets: []*stancev1.Target{{Id: "\xc3", Name: "\xed\xa0\x80", Aliases: []string{"\xf4\x90\x80\x80"}}}}, codes.InvalidArgument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			// A document with 150,000 mentions has a response of tens of
+			// A document with 18,000 mentions has a response of some
 			// MB: callers that send such documents raise their limit.
 			_, err := client.Classify(context.Background(), tt.req, grpc.MaxCallRecvMsgSize(1<<30))
 			if got := status.Code(err); got != tt.want {
@@ -77,8 +80,11 @@ func FuzzClassify(f *testing.F) {
 	f.Add("", uint32(0), uint32(0), uint8(9))
 	svc := New(testClassifier(f), DefaultLimits, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f.Fuzz(func(t *testing.T, text string, start, end uint32, enc uint8) {
-		req := &stancev1.ClassifyRequest{Text: text, OffsetEncoding: stancev1.OffsetEncoding(enc % 5),
-			Spans: []*stancev1.Span{{Start: start, End: end}}, Targets: []*stancev1.Target{{Name: "Iran", Aliases: []string{text[:min(len(text), 8)]}}}}
+		// enc's high bit asks for the spans' text.
+		spanText := enc&0x80 != 0
+		req := &stancev1.ClassifyRequest{Text: text, OffsetEncoding: stancev1.OffsetEncoding(enc & 0x7f % 5),
+			Spans: []*stancev1.Span{{Start: start, End: end}}, Targets: []*stancev1.Target{{Name: "Iran", Aliases: []string{text[:min(len(text), 8)]}}},
+			Options: &stancev1.ClassifyOptions{IncludeSpanText: spanText}}
 		resp, err := svc.Classify(context.Background(), req)
 		if err != nil {
 			switch status.Code(err) {
@@ -88,12 +94,16 @@ func FuzzClassify(f *testing.F) {
 			t.Fatalf("unexpected error %v", err)
 		}
 		n := unitsOf(text, req.GetOffsetEncoding())
-		for _, m := range append(resp.GetMentions(), resp.GetTargeted()...) {
+		for i, m := range append(resp.GetMentions(), resp.GetTargeted()...) {
 			if m.GetSpan().GetStart() >= m.GetSpan().GetEnd() || m.GetSpan().GetEnd() > n {
 				t.Fatalf("span %v out of range (length %d)", m.GetSpan(), n)
 			}
-			if got := sliceUnits(text, req.GetOffsetEncoding(), m.GetSpan().GetStart(), m.GetSpan().GetEnd()); got != m.GetText() {
-				t.Fatalf("span text %q != mention text %q", got, m.GetText())
+			want := sliceUnits(text, req.GetOffsetEncoding(), m.GetSpan().GetStart(), m.GetSpan().GetEnd())
+			if i >= len(resp.GetMentions()) && !spanText {
+				want = "" // an explicit span's text is not repeated unless asked
+			}
+			if m.GetText() != want {
+				t.Fatalf("span text %q != mention text %q", want, m.GetText())
 			}
 			// These fields are declared without UTF-8 validation: the
 			// server must never put invalid UTF-8 in them.

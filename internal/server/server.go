@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -40,6 +41,13 @@ type Limits struct {
 	MaxInFlight int
 	// MaxStreams is the most ClassifyStream calls open at once.
 	MaxStreams int
+	// MaxMentions is the most mentions, found and explicit, in the answer
+	// to one document; a document with more gets RESOURCE_EXHAUSTED.
+	MaxMentions int
+	// MaxResponseBytes bounds the encoded answer to one document
+	// (estimated from above before it is built); a document whose answer
+	// would be larger gets RESOURCE_EXHAUSTED.
+	MaxResponseBytes int
 }
 
 // DefaultLimits are the limits when none are configured.
@@ -52,6 +60,8 @@ var DefaultLimits = Limits{
 	MaxStreamInFlight: 16,
 	MaxInFlight:       64,
 	MaxStreams:        64,
+	MaxMentions:       20_000,
+	MaxResponseBytes:  8 << 20,
 }
 
 // Server implements stance.v1.StanceService over a classifier that can be
@@ -274,6 +284,12 @@ func (s *Server) classify(ctx context.Context, c *classifier.Classifier, req *st
 	if err := c.ClassifyInto(ctx, in, &a.result); err != nil {
 		return nil, err
 	}
+	if n := len(a.result.Mentions) + len(a.result.Targeted); n > s.limits.MaxMentions {
+		return nil, &answerTooLargeError{"mentions", n, s.limits.MaxMentions}
+	}
+	if n := answerBytes(req.GetId(), &a.result, req.GetOptions().GetIncludeSpanText(), c.Model().Version()); n > s.limits.MaxResponseBytes {
+		return nil, &answerTooLargeError{"response bytes", n, s.limits.MaxResponseBytes}
+	}
 	return toProto(req, c, a.result, conv, a), nil
 }
 
@@ -314,8 +330,11 @@ func (s *Server) classifyOne(ctx context.Context, c *classifier.Classifier, req 
 }
 
 // errorResponse answers one document of a batch or stream with its error.
+// An id that is not valid UTF-8 (the request's error then says so) is
+// echoed with U+FFFD for each bad byte: ClassifyResponse.id is checked by
+// protobuf decoders, and the caller could not read the answer otherwise.
 func (s *Server) errorResponse(ctx context.Context, c *classifier.Classifier, req *stancev1.ClassifyRequest, err error) *stancev1.ClassifyResponse {
-	return &stancev1.ClassifyResponse{Id: req.GetId(), ModelVersion: c.Model().Version(), Error: s.statusOf(ctx, err).Proto()}
+	return &stancev1.ClassifyResponse{Id: strings.ToValidUTF8(req.GetId(), "\uFFFD"), ModelVersion: c.Model().Version(), Error: s.statusOf(ctx, err).Proto()}
 }
 
 // ServerOptions are the options the service needs on its grpc.Server: the

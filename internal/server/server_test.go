@@ -237,6 +237,7 @@ func TestOffsetEncodings(t *testing.T) {
 				OffsetEncoding: enc,
 				Spans:          spans,
 				Targets:        []*stancev1.Target{{Name: "Zürich"}, {Name: "Japan", Aliases: []string{"東京"}}},
+				Options:        &stancev1.ClassifyOptions{IncludeSpanText: true},
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -318,6 +319,10 @@ func TestClassifyErrors(t *testing.T) {
 		{"empty alias", &stancev1.ClassifyRequest{Text: text, Targets: []*stancev1.Target{{Name: "a", Aliases: []string{""}}}}, codes.InvalidArgument, []string{"targets[0].aliases[0]"}, ""},
 		{"several problems at once", &stancev1.ClassifyRequest{Text: text, OffsetEncoding: 7, Targets: []*stancev1.Target{{}}}, codes.InvalidArgument, []string{"offset_encoding", "targets[0].name"}, ""},
 		{"invalid utf8", &stancev1.ClassifyRequest{Text: "NATO \xff\xfe warned"}, codes.InvalidArgument, []string{"text"}, ""},
+		{"invalid utf8 everywhere else", &stancev1.ClassifyRequest{Id: "a\xff", Text: text, Targets: []*stancev1.Target{{Id: "\xc3", Name: "N\xe2\x82", Aliases: []string{"ok", "\xed\xa0\x80"}}}},
+			codes.InvalidArgument, []string{"id", "targets[0].name", "targets[0].id", "targets[0].aliases[1]"}, ""},
+		{"empty span in utf16 units", &stancev1.ClassifyRequest{Text: "🕊🕊 Iran", OffsetEncoding: stancev1.OffsetEncoding_OFFSET_ENCODING_UTF16,
+			Spans: []*stancev1.Span{{Start: 3, End: 3}}}, codes.InvalidArgument, []string{"spans[0]"}, "empty span at 3 in utf16"},
 		{"document too large", &stancev1.ClassifyRequest{Text: strings.Repeat("NATO ", 201)}, codes.ResourceExhausted, nil, "limit is 1000 bytes"},
 	}
 	for _, tt := range tests {
