@@ -32,12 +32,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/stance/classifierd/internal/classifier"
+	"github.com/stance/classifierd/internal/connlimit"
 	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/server"
-	"golang.org/x/net/netutil"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/health"
+	"google.golang.org/grpc/keepalive"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
 )
@@ -51,8 +52,15 @@ type Config struct {
 	ReloadPoll   time.Duration
 	// MaxMessageBytes bounds every received message (a batch in total).
 	MaxMessageBytes int
-	// MaxConnections bounds the open client connections.
+	// MaxConnections bounds the open client connections; at the limit, a
+	// new one takes the slot of the quietest idle one.
 	MaxConnections int
+	// HandshakeTimeout bounds a new connection's TLS and HTTP/2 set-up.
+	HandshakeTimeout time.Duration
+	// IdleTimeout closes connections with no call for that long.
+	IdleTimeout time.Duration
+	// MaxHeaderBytes bounds the header list of a call.
+	MaxHeaderBytes int
 	LogFormat      string
 	LogText        bool
 	MetricsAddr    string
@@ -113,7 +121,10 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.IntVar(&l.MaxMentions, "max-mentions", l.MaxMentions, "most mentions (found and explicit) in one document's answer (RESOURCE_EXHAUSTED beyond)")
 	fs.IntVar(&l.MaxResponseBytes, "max-response-bytes", l.MaxResponseBytes, "largest answer to one document in bytes, checked before it is built (RESOURCE_EXHAUSTED beyond)")
 	fs.IntVar(&cfg.MaxMessageBytes, "max-message-bytes", 16<<20, "largest request message in bytes (a whole batch); larger ones get RESOURCE_EXHAUSTED from gRPC")
-	fs.IntVar(&cfg.MaxConnections, "max-connections", 1024, "most client connections open at once; more wait to be accepted")
+	fs.IntVar(&cfg.MaxConnections, "max-connections", 1024, "most client connections open at once; at the limit a new one closes the connection idle longest (1 s at least, no StanceService call in flight), or waits for one")
+	fs.DurationVar(&cfg.HandshakeTimeout, "handshake-timeout", 5*time.Second, "time a new connection has to finish its TLS and HTTP/2 handshake")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", 5*time.Minute, "close connections that have had no call for this long")
+	fs.IntVar(&cfg.MaxHeaderBytes, "max-header-bytes", 16<<10, "largest header list (metadata) of a call, in bytes")
 	fs.DurationVar(&cfg.DrainTimeout, "drain-timeout", 20*time.Second, "on SIGTERM, how long accepted requests may take to finish")
 	fs.DurationVar(&cfg.ReloadPoll, "reload-poll", 10*time.Second, "how often to check -model and -lexicon files for changes (0: only on SIGHUP)")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
@@ -144,7 +155,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	}
 	for name, v := range map[string]int{"max-document-bytes": l.MaxDocumentBytes, "max-batch": l.MaxBatchDocuments,
 		"max-stream-inflight": l.MaxStreamInFlight, "max-inflight": l.MaxInFlight, "max-streams": l.MaxStreams,
-		"max-connections": cfg.MaxConnections, "max-mentions": l.MaxMentions, "max-response-bytes": l.MaxResponseBytes} {
+		"max-connections": cfg.MaxConnections, "max-header-bytes": cfg.MaxHeaderBytes, "max-mentions": l.MaxMentions, "max-response-bytes": l.MaxResponseBytes} {
 		if v < 1 {
 			return Config{}, fmt.Errorf("-%s must be at least 1", name)
 		}
@@ -178,7 +189,8 @@ func run(ctx context.Context, cfg Config, hup <-chan os.Signal, ready chan<- net
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	rpcMetrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
 	reg.MustRegister(rpcMetrics)
-	opts, err := serverOptions(cfg, log, rpcMetrics)
+	svc := server.New(c, cfg.Limits, log)
+	opts, err := serverOptions(cfg, log, rpcMetrics, svc)
 	if err != nil {
 		return err
 	}
@@ -186,8 +198,18 @@ func run(ctx context.Context, cfg Config, hup <-chan os.Signal, ready chan<- net
 	if err != nil {
 		return err
 	}
-	lis = netutil.LimitListener(lis, cfg.MaxConnections)
-	svc := server.New(c, cfg.Limits, log)
+	// Calls to the StanceService keep a connection from being closed to
+	// make room; health checks and reflection do not, so that probes and
+	// watches cannot hold the slots either.
+	limiter := connlimit.New(cfg.MaxConnections, time.Second, "/stance.v1.")
+	lis = limiter.Listen(lis)
+	opts = append(opts, grpc.StatsHandler(limiter))
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "stance_connections_open", Help: "Client connections open."},
+			func() float64 { return float64(limiter.Open()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "stance_connections_evicted_total",
+			Help: "Idle connections closed to make room for a new one at -max-connections."},
+			func() float64 { return float64(limiter.Evicted()) }))
 	svc.SetMetrics(server.NewMetrics(reg))
 	g := grpc.NewServer(append(opts, svc.ServerOptions()...)...)
 	svc.Register(g)
@@ -267,7 +289,7 @@ func serveMetrics(cfg Config, reg *prometheus.Registry, log *slog.Logger) (*http
 
 // serverOptions builds the gRPC server options: message and stream limits,
 // panic recovery, TLS and authentication.
-func serverOptions(cfg Config, log *slog.Logger, rpcMetrics *grpcprom.ServerMetrics) ([]grpc.ServerOption, error) {
+func serverOptions(cfg Config, log *slog.Logger, rpcMetrics *grpcprom.ServerMetrics, svc *server.Server) ([]grpc.ServerOption, error) {
 	// Outermost first: metrics and the log line see every call, including
 	// refused and panicking ones.
 	unary := []grpc.UnaryServerInterceptor{rpcMetrics.UnaryServerInterceptor(), server.LogUnary(log, cfg.LogText), server.RecoverUnary(log)}
@@ -289,8 +311,10 @@ func serverOptions(cfg Config, log *slog.Logger, rpcMetrics *grpcprom.ServerMetr
 		if err != nil {
 			return nil, fmt.Errorf("load tokens %s: %w", cfg.Auth.TokensFile, err)
 		}
-		// Authentication runs after metrics and logging, before anything
-		// else: an unauthenticated caller reaches no handler.
+		// The service's tap checks tokens before a call's message is read;
+		// the interceptors check them again after metrics and logging,
+		// before anything else, for a grpc.Server without the tap.
+		svc.SetTokens(tokens)
 		unary = slices.Insert(unary, 2, tokens.UnaryInterceptor())
 		stream = slices.Insert(stream, 2, tokens.StreamInterceptor())
 	}
@@ -303,6 +327,14 @@ func serverOptions(cfg Config, log *slog.Logger, rpcMetrics *grpcprom.ServerMetr
 		grpc.MaxConcurrentStreams(uint32(max(100, 2*cfg.Limits.MaxInFlight))),
 		grpc.ChainUnaryInterceptor(unary...),
 		grpc.ChainStreamInterceptor(stream...),
+		// Connection hygiene: a socket that does not finish its handshake
+		// in time is closed (the default, 120 s, let silent sockets hold
+		// slots), idle connections are closed, dead peers are found by
+		// pings, and clients that ping too often are told to stop.
+		grpc.ConnectionTimeout(cfg.HandshakeTimeout),
+		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: cfg.IdleTimeout, Time: time.Minute, Timeout: 20 * time.Second}),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
+		grpc.MaxHeaderListSize(uint32(cfg.MaxHeaderBytes)),
 	}
 	if cfg.TLS.CertFile != "" {
 		tc, err := tlsConfig(cfg.TLS)

@@ -61,11 +61,21 @@ func overloaded(what string, limit int) error {
 	return st.Err()
 }
 
-// TapHandle sheds unary calls before their message is read when the server
-// is at capacity, so that overload costs neither the memory of decoding
-// the request nor a goroutine. Install it with grpc.InTapHandle; the
-// handlers still take their slot, since the tap only looks.
+// TapHandle refuses calls without valid credentials (see SetTokens) and
+// sheds unary calls when the server is at capacity, before their message
+// is read, so that neither costs the memory of decoding the request nor a
+// goroutine: 32 unauthenticated 16 MB calls held 1.2 GiB when tokens were
+// checked by an interceptor, after decoding. Install it with
+// grpc.InTapHandle (ServerOptions does); the handlers still take their
+// slot, since the tap only looks. It runs under the connection's lock, so
+// it only compares and counts.
 func (s *Server) TapHandle(ctx context.Context, info *tap.Info) (context.Context, error) {
+	if s.tokens != nil {
+		if err := s.tokens.checkHeader(info.Header, info.FullMethodName); err != nil {
+			s.metrics.unauthenticated()
+			return nil, err
+		}
+	}
 	switch info.FullMethodName {
 	case stancev1.StanceService_Classify_FullMethodName, stancev1.StanceService_ClassifyBatch_FullMethodName:
 		if len(s.capacity.slots) == cap(s.capacity.slots) {

@@ -16,6 +16,7 @@ type Metrics struct {
 	bytes     *prometheus.CounterVec
 	labels    *prometheus.CounterVec
 	shed      *prometheus.CounterVec
+	unauth    prometheus.Counter
 	model     *prometheus.GaugeVec
 	// The counters of each label value, looked up once: a lookup hashes
 	// the label values and takes a lock, and one per mention was 1-2.5%
@@ -44,11 +45,14 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		shed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "stance_shed_total", Help: "Calls turned away with RESOURCE_EXHAUSTED because the server was at capacity.",
 		}, []string{"what"}),
+		unauth: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "stance_unauthenticated_total", Help: "Calls refused with UNAUTHENTICATED before their message was read (not in grpc_server_handled_total).",
+		}),
 		model: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "stance_model_info", Help: "The model serving requests (value 1), by version.",
 		}, []string{"version"}),
 	}
-	reg.MustRegister(m.documents, m.bytes, m.labels, m.shed, m.model)
+	reg.MustRegister(m.documents, m.bytes, m.labels, m.shed, m.unauth, m.model)
 	m.byRPC = map[string]*rpcCounters{}
 	for _, rpc := range []string{"Classify", "ClassifyBatch", "ClassifyStream"} {
 		m.byRPC[rpc] = &rpcCounters{ok: m.documents.WithLabelValues(rpc, "ok"),
@@ -93,6 +97,12 @@ func (m *Metrics) failed(rpc string) {
 func (m *Metrics) shedCall(what string) {
 	if m != nil {
 		m.shed.WithLabelValues(what).Inc()
+	}
+}
+
+func (m *Metrics) unauthenticated() {
+	if m != nil {
+		m.unauth.Inc()
 	}
 }
 

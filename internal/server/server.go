@@ -74,6 +74,8 @@ type Server struct {
 	capacity *capacity
 	streams  *capacity
 	metrics  *Metrics
+	// tokens, if set, are checked by TapHandle before a call is decoded.
+	tokens *Tokens
 	// streamed counts the stream documents started (each is answered).
 	streamed atomic.Int64
 	// draining is closed by Drain: streams stop starting documents.
@@ -96,6 +98,11 @@ func (s *Server) SetMetrics(m *Metrics) {
 	s.metrics = m
 	m.setModel(s.current.Load().Model().Version())
 }
+
+// SetTokens makes TapHandle refuse calls without one of t's tokens (to
+// methods t does not leave open) with UNAUTHENTICATED, before their message
+// is read. Call it before serving.
+func (s *Server) SetTokens(t *Tokens) { s.tokens = t }
 
 // Drain makes every open stream stop starting new documents, answer the
 // ones it started, and end with UNAVAILABLE so that its client resends the
