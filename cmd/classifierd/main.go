@@ -16,12 +16,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"syscall"
 	"time"
@@ -118,6 +120,9 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.IntVar(&l.MaxStreamInFlight, "max-stream-inflight", l.MaxStreamInFlight, "most documents of one stream classified at once")
 	fs.IntVar(&l.MaxInFlight, "max-inflight", l.MaxInFlight, "most documents classified at once server-wide; unary and batch calls beyond it get RESOURCE_EXHAUSTED (default 4 x cores)")
 	fs.IntVar(&l.MaxStreams, "max-streams", l.MaxStreams, "most ClassifyStream calls open at once")
+	l.MaxInFlightBytes = defaultInFlightBytes()
+	fs.Int64Var(&l.MaxInFlightBytes, "max-inflight-bytes", l.MaxInFlightBytes, "memory of the documents in flight, as estimated from their text, mentions and answers, until each answer is written (default 40% of GOMEMLIMIT when set, else 256 MiB)")
+	fs.DurationVar(&l.MaxQueueWait, "max-queue-wait", l.MaxQueueWait, "longest a unary or batch call waits for admission, from its arrival; then RESOURCE_EXHAUSTED with RetryInfo")
 	fs.IntVar(&l.MaxMentions, "max-mentions", l.MaxMentions, "most mentions (found and explicit) in one document's answer (RESOURCE_EXHAUSTED beyond)")
 	fs.IntVar(&l.MaxResponseBytes, "max-response-bytes", l.MaxResponseBytes, "largest answer to one document in bytes, checked before it is built (RESOURCE_EXHAUSTED beyond)")
 	fs.IntVar(&cfg.MaxMessageBytes, "max-message-bytes", 16<<20, "largest request message in bytes (a whole batch); larger ones get RESOURCE_EXHAUSTED from gRPC")
@@ -159,6 +164,12 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 		if v < 1 {
 			return Config{}, fmt.Errorf("-%s must be at least 1", name)
 		}
+	}
+	if l.MaxInFlightBytes < 1<<20 {
+		return Config{}, errors.New("-max-inflight-bytes must be at least 1 MiB")
+	}
+	if l.MaxQueueWait <= 0 {
+		return Config{}, errors.New("-max-queue-wait must be positive")
 	}
 	for name, v := range map[string]int{"max-spans": l.MaxSpans, "max-targets": l.MaxTargets, "max-aliases": l.MaxAliases} {
 		if v < 0 {
@@ -365,6 +376,18 @@ func tlsConfig(c TLSConfig) (*tls.Config, error) {
 		tc.ClientAuth = tls.RequireAndVerifyClientCert
 	}
 	return tc, nil
+}
+
+// defaultInFlightBytes is the memory budget for documents in flight: 40%
+// of the soft memory limit when one is set (GOMEMLIMIT; the shipped pod
+// has 230 MiB, so 92 MiB), which leaves the rest for the tables (some 80
+// MiB), requests waiting to be admitted and the collector's headroom; 256
+// MiB otherwise.
+func defaultInFlightBytes() int64 {
+	if limit := debug.SetMemoryLimit(-1); limit > 0 && limit < math.MaxInt64 {
+		return max(16<<20, limit*2/5)
+	}
+	return 256 << 20
 }
 
 // messageOverhead is the room a request needs beyond its text: id,

@@ -143,10 +143,25 @@ func (a *responseArena) reset() bool {
 		cap(a.result.Mentions)+cap(a.result.Targeted) <= maxPooledMessages/4
 }
 
-// callArenas are the arenas of one unary or batch call's response. gRPC
-// sends that response after the handler returns, so they can only go back
-// to the pool when the call ends, which arenaStats sees.
-type callArenas struct{ list []*responseArena }
+// callArenas are the arenas of one unary or batch call's response, and its
+// admission ticket. gRPC sends that response after the handler returns, so
+// they can only go back when the call ends, which arenaStats sees: the
+// bytes of a batch's answer stay counted until it is written.
+type callArenas struct {
+	list   []*responseArena
+	ticket *ticket
+}
+
+// holdUntilWritten hands t to arenaStats, to be given back when the call
+// in ctx ends, and reports whether it could (false on a server without
+// arenaStats: the caller gives it back itself).
+func holdUntilWritten(ctx context.Context, t *ticket) bool {
+	c, ok := ctx.Value(callArenasKey{}).(*callArenas)
+	if ok {
+		c.ticket = t
+	}
+	return ok
+}
 
 type callArenasKey struct{}
 
@@ -180,11 +195,14 @@ func (arenaStats) HandleRPC(ctx context.Context, s stats.RPCStats) {
 	if _, end := s.(*stats.End); !end {
 		return
 	}
+	markAdmitted(ctx) // a call that failed before its handler
 	if c, ok := ctx.Value(callArenasKey{}).(*callArenas); ok {
 		for _, a := range c.list {
 			a.release()
 		}
 		c.list = nil
+		c.ticket.done()
+		c.ticket = nil
 	}
 }
 
