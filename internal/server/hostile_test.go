@@ -8,11 +8,12 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/testing/protocmp"
 )
 
 // TestHostileInputs sends the inputs that break text services and checks
@@ -120,8 +121,11 @@ func FuzzClassify(f *testing.F) {
 		}
 		checkMarshal(t, resp)
 		again, err := svc.Classify(context.Background(), req)
-		if err != nil || !proto.Equal(resp, again) {
-			t.Fatalf("not deterministic: %v", err)
+		if err != nil {
+			t.Fatalf("second call: %v", err)
+		}
+		if diff := cmp.Diff(resp, again, protocmp.Transform()); diff != "" {
+			t.Fatalf("not deterministic (-first +second):\n%s", diff)
 		}
 	})
 }

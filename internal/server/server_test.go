@@ -13,6 +13,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/features"
@@ -22,7 +23,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
-	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/testing/protocmp"
 )
 
 var (
@@ -471,7 +472,7 @@ func TestGetModelInfo(t *testing.T) {
 		t.Errorf("limits = %v", info.GetLimits())
 	}
 	// The response must be self-contained for grpcurl users.
-	if !proto.Equal(info, modelInfo(c, DefaultLimits)) {
-		t.Error("GetModelInfo differs from modelInfo")
+	if diff := cmp.Diff(modelInfo(c, DefaultLimits), info, protocmp.Transform()); diff != "" {
+		t.Errorf("GetModelInfo differs from modelInfo (-want +got):\n%s", diff)
 	}
 }
