@@ -33,12 +33,16 @@ check-generated: generate
 	@git diff --exit-code -- api/gen || { echo "api/gen is stale: run make generate and commit"; exit 1; }
 	@test -z "$$(git status --porcelain -- api/gen)" || { git status --porcelain -- api/gen; echo "api/gen has uncommitted files"; exit 1; }
 
-## fuzz: the native fuzz tests of outside input, each for FUZZTIME inputs.
+## fuzz: every native fuzz test in the repository (each func Fuzz* in a
+## tracked _test.go file), each for FUZZTIME inputs. A new fuzz test is
+## picked up without editing this file.
 fuzz:
-	$(GO) test -run='^$$' -fuzz='^FuzzTokenize$$' -fuzztime=$(FUZZTIME) ./internal/features
-	$(GO) test -run='^$$' -fuzz='^FuzzClassify$$' -fuzztime=$(FUZZTIME) ./internal/server
-	$(GO) test -run='^$$' -fuzz='^FuzzFind$$' -fuzztime=$(FUZZTIME) ./internal/entities
-	$(GO) test -run='^$$' -fuzz='^FuzzBuiltinMatchesAutomaton$$' -fuzztime=$(FUZZTIME) ./internal/entities
+	@set -e; for f in $$(git ls-files '*_test.go' | xargs grep -l '^func Fuzz'); do \
+		for name in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$$f"); do \
+			echo "fuzz $$name ./$$(dirname "$$f")"; \
+			$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) "./$$(dirname "$$f")"; \
+		done; \
+	done
 
 ## bench: every benchmark, BENCHCOUNT times each, on BENCHCPU cores (the
 ## targets are per core; BENCHCPU=1,2 adds the two-core numbers). The output
