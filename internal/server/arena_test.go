@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
+	"github.com/stance/classifierd/internal/wire"
 	"google.golang.org/protobuf/testing/protocmp"
 )
 
@@ -27,14 +28,14 @@ var arenaDocs = []string{
 func TestArenaReuseGivesFreshResponses(t *testing.T) {
 	c := testClassifier(t)
 	s := New(c, DefaultLimits, nil)
-	a := new(responseArena)
+	a := new(wire.Arena)
 	for round := range 3 {
 		for i, text := range arenaDocs {
 			req := &stancev1.ClassifyRequest{Id: "d", Text: text, Options: &stancev1.ClassifyOptions{MaxEvidence: 20}}
 			if text == "" {
 				req.Text = "Nothing here."
 			}
-			want, err := s.classify(context.Background(), c, req, new(responseArena))
+			want, err := s.classify(context.Background(), c, req, new(wire.Arena))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,7 +46,7 @@ func TestArenaReuseGivesFreshResponses(t *testing.T) {
 			if diff := cmp.Diff(want, got, protocmp.Transform()); diff != "" {
 				t.Fatalf("round %d doc %d: reused arena (-fresh +reused):\n%s", round, i, diff)
 			}
-			a.reset()
+			a.Reset()
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -10,9 +11,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
+	"github.com/stance/classifierd/internal/wire"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
 )
 
@@ -67,6 +70,24 @@ func TestHostileInputs(t *testing.T) {
 				t.Errorf("code = %v (%v), want %v", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// checkMarshal asserts that the server's codec encodes m exactly as
+// protobuf does.
+func checkMarshal(t testing.TB, m proto.Message) {
+	t.Helper()
+	want, err := proto.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := wire.NewCodec().Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Free()
+	if b := got.Materialize(); !bytes.Equal(b, want) {
+		t.Fatalf("codec wrote %d bytes that differ from protobuf's %d for %.200v", len(b), len(want), m)
 	}
 }
 

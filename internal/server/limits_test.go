@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/sharedtest"
+	"github.com/stance/classifierd/internal/wire"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -120,15 +121,15 @@ func TestAnswerBytesBoundsTheAnswer(t *testing.T) {
 	for i, d := range sharedtest.News(t) {
 		req := &stancev1.ClassifyRequest{Id: "doc", Text: d, Spans: []*stancev1.Span{{Start: 0, End: uint32(min(len(d), 40))}},
 			Targets: []*stancev1.Target{{Name: "the"}}, Options: &stancev1.ClassifyOptions{MaxEvidence: 20, IncludeSpanText: true}}
-		a := newArena()
+		a := wire.NewArena()
 		resp, err := svc.classify(context.Background(), c, req, a)
 		if err != nil {
 			t.Fatalf("document %d: %v", i, err)
 		}
-		bound := answerBytes(req.GetId(), &a.result, true, c.Model().Version())
+		bound := wire.AnswerBytes(req.GetId(), &a.Result, true, c.Model().Version())
 		if n := proto.Size(resp); n > bound || bound > n+n/10+64 {
 			t.Fatalf("document %d: answer is %d bytes, answerBytes says at most %d", i, n, bound)
 		}
-		a.release()
+		a.Release()
 	}
 }

@@ -17,6 +17,7 @@ import (
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/offsets"
+	"github.com/stance/classifierd/internal/wire"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -357,7 +358,7 @@ func (s *Server) prepare(c *classifier.Classifier, req *stancev1.ClassifyRequest
 
 // classify validates, converts and answers one request in a, with no
 // admission: for tests and benchmarks of the stages.
-func (s *Server) classify(ctx context.Context, c *classifier.Classifier, req *stancev1.ClassifyRequest, a *responseArena) (*stancev1.ClassifyResponse, error) {
+func (s *Server) classify(ctx context.Context, c *classifier.Classifier, req *stancev1.ClassifyRequest, a *wire.Arena) (*stancev1.ClassifyResponse, error) {
 	d := s.prepare(c, req)
 	if d.err != nil {
 		return nil, d.err
@@ -369,15 +370,15 @@ func (s *Server) classify(ctx context.Context, c *classifier.Classifier, req *st
 // answer runs the classifier on d and builds the answer in a, if it has at
 // most MaxMentions mentions and room bytes; it returns the answer's size
 // bound. t, if not nil, grows to the document's cost once that is known.
-func (s *Server) answer(ctx context.Context, c *classifier.Classifier, d prepared, a *responseArena, t *ticket, room int) (*stancev1.ClassifyResponse, int, error) {
-	if err := c.ClassifyInto(ctx, d.in, &a.result); err != nil {
+func (s *Server) answer(ctx context.Context, c *classifier.Classifier, d prepared, a *wire.Arena, t *ticket, room int) (*stancev1.ClassifyResponse, int, error) {
+	if err := c.ClassifyInto(ctx, d.in, &a.Result); err != nil {
 		return nil, 0, err
 	}
-	mentions := len(a.result.Mentions) + len(a.result.Targeted)
+	mentions := len(a.Result.Mentions) + len(a.Result.Targeted)
 	if mentions > s.limits.MaxMentions {
 		return nil, 0, &answerTooLargeError{"mentions", mentions, s.limits.MaxMentions}
 	}
-	size := answerBytes(d.req.GetId(), &a.result, d.req.GetOptions().GetIncludeSpanText(), c.Model().Version())
+	size := wire.AnswerBytes(d.req.GetId(), &a.Result, d.req.GetOptions().GetIncludeSpanText(), c.Model().Version())
 	if size > room {
 		if room < s.limits.MaxResponseBytes {
 			return nil, 0, &answerTooLargeError{"response bytes with the batch's earlier answers", s.limits.MaxResponseBytes - room + size, s.limits.MaxResponseBytes}
@@ -389,14 +390,14 @@ func (s *Server) answer(ctx context.Context, c *classifier.Classifier, d prepare
 			return nil, 0, s.shed(ctx, "bytes", err)
 		}
 	}
-	return toProto(d.req, c, a.result, d.conv, a), size, nil
+	return a.Response(d.req, c.Model().Version(), d.conv), size, nil
 }
 
 // reply is a streamed response, the pooled arena it was built in, if any,
 // and its share of the server's budgets.
 type reply struct {
 	resp   *stancev1.ClassifyResponse
-	arena  *responseArena
+	arena  *wire.Arena
 	ticket *ticket
 }
 
@@ -404,7 +405,7 @@ type reply struct {
 // server once the response is sent.
 func (r reply) release() {
 	if r.arena != nil {
-		r.arena.release()
+		r.arena.Release()
 	}
 	r.ticket.done()
 }
@@ -417,7 +418,7 @@ func (s *Server) classifyOne(ctx context.Context, c *classifier.Classifier, d pr
 	if d.err != nil {
 		return reply{resp: s.errorResponse(ctx, c, d.req, d.err)}
 	}
-	a := newArena()
+	a := wire.NewArena()
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.ErrorContext(ctx, "classify panic", "id", d.req.GetId(), "panic", p, "stack", string(debug.Stack()))
@@ -428,7 +429,7 @@ func (s *Server) classifyOne(ctx context.Context, c *classifier.Classifier, d pr
 	}()
 	resp, _, err := s.answer(ctx, c, d, a, t, s.limits.MaxResponseBytes)
 	if err != nil {
-		a.release()
+		a.Release()
 		return reply{resp: s.errorResponse(ctx, c, d.req, err), ticket: t}
 	}
 	return reply{resp: resp, arena: a, ticket: t}
@@ -446,5 +447,5 @@ func (s *Server) errorResponse(ctx context.Context, c *classifier.Classifier, re
 // tap that sheds calls before decoding them, the stats handler that
 // recycles response arenas, and the codec that encodes answers.
 func (s *Server) ServerOptions() []grpc.ServerOption {
-	return []grpc.ServerOption{grpc.InTapHandle(s.TapHandle), grpc.StatsHandler(arenaStats{}), grpc.ForceServerCodecV2(newCodec())}
+	return []grpc.ServerOption{grpc.InTapHandle(s.TapHandle), grpc.StatsHandler(arenaStats{}), grpc.ForceServerCodecV2(wire.NewCodec())}
 }

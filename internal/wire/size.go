@@ -1,4 +1,4 @@
-package server
+package wire
 
 import (
 	"github.com/stance/classifierd/internal/classifier"
@@ -6,14 +6,14 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
-// answerBytes bounds from above the encoded size of the answer toProto
-// builds from res for req, without building it: the server refuses an
+// AnswerBytes bounds from above the encoded size of the answer that
+// Arena.Response builds from res for a request with id, without building it: the server refuses an
 // answer over its limit before spending the memory on it. Offsets are
 // counted as UTF-8 bytes, which no other encoding exceeds, and every field
 // as present; otherwise the sizes are protobuf's, so the bound is tight.
 // It costs a pass over the mentions and their evidence, a small fraction
 // of classifying them.
-func answerBytes(id string, res *classifier.Result, spanText bool, version string) int {
+func AnswerBytes(id string, res *classifier.Result, spanText bool, version string) int {
 	n := str(len(id)) + str(len(version))
 	for i := range res.Mentions {
 		n += mentionBytes(&res.Mentions[i], true)
