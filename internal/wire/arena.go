@@ -141,4 +141,3 @@ func (a *Arena) Reset() bool {
 	return len(x.spans)+len(x.refs) <= maxPooledMessages &&
 		cap(a.Result.Mentions)+cap(a.Result.Targeted) <= maxPooledMessages/4
 }
-

@@ -178,4 +178,3 @@ func (a *Arena) entityRef(e entities.Entity) *stancev1.EntityRef {
 	r.Id, r.Name, r.Type, r.CountryId = e.ID, e.Name, stancev1.EntityType(e.Type), e.Country
 	return r
 }
-
