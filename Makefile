@@ -11,7 +11,7 @@ BREAKING_AGAINST ?= .git\#branch=main
 # 20,000 inputs take 2-17 s per target here.
 FUZZTIME ?= 20000x
 
-.PHONY: test lint generate check-generated fuzz bench load run train
+.PHONY: test lint generate check-generated fuzz bench load abuse run train
 
 ## test: everything CI runs: lint, generated-code check, vet, unit and
 ## integration tests, and short fuzz runs.
@@ -78,6 +78,18 @@ load:
 		pin="taskset -c 0" && serverpin="-server-cpus 1"; \
 	fi && \
 	GOMAXPROCS=1 $$pin "$$dir/stanceload" -exec "$$dir/classifierd" -addr $(LOADADDR) -server-procs $(LOADPROCS) $$serverpin -seeds $(SEEDS) $(LOADFLAGS)
+
+## abuse: the abuse suite (issue 21, cmd/classifierd/abuse_test.go): a
+## fresh classifierd process per case on loopback, with the manifest's
+## GOMEMLIMIT=230MiB and two cores, attacked by response amplification,
+## dense documents, 1,100 silent connections, new long words, big
+## unauthenticated calls, big headers, invalid UTF-8 in a stream, unary
+## overload and a stream hogging the server. A case fails if the process
+## dies, its peak RSS passes 400 MiB, or a fresh client waits more than
+## 10 s. About two minutes; ABUSE_BIN=path attacks another build.
+ABUSE_BIN ?=
+abuse:
+	STANCE_ABUSE=1 STANCE_ABUSE_BIN=$(ABUSE_BIN) $(GO) test -count=1 -run='^TestAbuse$$' -v -timeout=15m ./cmd/classifierd/
 
 run:
 	$(GO) run ./cmd/classifierd
