@@ -148,5 +148,15 @@ func FuzzClassify(f *testing.F) {
 		if diff := cmp.Diff(resp, again, protocmp.Transform()); diff != "" {
 			t.Fatalf("not deterministic (-first +second):\n%s", diff)
 		}
+		// The size bound that -max-response-bytes is checked against is
+		// never below the answer's size.
+		a := wire.NewArena()
+		defer a.Release()
+		if _, err := svc.classify(context.Background(), svc.Classifier(), req, a); err != nil {
+			t.Fatalf("classify: %v", err)
+		}
+		if n, bound := proto.Size(resp), wire.AnswerBytes(req.GetId(), &a.Result, spanText, resp.GetModelVersion()); n > bound {
+			t.Fatalf("answer is %d bytes, AnswerBytes bounds it at %d", n, bound)
+		}
 	})
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -104,8 +106,8 @@ func TestOverloadSheds(t *testing.T) {
 	// on the machine, so the test does not insist on sheds here: only that
 	// every call is answered or shed, and that the heap stays within what
 	// the budget allows (counting calls alone would admit eight).
-	svc.admit.queueWait = time.Second
-	const callers, calls = 8, 10
+	svc.admit.queueWait = 5 * time.Second
+	const callers, calls = 8, 5
 	var ok, shed, other atomic.Int64
 	var peak atomic.Uint64
 	runtime.GC()
@@ -394,5 +396,32 @@ func TestStreamLeavesRoomForUnary(t *testing.T) {
 		if h := svc.admit.held.Load(); h > 4 {
 			t.Fatalf("%d document slots held, limit 4", h)
 		}
+	}
+}
+
+// TestTapShedsWhenTheQueueIsFull: when as many calls wait for admission as
+// may be in flight, the tap refuses the next before reading it, with
+// RetryInfo, and counts it.
+func TestTapShedsWhenTheQueueIsFull(t *testing.T) {
+	limits := DefaultLimits
+	limits.MaxInFlight = 2
+	svc, _, client := startServerWith(t, limits)
+	reg := prometheus.NewRegistry()
+	svc.SetMetrics(NewMetrics(reg))
+	svc.pending.Add(2)
+	_, err := client.Classify(context.Background(), &stancev1.ClassifyRequest{Text: "NATO warned Iran."})
+	if status.Code(err) != codes.ResourceExhausted || !hasRetryInfo(err) {
+		t.Errorf("call with a full queue: %v, want RESOURCE_EXHAUSTED with RetryInfo", err)
+	}
+	var m dto.Metric
+	if err := svc.metrics.shed.WithLabelValues("queue").Write(&m); err != nil || m.GetCounter().GetValue() != 1 {
+		t.Errorf("stance_shed_total{what=queue} = %v (%v), want 1", m.GetCounter().GetValue(), err)
+	}
+	svc.pending.Add(-2)
+	if _, err := client.Classify(context.Background(), &stancev1.ClassifyRequest{Text: "NATO warned Iran."}); err != nil {
+		t.Errorf("call with an empty queue: %v", err)
+	}
+	if n := svc.pending.Load(); n != 0 {
+		t.Errorf("%d calls pending after the calls ended", n)
 	}
 }
