@@ -205,30 +205,49 @@ func costAfter(text, mentions, answerBytes int) int64 {
 }
 
 // grow raises t to cost bytes, for a document whose answer turned out
-// larger than its estimate. It waits at most wait: documents that grow
-// wait holding bytes, so two of them could wait for each other.
+// larger than its estimate. When the bytes are not free at once it gives
+// back what it holds and waits, at most wait, for the whole cost in line
+// with everyone else: documents that waited to grow while holding their
+// bytes could wait for each other until they all failed (and did, in
+// TestOverloadSheds). While it waits its memory is counted nowhere; that
+// is bounded by the documents in flight, and each waits only once.
 func (t *ticket) grow(ctx context.Context, cost int64, wait time.Duration) error {
-	limit := t.a.budget
+	a := t.a
+	limit := a.budget
 	if t.stream {
-		limit = t.a.streamBudget
+		limit = a.streamBudget
 	}
-	extra := min(cost, limit) - t.bytes
+	cost = min(cost, limit)
+	extra := cost - t.bytes
 	if extra <= 0 {
 		return nil
 	}
+	gotStream := !t.stream || a.streamBytes.TryAcquire(extra)
+	if gotStream && a.bytes.TryAcquire(extra) {
+		t.bytes = cost
+		return nil
+	}
+	if gotStream && t.stream {
+		a.streamBytes.Release(extra)
+	}
+	if t.stream {
+		a.streamBytes.Release(t.bytes)
+	}
+	a.bytes.Release(t.bytes)
+	t.bytes = 0
 	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	if t.stream {
-		if err := t.a.streamBytes.Acquire(wctx, extra); err != nil {
+		if err := a.streamBytes.Acquire(wctx, cost); err != nil {
 			return err
 		}
 	}
-	if err := t.a.bytes.Acquire(wctx, extra); err != nil {
+	if err := a.bytes.Acquire(wctx, cost); err != nil {
 		if t.stream {
-			t.a.streamBytes.Release(extra)
+			a.streamBytes.Release(cost)
 		}
 		return err
 	}
-	t.bytes += extra
+	t.bytes = cost
 	return nil
 }

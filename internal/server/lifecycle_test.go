@@ -157,10 +157,14 @@ func TestOverloadSheds(t *testing.T) {
 		t.Errorf("in overload: ok=%d shed=%d, want some answered", ok.Load(), shed.Load())
 	}
 	// What is live at once is the baseline, the documents admitted (at
-	// most MaxInFlightBytes as costOf counts them), and the requests
-	// waiting (at most MaxInFlight, 50 KB each) or in the callers' hands
-	// (8); the garbage collector lets the heap reach twice what is live.
-	live := baseline + uint64(limits.MaxInFlightBytes) + uint64((limits.MaxInFlight+callers)*4*len(text))
+	// most MaxInFlightBytes as costOf counts them), the classifier's memory
+	// of documents waiting to grow their share (at most MaxInFlight, of
+	// 1,400 mentions each, see ticket.grow), and the requests waiting (at
+	// most MaxInFlight, 50 KB each) or in the callers' hands (8); the
+	// garbage collector lets the heap reach twice what is live. Counting
+	// calls alone, eight documents of 8 MB of work each were admitted.
+	waiting := limits.MaxInFlight * (costPerTextByte*len(text) + costPerMention*len(text)/20)
+	live := baseline + uint64(limits.MaxInFlightBytes) + uint64(waiting) + uint64((limits.MaxInFlight+callers)*4*len(text))
 	if peak.Load() > 2*live {
 		t.Errorf("heap peaked at %.0f MB from a baseline of %.0f MB; the bound is %.0f MB", mb(peak.Load()), mb(baseline), mb(2*live))
 	}

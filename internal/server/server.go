@@ -386,7 +386,7 @@ func (s *Server) answer(ctx context.Context, c *classifier.Classifier, d prepare
 		return nil, 0, &answerTooLargeError{"response bytes", size, s.limits.MaxResponseBytes}
 	}
 	if t != nil {
-		if err := t.grow(ctx, costAfter(len(d.in.Text), mentions, size), s.limits.MaxQueueWait); err != nil {
+		if err := t.grow(ctx, costAfter(len(d.in.Text), mentions, size), s.admit.queueWait); err != nil {
 			return nil, 0, s.shed(ctx, "bytes", err)
 		}
 	}
