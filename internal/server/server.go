@@ -89,6 +89,9 @@ type Server struct {
 	// pending counts the unary and batch calls past the tap and not yet
 	// admitted or shed, so that the tap can shed when the queue is long.
 	pending atomic.Int64
+	// waitingBytes is the text of the calls waiting for admission, which
+	// they hold decoded: bounded to a quarter of MaxInFlightBytes.
+	waitingBytes atomic.Int64
 	shedLog shedLog
 	metrics *Metrics
 	// tokens, if set, are checked by TapHandle before a call is decoded.
@@ -148,10 +151,9 @@ func (s *Server) Classify(ctx context.Context, req *stancev1.ClassifyRequest) (*
 		s.metrics.failed("Classify")
 		return nil, s.statusOf(ctx, d.err).Err()
 	}
-	t, err := s.admit.enterUnary(ctx, arrivalOf(ctx), d.cost)
-	markAdmitted(ctx)
+	t, err := s.enterUnary(ctx, d.cost, len(req.GetText()))
 	if err != nil {
-		return nil, s.shed(ctx, "documents", err)
+		return nil, err
 	}
 	if !holdUntilWritten(ctx, t) {
 		defer t.done()
@@ -183,10 +185,13 @@ func (s *Server) ClassifyBatch(ctx context.Context, req *stancev1.ClassifyBatchR
 	// document slot: its cost is latency, not concurrency. It holds the
 	// bytes of all its documents until its answer is written, since the
 	// answer holds them all.
-	t, err := s.admit.enterUnary(ctx, arrivalOf(ctx), cost)
-	markAdmitted(ctx)
+	size := 0
+	for _, r := range req.GetRequests() {
+		size += len(r.GetText())
+	}
+	t, err := s.enterUnary(ctx, cost, size)
 	if err != nil {
-		return nil, s.shed(ctx, "documents", err)
+		return nil, err
 	}
 	if !holdUntilWritten(ctx, t) {
 		defer t.done()
@@ -212,6 +217,26 @@ func (s *Server) ClassifyBatch(ctx context.Context, req *stancev1.ClassifyBatchR
 	}
 	return out, nil
 }
+
+// enterUnary admits a unary or batch call of cost bytes whose requests
+// hold size bytes of text while they wait, or sheds it: at once when the
+// calls waiting already hold a quarter of MaxInFlightBytes, or after
+// MaxQueueWait.
+func (s *Server) enterUnary(ctx context.Context, cost int64, size int) (*ticket, error) {
+	defer markAdmitted(ctx)
+	if w := s.waitingBytes.Add(int64(size)); w > s.admit.budget/4 && w > int64(size) {
+		s.waitingBytes.Add(-int64(size))
+		return nil, s.shed(ctx, "queue", errQueueFull)
+	}
+	t, err := s.admit.enterUnary(ctx, arrivalOf(ctx), cost)
+	s.waitingBytes.Add(-int64(size))
+	if err != nil {
+		return nil, s.shed(ctx, "documents", err)
+	}
+	return t, nil
+}
+
+var errQueueFull = errors.New("queue full")
 
 // ClassifyStream implements stance.v1.StanceService. Documents are read
 // while earlier ones are classified, up to MaxStreamInFlight at once (and
