@@ -92,8 +92,8 @@ type Server struct {
 	// waitingBytes is the text of the calls waiting for admission, which
 	// they hold decoded: bounded to a quarter of MaxInFlightBytes.
 	waitingBytes atomic.Int64
-	shedLog shedLog
-	metrics *Metrics
+	shedLog      shedLog
+	metrics      *Metrics
 	// tokens, if set, are checked by TapHandle before a call is decoded.
 	tokens *Tokens
 	// streamed counts the stream documents started (each is answered).
