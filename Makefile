@@ -11,7 +11,7 @@ BREAKING_AGAINST ?= .git\#branch=main
 # 20,000 inputs take 2-17 s per target here.
 FUZZTIME ?= 20000x
 
-.PHONY: test lint generate check-generated fuzz bench bench-ctl load run train
+.PHONY: test lint generate check-generated fuzz bench bench-ctl load abuse run train
 
 ## test: everything CI runs: lint, generated-code check, vet, unit and
 ## integration tests, and short fuzz runs. Tests that need ../shared and
@@ -56,14 +56,16 @@ check-generated:
 		for d in $(GENERATED); do diff -r "$$old/$$d" "$$d" || { rm -rf "$$old"; echo "$$d is stale: run make generate"; exit 1; }; done && rm -rf "$$old"; \
 	fi
 
-## fuzz: the native fuzz tests of outside input, each for FUZZTIME inputs.
+## fuzz: every native fuzz test in the repository (each func Fuzz* in a
+## tracked _test.go file), each for FUZZTIME inputs. A new fuzz test is
+## picked up without editing this file.
 fuzz:
-	$(GO) test -run='^$$' -fuzz='^FuzzTokenize$$' -fuzztime=$(FUZZTIME) ./internal/features
-	$(GO) test -run='^$$' -fuzz='^FuzzClassify$$' -fuzztime=$(FUZZTIME) ./internal/server
-	$(GO) test -run='^$$' -fuzz='^FuzzFind$$' -fuzztime=$(FUZZTIME) ./internal/entities
-	$(GO) test -run='^$$' -fuzz='^FuzzBuiltinMatchesAutomaton$$' -fuzztime=$(FUZZTIME) ./internal/entities
-	$(GO) test -run='^$$' -fuzz='^FuzzHTTP$$' -fuzztime=$(FUZZTIME) ./internal/httpapi
-	$(GO) test -run='^$$' -fuzz='^FuzzJSONMatchesProtojson$$' -fuzztime=$(FUZZTIME) ./internal/batch
+	@set -e; for f in $$(if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then git ls-files '*_test.go'; else find . -name '*_test.go' -not -path './.git/*'; fi | xargs grep -l '^func Fuzz'); do \
+		for name in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$$f"); do \
+			echo "fuzz $$name ./$$(dirname "$$f")"; \
+			$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) "./$$(dirname "$$f")"; \
+		done; \
+	done
 
 ## bench: every benchmark, BENCHCOUNT times each, on BENCHCPU cores (the
 ## targets are per core; BENCHCPU=1,2 adds the two-core numbers). The output
@@ -99,6 +101,18 @@ load:
 		pin="taskset -c 0" && serverpin="-server-cpus 1"; \
 	fi && \
 	GOMAXPROCS=1 $$pin "$$dir/stanceload" -exec "$$dir/classifierd" -addr $(LOADADDR) -server-procs $(LOADPROCS) $$serverpin -seeds $(SEEDS) $(LOADFLAGS)
+
+## abuse: the abuse suite (issue 21, cmd/classifierd/abuse_test.go): a
+## fresh classifierd process per case on loopback, with the manifest's
+## GOMEMLIMIT=230MiB and two cores, attacked by response amplification,
+## dense documents, 1,100 silent connections, new long words, big
+## unauthenticated calls, big headers, invalid UTF-8 in a stream, unary
+## overload and a stream hogging the server. A case fails if the process
+## dies, its peak RSS passes 400 MiB, or a fresh client waits more than
+## 10 s. About two minutes; ABUSE_BIN=path attacks another build.
+ABUSE_BIN ?=
+abuse:
+	STANCE_ABUSE=1 STANCE_ABUSE_BIN=$(ABUSE_BIN) $(GO) test -count=1 -run='^TestAbuse$$' -v -timeout=15m ./cmd/classifierd/
 
 run:
 	$(GO) run ./cmd/classifierd

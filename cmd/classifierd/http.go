@@ -24,7 +24,7 @@ func serveHTTP(ctx context.Context, cfg Config, svc *server.Server, log *slog.Lo
 	}
 	inner := cfg
 	inner.TLS = TLSConfig{} // the in-memory hop needs none
-	opts, err := serverOptions(inner, log, rpcMetrics)
+	opts, err := serverOptions(inner, log, rpcMetrics, svc)
 	if err != nil {
 		return nil, nil, err
 	}

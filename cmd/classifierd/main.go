@@ -16,12 +16,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"syscall"
 	"time"
@@ -32,14 +34,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/stance/classifierd/internal/classifier"
+	"github.com/stance/classifierd/internal/connlimit"
 	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/server"
 	"github.com/stance/classifierd/internal/version"
-	"golang.org/x/net/netutil"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/reflection"
 )
 
@@ -52,8 +55,15 @@ type Config struct {
 	ReloadPoll   time.Duration
 	// MaxMessageBytes bounds every received message (a batch in total).
 	MaxMessageBytes int
-	// MaxConnections bounds the open client connections.
+	// MaxConnections bounds the open client connections; at the limit, a
+	// new one takes the slot of the quietest idle one.
 	MaxConnections int
+	// HandshakeTimeout bounds a new connection's TLS and HTTP/2 set-up.
+	HandshakeTimeout time.Duration
+	// IdleTimeout closes connections with no call for that long.
+	IdleTimeout time.Duration
+	// MaxHeaderBytes bounds the header list of a call.
+	MaxHeaderBytes int
 	LogFormat      string
 	LogText        bool
 	MetricsAddr    string
@@ -121,8 +131,16 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.IntVar(&l.MaxStreamInFlight, "max-stream-inflight", l.MaxStreamInFlight, "most documents of one stream classified at once")
 	fs.IntVar(&l.MaxInFlight, "max-inflight", l.MaxInFlight, "most documents classified at once server-wide, 4 x cores unless set; unary and batch calls beyond it get RESOURCE_EXHAUSTED")
 	fs.IntVar(&l.MaxStreams, "max-streams", l.MaxStreams, "most ClassifyStream calls open at once")
+	l.MaxInFlightBytes = defaultInFlightBytes()
+	fs.Int64Var(&l.MaxInFlightBytes, "max-inflight-bytes", l.MaxInFlightBytes, "memory of the documents in flight, as estimated from their text, mentions and answers, until each answer is written (default 40% of GOMEMLIMIT when set, else 256 MiB)")
+	fs.DurationVar(&l.MaxQueueWait, "max-queue-wait", l.MaxQueueWait, "longest a unary or batch call waits for admission, from its arrival; then RESOURCE_EXHAUSTED with RetryInfo")
+	fs.IntVar(&l.MaxMentions, "max-mentions", l.MaxMentions, "most mentions (found and explicit) in one document's answer (RESOURCE_EXHAUSTED beyond)")
+	fs.IntVar(&l.MaxResponseBytes, "max-response-bytes", l.MaxResponseBytes, "largest answer to one document in bytes, checked before it is built (RESOURCE_EXHAUSTED beyond)")
 	fs.IntVar(&cfg.MaxMessageBytes, "max-message-bytes", 16<<20, "largest request message in bytes (a whole batch); larger ones get RESOURCE_EXHAUSTED from gRPC")
-	fs.IntVar(&cfg.MaxConnections, "max-connections", 1024, "most client connections open at once; more wait to be accepted")
+	fs.IntVar(&cfg.MaxConnections, "max-connections", 1024, "most client connections open at once; at the limit a new one closes the connection idle longest (1 s at least, no StanceService call in flight), or waits for one")
+	fs.DurationVar(&cfg.HandshakeTimeout, "handshake-timeout", 5*time.Second, "time a new connection has to finish its TLS and HTTP/2 handshake")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", 5*time.Minute, "close connections that have had no call for this long")
+	fs.IntVar(&cfg.MaxHeaderBytes, "max-header-bytes", 16<<10, "largest header list (metadata) of a call, in bytes")
 	fs.DurationVar(&cfg.DrainTimeout, "drain-timeout", 20*time.Second, "on SIGTERM, how long accepted requests may take to finish")
 	fs.DurationVar(&cfg.ReloadPoll, "reload-poll", 10*time.Second, "how often to check -model and -lexicon files for changes (0: only on SIGHUP)")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
@@ -161,10 +179,16 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	}
 	for name, v := range map[string]int{"max-document-bytes": l.MaxDocumentBytes, "max-batch": l.MaxBatchDocuments,
 		"max-stream-inflight": l.MaxStreamInFlight, "max-inflight": l.MaxInFlight, "max-streams": l.MaxStreams,
-		"max-connections": cfg.MaxConnections} {
+		"max-connections": cfg.MaxConnections, "max-header-bytes": cfg.MaxHeaderBytes, "max-mentions": l.MaxMentions, "max-response-bytes": l.MaxResponseBytes} {
 		if v < 1 {
 			return Config{}, fmt.Errorf("-%s must be at least 1", name)
 		}
+	}
+	if l.MaxInFlightBytes < 1<<20 {
+		return Config{}, errors.New("-max-inflight-bytes must be at least 1 MiB")
+	}
+	if l.MaxQueueWait <= 0 {
+		return Config{}, errors.New("-max-queue-wait must be positive")
 	}
 	for name, v := range map[string]int{"max-spans": l.MaxSpans, "max-targets": l.MaxTargets, "max-aliases": l.MaxAliases} {
 		if v < 0 {
@@ -195,7 +219,8 @@ func run(ctx context.Context, cfg Config, hup <-chan os.Signal, ready chan<- net
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	rpcMetrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
 	reg.MustRegister(rpcMetrics)
-	opts, err := serverOptions(cfg, log, rpcMetrics)
+	svc := server.New(c, cfg.Limits, log)
+	opts, err := serverOptions(cfg, log, rpcMetrics, svc)
 	if err != nil {
 		return err
 	}
@@ -203,8 +228,18 @@ func run(ctx context.Context, cfg Config, hup <-chan os.Signal, ready chan<- net
 	if err != nil {
 		return err
 	}
-	lis = netutil.LimitListener(lis, cfg.MaxConnections)
-	svc := server.New(c, cfg.Limits, log)
+	// Calls to the StanceService keep a connection from being closed to
+	// make room; health checks and reflection do not, so that probes and
+	// watches cannot hold the slots either.
+	limiter := connlimit.New(cfg.MaxConnections, time.Second, "/stance.v1.")
+	lis = limiter.Listen(lis)
+	opts = append(opts, grpc.StatsHandler(limiter))
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "stance_connections_open", Help: "Client connections open."},
+			func() float64 { return float64(limiter.Open()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "stance_connections_evicted_total",
+			Help: "Idle connections closed to make room for a new one at -max-connections."},
+			func() float64 { return float64(limiter.Evicted()) }))
 	svc.SetMetrics(server.NewMetrics(reg))
 	g := grpc.NewServer(append(opts, svc.ServerOptions()...)...)
 	svc.Register(g)
@@ -290,7 +325,7 @@ func serveMetrics(cfg Config, reg *prometheus.Registry, log *slog.Logger) (*http
 
 // serverOptions builds the gRPC server options: message and stream limits,
 // panic recovery, TLS and authentication.
-func serverOptions(cfg Config, log *slog.Logger, rpcMetrics *grpcprom.ServerMetrics) ([]grpc.ServerOption, error) {
+func serverOptions(cfg Config, log *slog.Logger, rpcMetrics *grpcprom.ServerMetrics, svc *server.Server) ([]grpc.ServerOption, error) {
 	// Outermost first: metrics and the log line see every call, including
 	// refused and panicking ones.
 	unary := []grpc.UnaryServerInterceptor{rpcMetrics.UnaryServerInterceptor(), server.LogUnary(log, cfg.LogText), server.RecoverUnary(log)}
@@ -312,8 +347,10 @@ func serverOptions(cfg Config, log *slog.Logger, rpcMetrics *grpcprom.ServerMetr
 		if err != nil {
 			return nil, fmt.Errorf("load tokens %s: %w", cfg.Auth.TokensFile, err)
 		}
-		// Authentication runs after metrics and logging, before anything
-		// else: an unauthenticated caller reaches no handler.
+		// The service's tap checks tokens before a call's message is read;
+		// the interceptors check them again after metrics and logging,
+		// before anything else, for a grpc.Server without the tap.
+		svc.SetTokens(tokens)
 		unary = slices.Insert(unary, 2, tokens.UnaryInterceptor())
 		stream = slices.Insert(stream, 2, tokens.StreamInterceptor())
 	}
@@ -326,6 +363,14 @@ func serverOptions(cfg Config, log *slog.Logger, rpcMetrics *grpcprom.ServerMetr
 		grpc.MaxConcurrentStreams(uint32(max(100, 2*cfg.Limits.MaxInFlight))),
 		grpc.ChainUnaryInterceptor(unary...),
 		grpc.ChainStreamInterceptor(stream...),
+		// Connection hygiene: a socket that does not finish its handshake
+		// in time is closed (the default, 120 s, let silent sockets hold
+		// slots), idle connections are closed, dead peers are found by
+		// pings, and clients that ping too often are told to stop.
+		grpc.ConnectionTimeout(cfg.HandshakeTimeout),
+		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: cfg.IdleTimeout, Time: time.Minute, Timeout: 20 * time.Second}),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
+		grpc.MaxHeaderListSize(uint32(cfg.MaxHeaderBytes)),
 	}
 	if cfg.TLS.CertFile != "" {
 		tc, err := tlsConfig(cfg.TLS)
@@ -356,6 +401,18 @@ func tlsConfig(c TLSConfig) (*tls.Config, error) {
 		tc.ClientAuth = tls.RequireAndVerifyClientCert
 	}
 	return tc, nil
+}
+
+// defaultInFlightBytes is the memory budget for documents in flight: 40%
+// of the soft memory limit when one is set (GOMEMLIMIT; the shipped pod
+// has 230 MiB, so 92 MiB), which leaves the rest for the tables (some 80
+// MiB), requests waiting to be admitted and the collector's headroom; 256
+// MiB otherwise.
+func defaultInFlightBytes() int64 {
+	if limit := debug.SetMemoryLimit(-1); limit > 0 && limit < math.MaxInt64 {
+		return max(16<<20, limit*2/5)
+	}
+	return 256 << 20
 }
 
 // messageOverhead is the room a request needs beyond its text: id,

@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -195,5 +196,62 @@ func TestConfigErrors(t *testing.T) {
 		if _, err := parseConfig(args, io.Discard); err == nil {
 			t.Errorf("parseConfig(%q) accepted", args)
 		}
+	}
+}
+
+// TestTokensCheckedBeforeDecoding sends, without a token, a message over
+// the receive limit: it is refused with UNAUTHENTICATED, not
+// RESOURCE_EXHAUSTED, so the token was checked before the message was read.
+func TestTokensCheckedBeforeDecoding(t *testing.T) {
+	tokens := filepath.Join(t.TempDir(), "tokens")
+	os.WriteFile(tokens, []byte("alpha-0123456789abcdef\n"), 0o600)
+	addr := serveWith(t, "-auth-tokens", tokens, "-max-document-bytes", "1000", "-max-message-bytes", "70000")
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_, err = stancev1.NewStanceServiceClient(conn).Classify(context.Background(), &stancev1.ClassifyRequest{Text: strings.Repeat("x", 1<<20)})
+	if status.Code(err) != codes.Unauthenticated {
+		t.Errorf("1 MB without a token: %v, want UNAUTHENTICATED", err)
+	}
+}
+
+// TestHeaderLimit sends a call with more metadata than -max-header-bytes:
+// it fails, and the connection still serves calls of normal size.
+func TestHeaderLimit(t *testing.T) {
+	addr := serveWith(t, "-max-header-bytes", "8192")
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	client := healthpb.NewHealthClient(conn)
+	big := metadata.AppendToOutgoingContext(context.Background(), "x-padding", strings.Repeat("p", 64<<10))
+	if _, err := client.Check(big, &healthpb.HealthCheckRequest{}); err == nil {
+		t.Error("a call with 64 KiB of metadata was accepted")
+	}
+	if _, err := client.Check(context.Background(), &healthpb.HealthCheckRequest{}); err != nil {
+		t.Errorf("health check after the refused one: %v", err)
+	}
+}
+
+// TestSilentSocketsDoNotLockOut holds every connection slot with sockets
+// that send the HTTP/2 preface and nothing more: a new client is served
+// anyway. (The client's deadline only bounds a broken server.)
+func TestSilentSocketsDoNotLockOut(t *testing.T) {
+	addr := serveWith(t, "-max-connections", "8")
+	for range 8 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		io.WriteString(c, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := classifyOver(t, addr, insecure.NewCredentials(), ctx); err != nil {
+		t.Errorf("classify with every slot held by a silent socket: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package features
 import (
 	"hash/maphash"
 	"sync/atomic"
+	"unsafe"
 )
 
 // lexCache is the bounded word → lexeme cache of a WordPiece: an
@@ -15,9 +16,15 @@ import (
 // the processor's cache (the news corpus, 19,000 words, needs 512 KiB of
 // slots where the full size is 1 MiB). A put that races with a doubling may
 // be lost, which costs only a recomputation. When the table holds
-// lexCacheLimit words it is replaced by an empty one rather than evicted
-// entry by entry: memory stays bounded under adversarial input and the
-// common words come straight back.
+// lexCacheLimit words, or its lexemes lexCacheMaxBytes, it is replaced by
+// an empty one rather than evicted entry by entry: memory stays bounded
+// under adversarial input and the common words come straight back.
+//
+// The bound is in bytes as well as words because a lexeme's size depends
+// on its word: an odd word of many pieces costs a kilobyte, and a word of a
+// megabyte (one request can send it) two megabytes. Words longer than
+// lexCacheMaxWord are not cached at all: no news word is that long, and a
+// lookup of one costs little next to reading it.
 type lexCache struct {
 	seed  maphash.Seed
 	table atomic.Pointer[lexTable]
@@ -26,12 +33,35 @@ type lexCache struct {
 const (
 	lexCacheLimit    = 1 << 16
 	lexCacheMinSlots = 1 << 12
+	// lexCacheMaxBytes bounds the bytes of the lexemes in a table (as
+	// lexemeBytes counts them; the slots come on top, at most 1 MiB).
+	// The news corpus's 19,000 words take 2.4 MB.
+	lexCacheMaxBytes = 8 << 20
+	// lexCacheMaxWord is the longest word cached, in bytes.
+	lexCacheMaxWord = 64
 )
 
 type lexTable struct {
 	slots []atomic.Pointer[lexeme] // a power of two of them, at most half full
 	mask  uint64                   // len(slots) - 1
 	n     atomic.Int32
+	bytes atomic.Int64 // of the lexemes put in, as lexemeBytes counts them
+}
+
+// lexemeBytes is the memory lx holds: the lexeme, its key when that is not
+// inside it, and what its more part points to.
+func lexemeBytes(lx *lexeme) int64 {
+	n := int64(unsafe.Sizeof(lexeme{}))
+	if len(lx.key) > lexemeShort {
+		n += int64(len(lx.key))
+	}
+	if m := lx.more; m != nil {
+		n += int64(unsafe.Sizeof(lexemeMore{})) + int64(cap(m.pieces))*int64(unsafe.Sizeof(relPiece{})) + 4*int64(cap(m.ids))
+		if m.lower != lx.key {
+			n += int64(len(m.lower))
+		}
+	}
+	return n
 }
 
 func newLexTable(slots int) *lexTable {
@@ -59,14 +89,17 @@ func (c *lexCache) get(word string, h uint64) *lexeme {
 	}
 }
 
-// put stores lx unless its word is there already, and returns the lexeme
-// that the cache holds for the word (lx, or the one another goroutine
-// stored first).
+// put stores lx unless its word is there already or too long to cache, and
+// returns the lexeme that the cache holds for the word (lx, or the one
+// another goroutine stored first), or lx itself when it is not cached.
 func (c *lexCache) put(lx *lexeme) *lexeme {
+	if len(lx.key) > lexCacheMaxWord {
+		return lx
+	}
 	t := c.table.Load()
-	if n := int(t.n.Load()); n >= lexCacheLimit || 2*n >= len(t.slots) {
+	if n := int(t.n.Load()); n >= lexCacheLimit || 2*n >= len(t.slots) || t.bytes.Load() >= lexCacheMaxBytes {
 		next := newLexTable(lexCacheMinSlots)
-		if n < lexCacheLimit {
+		if n < lexCacheLimit && t.bytes.Load() < lexCacheMaxBytes {
 			next = t.doubled()
 		}
 		if c.table.CompareAndSwap(t, next) {
@@ -79,6 +112,7 @@ func (c *lexCache) put(lx *lexeme) *lexeme {
 		s := &t.slots[i&t.mask]
 		if s.CompareAndSwap(nil, lx) {
 			t.n.Add(1)
+			t.bytes.Add(lexemeBytes(lx))
 			return lx
 		}
 		if old := s.Load(); old.hash == lx.hash && old.key == lx.key {
@@ -92,6 +126,7 @@ func (c *lexCache) put(lx *lexeme) *lexeme {
 func (t *lexTable) doubled() *lexTable {
 	next := newLexTable(2 * len(t.slots))
 	n := int32(0)
+	var bytes int64
 	for k := range t.slots {
 		lx := t.slots[k].Load()
 		if lx == nil {
@@ -103,7 +138,9 @@ func (t *lexTable) doubled() *lexTable {
 		}
 		next.slots[i&next.mask].Store(lx)
 		n++
+		bytes += lexemeBytes(lx)
 	}
 	next.n.Store(n)
+	next.bytes.Store(bytes)
 	return next
 }

@@ -2,6 +2,7 @@ package features
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"unsafe"
@@ -89,5 +90,43 @@ func TestLexCacheConcurrent(t *testing.T) {
 func TestLexemeSize(t *testing.T) {
 	if n := unsafe.Sizeof(lexeme{}); n != 64 {
 		t.Errorf("a lexeme is %d bytes, want 64", n)
+	}
+}
+
+// TestLexCacheBoundedInBytes fills the cache with words of many pieces and
+// with words too long to cache: what it holds stays under its byte bound,
+// long words are answered but never kept, and common words come back
+// after a reset.
+func TestLexCacheBoundedInBytes(t *testing.T) {
+	wp, err := NewWordPiece()
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("Xq", 1<<19) // a 1 MB word
+	if lx := wp.lexeme(long); lx.key != long {
+		t.Fatalf("lexeme of a long word has key of %d bytes", len(lx.key))
+	}
+	if wp.cache.get(long, wp.cache.hash(long)) != nil {
+		t.Error("a 1 MB word was cached")
+	}
+	maxBytes := int64(0)
+	for i := range 20_000 {
+		// A 60-byte word of 60 pieces, as WordPiece splits odd words
+		// (built here: the model takes a millisecond for each).
+		w := strconv.Itoa(i) + strings.Repeat("-q", 27)
+		lx := &lexeme{hash: wp.cache.hash(w), split: true, more: &lexemeMore{pieces: make([]relPiece, 60), ids: make([]int32, 60)}}
+		lx.setKey(w)
+		lx.more.lower = lx.key
+		wp.cache.put(lx)
+		maxBytes = max(maxBytes, wp.cache.table.Load().bytes.Load())
+	}
+	if maxBytes > lexCacheMaxBytes+4<<10 {
+		t.Errorf("cache held %d bytes of lexemes, bound %d", maxBytes, lexCacheMaxBytes)
+	}
+	if maxBytes < lexCacheMaxBytes/2 {
+		t.Errorf("cache never held more than %d bytes: the test did not fill it", maxBytes)
+	}
+	if lx := wp.lexeme("Iran"); wp.cache.get("Iran", lx.hash) != lx {
+		t.Error("Iran is not cached after the cache was reset")
 	}
 }

@@ -3,13 +3,16 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
-	"google.golang.org/protobuf/proto"
+	"github.com/stance/classifierd/internal/wire"
+	"google.golang.org/protobuf/testing/protocmp"
 )
 
 // arenaDocs are texts of very different response sizes: a reused arena
@@ -25,14 +28,14 @@ var arenaDocs = []string{
 func TestArenaReuseGivesFreshResponses(t *testing.T) {
 	c := testClassifier(t)
 	s := New(c, DefaultLimits, nil)
-	a := new(responseArena)
+	a := new(wire.Arena)
 	for round := range 3 {
 		for i, text := range arenaDocs {
 			req := &stancev1.ClassifyRequest{Id: "d", Text: text, Options: &stancev1.ClassifyOptions{MaxEvidence: 20}}
 			if text == "" {
 				req.Text = "Nothing here."
 			}
-			want, err := s.classify(context.Background(), c, req, new(responseArena))
+			want, err := s.classify(context.Background(), c, req, new(wire.Arena))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -40,10 +43,10 @@ func TestArenaReuseGivesFreshResponses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !proto.Equal(got, want) {
-				t.Fatalf("round %d doc %d: reused arena gave\n%v\nwant\n%v", round, i, got, want)
+			if diff := cmp.Diff(want, got, protocmp.Transform()); diff != "" {
+				t.Fatalf("round %d doc %d: reused arena (-fresh +reused):\n%s", round, i, diff)
 			}
-			a.reset()
+			a.Reset()
 		}
 	}
 }
@@ -72,8 +75,10 @@ func TestPooledResponsesUnderConcurrency(t *testing.T) {
 			for k := range 30 {
 				i := (g + k) % len(want)
 				got, err := client.Classify(ctx, &stancev1.ClassifyRequest{Id: want[i].GetId(), Text: arenaDocs[i]})
-				if err == nil && !proto.Equal(got, want[i]) {
-					err = errors.New("unary response differs from a lone call's")
+				if err == nil {
+					if diff := cmp.Diff(want[i], got, protocmp.Transform()); diff != "" {
+						err = fmt.Errorf("unary response differs from a lone call's (-lone +got):\n%s", diff)
+					}
 				}
 				if err != nil {
 					errs <- err
@@ -104,8 +109,8 @@ func TestPooledResponsesUnderConcurrency(t *testing.T) {
 				}
 				if err == nil {
 					i := int(got.GetId()[0] - 'a')
-					if !proto.Equal(got, want[i]) {
-						err = errors.New("streamed response differs from a lone call's")
+					if diff := cmp.Diff(want[i], got, protocmp.Transform()); diff != "" {
+						err = fmt.Errorf("streamed response differs from a lone call's (-lone +got):\n%s", diff)
 					}
 				}
 				if err != nil {

@@ -2,15 +2,14 @@ package server
 
 import (
 	"fmt"
-	"slices"
 	"unicode/utf8"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/entities"
-	"github.com/stance/classifierd/internal/lexicon"
 	"github.com/stance/classifierd/internal/model"
 	"github.com/stance/classifierd/internal/offsets"
+	"github.com/stance/classifierd/internal/wire"
 )
 
 // Field limits that are not configurable: they only guard against abuse.
@@ -28,6 +27,17 @@ func (e *tooLargeError) Error() string {
 	return fmt.Sprintf("text is %d bytes; the limit is %d bytes", e.size, e.limit)
 }
 
+// answerTooLargeError is a document whose answer would pass a limit on
+// mentions or on the answer's size.
+type answerTooLargeError struct {
+	what        string // "mentions", "response bytes"
+	size, limit int
+}
+
+func (e *answerTooLargeError) Error() string {
+	return fmt.Sprintf("the answer would have %d %s; the limit is %d (send a shorter document, fewer spans, or less evidence)", e.size, e.what, e.limit)
+}
+
 // toDomain validates req and converts it to a classifier request with
 // UTF-8 byte offsets, returning the converter for the response's offsets.
 // Every field problem is reported at once.
@@ -40,9 +50,15 @@ func (s *Server) toDomain(req *stancev1.ClassifyRequest) (classifier.Request, *o
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, &classifier.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
 	}
-	if len(req.GetId()) > maxIDBytes {
-		bad("id", "is %d bytes; the limit is %d", len(req.GetId()), maxIDBytes)
+	checkString := func(field, v string, limit int) {
+		switch {
+		case len(v) > limit:
+			bad(field, "is %d bytes; the limit is %d", len(v), limit)
+		case !utf8.ValidString(v):
+			bad(field, "is not valid UTF-8")
+		}
 	}
+	checkString("id", req.GetId(), maxIDBytes)
 	if !utf8.ValidString(text) {
 		bad("text", "is not valid UTF-8")
 	}
@@ -63,24 +79,20 @@ func (s *Server) toDomain(req *stancev1.ClassifyRequest) (classifier.Request, *o
 	targets := make([]entities.Target, 0, len(req.GetTargets()))
 	for i, t := range req.GetTargets() {
 		field := fmt.Sprintf("targets[%d]", i)
-		switch {
-		case t.GetName() == "":
+		if t.GetName() == "" {
 			bad(field+".name", "is required")
-		case len(t.GetName()) > maxNameBytes:
-			bad(field+".name", "is %d bytes; the limit is %d", len(t.GetName()), maxNameBytes)
+		} else {
+			checkString(field+".name", t.GetName(), maxNameBytes)
 		}
-		if len(t.GetId()) > maxIDBytes {
-			bad(field+".id", "is %d bytes; the limit is %d", len(t.GetId()), maxIDBytes)
-		}
+		checkString(field+".id", t.GetId(), maxIDBytes)
 		if n := len(t.GetAliases()); n > s.limits.MaxAliases {
 			bad(field+".aliases", "has %d aliases; the limit is %d", n, s.limits.MaxAliases)
 		}
 		for j, a := range t.GetAliases() {
-			switch {
-			case a == "":
+			if a == "" {
 				bad(fmt.Sprintf("%s.aliases[%d]", field, j), "is empty")
-			case len(a) > maxNameBytes:
-				bad(fmt.Sprintf("%s.aliases[%d]", field, j), "is %d bytes; the limit is %d", len(a), maxNameBytes)
+			} else {
+				checkString(fmt.Sprintf("%s.aliases[%d]", field, j), a, maxNameBytes)
 			}
 		}
 		if _, known := stancev1.EntityType_name[int32(t.GetType())]; !known {
@@ -92,12 +104,19 @@ func (s *Server) toDomain(req *stancev1.ClassifyRequest) (classifier.Request, *o
 		return classifier.Request{}, nil, errs
 	}
 
+	// Spans are checked here, in the caller's units, so that every message
+	// names the offsets the caller sent: the classifier checks them again
+	// but would speak in UTF-8 bytes.
 	conv := offsets.NewConverter(text, enc)
 	spans := make([]classifier.Span, 0, len(req.GetSpans()))
 	for i, sp := range req.GetSpans() {
 		field := fmt.Sprintf("spans[%d]", i)
-		if sp.GetStart() > sp.GetEnd() {
+		switch {
+		case sp.GetStart() > sp.GetEnd():
 			bad(field, "start %d is after end %d", sp.GetStart(), sp.GetEnd())
+			continue
+		case sp.GetStart() == sp.GetEnd():
+			bad(field, "empty span at %d in %s", sp.GetStart(), enc)
 			continue
 		}
 		start, err1 := conv.ToBytes(sp.GetStart())
@@ -110,9 +129,6 @@ func (s *Server) toDomain(req *stancev1.ClassifyRequest) (classifier.Request, *o
 	}
 	if len(errs) > 0 {
 		return classifier.Request{}, nil, errs
-	}
-	if err := classifier.ValidateSpans(text, spans); err != nil {
-		return classifier.Request{}, nil, err
 	}
 
 	evidence := 0
@@ -147,157 +163,6 @@ var encodings = map[stancev1.OffsetEncoding]offsets.Encoding{
 	stancev1.OffsetEncoding_OFFSET_ENCODING_CODE_POINTS: offsets.CodePoints,
 }
 
-var stances = [model.NumLabels]stancev1.Stance{
-	model.Hostile:     stancev1.Stance_STANCE_HOSTILE,
-	model.Cooperative: stancev1.Stance_STANCE_COOPERATIVE,
-	model.Neutral:     stancev1.Stance_STANCE_NEUTRAL,
-}
-
-// toProto builds the response in a, converting offsets back to the
-// request's encoding. The messages of one response come from one slice per
-// message type rather than one by one: a response of a few hundred mentions
-// is then a dozen allocations instead of thousands, and none once a pooled
-// arena has grown to size (see responseArena).
-func toProto(req *stancev1.ClassifyRequest, c *classifier.Classifier, res classifier.Result, conv *offsets.Converter, a *responseArena) *stancev1.ClassifyResponse {
-	text := req.GetText()
-	nm := len(res.Mentions) + len(res.Targeted)
-	ne := 0
-	for _, m := range res.Mentions {
-		ne += len(m.Evidence)
-	}
-	for _, m := range res.Targeted {
-		ne += len(m.Evidence)
-	}
-	a.size(nm, ne, len(res.Entities))
-	out := &a.resp
-	out.Id = req.GetId()
-	out.ModelVersion = c.Model().Version()
-	out.Mentions = a.mentionPtrs(len(res.Mentions))
-	for i, m := range res.Mentions {
-		out.Mentions[i] = a.mention(text, m, conv)
-	}
-	out.Entities = a.stancePtrs(len(res.Entities))
-	for i, e := range res.Entities {
-		es := a.stance()
-		es.Entity = a.entityRef(e.Entity)
-		es.Label = stances[e.Label]
-		es.Probabilities = a.probs(e.Probs)
-		es.MentionCount = uint32(e.Mentions)
-		es.Salience = float32(e.Salience)
-		out.Entities[i] = es
-	}
-	if len(res.Targeted) > 0 {
-		out.Targeted = a.mentionPtrs(len(res.Targeted))
-		for i, m := range res.Targeted {
-			out.Targeted[i] = a.mention(text, m, conv)
-		}
-	}
-	if len(res.Relations) > 0 {
-		out.Relations = make([]*stancev1.Relation, len(res.Relations))
-		for i, r := range res.Relations {
-			out.Relations[i] = a.relation(text, r, conv)
-		}
-	}
-	if len(res.Dyads) > 0 {
-		out.Dyads = make([]*stancev1.Dyad, len(res.Dyads))
-		for i, d := range res.Dyads {
-			out.Dyads[i] = &stancev1.Dyad{Holder: entityRef(d.Holder), Target: entityRef(d.Target),
-				Label: stances[d.Label], Probabilities: probs(d.Probs), Support: uint32(d.Support)}
-		}
-	}
-	return out
-}
-
-// quads maps lexicon quad classes to the API's.
-var quads = [...]stancev1.CameoClass{
-	lexicon.QuadNone:             stancev1.CameoClass_CAMEO_CLASS_UNSPECIFIED,
-	lexicon.QuadVerbalCoop:       stancev1.CameoClass_CAMEO_CLASS_VERBAL_COOPERATION,
-	lexicon.QuadMaterialCoop:     stancev1.CameoClass_CAMEO_CLASS_MATERIAL_COOPERATION,
-	lexicon.QuadVerbalConflict:   stancev1.CameoClass_CAMEO_CLASS_VERBAL_CONFLICT,
-	lexicon.QuadMaterialConflict: stancev1.CameoClass_CAMEO_CLASS_MATERIAL_CONFLICT,
-}
-
-// relation converts one relation. Relations are few next to mentions, so
-// their messages are allocated one by one rather than from the arena.
-func (a *responseArena) relation(text string, r classifier.Relation, conv *offsets.Converter) *stancev1.Relation {
-	pr := &stancev1.Relation{
-		Holder:        party(text, r.Holder, conv),
-		Target:        party(text, r.Target, conv),
-		Label:         stances[r.Label],
-		Probabilities: probs(r.Probs),
-		Sentence:      &stancev1.Span{Start: conv.FromBytes(r.Sentence.Start), End: conv.FromBytes(r.Sentence.End)},
-		CameoCode:     r.CAMEO,
-	}
-	if int(r.Quad) < len(quads) {
-		pr.CameoClass = quads[r.Quad]
-	}
-	if len(r.Evidence) > 0 {
-		pr.Evidence = make([]*stancev1.Evidence, len(r.Evidence))
-		for i, e := range r.Evidence {
-			pr.Evidence[i] = &stancev1.Evidence{Span: &stancev1.Span{Start: conv.FromBytes(e.Span.Start), End: conv.FromBytes(e.Span.End)},
-				Text: text[e.Span.Start:e.Span.End], Contribution: e.Contribution, Stance: stances[e.Label], Source: e.Source}
-		}
-	}
-	return pr
-}
-
-func party(text string, p classifier.Party, conv *offsets.Converter) *stancev1.Party {
-	return &stancev1.Party{Span: &stancev1.Span{Start: conv.FromBytes(p.Span.Start), End: conv.FromBytes(p.Span.End)},
-		Text: text[p.Span.Start:p.Span.End], Entity: entityRef(p.Entity)}
-}
-
-func entityRef(e entities.Entity) *stancev1.EntityRef {
-	return &stancev1.EntityRef{Id: e.ID, Name: e.Name, Type: stancev1.EntityType(e.Type), CountryId: e.Country}
-}
-
-func probs(p [model.NumLabels]float32) *stancev1.Probabilities {
-	return &stancev1.Probabilities{Hostile: p[model.Hostile], Cooperative: p[model.Cooperative], Neutral: p[model.Neutral]}
-}
-
-func (a *responseArena) mention(text string, m classifier.Mention, conv *offsets.Converter) *stancev1.Mention {
-	pm := next(&a.mentionBuf)
-	pm.Span = a.span(m.Span, conv)
-	pm.Text = text[m.Span.Start:m.Span.End]
-	pm.Entity = a.entityRef(m.Entity)
-	pm.Label = stances[m.Label]
-	pm.Probabilities = a.probs(m.Probs)
-	if m.Holder.ID != "" {
-		pm.Holder = a.entityRef(m.Holder)
-	}
-	if len(m.Evidence) > 0 {
-		n := len(m.Evidence)
-		pm.Evidence = take(&a.evidencePtrBuf, n)
-		for i, e := range m.Evidence {
-			pe := next(&a.evidenceBuf)
-			pe.Span = a.span(e.Span, conv)
-			pe.Text = text[e.Span.Start:e.Span.End]
-			pe.Contribution = e.Contribution
-			pe.Stance = stances[e.Label]
-			pe.Source = e.Source
-			pm.Evidence[i] = pe
-		}
-	}
-	return pm
-}
-
-func (a *responseArena) span(s classifier.Span, conv *offsets.Converter) *stancev1.Span {
-	sp := next(&a.spanBuf)
-	sp.Start, sp.End = conv.FromBytes(s.Start), conv.FromBytes(s.End)
-	return sp
-}
-
-func (a *responseArena) probs(p [model.NumLabels]float32) *stancev1.Probabilities {
-	pp := next(&a.probBuf)
-	pp.Hostile, pp.Cooperative, pp.Neutral = p[model.Hostile], p[model.Cooperative], p[model.Neutral]
-	return pp
-}
-
-func (a *responseArena) entityRef(e entities.Entity) *stancev1.EntityRef {
-	r := next(&a.refBuf)
-	r.Id, r.Name, r.Type, r.CountryId = e.ID, e.Name, stancev1.EntityType(e.Type), e.Country
-	return r
-}
-
 // modelInfo describes the classifier for GetModelInfo.
 func modelInfo(c *classifier.Classifier, l Limits) *stancev1.GetModelInfoResponse {
 	m := c.Model()
@@ -305,7 +170,7 @@ func modelInfo(c *classifier.Classifier, l Limits) *stancev1.GetModelInfoRespons
 	an := c.Analyzer()
 	info := &stancev1.GetModelInfoResponse{
 		ModelVersion:    m.Version(),
-		Labels:          slices.Clone(stances[:]),
+		Labels:          wire.Labels(),
 		EntityCount:     uint32(an.Gazetteer().Entities()),
 		AliasCount:      uint32(an.Gazetteer().Aliases()),
 		LexiconCueCount: uint32(an.Lexicon().Len()),
@@ -318,6 +183,8 @@ func modelInfo(c *classifier.Classifier, l Limits) *stancev1.GetModelInfoRespons
 			MaxSpans:          uint32(l.MaxSpans),
 			MaxTargets:        uint32(l.MaxTargets),
 			MaxAliases:        uint32(l.MaxAliases),
+			MaxMentions:       uint32(l.MaxMentions),
+			MaxResponseBytes:  uint32(l.MaxResponseBytes),
 		},
 	}
 	for _, d := range meta.TrainingData {
@@ -332,7 +199,7 @@ func modelInfo(c *classifier.Classifier, l Limits) *stancev1.GetModelInfoRespons
 			if err != nil {
 				continue
 			}
-			pe.PerClass = append(pe.PerClass, &stancev1.ClassScores{Label: stances[l], Precision: float32(pc.Precision),
+			pe.PerClass = append(pe.PerClass, &stancev1.ClassScores{Label: wire.Stance(l), Precision: float32(pc.Precision),
 				Recall: float32(pc.Recall), F1: float32(pc.F1), Support: uint32(pc.Support)})
 		}
 		info.Evaluations = append(info.Evaluations, pe)

@@ -18,6 +18,7 @@ func (s *Server) statusOf(ctx context.Context, err error) *status.Status {
 	var fields classifier.FieldErrors
 	var field *classifier.FieldError
 	var tooLarge *tooLargeError
+	var answerTooLarge *answerTooLargeError
 	switch {
 	case errors.As(err, &fields):
 		return badRequest(fields)
@@ -25,6 +26,8 @@ func (s *Server) statusOf(ctx context.Context, err error) *status.Status {
 		return badRequest(classifier.FieldErrors{field})
 	case errors.As(err, &tooLarge):
 		return status.New(codes.ResourceExhausted, tooLarge.Error())
+	case errors.As(err, &answerTooLarge):
+		return status.New(codes.ResourceExhausted, answerTooLarge.Error())
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return status.FromContextError(err)
 	}

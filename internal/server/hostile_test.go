@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -8,11 +9,14 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
+	"github.com/stance/classifierd/internal/wire"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/testing/protocmp"
 )
 
 // TestHostileInputs sends the inputs that break text services and checks
@@ -52,17 +56,38 @@ func TestHostileInputs(t *testing.T) {
 		{"unknown target type", &stancev1.ClassifyRequest{Text: "Iran", Targets: []*stancev1.Target{{Name: "Iran", Type: 999}}}, codes.InvalidArgument},
 		{"one long word", &stancev1.ClassifyRequest{Text: strings.Repeat("a", 500_000)}, codes.OK},
 		{"only punctuation", &stancev1.ClassifyRequest{Text: strings.Repeat("“”’.,;:!?—", 20_000)}, codes.OK},
-		{"many mentions", &stancev1.ClassifyRequest{Text: strings.Repeat("Iran NATO Russia ", 50_000)}, codes.OK},
+		{"many mentions", &stancev1.ClassifyRequest{Text: strings.Repeat("Iran NATO Russia ", 6_000)}, codes.OK},
+		{"too many mentions", &stancev1.ClassifyRequest{Text: strings.Repeat("Iran NATO Russia ", 50_000)}, codes.ResourceExhausted},
+		{"invalid UTF-8 id", &stancev1.ClassifyRequest{Id: "\xff", Text: "Iran"}, codes.InvalidArgument},
+		{"invalid UTF-8 target", &stancev1.ClassifyRequest{Text: "Iran", Targets: []*stancev1.Target{{Id: "\xc3", Name: "\xed\xa0\x80", Aliases: []string{"\xf4\x90\x80\x80"}}}}, codes.InvalidArgument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			// A document with 150,000 mentions has a response of tens of
+			// A document with 18,000 mentions has a response of some
 			// MB: callers that send such documents raise their limit.
 			_, err := client.Classify(context.Background(), tt.req, grpc.MaxCallRecvMsgSize(1<<30))
 			if got := status.Code(err); got != tt.want {
 				t.Errorf("code = %v (%v), want %v", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// checkMarshal asserts that the server's codec encodes m exactly as
+// protobuf does.
+func checkMarshal(t testing.TB, m proto.Message) {
+	t.Helper()
+	want, err := proto.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := wire.NewCodec().Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Free()
+	if b := got.Materialize(); !bytes.Equal(b, want) {
+		t.Fatalf("codec wrote %d bytes that differ from protobuf's %d for %.200v", len(b), len(want), m)
 	}
 }
 
@@ -77,8 +102,11 @@ func FuzzClassify(f *testing.F) {
 	f.Add("", uint32(0), uint32(0), uint8(9))
 	svc := New(testClassifier(f), DefaultLimits, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f.Fuzz(func(t *testing.T, text string, start, end uint32, enc uint8) {
-		req := &stancev1.ClassifyRequest{Text: text, OffsetEncoding: stancev1.OffsetEncoding(enc % 5),
-			Spans: []*stancev1.Span{{Start: start, End: end}}, Targets: []*stancev1.Target{{Name: "Iran", Aliases: []string{text[:min(len(text), 8)]}}}}
+		// enc's high bit asks for the spans' text.
+		spanText := enc&0x80 != 0
+		req := &stancev1.ClassifyRequest{Text: text, OffsetEncoding: stancev1.OffsetEncoding(enc & 0x7f % 5),
+			Spans: []*stancev1.Span{{Start: start, End: end}}, Targets: []*stancev1.Target{{Name: "Iran", Aliases: []string{text[:min(len(text), 8)]}}},
+			Options: &stancev1.ClassifyOptions{IncludeSpanText: spanText}}
 		resp, err := svc.Classify(context.Background(), req)
 		if err != nil {
 			switch status.Code(err) {
@@ -88,12 +116,16 @@ func FuzzClassify(f *testing.F) {
 			t.Fatalf("unexpected error %v", err)
 		}
 		n := unitsOf(text, req.GetOffsetEncoding())
-		for _, m := range append(resp.GetMentions(), resp.GetTargeted()...) {
+		for i, m := range append(resp.GetMentions(), resp.GetTargeted()...) {
 			if m.GetSpan().GetStart() >= m.GetSpan().GetEnd() || m.GetSpan().GetEnd() > n {
 				t.Fatalf("span %v out of range (length %d)", m.GetSpan(), n)
 			}
-			if got := sliceUnits(text, req.GetOffsetEncoding(), m.GetSpan().GetStart(), m.GetSpan().GetEnd()); got != m.GetText() {
-				t.Fatalf("span text %q != mention text %q", got, m.GetText())
+			want := sliceUnits(text, req.GetOffsetEncoding(), m.GetSpan().GetStart(), m.GetSpan().GetEnd())
+			if i >= len(resp.GetMentions()) && !spanText {
+				want = "" // an explicit span's text is not repeated unless asked
+			}
+			if m.GetText() != want {
+				t.Fatalf("span text %q != mention text %q", want, m.GetText())
 			}
 			// These fields are declared without UTF-8 validation: the
 			// server must never put invalid UTF-8 in them.
@@ -110,8 +142,21 @@ func FuzzClassify(f *testing.F) {
 		}
 		checkMarshal(t, resp)
 		again, err := svc.Classify(context.Background(), req)
-		if err != nil || !proto.Equal(resp, again) {
-			t.Fatalf("not deterministic: %v", err)
+		if err != nil {
+			t.Fatalf("second call: %v", err)
+		}
+		if diff := cmp.Diff(resp, again, protocmp.Transform()); diff != "" {
+			t.Fatalf("not deterministic (-first +second):\n%s", diff)
+		}
+		// The size bound that -max-response-bytes is checked against is
+		// never below the answer's size.
+		a := wire.NewArena()
+		defer a.Release()
+		if _, err := svc.classify(context.Background(), svc.Classifier(), req, a); err != nil {
+			t.Fatalf("classify: %v", err)
+		}
+		if n, bound := proto.Size(resp), wire.AnswerBytes(req.GetId(), &a.Result, spanText, resp.GetModelVersion()); n > bound {
+			t.Fatalf("answer is %d bytes, AnswerBytes bounds it at %d", n, bound)
 		}
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/features"
@@ -22,7 +23,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
-	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/testing/protocmp"
 )
 
 var (
@@ -238,6 +239,7 @@ func TestOffsetEncodings(t *testing.T) {
 				OffsetEncoding: enc,
 				Spans:          spans,
 				Targets:        []*stancev1.Target{{Name: "Zürich"}, {Name: "Japan", Aliases: []string{"東京"}}},
+				Options:        &stancev1.ClassifyOptions{IncludeSpanText: true},
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -319,6 +321,10 @@ func TestClassifyErrors(t *testing.T) {
 		{"empty alias", &stancev1.ClassifyRequest{Text: text, Targets: []*stancev1.Target{{Name: "a", Aliases: []string{""}}}}, codes.InvalidArgument, []string{"targets[0].aliases[0]"}, ""},
 		{"several problems at once", &stancev1.ClassifyRequest{Text: text, OffsetEncoding: 7, Targets: []*stancev1.Target{{}}}, codes.InvalidArgument, []string{"offset_encoding", "targets[0].name"}, ""},
 		{"invalid utf8", &stancev1.ClassifyRequest{Text: "NATO \xff\xfe warned"}, codes.InvalidArgument, []string{"text"}, ""},
+		{"invalid utf8 everywhere else", &stancev1.ClassifyRequest{Id: "a\xff", Text: text, Targets: []*stancev1.Target{{Id: "\xc3", Name: "N\xe2\x82", Aliases: []string{"ok", "\xed\xa0\x80"}}}},
+			codes.InvalidArgument, []string{"id", "targets[0].name", "targets[0].id", "targets[0].aliases[1]"}, ""},
+		{"empty span in utf16 units", &stancev1.ClassifyRequest{Text: "🕊🕊 Iran", OffsetEncoding: stancev1.OffsetEncoding_OFFSET_ENCODING_UTF16,
+			Spans: []*stancev1.Span{{Start: 3, End: 3}}}, codes.InvalidArgument, []string{"spans[0]"}, "empty span at 3 in utf16"},
 		{"document too large", &stancev1.ClassifyRequest{Text: strings.Repeat("NATO ", 201)}, codes.ResourceExhausted, nil, "limit is 1000 bytes"},
 	}
 	for _, tt := range tests {
@@ -468,7 +474,7 @@ func TestGetModelInfo(t *testing.T) {
 		t.Errorf("limits = %v", info.GetLimits())
 	}
 	// The response must be self-contained for grpcurl users.
-	if !proto.Equal(info, modelInfo(c, DefaultLimits)) {
-		t.Error("GetModelInfo differs from modelInfo")
+	if diff := cmp.Diff(modelInfo(c, DefaultLimits), info, protocmp.Transform()); diff != "" {
+		t.Errorf("GetModelInfo differs from modelInfo (-want +got):\n%s", diff)
 	}
 }

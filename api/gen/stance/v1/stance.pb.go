@@ -337,7 +337,8 @@ func (x *Span) GetEnd() uint32 {
 type Target struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Stable id returned in EntityRef.id; derived from name when empty. At most
-	// 128 bytes.
+	// 256 bytes. Like every string of a request, invalid UTF-8 gets
+	// INVALID_ARGUMENT naming the field (decoding does not reject it).
 	Id string `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
 	// Display name, also matched in the text. Required, at most 256 bytes.
 	Name string `protobuf:"bytes,2,opt,name=name" json:"name,omitempty"`
@@ -419,9 +420,15 @@ type ClassifyOptions struct {
 	BuiltinEntities *bool `protobuf:"varint,2,opt,name=builtin_entities,json=builtinEntities" json:"builtin_entities,omitempty"`
 	// Most evidence items per mention, strongest first. 0 means the default,
 	// 5; at most 20.
-	MaxEvidence   uint32 `protobuf:"varint,3,opt,name=max_evidence,json=maxEvidence" json:"max_evidence,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	MaxEvidence uint32 `protobuf:"varint,3,opt,name=max_evidence,json=maxEvidence" json:"max_evidence,omitempty"`
+	// Whether the answers to explicit spans (ClassifyResponse.targeted) repeat
+	// the span's text, in Mention.text and, for a span that is no mention of
+	// an entity, in Mention.entity.name. Default false: the caller sent the
+	// text and knows its spans, and a thousand spans over a long text would
+	// otherwise be answered with the text a thousand times over.
+	IncludeSpanText bool `protobuf:"varint,4,opt,name=include_span_text,json=includeSpanText" json:"include_span_text,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *ClassifyOptions) Reset() {
@@ -475,10 +482,20 @@ func (x *ClassifyOptions) GetMaxEvidence() uint32 {
 	return 0
 }
 
+func (x *ClassifyOptions) GetIncludeSpanText() bool {
+	if x != nil {
+		return x.IncludeSpanText
+	}
+	return false
+}
+
 // ClassifyRequest is one document to classify.
 type ClassifyRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Caller's id for the document, echoed in the response. At most 256 bytes.
+	// Caller's id for the document, echoed in the response. At most 256 bytes
+	// of valid UTF-8 (INVALID_ARGUMENT naming this field otherwise; a batch
+	// or stream answer to such a request echoes the id with each invalid
+	// byte replaced by U+FFFD).
 	Id string `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
 	// The document, UTF-8, at most the server's size limit (default 1 MiB).
 	// Empty text is allowed and yields no mentions. Invalid UTF-8 gets
@@ -1762,9 +1779,15 @@ type Limits struct {
 	// Most targets in one request.
 	MaxTargets uint32 `protobuf:"varint,4,opt,name=max_targets,json=maxTargets" json:"max_targets,omitempty"`
 	// Most aliases per target.
-	MaxAliases    uint32 `protobuf:"varint,5,opt,name=max_aliases,json=maxAliases" json:"max_aliases,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	MaxAliases uint32 `protobuf:"varint,5,opt,name=max_aliases,json=maxAliases" json:"max_aliases,omitempty"`
+	// Most mentions (found and explicit) in one document's answer; a document
+	// with more gets RESOURCE_EXHAUSTED.
+	MaxMentions uint32 `protobuf:"varint,6,opt,name=max_mentions,json=maxMentions" json:"max_mentions,omitempty"`
+	// Largest encoded ClassifyResponse, in bytes; a document whose answer
+	// would be larger gets RESOURCE_EXHAUSTED before the answer is built.
+	MaxResponseBytes uint32 `protobuf:"varint,7,opt,name=max_response_bytes,json=maxResponseBytes" json:"max_response_bytes,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *Limits) Reset() {
@@ -1828,6 +1851,20 @@ func (x *Limits) GetMaxTargets() uint32 {
 func (x *Limits) GetMaxAliases() uint32 {
 	if x != nil {
 		return x.MaxAliases
+	}
+	return 0
+}
+
+func (x *Limits) GetMaxMentions() uint32 {
+	if x != nil {
+		return x.MaxMentions
+	}
+	return 0
+}
+
+func (x *Limits) GetMaxResponseBytes() uint32 {
+	if x != nil {
+		return x.MaxResponseBytes
 	}
 	return 0
 }
@@ -1975,18 +2012,19 @@ const file_stance_v1_stance_proto_rawDesc = "" +
 	"\x16stance/v1/stance.proto\x12\tstance.v1\x1a\x17google/rpc/status.proto\".\n" +
 	"\x04Span\x12\x14\n" +
 	"\x05start\x18\x01 \x01(\rR\x05start\x12\x10\n" +
-	"\x03end\x18\x02 \x01(\rR\x03end\"q\n" +
-	"\x06Target\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04name\x18\x02 \x01(\tR\x04name\x12\x18\n" +
-	"\aaliases\x18\x03 \x03(\tR\aaliases\x12)\n" +
-	"\x04type\x18\x04 \x01(\x0e2\x15.stance.v1.EntityTypeR\x04type\"\x98\x01\n" +
+	"\x03end\x18\x02 \x01(\rR\x03end\"\x86\x01\n" +
+	"\x06Target\x12\x15\n" +
+	"\x02id\x18\x01 \x01(\tB\x05\xaa\x01\x02 \x03R\x02id\x12\x19\n" +
+	"\x04name\x18\x02 \x01(\tB\x05\xaa\x01\x02 \x03R\x04name\x12\x1f\n" +
+	"\aaliases\x18\x03 \x03(\tB\x05\xaa\x01\x02 \x03R\aaliases\x12)\n" +
+	"\x04type\x18\x04 \x01(\x0e2\x15.stance.v1.EntityTypeR\x04type\"\xc4\x01\n" +
 	"\x0fClassifyOptions\x120\n" +
 	"\x10include_evidence\x18\x01 \x01(\bB\x05\xaa\x01\x02\b\x01R\x0fincludeEvidence\x120\n" +
 	"\x10builtin_entities\x18\x02 \x01(\bB\x05\xaa\x01\x02\b\x01R\x0fbuiltinEntities\x12!\n" +
-	"\fmax_evidence\x18\x03 \x01(\rR\vmaxEvidence\"\x8a\x02\n" +
-	"\x0fClassifyRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x19\n" +
+	"\fmax_evidence\x18\x03 \x01(\rR\vmaxEvidence\x12*\n" +
+	"\x11include_span_text\x18\x04 \x01(\bR\x0fincludeSpanText\"\x91\x02\n" +
+	"\x0fClassifyRequest\x12\x15\n" +
+	"\x02id\x18\x01 \x01(\tB\x05\xaa\x01\x02 \x03R\x02id\x12\x19\n" +
 	"\x04text\x18\x02 \x01(\tB\x05\xaa\x01\x02 \x03R\x04text\x12+\n" +
 	"\atargets\x18\x03 \x03(\v2\x11.stance.v1.TargetR\atargets\x12%\n" +
 	"\x05spans\x18\x04 \x03(\v2\x0f.stance.v1.SpanR\x05spans\x12B\n" +
@@ -2076,7 +2114,7 @@ const file_stance_v1_stance_proto_rawDesc = "" +
 	"\tper_class\x18\x06 \x03(\v2\x16.stance.v1.ClassScoresR\bperClass\x12 \n" +
 	"\fmacro_f1_low\x18\a \x01(\x02R\n" +
 	"macroF1Low\x12\"\n" +
-	"\rmacro_f1_high\x18\b \x01(\x02R\vmacroF1High\"\xc5\x01\n" +
+	"\rmacro_f1_high\x18\b \x01(\x02R\vmacroF1High\"\x96\x02\n" +
 	"\x06Limits\x12,\n" +
 	"\x12max_document_bytes\x18\x01 \x01(\rR\x10maxDocumentBytes\x12.\n" +
 	"\x13max_batch_documents\x18\x02 \x01(\rR\x11maxBatchDocuments\x12\x1b\n" +
@@ -2084,7 +2122,9 @@ const file_stance_v1_stance_proto_rawDesc = "" +
 	"\vmax_targets\x18\x04 \x01(\rR\n" +
 	"maxTargets\x12\x1f\n" +
 	"\vmax_aliases\x18\x05 \x01(\rR\n" +
-	"maxAliases\"\xe3\x03\n" +
+	"maxAliases\x12!\n" +
+	"\fmax_mentions\x18\x06 \x01(\rR\vmaxMentions\x12,\n" +
+	"\x12max_response_bytes\x18\a \x01(\rR\x10maxResponseBytes\"\xe3\x03\n" +
 	"\x14GetModelInfoResponse\x12#\n" +
 	"\rmodel_version\x18\x01 \x01(\tR\fmodelVersion\x12)\n" +
 	"\x06labels\x18\x02 \x03(\x0e2\x11.stance.v1.StanceR\x06labels\x12!\n" +

@@ -1,4 +1,4 @@
-package server
+package wire_test
 
 import (
 	"bytes"
@@ -10,22 +10,26 @@ import (
 	"unicode/utf8"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
+	"github.com/stance/classifierd/internal/classifier"
+	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/server"
 	"github.com/stance/classifierd/internal/sharedtest"
+	"github.com/stance/classifierd/internal/wire"
 	"google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc/encoding"
 	"google.golang.org/grpc/mem"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
-// checkMarshal asserts that the server's codec encodes m exactly as
-// protobuf does.
+// checkMarshal asserts that the codec encodes m exactly as protobuf does.
 func checkMarshal(t testing.TB, m proto.Message) {
 	t.Helper()
 	want, err := proto.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := newCodec().Marshal(m)
+	got, err := wire.NewCodec().Marshal(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +44,7 @@ func checkMarshal(t testing.TB, m proto.Message) {
 // encoding, one by one and in batches with a failed document, and compares
 // the codec's bytes with protobuf's.
 func TestMarshalMatchesProto(t *testing.T) {
-	svc := New(testClassifier(t), DefaultLimits, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc := newServer(t)
 	docs := sharedtest.News(t)
 	yes, no := true, false
 	variants := []func(*stancev1.ClassifyRequest){
@@ -85,10 +89,25 @@ func TestMarshalMatchesProto(t *testing.T) {
 	}
 }
 
+// newServer returns the service over the embedded model, whose answers
+// the tests encode.
+func newServer(t testing.TB) *server.Server {
+	t.Helper()
+	tok, err := features.NewTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := classifier.Open(classifier.Sources{}, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return server.New(c, server.DefaultLimits, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
 // BenchmarkStageMarshal encodes the answer to the seed article as gRPC
 // sends it, with protobuf's encoder and with the server's codec.
 func BenchmarkStageMarshal(b *testing.B) {
-	svc := New(testClassifier(b), DefaultLimits, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc := newServer(b)
 	text := sharedtest.Article(b)
 	resp, err := svc.Classify(context.Background(), &stancev1.ClassifyRequest{Id: "1", Text: text})
 	if err != nil {
@@ -99,7 +118,7 @@ func BenchmarkStageMarshal(b *testing.B) {
 		codec interface {
 			Marshal(any) (mem.BufferSlice, error)
 		}
-	}{{"proto", newCodec().proto}, {"server", newCodec()}} {
+	}{{"proto", encoding.GetCodecV2("proto")}, {"wire", wire.NewCodec()}} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			b.ReportAllocs()

@@ -1,4 +1,4 @@
-package server
+package wire
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 )
 
-// codec is the server's gRPC codec: protobuf's, except that the answers of
+// Codec is the server's gRPC codec: protobuf's, except that the answers of
 // Classify, ClassifyBatch and ClassifyStream are encoded by
 // appendClassifyResponse.
 //
@@ -26,17 +26,21 @@ import (
 // checks that over the news corpus and FuzzClassify for any request. It
 // writes the known fields only: the answers are built by the server and
 // carry no unknown ones.
-type codec struct {
+type Codec struct {
 	proto encoding.CodecV2
 }
 
-func newCodec() codec { return codec{proto: encoding.GetCodecV2(encproto.Name)} }
+// NewCodec returns the codec; install it with grpc.ForceServerCodecV2.
+func NewCodec() Codec { return Codec{proto: encoding.GetCodecV2(encproto.Name)} }
 
-func (c codec) Name() string { return encproto.Name }
+// Name implements encoding.CodecV2.
+func (c Codec) Name() string { return encproto.Name }
 
-func (c codec) Unmarshal(data mem.BufferSlice, v any) error { return c.proto.Unmarshal(data, v) }
+// Unmarshal implements encoding.CodecV2 with protobuf's decoder.
+func (c Codec) Unmarshal(data mem.BufferSlice, v any) error { return c.proto.Unmarshal(data, v) }
 
-func (c codec) Marshal(v any) (mem.BufferSlice, error) {
+// Marshal implements encoding.CodecV2.
+func (c Codec) Marshal(v any) (mem.BufferSlice, error) {
 	var b []byte
 	switch m := v.(type) {
 	case *stancev1.ClassifyResponse:
@@ -67,14 +71,14 @@ var scratch sync.Pool
 
 // buffer returns an empty scratch buffer to encode into; putBuffer takes
 // it back once its bytes are copied out.
-func (c codec) buffer() []byte {
+func (c Codec) buffer() []byte {
 	if p, ok := scratch.Get().(*[]byte); ok {
 		return (*p)[:0]
 	}
 	return make([]byte, 0, 32<<10)
 }
 
-func (c codec) putBuffer(b []byte) {
+func (c Codec) putBuffer(b []byte) {
 	if cap(b) > 1<<20 {
 		return // a huge answer: let it go rather than keep it
 	}

@@ -1,15 +1,13 @@
-package server
+package wire
 
 import (
-	"context"
 	"sync"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/classifier"
-	"google.golang.org/grpc/stats"
 )
 
-// responseArena holds every message of one ClassifyResponse, one slice per
+// Arena holds every message of one ClassifyResponse, one slice per
 // message type. The messages of the 5 KB seed article's response take some
 // 100 KB, more than half of what a call allocates, and at a thousand calls
 // a second they set how often the garbage collector runs; with one core a
@@ -18,10 +16,10 @@ import (
 // the arena goes back to the pool once gRPC has sent the response (see
 // arenaFor and arenaStats for unary and batch calls, ClassifyStream for
 // streams).
-type responseArena struct {
-	// result is the classifier's result that the response is built from,
+type Arena struct {
+	// Result is the classifier's result that the response is built from,
 	// its slices reused too (classifier.ClassifyInto).
-	result classifier.Result
+	Result classifier.Result
 	resp   stancev1.ClassifyResponse
 	// The slices the messages are handed out from; size cuts them from
 	// the backing arrays in all, which the arena keeps across responses.
@@ -55,14 +53,14 @@ type arenaArrays struct {
 // to the pool: the response to one huge document is not worth holding on to.
 const maxPooledMessages = 1 << 15
 
-var arenaPool = sync.Pool{New: func() any { return new(responseArena) }}
+var arenaPool = sync.Pool{New: func() any { return new(Arena) }}
 
-// newArena returns an empty arena from the pool.
-func newArena() *responseArena { return arenaPool.Get().(*responseArena) }
+// NewArena returns an empty arena from the pool; Release gives it back.
+func NewArena() *Arena { return arenaPool.Get().(*Arena) }
 
 // size makes room for nm mentions with ne evidence items in all, and
 // ns entity stances.
-func (a *responseArena) size(nm, ne, ns int) {
+func (a *Arena) size(nm, ne, ns int) {
 	x := &a.all
 	x.mentions = grow(x.mentions, nm)
 	x.evidence = grow(x.evidence, ne)
@@ -102,23 +100,24 @@ func take[T any](s *[]T, n int) []T {
 	return t
 }
 
-func (a *responseArena) mentionPtrs(n int) []*stancev1.Mention { return take(&a.mentionPtrBuf, n) }
+func (a *Arena) mentionPtrs(n int) []*stancev1.Mention { return take(&a.mentionPtrBuf, n) }
 
-func (a *responseArena) stancePtrs(n int) []*stancev1.EntityStance { return take(&a.stancePtrBuf, n) }
+func (a *Arena) stancePtrs(n int) []*stancev1.EntityStance { return take(&a.stancePtrBuf, n) }
 
-func (a *responseArena) stance() *stancev1.EntityStance { return next(&a.stanceBuf) }
+func (a *Arena) stance() *stancev1.EntityStance { return next(&a.stanceBuf) }
 
-// release clears what the response used and pools the arena. Nothing may
-// touch the response afterwards, and an arena is released once per newArena.
-func (a *responseArena) release() {
-	if a.reset() {
+// Release clears what the response used and pools the arena. Nothing may
+// touch the response afterwards, and an arena is released once per
+// NewArena.
+func (a *Arena) Release() {
+	if a.Reset() {
 		arenaPool.Put(a)
 	}
 }
 
-// reset clears what the response used, and reports whether the arena is
+// Reset clears what the response used, and reports whether the arena is
 // small enough to keep.
-func (a *responseArena) reset() bool {
+func (a *Arena) Reset() bool {
 	x := &a.all
 	clear(x.mentions)
 	clear(x.evidence)
@@ -132,59 +131,13 @@ func (a *responseArena) reset() bool {
 	a.resp = stancev1.ClassifyResponse{}
 	// Entity names can be substrings of the request's text: clearing them
 	// keeps a pooled arena from holding on to an old document.
-	clear(a.result.Mentions)
-	clear(a.result.Entities)
-	clear(a.result.Targeted)
-	clear(a.result.Relations)
-	clear(a.result.Dyads)
-	return len(x.spans)+len(x.refs) <= maxPooledMessages
+	clear(a.Result.Mentions)
+	clear(a.Result.Entities)
+	clear(a.Result.Targeted)
+	clear(a.Result.Relations)
+	clear(a.Result.Dyads)
+	// A huge result is let go too: a response refused for its size was
+	// never built, so the arrays above can be small when it is not.
+	return len(x.spans)+len(x.refs) <= maxPooledMessages &&
+		cap(a.Result.Mentions)+cap(a.Result.Targeted) <= maxPooledMessages/4
 }
-
-// callArenas are the arenas of one unary or batch call's response. gRPC
-// sends that response after the handler returns, so they can only go back
-// to the pool when the call ends, which arenaStats sees.
-type callArenas struct{ list []*responseArena }
-
-type callArenasKey struct{}
-
-// arenaFor returns an arena for a response of the call in ctx: a pooled
-// one, released when the call ends, or, on a server without arenaStats
-// (tests that build their own grpc.Server), a new one left to the garbage
-// collector.
-func arenaFor(ctx context.Context) *responseArena {
-	c, ok := ctx.Value(callArenasKey{}).(*callArenas)
-	if !ok {
-		return new(responseArena)
-	}
-	a := newArena()
-	c.list = append(c.list, a)
-	return a
-}
-
-// arenaStats is a stats.Handler that releases the arenas of a unary or
-// batch call when the call ends, after its response is sent.
-type arenaStats struct{}
-
-func (arenaStats) TagRPC(ctx context.Context, info *stats.RPCTagInfo) context.Context {
-	switch info.FullMethodName {
-	case stancev1.StanceService_Classify_FullMethodName, stancev1.StanceService_ClassifyBatch_FullMethodName:
-		return context.WithValue(ctx, callArenasKey{}, &callArenas{})
-	}
-	return ctx
-}
-
-func (arenaStats) HandleRPC(ctx context.Context, s stats.RPCStats) {
-	if _, end := s.(*stats.End); !end {
-		return
-	}
-	if c, ok := ctx.Value(callArenasKey{}).(*callArenas); ok {
-		for _, a := range c.list {
-			a.release()
-		}
-		c.list = nil
-	}
-}
-
-func (arenaStats) TagConn(ctx context.Context, _ *stats.ConnTagInfo) context.Context { return ctx }
-
-func (arenaStats) HandleConn(context.Context, stats.ConnStats) {}
