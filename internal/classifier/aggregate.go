@@ -64,6 +64,7 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 		}
 		hostility[g.Entity.ID] = sum / float32(len(g.Mentions))
 	}
+	c.sumRelations(w, res.Relations, hostility)
 	for _, g := range groups {
 		probs, weights = probs[:0], weights[:0]
 		in := document.Input{Type: uint8(g.Entity.Type), Mentions: len(g.Mentions), Salience: g.Salience, DocTone: docTone}
@@ -140,25 +141,9 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 		in.Tone[0] /= float32(n)
 		in.Tone[1] /= float32(n)
 		held := 0
-		for _, r := range res.Relations {
-			h, t := r.Holder.Entity, r.Target.Entity
-			if h.ID == g.Entity.ID || h.Country == g.Entity.ID && h.Country != t.ID {
-				held++
-				material := r.Quad == lexicon.QuadMaterialConflict || r.Quad == lexicon.QuadMaterialCoop
-				for l := range r.Probs {
-					in.Holds[l] += r.Probs[l]
-					if material {
-						in.HoldsMaterial[l] += r.Probs[l]
-					}
-				}
-			}
-			if t.ID == g.Entity.ID {
-				blame := hostility[h.ID]
-				for l := range r.Probs {
-					in.Receives[l] += r.Probs[l]
-					in.ReceivesFromBlamed[l] += blame * r.Probs[l]
-				}
-			}
+		if er := w.held[g.Entity.ID]; er != nil {
+			held = er.held
+			in.Holds, in.HoldsMaterial, in.Receives, in.ReceivesFromBlamed = er.holds, er.material, er.receives, er.fromBlamed
 		}
 		in.Speaks = min(1, float32(speaks+held)/float32(len(g.Mentions)))
 		es := EntityStance{Entity: g.Entity, Mentions: len(g.Mentions), Salience: g.Salience}
@@ -214,4 +199,59 @@ func hasWordSuffix(s, w string) bool {
 
 func labelOf(p [model.NumLabels]float32) model.Label {
 	return model.Scores{Probs: p}.Label()
+}
+
+// entityRelations sums the relations an entity holds and receives.
+type entityRelations struct {
+	held                                  int
+	holds, material, receives, fromBlamed [model.NumLabels]float32
+}
+
+// sumRelations sums the document's relations by entity, in one pass: what
+// each holds (its officials' relations count for a state), holds as
+// material acts, receives, and receives weighed by the text's hostility
+// toward the holder.
+func (c *Classifier) sumRelations(w *workspace, rels []Relation, hostility map[string]float32) {
+	if w.held == nil {
+		w.held = map[string]*entityRelations{}
+	}
+	clear(w.held)
+	get := func(id string) *entityRelations {
+		er := w.held[id]
+		if er == nil {
+			er = new(entityRelations)
+			w.held[id] = er
+		}
+		return er
+	}
+	for i := range rels {
+		r := &rels[i]
+		h, t := r.Holder.Entity, r.Target.Entity
+		material := r.Quad == lexicon.QuadMaterialConflict || r.Quad == lexicon.QuadMaterialCoop
+		holders := [2]string{h.ID, ""}
+		if h.Country != "" && h.Country != t.ID && h.Country != h.ID {
+			holders[1] = h.Country
+		}
+		for _, id := range holders {
+			if id == "" {
+				continue
+			}
+			er := get(id)
+			er.held++
+			for l := range r.Probs {
+				er.holds[l] += r.Probs[l]
+				if material {
+					er.material[l] += r.Probs[l]
+				}
+			}
+		}
+		if t.ID != "" {
+			er := get(t.ID)
+			blame := hostility[h.ID]
+			for l := range r.Probs {
+				er.receives[l] += r.Probs[l]
+				er.fromBlamed[l] += blame * r.Probs[l]
+			}
+		}
+	}
 }

@@ -67,6 +67,9 @@ type workspace struct {
 	partyStances [][2]float32
 	candFeats    []features.Feature
 	hostility    map[string]float32 // aggregate's, by entity ID
+	held         map[string]*entityRelations
+	dyadAt       map[dyadKey]int // dyads' index by actors
+	holderAt     map[Span]int    // the best relation toward each span
 	corefs       []coref
 	corefProbs   [][model.NumLabels]float32
 	groupProbs   [][model.NumLabels]float32

@@ -187,8 +187,8 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 			return err
 		}
 		res.Relations = c.relate(w, req, res.Mentions, res.Relations)
-		res.Dyads = c.dyads(res.Dyads, res.Relations, w.mentions)
-		holdersFromRelations(res)
+		res.Dyads = c.dyads(w, res.Dyads, res.Relations, w.mentions)
+		holdersFromRelations(w, res)
 	}
 	c.scoreCorefs(w, res)
 	c.aggregate(res, w, req.Text, w.mentions)
@@ -550,15 +550,24 @@ func (c *Classifier) ScoreSpans(text string, spans []Span, fn func(i int, probs 
 // most probable relation toward it, where the relation stage found one:
 // the relation model sees speakers, passives and possessors that the
 // mention scorer's own holder rule does not.
-func holdersFromRelations(res *Result) {
+func holdersFromRelations(w *workspace, res *Result) {
+	if w.holderAt == nil {
+		w.holderAt = map[Span]int{}
+	}
+	clear(w.holderAt)
+	for j := range res.Relations {
+		r := &res.Relations[j]
+		if r.Holder.Entity.ID == "" {
+			continue
+		}
+		if b, ok := w.holderAt[r.Target.Span]; !ok || r.Probs[r.Label] > res.Relations[b].Probs[res.Relations[b].Label] {
+			w.holderAt[r.Target.Span] = j
+		}
+	}
 	for i := range res.Mentions {
 		m := &res.Mentions[i]
-		best := float32(0)
-		for j := range res.Relations {
-			r := &res.Relations[j]
-			if r.Target.Span == m.Span && r.Probs[r.Label] > best && r.Holder.Entity.ID != "" {
-				best, m.Holder = r.Probs[r.Label], r.Holder.Entity
-			}
+		if j, ok := w.holderAt[m.Span]; ok {
+			m.Holder = res.Relations[j].Holder.Entity
 		}
 	}
 }

@@ -113,10 +113,20 @@ type relCand struct {
 // actor acting on another it tends to see some of the act both ways.
 func oneWay(cands []relCand) []relCand {
 	keep := cands[:0]
+	// Candidates come sentence by sentence: each is compared with those of
+	// its own sentence only, so the cost stays linear in the document.
+	lo := 0
 	for i := range cands {
 		r := cands[i]
+		for cands[lo].sentence != r.sentence {
+			lo++
+		}
+		hi := i
+		for hi < len(cands) && cands[hi].sentence == r.sentence {
+			hi++
+		}
 		drop := false
-		for j := range cands {
+		for j := lo; j < hi; j++ {
 			o := &cands[j]
 			if j == i || o.h != r.t || o.t != r.h || r.joint {
 				continue
@@ -238,11 +248,17 @@ func strongestEvent(w *workspace, m *model.Model, fs []features.Feature, label m
 // or generic actor that speaks for a state counts for that state too
 // ("Iran's foreign minister said ...": Iran -> NATO as well), unless the
 // state is the target.
-func (c *Classifier) dyads(out []Dyad, rels []Relation, ms []entities.Mention) []Dyad {
+func (c *Classifier) dyads(w *workspace, out []Dyad, rels []Relation, ms []entities.Mention) []Dyad {
+	if w.dyadAt == nil {
+		w.dyadAt = map[dyadKey]int{}
+	}
+	clear(w.dyadAt)
 	add := func(h, t entities.Entity, r *Relation) {
-		i := slices.IndexFunc(out, func(d Dyad) bool { return sameDyadActor(d.Holder, h) && sameDyadActor(d.Target, t) })
-		if i < 0 {
+		k := dyadKey{actorKey(h), actorKey(t)}
+		i, ok := w.dyadAt[k]
+		if !ok {
 			i = len(out)
+			w.dyadAt[k] = i
 			out = append(out, Dyad{Holder: h, Target: t})
 		}
 		dy := &out[i]
@@ -278,14 +294,19 @@ func (c *Classifier) dyads(out []Dyad, rels []Relation, ms []entities.Mention) [
 	return out
 }
 
-// sameDyadActor reports whether two relation parties are one actor of a
-// dyad: the same entity, or for a caller's span without an entity and a
-// generic actor without a state, the same name.
-func sameDyadActor(a, b entities.Entity) bool {
-	if a.ID != b.ID || a.Country != b.Country {
-		return false
+// dyadKey names a dyad's two actors.
+type dyadKey struct{ holder, target actor }
+
+// actor identifies a party for dyads: an entity by its id and state, a
+// caller's span without an entity or a generic actor without a state by
+// its name as well.
+type actor struct{ id, country, name string }
+
+func actorKey(e entities.Entity) actor {
+	if e.ID != "" && !isGeneric(e) || e.Country != "" {
+		return actor{e.ID, e.Country, ""}
 	}
-	return a.ID != "" && !isGeneric(a) || a.Name == b.Name
+	return actor{e.ID, e.Country, e.Name}
 }
 
 // stateEntity returns the entity with the given ID: from the document's
