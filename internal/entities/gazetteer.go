@@ -20,6 +20,16 @@ import (
 const (
 	kindBlock = -1 // a phrase that names nothing but hides shorter aliases
 	kindTitle = -2 // a title that can precede a personal name
+	// kindRefer and below are phrases that refer back ("the alliance"):
+	// kindRefer-i stands for Gazetteer.refers[i].
+	kindRefer = -3
+)
+
+// Marks of an alias (M rows of the table, derived by cmd/gazettegen):
+// forms that name their entity only in some contexts (context.go).
+const (
+	markPlace     = 1 << iota // a city: its state only as its government
+	markQualified             // a state name shared with a namesake: needs support
 )
 
 // pattern is what a key of a trie or an automaton stands for.
@@ -30,6 +40,7 @@ type pattern struct {
 	capFirst bool
 	// plural allows a trailing "s" ("Iranians" from "Iranian").
 	plural bool
+	marks  uint8 // markPlace, markQualified
 }
 
 // matcher is one Aho-Corasick automaton plus what its patterns mean. Only
@@ -56,7 +67,14 @@ type Gazetteer struct {
 	// surnames holds the lower-cased last names of people, for title names
 	// and short references.
 	surnames []surname
-	scratch  sync.Pool // *scratch, reused across Find calls
+	// given holds the lower-cased first names of people (text[start:end],
+	// sorted; entity unused), to tell "Denzel Washington" from "Yesterday
+	// Washington" at the start of a sentence.
+	given []surname
+	// refers are the phrases that refer back to one of a set of entities
+	// ("the alliance": NATO, CSTO, ...), by entity index.
+	refers  [][]int32
+	scratch sync.Pool // *scratch, reused across Find calls
 	// folded holds the case-insensitive aliases, titles and blocked
 	// phrases, lower-cased, and walks the text folding ASCII case. Its
 	// values from people on are people's names with a capital first letter,
@@ -140,6 +158,8 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 		aliases []alias
 		titles  []string
 		blocks  []string
+		marks   = map[string]uint8{}
+		refers  []string
 	)
 	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
@@ -190,6 +210,39 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 				continue
 			}
 			titles = append(titles, f[1])
+		case "M":
+			if len(f) != 3 || f[1] == "" {
+				bad("mark row needs an alias and marks")
+				continue
+			}
+			var m uint8
+			for _, c := range f[2] {
+				switch c {
+				case 'c':
+					m |= markPlace
+				case 'q':
+					m |= markQualified
+				default:
+					bad("unknown mark %q", c)
+				}
+			}
+			marks[strings.ToLower(f[1])] |= m
+		case "R":
+			if len(f) != 3 || f[1] == "" || f[2] == "" {
+				bad("refer row needs a phrase and entity ids")
+				continue
+			}
+			var ids []int32
+			for _, id := range strings.Split(f[2], ",") {
+				e, ok := index[id]
+				if !ok {
+					bad("refer %q: unknown entity %s", f[1], id)
+					continue
+				}
+				ids = append(ids, e)
+			}
+			g.refers = append(g.refers, ids)
+			refers = append(refers, f[1])
 		case "B":
 			if len(f) != 2 || f[1] == "" {
 				bad("block row needs a phrase")
@@ -222,11 +275,15 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 		return nil, fb, xb, fmt.Errorf("gazetteer: %w", err)
 	}
 	for _, a := range aliases {
+		m := marks[strings.ToLower(a.text)]
 		if isExact(a.text) {
-			xb.add(a.text, pattern{entity: a.entity})
+			xb.add(a.text, pattern{entity: a.entity, marks: m})
 		} else {
-			fb.add(a.text, pattern{entity: a.entity, capFirst: startsUpper(a.text), plural: endsLowerLetter(a.text)})
+			fb.add(a.text, pattern{entity: a.entity, capFirst: startsUpper(a.text), plural: endsLowerLetter(a.text), marks: m})
 		}
+	}
+	for i, r := range refers {
+		fb.add(r, pattern{entity: kindRefer - int32(i), capFirst: startsUpper(r)})
 	}
 	for _, t := range titles {
 		fb.add(t, pattern{entity: kindTitle, capFirst: startsUpper(t)})

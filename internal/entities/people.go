@@ -225,7 +225,7 @@ func readName(text string, p int, ms []Mention) (start, end, words int) {
 			break
 		}
 		word := text[q:w]
-		if !startsUpperAt(text, q) {
+		if !startsUpperAt(text, q) && !hyphenParticle(text, q) {
 			// "von der", "bin": only inside a name, before another capital.
 			if words == 0 || !nameParticle(word) || !strings.HasPrefix(text[w:], " ") || !startsUpperAt(text, w+1) {
 				break
@@ -252,6 +252,17 @@ func readName(text string, p int, ms []Mention) (start, end, words int) {
 		return 0, 0, 0
 	}
 	return start, end, words
+}
+
+// hyphenParticle reports whether the word at p is an Arabic article joined
+// to a capitalised name ("al-Assad", "el-Sisi"), a name word of its own.
+func hyphenParticle(text string, p int) bool {
+	for _, pre := range [...]string{"al-", "el-", "ad-", "as-", "ash-", "an-", "ar-", "at-", "az-"} {
+		if strings.HasPrefix(text[p:], pre) && startsUpperAt(text, p+len(pre)) {
+			return true
+		}
+	}
+	return false
 }
 
 // appositive finds "First Last, the [former] [Iranian] " before a title that
@@ -369,7 +380,7 @@ func wordEnd(text string, p int) int {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(text[q:])
-		if isWordRune(r) {
+		if isWordRune(r) && !(r == 'â' && mojibakeApostrophe(text, q) > 0) {
 			q += n
 			continue
 		}
@@ -415,7 +426,10 @@ func wordStart(text string, p int) int {
 
 // possessiveAt reports whether text[p:] starts with a possessive 's.
 func possessiveAt(text string, p int) bool {
-	for _, ap := range [...]string{"'s", "\u2019s"} {
+	if n := mojibakeApostrophe(text, p); n > 0 {
+		p += n - 1 // its last byte stands for the apostrophe
+	}
+	for _, ap := range [...]string{"'s", "\u2019s", "\x99s", "\u2122s"} {
 		if strings.HasPrefix(text[p:], ap) {
 			q := p + len(ap)
 			if q == len(text) {

@@ -63,6 +63,7 @@ func (g *Gazetteer) pack(ents []Entity, index map[string]int32) error {
 		entity int32
 	}
 	keys := make([]key, 0, len(ents))
+	var given []string
 	size := 0
 	for i, e := range ents {
 		size += len(e.ID) + len(e.Name)
@@ -71,15 +72,22 @@ func (g *Gazetteer) pack(ents []Entity, index map[string]int32) error {
 		}
 		if sn := lastWord(e.Name); sn != "" && sn != e.Name {
 			keys = append(keys, key{strings.ToLower(sn), int32(i)})
+			first, _, _ := strings.Cut(e.Name, " ")
+			given = append(given, strings.ToLower(first))
 		}
 	}
 	slices.SortFunc(keys, func(a, b key) int { return strings.Compare(a.name, b.name) })
+	slices.Sort(given)
+	given = slices.Compact(given)
 	names := 0
 	for i, k := range keys {
 		if i == 0 || k.name != keys[i-1].name {
 			size += len(k.name)
 			names++
 		}
+	}
+	for _, n := range given {
+		size += len(n)
 	}
 	if uint64(size) > math.MaxUint32 {
 		return errors.New("table text over 4 GB")
@@ -110,6 +118,22 @@ func (g *Gazetteer) pack(ents []Entity, index map[string]int32) error {
 		b.WriteString(k.name)
 		g.surnames = append(g.surnames, surname{start: start, end: uint32(b.Len()), entity: k.entity})
 	}
+	g.given = make([]surname, len(given))
+	for i, n := range given {
+		start := uint32(b.Len())
+		b.WriteString(n)
+		g.given[i] = surname{start: start, end: uint32(b.Len()), entity: -1}
+	}
 	g.text = b.String()
 	return nil
+}
+
+// isGivenName reports whether w, compared case-insensitively, is the first
+// name of some person in the table.
+func (g *Gazetteer) isGivenName(w string) bool {
+	k := strings.ToLower(w)
+	_, ok := slices.BinarySearchFunc(g.given, k, func(s surname, k string) int {
+		return strings.Compare(g.text[s.start:s.end], k)
+	})
+	return ok
 }

@@ -1,0 +1,477 @@
+package entities
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Everyday news uses many of the table's forms for something else: a
+// capital as a place ("a hotel in Moscow", a "WASHINGTON" dateline), a state
+// name inside the name of a team, paper or school ("Ottawa Senators",
+// "University College London"), a surname of a famous person for a namesake
+// ("Sam Harris"), a state for a US state ("Georgia"). The rules here keep a
+// match only where its context lets it name the entity; which forms are
+// ambiguous in which way comes from the table's M rows, derived from the
+// dictionaries by cmd/gazettegen.
+
+// verdict is what judge decides about a candidate.
+type verdict uint8
+
+const (
+	keep     verdict = iota
+	drop             // names something else, or nothing the table knows
+	namesake         // a personal name around a known person's: an unlinked person
+)
+
+// context is what judge knows about a candidate besides the text.
+type context struct {
+	afterTitle   bool // a title ends right before it ("Captain America")
+	afterMention bool // a mention ends right before it ("Soviet Russia")
+	// follower is the entity or title candidate that starts after the
+	// next space, if any ("Iranian President", "US Navy" has none).
+	follower *span
+	// listed is the entity candidate after ", " ("Tehran, Yerevan").
+	listed *span
+}
+
+// judge decides whether candidate c, an alias of entity e, names e here.
+// For a namesake it returns the span of the whole personal name.
+func (g *Gazetteer) judge(text string, c span, e *entityRec, cx context) (verdict, int, int) {
+	switch e.typ {
+	case TypeCountry:
+		if partOfName(text, c, cx, g) {
+			return drop, 0, 0
+		}
+		if c.marks&markPlace != 0 && g.isPlace(text, c, cx) {
+			return drop, 0, 0
+		}
+	case TypePerson:
+		if cx.afterTitle || strings.IndexByte(text[c.start:c.end], ' ') >= 0 {
+			return keep, c.start, c.end
+		}
+		return g.judgeSurname(text, c, e, cx)
+	default:
+		// "the West" is not "the West Bank" or "the West Asian region".
+		if hasArticle(text, c.start) && nameWordAfter(text, c.end) && cx.follower == nil {
+			return drop, 0, 0
+		}
+		if c.start > 0 && text[c.start-1] == '-' && strings.HasPrefix(text[c.start:], "Western") {
+			return drop, 0, 0 // "pro-Western" parties are not the West
+		}
+	}
+	return keep, c.start, c.end
+}
+
+// partOfName reports whether the state form c stands inside a longer
+// proper name: after a title ("Captain America"), after another capitalised
+// name word ("University College London", "Denzel Washington"), or before
+// one that is no title or institution ("Ottawa Senators", "Chad Smith",
+// "USA TODAY").
+func partOfName(text string, c span, cx context, g *Gazetteer) bool {
+	if cx.afterTitle {
+		return true
+	}
+	if nameWordAfter(text, c.end) && cx.follower == nil {
+		w := text[c.end+1 : wordEnd(text, c.end+1)]
+		if !institutionWord(w) || c.marks&markPlace != 0 {
+			return true
+		}
+	}
+	if !cx.afterMention && g.nameWordBefore(text, c.start) {
+		return true
+	}
+	return false
+}
+
+// nameWordAfter reports whether a capitalised word follows p after one
+// space, or a particle that starts a name ("al-Abadi").
+func nameWordAfter(text string, p int) bool {
+	if p+1 >= len(text) || text[p] != ' ' {
+		return false
+	}
+	q := p + 1
+	if startsUpperAt(text, q) {
+		return true
+	}
+	for _, pre := range [...]string{"al-", "el-", "bin ", "ibn "} {
+		if strings.HasPrefix(text[q:], pre) && startsUpperAt(text, q+len(pre)) {
+			return true
+		}
+	}
+	return false
+}
+
+// nameWordBefore reports whether the word before p (after one space) is a
+// capitalised word of a personal or proper name: not a function word that
+// starts a sentence, not a possessive, not an initial-free title word. At
+// the start of a sentence only a known first name counts ("Denzel
+// Washington", not "Yesterday Washington").
+func (g *Gazetteer) nameWordBefore(text string, p int) bool {
+	if p < 2 || text[p-1] != ' ' {
+		return false
+	}
+	ws := wordStart(text, p-1)
+	if ws == p-1 || !startsUpperAt(text, ws) {
+		return false
+	}
+	w := text[ws : p-1]
+	if strings.ContainsAny(w, "-'\u2019") || notName(w) || stateModifier(w) || isExact(w) {
+		return false
+	}
+	if sentenceStart(text, ws) {
+		return g.isGivenName(w)
+	}
+	return true
+}
+
+// sentenceStart reports whether a sentence or line starts at p.
+func sentenceStart(text string, p int) bool {
+	q := p
+	for q > 0 {
+		c := text[q-1]
+		switch c {
+		case ' ', '\t', '"', '(':
+			q--
+			continue
+		case '\n', '.', '!', '?', ':':
+			return true
+		}
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeLastRuneInString(text[:q])
+			if r == '\u201c' || r == '\u2018' || r == '\u2014' || r == '\u2013' {
+				q -= n
+				continue
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// stateModifier reports whether w is a capitalised word that may stand
+// before a state's name without being part of another name.
+func stateModifier(w string) bool {
+	switch w {
+	case "Communist", "Mainland", "Nazi", "Imperial", "Tsarist", "Soviet",
+		"Modern", "Independent", "Free", "Neighbouring", "Neighboring",
+		"Both", "Neither", "Either", "Unlike", "Like", "Meanwhile",
+		"Yesterday", "Today", "Tomorrow", "When", "If", "While", "After",
+		"Before", "Since", "Although", "Though", "Because", "Under", "Over",
+		"Against", "Between", "Among", "During", "Without", "Within", "Until",
+		"Now", "Then", "Here", "There", "Why", "How", "What", "Where",
+		"Only", "Even", "Still", "Yet", "So", "Nor", "Not", "Did", "Does",
+		"Do", "Can", "Could", "Should", "May", "Might", "Must", "Are", "Were",
+		"Including", "Whether", "Once", "Last", "Next", "Every", "Each",
+		"Many", "Most", "Some", "All", "Such", "Our", "Your", "Its", "Why's":
+		return true
+	}
+	return false
+}
+
+// institutionWord reports whether w, after a state's name or demonym, names
+// one of its organs or a rank ("Russian Navy", "US Republican senator"), not
+// the rest of a proper name.
+func institutionWord(w string) bool {
+	if notName(w) {
+		return true
+	}
+	switch w {
+	case "Embassy", "Consulate", "Treasury", "Marines", "Marine", "Coast",
+		"Air", "Federal", "Central", "Special", "Border", "Customs",
+		"Communist", "Republican", "Republicans", "Democratic", "Democrat",
+		"Democrats", "Constitutional", "Parliamentary", "People's", "Peoples",
+		"Presidential", "Justice", "Energy", "Finance", "Interior", "Health",
+		"Prime", "Vice", "Deputy", "Acting", "Former", "Minister", "Ministers",
+		"Secretary", "President", "Premier", "Chancellor", "Ambassador",
+		"General", "Commander", "Admiral", "Colonel", "Major", "Captain",
+		"Envoy", "Senator", "Representative", "King", "Queen", "Crown",
+		"Prince", "Emperor", "Leader", "Chief", "Officials", "Navy's",
+		"Nationals", "Citizens", "Parliament's", "Legislature", "Coalition",
+		"Opposition", "Foreign", "Defence", "Defense", "Trade", "Economy",
+		"Economic", "Human", "Atomic", "Nuclear", "Civil", "Highway", "Labor",
+		"Labour", "Conservative", "Liberal", "Green", "Greens", "Socialist",
+		"Kurdish", "Kurds", "Arab", "Arabs", "Jewish", "Muslim", "Muslims",
+		"Christian", "Christians", "Jews", "Sunni", "Shia", "Shiite", "Orthodox":
+		return true
+	}
+	return false
+}
+
+// hasArticle reports whether the lower- or upper-case article "the " starts
+// at p.
+func hasArticle(text string, p int) bool {
+	return strings.HasPrefix(text[p:], "the ") || strings.HasPrefix(text[p:], "The ")
+}
+
+// isPlace reports whether the city form c stands for the place rather than
+// its state's government: a dateline ("WASHINGTON (AP) —"), a place
+// preposition before it ("a hotel in Moscow", "flying to Tehran", "mayor of
+// London"), or a "city, region" pattern ("Paris, France"; "Washington,
+// D.C.").
+func (g *Gazetteer) isPlace(text string, c span, cx context) bool {
+	form := text[c.start:c.end]
+	if !hasLowerASCII(form) && len(form) >= 4 {
+		for _, after := range [...]string{" (", " —", " –", " -", ", "} {
+			if strings.HasPrefix(text[c.end:], after) {
+				return true
+			}
+		}
+	}
+	// "Paris, France", "London, Ontario", "Washington, D.C.": a city and the
+	// region it lies in; "Tehran, Yerevan, Baku" is a list of capitals.
+	if strings.HasPrefix(text[c.end:], ", ") && startsUpperAt(text, c.end+2) {
+		if cx.listed == nil {
+			q := c.end + 2
+			if w := text[q:wordEnd(text, q)]; !notName(w) && !stateModifier(w) && placeEnds(text, q+len(w)) {
+				return true
+			}
+		} else if l := cx.listed; l.entity >= 0 && g.ents[l.entity].typ == TypeCountry && g.sameState(l.entity, c.entity) && placeEnds(text, l.end) {
+			return true
+		}
+	}
+	// "London's Royal Veterinary College", "Moscow's Red Square".
+	if p := c.end; possessiveAt(text, p) {
+		q := p + 2
+		if text[p] != '\'' {
+			q = p + len("\u2019s")
+		}
+		if nameWordAfter(text, q) && !institutionWord(text[q+1:wordEnd(text, q+1)]) {
+			return true
+		}
+	}
+	prev, before := prevWords(text, c.start)
+	switch before {
+	case "embassy", "Embassy", "hotel", "hospital", "restaurant", "airport", "university", "school",
+		"office", "offices", "home", "house", "flat", "apartment", "street", "museum", "stadium",
+		"station", "building", "prison", "jail", "born", "lives", "lived", "living", "based",
+		"headquartered", "died", "studied", "marched", "protest", "protests", "protesters", "rally",
+		"concert", "match", "festival", "premiere", "attack", "stabbing", "fire", "flights", "landed":
+		if prev == "in" || prev == "at" || prev == "near" {
+			return true
+		}
+	}
+	switch prev {
+	case "in", "at", "near", "outside", "inside", "into", "across", "around", "throughout", "central",
+		"downtown", "capital", "city", "suburban", "western", "eastern", "northern", "southern":
+		if prev == "in" && (governmentNoun(before) || meetingBefore(text, c.start)) {
+			return false
+		}
+		return placeEnds(text, c.end)
+	case "of":
+		switch before {
+		case "mayor", "Mayor", "University", "suburb", "suburbs", "streets", "outskirts", "centre", "center",
+			"heart", "residents", "city", "City", "Bishop", "Archbishop", "Museum", "Port", "Tower", "Bank":
+			return true
+		}
+	case "to", "from":
+		switch before {
+		case "flying", "flew", "fly", "flies", "flight", "flights", "travel", "travelled", "traveled",
+			"traveling", "travelling", "trip", "journey", "moved", "returned", "return", "returning",
+			"headed", "heading", "drove", "came", "went", "back", "arrived", "arriving", "relocated",
+			"commute", "route", "train", "trains", "bus", "road", "deported", "extradited", "fled":
+			return true
+		}
+	}
+	return false
+}
+
+// placeEnds reports whether a place's name may end at p: the clause goes on
+// with punctuation, a preposition, a date or a conjunction, not with a noun
+// that the form modifies ("in British waters").
+func placeEnds(text string, p int) bool {
+	if p >= len(text) {
+		return true
+	}
+	if possessiveAt(text, p) {
+		return false // "in Tehran's foreign policy"
+	}
+	switch text[p] {
+	case '.', ',', ';', ':', '!', '?', ')', '"', '\n', '\'':
+		return true
+	case ' ':
+	default:
+		return text[p] >= utf8.RuneSelf
+	}
+	w := text[p+1 : wordEnd(text, p+1)]
+	switch w {
+	case "on", "in", "at", "for", "and", "or", "with", "to", "last", "this", "next", "where", "after",
+		"before", "during", "since", "until", "from", "by", "as", "but", "when", "while", "that", "which",
+		"who", "is", "was", "has", "had", "will", "would", "earlier", "later", "today", "yesterday", "":
+		return true
+	}
+	return w != "" && '0' <= w[0] && w[0] <= '9'
+}
+
+// prevWords returns the word before p and the one before that, when only
+// single spaces separate them.
+func prevWords(text string, p int) (prev, before string) {
+	if p < 2 || text[p-1] != ' ' {
+		return "", ""
+	}
+	ws := wordStart(text, p-1)
+	prev = text[ws : p-1]
+	if ws >= 2 && text[ws-1] == ' ' {
+		bs := wordStart(text, ws-1)
+		before = text[bs : ws-1]
+	}
+	return prev, before
+}
+
+// governmentNoun reports whether w names those who govern: "officials in
+// Tehran" speak for the state.
+func governmentNoun(w string) bool {
+	switch w {
+	case "officials", "government", "authorities", "leaders", "leadership", "regime", "policymakers",
+		"decision-makers", "rulers", "administration", "diplomats", "counterparts":
+		return true
+	}
+	return false
+}
+
+// meetingBefore reports whether the sentence before p speaks of a meeting or
+// talks: "a meeting with Kazakh President Tokayev in Tehran" is a visit to
+// Iran's government.
+func meetingBefore(text string, p int) bool {
+	s := max(0, p-120)
+	if i := strings.LastIndexAny(text[s:p], ".\n"); i >= 0 {
+		s += i + 1
+	}
+	seg := text[s:p]
+	for _, w := range [...]string{"meeting", "met with", "talks", "summit"} {
+		if strings.Contains(seg, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameState reports whether entity candidates a and b are, or belong to,
+// the same state.
+func (g *Gazetteer) sameState(a, b int32) bool {
+	return a == b || g.ents[a].country == b || g.ents[b].country == a
+}
+
+func hasLowerASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'a' <= s[i] && s[i] <= 'z' {
+			return true
+		}
+	}
+	return false
+}
+
+// judgeSurname decides about a one-word alias of a person ("Harris",
+// "Hillary"). Before another capitalised name word it is a first name, or
+// part of another name ("Harris County"); after one, someone else's surname
+// ("Sam Harris", "Melania Trump"). A first name alone before another surname
+// is a different person ("Haider al-Abadi").
+func (g *Gazetteer) judgeSurname(text string, c span, e *entityRec, cx context) (verdict, int, int) {
+	name := g.text[e.name:e.end]
+	first, _, _ := strings.Cut(name, " ")
+	form := text[c.start:c.end]
+	// A following name that the table knows is still a name here ("Kerry
+	// Washington"); only a title after the form keeps it a surname.
+	if nameWordAfter(text, c.end) && (cx.follower == nil || cx.follower.entity != kindTitle) {
+		q := c.end + 1
+		end := wordEnd(text, q)
+		if w := text[q:end]; institutionWord(w) || notName(w) {
+			return keep, c.start, c.end
+		}
+		if strings.EqualFold(form, first) {
+			return namesake, c.start, end
+		}
+		return drop, 0, 0
+	}
+	if !cx.afterMention && g.nameWordBefore(text, c.start) {
+		ws := wordStart(text, c.start-1)
+		if w := text[ws : c.start-1]; strings.EqualFold(w, first) || personWordBefore(w) {
+			return keep, c.start, c.end
+		}
+		return namesake, ws, c.end
+	}
+	return keep, c.start, c.end
+}
+
+// personWordBefore reports whether w may stand before a surname without
+// being a first name: an abbreviated title or a party.
+func personWordBefore(w string) bool {
+	switch w {
+	case "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Democrat", "Republican", "Democratic",
+		"Senate", "House", "Vice", "Former", "Candidate", "Nominee":
+		return true
+	}
+	return false
+}
+
+// appendRefer resolves a phrase that refers back ("the alliance") to the
+// entity of its set named before it, and appends it without the article;
+// with none named, it names nothing.
+func (g *Gazetteer) appendRefer(text string, out []Mention, from int, c span) []Mention {
+	best, bestN := -1, 0
+	for _, e := range g.refers[kindRefer-c.entity] {
+		r := &g.ents[e]
+		id := g.text[r.id:r.name]
+		n, at := 0, -1
+		for j := from; j < len(out); j++ {
+			if out[j].Entity.ID == id {
+				n, at = n+1, j
+			}
+		}
+		// The member named most often so far, the later one on a tie:
+		// "the alliance" after "NATO ... the defunct Warsaw Pact" is NATO.
+		if n > bestN || n == bestN && n > 0 && at > best {
+			best, bestN = at, n
+		}
+	}
+	if best < 0 {
+		return out
+	}
+	s := c.start
+	if hasArticle(text, s) {
+		s += len("the ")
+	}
+	return append(out, Mention{Start: s, End: c.end, Entity: out[best].Entity, Source: SourceShortRef})
+}
+
+// unsupported removes the mentions at starts (forms with markQualified,
+// such as "Georgia") that nothing else in the document supports: another
+// form of the same entity ("Tbilisi", "Georgian"), someone or something of
+// it, or a state beside it in a list ("Ukraine and Georgia").
+func unsupported(text string, ms []Mention, starts []int32) []Mention {
+	out := ms[:0]
+	k := 0
+	for i, m := range ms {
+		for k < len(starts) && int(starts[k]) < m.Start {
+			k++
+		}
+		if k < len(starts) && int(starts[k]) == m.Start && !supported(text, ms, i) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func supported(text string, ms []Mention, i int) bool {
+	m := ms[i]
+	form := text[m.Start:m.End]
+	for j, o := range ms {
+		if j == i {
+			continue
+		}
+		if o.Entity.ID == m.Entity.ID && !strings.EqualFold(text[o.Start:o.End], form) || o.Entity.Country == m.Entity.ID {
+			return true
+		}
+	}
+	listed := func(a, b Mention) bool {
+		if a.Entity.Type != TypeCountry || b.Entity.Type != TypeCountry || a.End > b.Start {
+			return false
+		}
+		switch text[a.End:b.Start] {
+		case ", ", " and ", ", and ", " or ", ", or ", " & ":
+			return true
+		}
+		return false
+	}
+	return i > 0 && listed(ms[i-1], m) || i+1 < len(ms) && listed(m, ms[i+1])
+}
