@@ -40,6 +40,17 @@ func (g *Gazetteer) judge(text string, c span, e *entityRec, cx context) (verdic
 	switch e.typ {
 	case TypeCountry:
 		if partOfName(text, c, cx, g) {
+			// A state form beside a known first name is part of a personal
+			// name: "Denzel Washington", "Jordan Fisher".
+			if !cx.afterTitle {
+				if g.nameWordBefore(text, c.start) {
+					if ws := wordStart(text, c.start-1); g.isGivenName(text[ws : c.start-1]) {
+						return namesake, ws, c.end
+					}
+				} else if nameWordAfter(text, c.end) && g.isGivenName(text[c.start:c.end]) && startsUpperAt(text, c.end+1) {
+					return namesake, c.start, wordEnd(text, c.end+1)
+				}
+			}
 			return drop, 0, 0
 		}
 		if c.marks&markPlace != 0 && g.isPlace(text, c, cx) {
@@ -236,6 +247,15 @@ func (g *Gazetteer) isPlace(text string, c span, cx context) bool {
 			q = p + len("\u2019s")
 		}
 		if nameWordAfter(text, q) && !institutionWord(text[q+1:wordEnd(text, q+1)]) {
+			return true
+		}
+	}
+	// "Beijing residents", "London police": the city as a modifier of its
+	// people or places.
+	if c.end+1 < len(text) && text[c.end] == ' ' {
+		switch text[c.end+1 : wordEnd(text, c.end+1)] {
+		case "residents", "resident", "streets", "airport", "police", "mayor", "subway", "metro",
+			"marathon", "hotel", "hospital", "suburb", "suburbs", "zoo", "skyline", "traffic", "commuters":
 			return true
 		}
 	}
@@ -437,19 +457,31 @@ func (g *Gazetteer) appendRefer(text string, out []Mention, from int, c span) []
 // such as "Georgia") that nothing else in the document supports: another
 // form of the same entity ("Tbilisi", "Georgian"), someone or something of
 // it, or a state beside it in a list ("Ukraine and Georgia").
-func unsupported(text string, ms []Mention, starts []int32) []Mention {
+func unsupported(text string, ms []Mention, starts []int32, places []int32, g *Gazetteer) []Mention {
 	out := ms[:0]
 	k := 0
 	for i, m := range ms {
 		for k < len(starts) && int(starts[k]) < m.Start {
 			k++
 		}
-		if k < len(starts) && int(starts[k]) == m.Start && !supported(text, ms, i) {
+		if k < len(starts) && int(starts[k]) == m.Start && !supported(text, ms, i) && !g.placeOf(m.Entity.ID, places) {
 			continue
 		}
 		out = append(out, m)
 	}
 	return out
+}
+
+// placeOf reports whether one of the places (entity indices of city forms
+// left out as places) is in the state with the given ID: "Amman" as a place
+// still tells which Jordan a text means.
+func (g *Gazetteer) placeOf(id string, places []int32) bool {
+	for _, p := range places {
+		if r := &g.ents[p]; g.text[r.id:r.name] == id {
+			return true
+		}
+	}
+	return false
 }
 
 func supported(text string, ms []Mention, i int) bool {

@@ -27,6 +27,7 @@ type scratch struct {
 	// support holds the starts of the mentions whose form needs the
 	// document's support (markQualified), checked once all are found.
 	support []int32
+	places  []int32 // the entities of city forms left out as places
 }
 
 // Find returns the mentions in text, sorted by Start and non-overlapping.
@@ -79,7 +80,7 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 	nTargets := len(out)
 	sc.cands, sc.starts = g.collectBuiltin(text, sc.cands, sc.starts[:0])
 	sortSpans(sc.cands)
-	sc.support = sc.support[:0]
+	sc.support, sc.places = sc.support[:0], sc.places[:0]
 	last, titleEnd := 0, -1
 	for i := range sc.cands {
 		c := sc.cands[i]
@@ -107,6 +108,10 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 			}
 			v, s, e := g.judge(text, c, &g.ents[c.entity], cx)
 			switch v {
+			case drop:
+				if c.marks&markPlace != 0 {
+					sc.places = append(sc.places, c.entity)
+				}
 			case keep:
 				last = c.end
 				if hasArticle(text, s) {
@@ -129,7 +134,7 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 	}
 	out = g.resolveShortRefs(text, out, sc.starts)
 	if len(sc.support) > 0 {
-		out = unsupported(text, out, sc.support)
+		out = unsupported(text, out, sc.support, sc.places, g)
 	}
 	return out, nil
 }

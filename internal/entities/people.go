@@ -482,6 +482,10 @@ func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts []int32) 
 		}
 		if !found {
 			ps = append(ps, person{surname: sn, entity: m.Entity})
+			// "al-Abadi" is "Abadi" later in the text.
+			if i := strings.IndexByte(sn, '-'); i > 0 && i+1 < len(sn) && hyphenParticle(sn, 0) {
+				ps = append(ps, person{surname: sn[i+1:], entity: m.Entity})
+			}
 		}
 	}
 	lookup := func(w string) *Entity {
