@@ -40,14 +40,15 @@ func (g *Gazetteer) judge(text string, c span, e *entityRec, cx context) (verdic
 	switch e.typ {
 	case TypeCountry:
 		if partOfName(text, c, cx, g) {
-			// A state form beside a known first name is part of a personal
-			// name: "Denzel Washington", "Jordan Fisher".
-			if !cx.afterTitle {
-				if g.nameWordBefore(text, c.start) {
-					if ws := wordStart(text, c.start-1); g.isGivenName(text[ws : c.start-1]) {
-						return namesake, ws, c.end
+			// A state form after a known first name ends a personal name
+			// ("Denzel Washington"), and a state name that is also a first
+			// name starts one ("Jordan Fisher").
+			if !cx.afterTitle && (c.end == len(text) || text[c.end] != '-') {
+				if g.nameWordBefore(text, c.start) && !nameWordAfter(text, c.end) {
+					if ws := wordStart(text, c.start-1); g.isGivenName(text[ws:c.start-1]) {
+						return namesake, nameStart(text, ws), c.end
 					}
-				} else if nameWordAfter(text, c.end) && g.isGivenName(text[c.start:c.end]) && startsUpperAt(text, c.end+1) {
+				} else if c.marks&markQualified != 0 && nameWordAfter(text, c.end) && startsUpperAt(text, c.end+1) && g.isGivenName(text[c.start:c.end]) {
 					return namesake, c.start, wordEnd(text, c.end+1)
 				}
 			}
@@ -62,8 +63,9 @@ func (g *Gazetteer) judge(text string, c span, e *entityRec, cx context) (verdic
 		}
 		return g.judgeSurname(text, c, e, cx)
 	default:
-		// "the West" is not "the West Bank" or "the West Asian region".
-		if hasArticle(text, c.start) && nameWordAfter(text, c.end) && cx.follower == nil {
+		// "the West" is not "the west coast", "the West Bank" or "the West
+		// Asian region".
+		if hasArticle(text, c.start) && (!startsUpperAt(text, c.start+len("the ")) || nameWordAfter(text, c.end) && cx.follower == nil) {
 			return drop, 0, 0
 		}
 		if c.start > 0 && text[c.start-1] == '-' && strings.HasPrefix(text[c.start:], "Western") {
@@ -82,9 +84,11 @@ func partOfName(text string, c span, cx context, g *Gazetteer) bool {
 	if cx.afterTitle {
 		return true
 	}
-	if nameWordAfter(text, c.end) && cx.follower == nil {
+	// "President of Iran Hassan Rouhani": a name after "of State" is an
+	// appositive, not the rest of the state's name.
+	if nameWordAfter(text, c.end) && cx.follower == nil && !strings.HasSuffix(text[:c.start], " of ") {
 		w := text[c.end+1 : wordEnd(text, c.end+1)]
-		if !institutionWord(w) || c.marks&markPlace != 0 {
+		if !institutionWord(w) || c.marks&markPlace != 0 && placeWord(w) {
 			return true
 		}
 	}
@@ -126,7 +130,7 @@ func (g *Gazetteer) nameWordBefore(text string, p int) bool {
 		return false
 	}
 	w := text[ws : p-1]
-	if strings.ContainsAny(w, "-'\u2019") || notName(w) || stateModifier(w) || isExact(w) {
+	if strings.ContainsAny(w, "-'\u2019") || notName(w) || stateModifier(w) || institutionWord(w) || isExact(w) {
 		return false
 	}
 	if sentenceStart(text, ws) {
@@ -163,7 +167,9 @@ func sentenceStart(text string, p int) bool {
 // before a state's name without being part of another name.
 func stateModifier(w string) bool {
 	switch w {
-	case "Communist", "Mainland", "Nazi", "Imperial", "Tsarist", "Soviet",
+	case "Communist", "Mainland", "Nazi", "Imperial", "Tsarist", "Soviet", "Royal",
+		"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central",
+		"Northeastern", "Northwestern", "Southeastern", "Southwestern", "Greater", "Upper", "Lower",
 		"Modern", "Independent", "Free", "Neighbouring", "Neighboring",
 		"Both", "Neither", "Either", "Unlike", "Like", "Meanwhile",
 		"Yesterday", "Today", "Tomorrow", "When", "If", "While", "After",
@@ -173,7 +179,7 @@ func stateModifier(w string) bool {
 		"Only", "Even", "Still", "Yet", "So", "Nor", "Not", "Did", "Does",
 		"Do", "Can", "Could", "Should", "May", "Might", "Must", "Are", "Were",
 		"Including", "Whether", "Once", "Last", "Next", "Every", "Each",
-		"Many", "Most", "Some", "All", "Such", "Our", "Your", "Its", "Why's":
+		"Many", "Most", "Some", "All", "Such", "Our", "Your", "Its", "No", "Any", "Another":
 		return true
 	}
 	return false
@@ -197,15 +203,50 @@ func institutionWord(w string) bool {
 		"General", "Commander", "Admiral", "Colonel", "Major", "Captain",
 		"Envoy", "Senator", "Representative", "King", "Queen", "Crown",
 		"Prince", "Emperor", "Leader", "Chief", "Officials", "Navy's",
-		"Nationals", "Citizens", "Parliament's", "Legislature", "Coalition",
+		"Citizens", "Parliament's", "Legislature", "Coalition",
 		"Opposition", "Foreign", "Defence", "Defense", "Trade", "Economy",
 		"Economic", "Human", "Atomic", "Nuclear", "Civil", "Highway", "Labor",
 		"Labour", "Conservative", "Liberal", "Green", "Greens", "Socialist",
 		"Kurdish", "Kurds", "Arab", "Arabs", "Jewish", "Muslim", "Muslims",
-		"Christian", "Christians", "Jews", "Sunni", "Shia", "Shiite", "Orthodox":
+		"Christian", "Christians", "Jews", "Sunni", "Shia", "Shiite", "Orthodox",
+		"War", "Constitution", "District", "Attorney", "Attorneys", "Geological", "Census",
+		"Postal", "Bureau", "Immigration", "Secret", "Mission", "Delegation":
 		return true
 	}
 	return false
+}
+
+// placeWord reports whether w, capitalised after a city, names a place or
+// service of the city rather than an organ of its state ("Paris Police
+// Prefecture", "London Fire Brigade").
+func placeWord(w string) bool {
+	switch w {
+	case "Police", "Fire", "Ambulance", "Metro", "Underground", "Marathon", "Bridge", "Airport",
+		"City", "Street", "Zoo", "Bay", "Port", "Stock", "Times", "Post", "University", "State":
+		return true
+	}
+	return false
+}
+
+// nameStart returns the start of the run of capitalised name words that
+// ends with the word at ws: "Ali Reza" before "Raisi".
+func nameStart(text string, ws int) int {
+	for i := 0; i < 2 && ws >= 2 && text[ws-1] == ' '; i++ {
+		p := wordStart(text, ws-1)
+		w := text[p : ws-1]
+		if p == ws-1 || !startsUpperAt(text, p) || notName(w) || stateModifier(w) || institutionWord(w) ||
+			personWordBefore(w) || strings.ContainsAny(w, "-'\u2019") || sentenceStart(text, p) && !isCapitalName(w) {
+			break
+		}
+		ws = p
+	}
+	return ws
+}
+
+// isCapitalName reports whether w looks like a name word: a capital and
+// then lower-case letters only.
+func isCapitalName(w string) bool {
+	return len(w) > 1 && startsUpperAt(w, 0) && !isExact(w)
 }
 
 // hasArticle reports whether the lower- or upper-case article "the " starts
@@ -404,10 +445,19 @@ func (g *Gazetteer) judgeSurname(text string, c span, e *entityRec, cx context) 
 	}
 	if !cx.afterMention && g.nameWordBefore(text, c.start) {
 		ws := wordStart(text, c.start-1)
-		if w := text[ws : c.start-1]; strings.EqualFold(w, first) || personWordBefore(w) {
+		if personWordBefore(text[ws : c.start-1]) {
 			return keep, c.start, c.end
 		}
-		return namesake, ws, c.end
+		ns := nameStart(text, ws)
+		// "Sayyid Ali Hosseini Khamenei" is still Ali Khamenei.
+		for p := ns; p < c.start; {
+			e := wordEnd(text, p)
+			if strings.EqualFold(text[p:e], first) {
+				return keep, c.start, c.end
+			}
+			p = e + 1
+		}
+		return namesake, ns, c.end
 	}
 	return keep, c.start, c.end
 }
@@ -417,7 +467,9 @@ func (g *Gazetteer) judgeSurname(text string, c span, e *entityRec, cx context) 
 func personWordBefore(w string) bool {
 	switch w {
 	case "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Democrat", "Republican", "Democratic",
-		"Senate", "House", "Vice", "Former", "Candidate", "Nominee":
+		"Senate", "House", "Vice", "Former", "Candidate", "Nominee", "Attorney", "County",
+		"Lady", "Judge", "Sheriff", "Sergeant", "Officer", "Detective", "Professor", "Pastor",
+		"Reverend", "Bishop", "Father", "Saint", "St":
 		return true
 	}
 	return false

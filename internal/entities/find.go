@@ -28,6 +28,10 @@ type scratch struct {
 	// document's support (markQualified), checked once all are found.
 	support []int32
 	places  []int32 // the entities of city forms left out as places
+	// dropped holds the starts of state forms that context rejected:
+	// "Washington" in "Washington, D.C." is no short reference to a George
+	// Washington named earlier either.
+	dropped []int32
 }
 
 // Find returns the mentions in text, sorted by Start and non-overlapping.
@@ -80,7 +84,7 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 	nTargets := len(out)
 	sc.cands, sc.starts = g.collectBuiltin(text, sc.cands, sc.starts[:0])
 	sortSpans(sc.cands)
-	sc.support, sc.places = sc.support[:0], sc.places[:0]
+	sc.support, sc.places, sc.dropped = sc.support[:0], sc.places[:0], sc.dropped[:0]
 	last, titleEnd := 0, -1
 	for i := range sc.cands {
 		c := sc.cands[i]
@@ -112,6 +116,7 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 				if c.marks&markPlace != 0 {
 					sc.places = append(sc.places, c.entity)
 				}
+				sc.dropped = append(sc.dropped, int32(c.start))
 			case keep:
 				last = c.end
 				if hasArticle(text, s) {
@@ -132,7 +137,7 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 	if len(sc.titles) > 0 {
 		out = g.findPeople(text, out, sc.titles)
 	}
-	out = g.resolveShortRefs(text, out, sc.starts)
+	out = g.resolveShortRefs(text, out, sc.starts, sc.dropped)
 	if len(sc.support) > 0 {
 		out = unsupported(text, out, sc.support, sc.places, g)
 	}

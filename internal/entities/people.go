@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -288,7 +289,7 @@ func appositive(text string, ts int, ms []Mention) (start, end, words int) {
 	q := end
 	for words < 4 {
 		ws := wordStart(text, q)
-		if ws == q || !startsUpperAt(text, ws) || notName(text[ws:q]) {
+		if ws == q || !startsUpperAt(text, ws) || notName(text[ws:q]) || personWordBefore(text[ws:q]) {
 			break
 		}
 		if m := mentionAt(ms, ws); m != nil && m.Entity.Type != TypePerson {
@@ -454,7 +455,7 @@ func startsUpperAt(text string, p int) bool {
 // named in full elsewhere in the text, and re-points single-word titled names
 // ("Brig. Gen. Ashtiani") to that person. A surname shared by two people in
 // the text stays unresolved.
-func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts []int32) []Mention {
+func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts, dropped []int32) []Mention {
 	type person struct {
 		surname string
 		entity  Entity
@@ -503,6 +504,13 @@ func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts []int32) 
 	// title is as often a headline verb ("President Warns") as a surname.
 	out := ms[:0]
 	for _, m := range ms {
+		// A famous person's surname alone is the namesake that the text
+		// names in full ("Sam Harris ... Harris said").
+		if m.Source == SourceGazetteer && m.Entity.Type == TypePerson && strings.IndexByte(text[m.Start:m.End], ' ') < 0 {
+			if e := lookup(text[m.Start:m.End]); e != nil && e.ID != m.Entity.ID {
+				m.Entity, m.Source = *e, SourceShortRef
+			}
+		}
 		if m.Source == SourceTitle && strings.IndexByte(text[m.Start:m.End], ' ') < 0 {
 			if e := lookup(text[m.Start:m.End]); e != nil {
 				m.Entity, m.Source = *e, SourceShortRef
@@ -533,6 +541,9 @@ func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts []int32) 
 	n0 := len(ms)
 	try := func(p int) int {
 		if !first[text[p]] || !leftBoundary(text, p) {
+			return p
+		}
+		if _, no := slices.BinarySearch(dropped, int32(p)); no {
 			return p
 		}
 		w := wordEnd(text, p)
