@@ -68,11 +68,33 @@ func (c *compiler) marks(e *entity, lower string) string {
 		return ""
 	}
 	m := ""
-	if c.places[lower] {
+	if c.places[lower] && !c.demonym(e.id, lower) {
 		m += markPlace
 	}
 	if c.qualified[lower] {
 		m += markQualified
 	}
 	return m
+}
+
+// demonymEndings are the endings of the English adjectives of nationality
+// among Phoenix's non-name synonyms ("Danish", "Burmese", "Dutch", "Swiss",
+// "Laotian", "American", "Filipino", "Spaniard", "Monegasque", "Malagasy").
+// No capital in the table ends in one.
+var demonymEndings = []string{"ish", "ese", "ch", "ss", "ian", "ean", "ican", "ino", "ina", "ard", "que", "asy"}
+
+// demonym reports whether an alias of state id is a word for its people or
+// language rather than a city: it has a demonym's ending, or the state also
+// has its plural ("Briton" and "Britons", "Dane" and "Danes").
+func (c *compiler) demonym(id, lower string) bool {
+	for _, end := range demonymEndings {
+		if strings.HasSuffix(lower, end) {
+			return true
+		}
+	}
+	m, ok := c.aliases[lower+"s"]
+	if ok {
+		_, ok = m[id]
+	}
+	return ok || c.curated[lower+"s"] == id
 }

@@ -32,6 +32,8 @@ type context struct {
 	follower *span
 	// listed is the entity candidate after ", " ("Tehran, Yerevan").
 	listed *span
+	// afterList: a mention ends right before ", " ("Tehran, Yerevan").
+	afterList bool
 }
 
 // judge decides whether candidate c, an alias of entity e, names e here.
@@ -45,7 +47,7 @@ func (g *Gazetteer) judge(text string, c span, e *entityRec, cx context) (verdic
 			// name starts one ("Jordan Fisher").
 			if !cx.afterTitle && (c.end == len(text) || text[c.end] != '-') {
 				if g.nameWordBefore(text, c.start) && !nameWordAfter(text, c.end) {
-					if ws := wordStart(text, c.start-1); g.isGivenName(text[ws:c.start-1]) {
+					if ws := wordStart(text, c.start-1); g.isGivenName(text[ws : c.start-1]) {
 						return namesake, nameStart(text, ws), c.end
 					}
 				} else if c.marks&markQualified != 0 && nameWordAfter(text, c.end) && startsUpperAt(text, c.end+1) && g.isGivenName(text[c.start:c.end]) {
@@ -93,6 +95,36 @@ func partOfName(text string, c span, cx context, g *Gazetteer) bool {
 		}
 	}
 	if !cx.afterMention && g.nameWordBefore(text, c.start) {
+		return true
+	}
+	// "Unity Party of America", "Bank of America", "Observatoire de Paris":
+	// the state ends the name of something else. A state's own organs and
+	// titles ("Government of India", "President of Iran") do not.
+	if prev, before := prevWords(text, c.start); before != "" && (prev == "of" || nameParticle(prev)) {
+		bs := c.start - len(prev) - len(before) - 2
+		// "King Abdullah of Jordan": a titled person of the state.
+		titled := false
+		if _, w := prevWords(text, bs+len(before)+1); w != "" {
+			titled = stateOrgan(w)
+		}
+		if startsUpperAt(text, bs) && !cx.afterTitle && !stateOrgan(before) && !titled && !sentenceStart(text, bs) {
+			return true
+		}
+	}
+	return false
+}
+
+// stateOrgan reports whether w, before "of" and a state, names the state's
+// own institution or office ("Government of India", "King of Jordan").
+func stateOrgan(w string) bool {
+	switch w {
+	case "Government", "Republic", "Kingdom", "Embassy", "Ministry", "Parliament", "President", "Minister",
+		"Ambassador", "Consulate", "King", "Queen", "Emir", "Sultan", "Federation", "Commonwealth",
+		"Prince", "Princess", "Emperor", "Chancellor", "Premier", "Governor", "Army", "Navy", "Forces",
+		"Constitution", "Representative", "Envoy", "Consul", "Secretary", "Leader", "Chief", "Head",
+		"Foreign", "Affairs", "Defence", "Defense", "Interior", "Justice", "Finance", "Islamic",
+		"Democratic", "Socialist", "Federal", "People's", "Union", "State", "States", "Republics",
+		"Minister's", "Presidency", "Office", "Cabinet", "Council", "Court", "Senate", "Congress":
 		return true
 	}
 	return false
@@ -222,7 +254,8 @@ func institutionWord(w string) bool {
 func placeWord(w string) bool {
 	switch w {
 	case "Police", "Fire", "Ambulance", "Metro", "Underground", "Marathon", "Bridge", "Airport",
-		"City", "Street", "Zoo", "Bay", "Port", "Stock", "Times", "Post", "University", "State":
+		"City", "Street", "Zoo", "Bay", "Port", "Stock", "Times", "Post", "University", "State",
+		"District", "Hospital", "County", "Province", "Region", "Mayor", "Council":
 		return true
 	}
 	return false
@@ -291,14 +324,35 @@ func (g *Gazetteer) isPlace(text string, c span, cx context) bool {
 			return true
 		}
 	}
-	// "Beijing residents", "London police": the city as a modifier of its
-	// people or places.
-	if c.end+1 < len(text) && text[c.end] == ' ' {
-		switch text[c.end+1 : wordEnd(text, c.end+1)] {
-		case "residents", "resident", "streets", "airport", "police", "mayor", "subway", "metro",
-			"marathon", "hotel", "hospital", "suburb", "suburbs", "zoo", "skyline", "traffic", "commuters":
+	// "pro-Beijing camp", "anti-Washington": the government.
+	if c.start > 0 && text[c.start-1] == '-' {
+		return false
+	}
+	if strings.HasPrefix(text[c.end:], "-based") {
+		return true
+	}
+	// "Beijing residents", "a London restaurant", "a Kabul car bombing":
+	// the city as a modifier of a noun, where a government would be the
+	// subject of a verb ("Beijing knows", "Moscow insisted", "Athens
+	// expelled").
+	if c.end+1 < len(text) && text[c.end] == ' ' && 'a' <= text[c.end+1] && text[c.end+1] <= 'z' {
+		if w := text[c.end+1 : wordEnd(text, c.end+1)]; modifiedNoun(w) {
 			return true
 		}
+	}
+	// "Karol Bagh, New Delhi", "Lewisham, London": a district and its city;
+	// "the Indian capital, New Delhi".
+	if strings.HasSuffix(text[:c.start], ", ") && c.start >= 3 {
+		ws := wordStart(text, c.start-2)
+		if w := text[ws : c.start-2]; w == "capital" || startsUpperAt(text, ws) && !cx.afterList &&
+			!notName(w) && !stateModifier(w) && !institutionWord(w) && !sentenceStart(text, ws) {
+			return true
+		}
+	}
+	// "from Omsk to Berlin", "from London to Sydney".
+	if strings.HasSuffix(text[:c.start], " to ") && fromBefore(text, c.start-len(" to ")) ||
+		strings.HasPrefix(text[c.end:], " to ") && startsUpperAt(text, c.end+len(" to ")) && strings.HasSuffix(text[:c.start], "from ") {
+		return true
 	}
 	prev, before := prevWords(text, c.start)
 	switch before {
@@ -313,20 +367,30 @@ func (g *Gazetteer) isPlace(text string, c span, cx context) bool {
 	}
 	switch prev {
 	case "in", "at", "near", "outside", "inside", "into", "across", "around", "throughout", "central",
-		"downtown", "capital", "city", "suburban", "western", "eastern", "northern", "southern":
-		if prev == "in" && (governmentNoun(before) || meetingBefore(text, c.start)) {
+		"downtown", "capital", "city", "suburban", "western", "eastern", "northern", "southern", "greater":
+		if prev == "in" && (governmentNoun(strings.ToLower(before)) || meetingBefore(text, c.start)) {
 			return false
 		}
 		return placeEnds(text, c.end)
 	case "of":
 		switch before {
 		case "mayor", "Mayor", "University", "suburb", "suburbs", "streets", "outskirts", "centre", "center",
-			"heart", "residents", "city", "City", "Bishop", "Archbishop", "Museum", "Port", "Tower", "Bank":
+			"heart", "residents", "city", "City", "Bishop", "Archbishop", "Museum", "Port", "Tower", "Bank",
+			"town", "village", "province", "region", "area", "part", "parts", "district", "districts",
+			"neighbourhood", "neighborhood", "people", "citizens", "north", "south", "east", "west":
 			return true
 		}
+	case "for":
+		switch before {
+		case "bound", "headed", "heading", "left", "departed", "flights", "flight", "destined":
+			return true
+		}
+	case "off":
+		return true
 	case "to", "from":
 		switch before {
-		case "flying", "flew", "fly", "flies", "flight", "flights", "travel", "travelled", "traveled",
+		case "flown", "transported", "airlifted", "evacuated", "taken", "brought", "sent",
+			"flying", "flew", "fly", "flies", "flight", "flights", "travel", "travelled", "traveled",
 			"traveling", "travelling", "trip", "journey", "moved", "returned", "return", "returning",
 			"headed", "heading", "drove", "came", "went", "back", "arrived", "arriving", "relocated",
 			"commute", "route", "train", "trains", "bus", "road", "deported", "extradited", "fled":
@@ -334,6 +398,54 @@ func (g *Gazetteer) isPlace(text string, c span, cx context) bool {
 		}
 	}
 	return false
+}
+
+// fromBefore reports whether "from" stands among the three words before p.
+func fromBefore(text string, p int) bool {
+	s := max(0, p-40)
+	seg := text[s:p]
+	if i := strings.LastIndexAny(seg, ".,;\n"); i >= 0 {
+		seg = seg[i+1:]
+	}
+	return strings.HasPrefix(seg, "from ") || strings.Contains(seg, " from ") && strings.Count(seg[strings.LastIndex(seg, " from "):], " ") <= 3
+}
+
+// modifiedNoun reports whether the lower-case word w after a city form is
+// a noun it modifies rather than a verb it is the subject of: not a word of
+// the forms of verbs (-s, -ed), an auxiliary or a common irregular past, nor
+// a noun for those who govern ("Washington officials").
+func modifiedNoun(w string) bool {
+	switch w {
+	case "resident", "street", "airport", "police", "mayor", "subway", "metro", "marathon", "hotel",
+		"hospital", "suburb", "zoo", "skyline", "traffic", "restaurant", "location", "office", "bureau",
+		"correspondent", "court", "stock", "exchange", "pride", "concert", "branch", "lobbyist",
+		"headquarters", "museum", "university", "station", "area", "region", "neighbourhood":
+		return true
+	case "residents", "streets", "suburbs", "commuters", "hotels", "hospitals", "restaurants", "offices":
+		return true
+	case "policy", "camp", "politics", "ally", "allies", "backing", "support", "pressure", "position",
+		"stance", "view", "line", "leadership", "regime", "government", "officials", "authorities":
+		return false
+	}
+	if len(w) < 3 || strings.HasSuffix(w, "s") || strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ly") {
+		return false
+	}
+	switch w {
+	case "and", "or", "but", "nor", "has", "had", "have", "will", "would", "can", "could", "may",
+		"might", "must", "should", "shall", "did", "does", "said", "told", "took", "made", "sent",
+		"hit", "put", "set", "cut", "led", "met", "kept", "gave", "left", "went", "came", "saw",
+		"got", "held", "won", "lost", "built", "began", "spent", "paid", "bought", "brought",
+		"chose", "drew", "fell", "felt", "found", "fought", "knew", "let", "meant", "ran", "rose",
+		"sought", "spoke", "stood", "struck", "thought", "threw", "wrote", "want", "now",
+		"also", "still", "too", "then", "already", "again", "never", "not", "wants", "sees", "see",
+		"say", "think", "hope", "fear", "insist", "warn", "demand", "refuse", "reject", "deny",
+		"agree", "accept", "believe", "expect", "plan", "respond", "retaliate", "intend", "claim",
+		"its", "their", "his", "her", "that", "which", "who", "where", "when", "while", "with",
+		"from", "into", "over", "under", "about", "against", "after", "before", "this", "last",
+		"next", "the", "for", "to", "on", "in", "at", "by", "as", "via":
+		return false
+	}
+	return true
 }
 
 // placeEnds reports whether a place's name may end at p: the clause goes on
@@ -354,7 +466,15 @@ func placeEnds(text string, p int) bool {
 		return text[p] >= utf8.RuneSelf
 	}
 	w := text[p+1 : wordEnd(text, p+1)]
+	// A verb after the place ends it: "ministers in Cairo denounced", "Notre
+	// Dame in Paris catches fire".
+	if len(w) > 3 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "s")) {
+		return true
+	}
 	switch w {
+	case "have", "are", "were", "also", "via", "we", "they", "he", "she", "it", "there", "people", "so",
+		"over", "under", "near", "around", "through", "into", "against", "because", "if", "than":
+		return true
 	case "on", "in", "at", "for", "and", "or", "with", "to", "last", "this", "next", "where", "after",
 		"before", "during", "since", "until", "from", "by", "as", "but", "when", "while", "that", "which",
 		"who", "is", "was", "has", "had", "will", "would", "earlier", "later", "today", "yesterday", "":
@@ -383,7 +503,8 @@ func prevWords(text string, p int) (prev, before string) {
 func governmentNoun(w string) bool {
 	switch w {
 	case "officials", "government", "authorities", "leaders", "leadership", "regime", "policymakers",
-		"decision-makers", "rulers", "administration", "diplomats", "counterparts":
+		"decision-makers", "rulers", "administration", "diplomats", "counterparts", "establishment",
+		"elite", "elites", "insiders", "negotiators":
 		return true
 	}
 	return false
@@ -398,7 +519,7 @@ func meetingBefore(text string, p int) bool {
 		s += i + 1
 	}
 	seg := text[s:p]
-	for _, w := range [...]string{"meeting", "met with", "talks", "summit"} {
+	for _, w := range [...]string{"meeting with", "met with", "talks with"} {
 		if strings.Contains(seg, w) {
 			return true
 		}

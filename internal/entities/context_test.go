@@ -30,11 +30,24 @@ func TestContextRules(t *testing.T) {
 		{"list of capitals is governments", "Messages from Tehran, Yerevan, Baku, and Moscow agreed.", []hit{
 			{"Tehran", "IRN", G}, {"Yerevan", "ARM", G}, {"Baku", "AZE", G}, {"Moscow", "RUS", G}}},
 		{"mayor of a capital", "The mayor of London spoke.", nil},
+		{"capital as a modifier of a noun", "A Kabul car bombing killed five near a London restaurant.", nil},
+		{"capital as the subject of a verb", "Athens expelled the ambassador, and Beijing knows it.", []hit{
+			{"Athens", "GRC", G}, {"Beijing", "CHN", G}}},
+		{"pro-capital camp", "The pro-Beijing camp lost seats.", []hit{{"Beijing", "CHN", G}}},
+		{"from one city to another", "He was airlifted from Omsk to Berlin.", nil},
+		{"district and city", "He was born in Lewisham, London, in 1939.", nil},
+		{"state at the end of an organisation's name", "The Unity Party of America and the Bank of America met.", nil},
+		{"titled person of a state", "King Abdullah of Jordan met Jordanian troops.", []hit{{"Jordan", "JOR", G}, {"Jordanian", "JOR", G}}},
+		{"state organ of a state", "The Government of India agreed.", []hit{{"India", "IND", G}}},
+		{"demonym before a noun", "British waters and American voters.", []hit{{"British", "GBR", G}, {"American", "USA", G}}},
 		{"university named after a capital", "Researchers at University College London and the University of Washington agreed.", nil},
 		{"state inside a team or paper name", "The Ottawa Senators beat USA TODAY and The Canadian Press.", nil},
 		{"state after a title is a character", "Fans dressed as Captain America.", nil},
 		{"first name that is a state", "Chad Smith and Jordan Fisher sang.", nil},
 		{"surname that is a capital", "The actor Denzel Washington smiled.", nil},
+		{"capital after a known first name", "A statue of George Washington stood there.", []hit{{"George Washington", "person:george-washington", N}}},
+		{"state before an organ word", "The United States Constitution and the Iraq War.", []hit{
+			{"United States", "USA", G}, {"Iraq", "IRQ", G}}},
 		{"demonym before an organ", "The Russian Navy and the Iranian Foreign Ministry replied.", []hit{
 			{"Russian", "RUS", G}, {"Iranian", "IRN", G}}},
 		{"US state without support", "Senator David Perdue of Georgia voted.", []hit{{"David Perdue", "person:david-perdue", SourceTitle}}},
@@ -46,6 +59,9 @@ func TestContextRules(t *testing.T) {
 			{"Harris", "person:kamala-harris", G}, {"Kerry", "person:john-kerry", G}}},
 		{"first name alone is someone else", "Actress Hillary Swank won.", []hit{{"Hillary Swank", "person:hillary-swank", N}}},
 		{"surname before a place word", "Harris County voted.", nil},
+		{"namesake's surname alone later", "The author Sam Harris spoke. Harris said more.", []hit{
+			{"Sam Harris", "person:sam-harris", N}, {"Harris", "person:sam-harris", R}}},
+		{"first name among the words before", "Sayyid Ali Hosseini Khamenei spoke.", []hit{{"Khamenei", "person:ali-khamenei", G}}},
 		{"title path keeps the known person", "President Bashar al-Assad spoke.", []hit{{"Bashar al-Assad", "person:bashar-al-assad", G}}},
 		{"the West", "Russia and the West traded blame over the West Bank.", []hit{
 			{"Russia", "RUS", G}, {"West", "WEST", G}, {"West Bank", "WEST-BANK", G}}},

@@ -105,6 +105,7 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 			cx := context{
 				afterTitle:   titleEnd >= 0 && titleEnd+1 == c.start,
 				afterMention: len(out) > nTargets && out[len(out)-1].End+1 == c.start,
+				afterList:    len(out) > nTargets && out[len(out)-1].End+2 == c.start,
 				follower:     candAt(sc.cands, i, c.end+1),
 			}
 			if strings.HasPrefix(text[c.end:], ", ") {
