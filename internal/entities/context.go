@@ -65,9 +65,9 @@ func (g *Gazetteer) judge(text string, c span, e *entityRec, cx context) (verdic
 		}
 		return g.judgeSurname(text, c, e, cx)
 	default:
-		// "the West" is not "the west coast", "the West Bank" or "the West
-		// Asian region".
-		if hasArticle(text, c.start) && (!startsUpperAt(text, c.start+len("the ")) || nameWordAfter(text, c.end) && cx.follower == nil) {
+		// "the West" is not "West Africa", "the West Bank" or "the West Asian
+		// region".
+		if c.marks&markArticle != 0 && (c.start < 4 || !hasArticle(text, c.start-4) || nameWordAfter(text, c.end) && cx.follower == nil) {
 			return drop, 0, 0
 		}
 		if c.start > 0 && text[c.start-1] == '-' && strings.HasPrefix(text[c.start:], "Western") {
@@ -596,34 +596,65 @@ func personWordBefore(w string) bool {
 	return false
 }
 
-// appendRefer resolves a phrase that refers back ("the alliance") to the
-// entity of its set named before it, and appends it without the article;
-// with none named, it names nothing.
-func (g *Gazetteer) appendRefer(text string, out []Mention, from int, c span) []Mention {
-	best, bestN := -1, 0
-	for _, e := range g.refers[kindRefer-c.entity] {
-		r := &g.ents[e]
-		id := g.text[r.id:r.name]
-		n, at := 0, -1
-		for j := from; j < len(out); j++ {
-			if out[j].Entity.ID == id {
-				n, at = n+1, j
+// resolveRefers finds the phrases that refer back ("the alliance") in a
+// text that names a member of their set, and links each to the member
+// named most often before it, the later one on a tie ("the alliance" after
+// "NATO ... the defunct Warsaw Pact" is NATO); with none named before, the
+// phrase names nothing. The span leaves the article out. out[from:] holds
+// the built-in mentions, in order.
+func (g *Gazetteer) resolveRefers(text string, out []Mention, from int) []Mention {
+	n := len(out)
+	for i, set := range g.refers {
+		if !g.namesAny(out[from:n], set) {
+			continue
+		}
+		w := g.referWords[i]
+		for p := 0; ; {
+			j := strings.Index(text[p:], w)
+			if j < 0 {
+				break
+			}
+			s := p + j
+			p = s + len(w)
+			if s < 4 || !hasArticle(text, s-4) || !leftBoundary(text, s-4) || !rightBoundary(text, p) {
+				continue
+			}
+			best, bestN := -1, 0
+			for _, e := range set {
+				r := &g.ents[e]
+				id := g.text[r.id:r.name]
+				c, at := 0, -1
+				for k := from; k < n && out[k].Start < s; k++ {
+					if out[k].Entity.ID == id {
+						c, at = c+1, k
+					}
+				}
+				if c > bestN || c == bestN && c > 0 && at > best {
+					best, bestN = at, c
+				}
+			}
+			if best >= 0 && !overlapsAny(out[from:n], s, p) {
+				out = append(out, Mention{Start: s, End: p, Entity: out[best].Entity, Source: SourceShortRef})
 			}
 		}
-		// The member named most often so far, the later one on a tie:
-		// "the alliance" after "NATO ... the defunct Warsaw Pact" is NATO.
-		if n > bestN || n == bestN && n > 0 && at > best {
-			best, bestN = at, n
+	}
+	return out
+}
+
+// namesAny reports whether ms names an entity of set.
+func (g *Gazetteer) namesAny(ms []Mention, set []int32) bool {
+	for _, m := range ms {
+		if m.Entity.Type != TypeOrganization {
+			continue
+		}
+		for _, e := range set {
+			r := &g.ents[e]
+			if m.Entity.ID == g.text[r.id:r.name] {
+				return true
+			}
 		}
 	}
-	if best < 0 {
-		return out
-	}
-	s := c.start
-	if hasArticle(text, s) {
-		s += len("the ")
-	}
-	return append(out, Mention{Start: s, End: c.end, Entity: out[best].Entity, Source: SourceShortRef})
+	return false
 }
 
 // unsupported removes the mentions at starts (forms with markQualified,

@@ -14,7 +14,7 @@ import (
 // span is a half-open byte range with what matched there.
 type span struct {
 	start, end int
-	entity     int32 // pattern entity index, kindTitle, kindBlock or a kindRefer
+	entity     int32 // pattern entity index, kindTitle or kindBlock
 	marks      uint8 // the pattern's marks
 }
 
@@ -98,9 +98,6 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 			last = c.end
 			titleEnd = c.end
 			sc.titles = append(sc.titles, c)
-		case c.entity <= kindRefer:
-			last = c.end
-			out = g.appendRefer(text, out, nTargets, c)
 		default:
 			cx := context{
 				afterTitle:   titleEnd >= 0 && titleEnd+1 == c.start,
@@ -120,9 +117,6 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 				sc.dropped = append(sc.dropped, int32(c.start))
 			case keep:
 				last = c.end
-				if hasArticle(text, s) {
-					s += len("the ")
-				}
 				out = append(out, Mention{Start: s, End: e, Entity: g.entity(c.entity), Source: SourceGazetteer})
 				if c.marks&markQualified != 0 {
 					sc.support = append(sc.support, int32(s))
@@ -133,6 +127,9 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 				out = append(out, Mention{Start: s, End: e, Entity: Entity{ID: "person:" + slug(name), Name: name, Type: TypePerson}, Source: SourceName})
 			}
 		}
+	}
+	if len(g.refers) > 0 {
+		out = g.resolveRefers(text, out, nTargets)
 	}
 	sortMentions(out)
 	if len(sc.titles) > 0 {

@@ -20,9 +20,6 @@ import (
 const (
 	kindBlock = -1 // a phrase that names nothing but hides shorter aliases
 	kindTitle = -2 // a title that can precede a personal name
-	// kindRefer and below are phrases that refer back ("the alliance"):
-	// kindRefer-i stands for Gazetteer.refers[i].
-	kindRefer = -3
 )
 
 // Marks of an alias (M rows of the table, derived by cmd/gazettegen):
@@ -30,6 +27,10 @@ const (
 const (
 	markPlace     = 1 << iota // a city: its state only as its government
 	markQualified             // a state name shared with a namesake: needs support
+	// markArticle is set on the aliases written with "the" ("the West"):
+	// the key leaves the article out, so that the many words that start
+	// with "th" walk no further, and a match needs it before.
+	markArticle
 )
 
 // pattern is what a key of a trie or an automaton stands for.
@@ -72,9 +73,12 @@ type Gazetteer struct {
 	// Washington" at the start of a sentence.
 	given []surname
 	// refers are the phrases that refer back to one of a set of entities
-	// ("the alliance": NATO, CSTO, ...), by entity index.
-	refers  [][]int32
-	scratch sync.Pool // *scratch, reused across Find calls
+	// ("the alliance": NATO, CSTO, ...), by entity index; referWords are
+	// their nouns ("alliance"), which Find looks for only in a text that
+	// names a member of the set.
+	refers     [][]int32
+	referWords []string
+	scratch    sync.Pool // *scratch, reused across Find calls
 	// folded holds the case-insensitive aliases, titles and blocked
 	// phrases, lower-cased, and walks the text folding ASCII case. Its
 	// values from people on are people's names with a capital first letter,
@@ -159,7 +163,6 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 		titles  []string
 		blocks  []string
 		marks   = map[string]uint8{}
-		refers  []string
 	)
 	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
@@ -241,8 +244,13 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 				}
 				ids = append(ids, e)
 			}
+			w, ok := strings.CutPrefix(f[1], "the ")
+			if !ok || w == "" || strings.ContainsAny(w, " \t") {
+				bad("refer phrase %q: want \"the\" and one word", f[1])
+				continue
+			}
 			g.refers = append(g.refers, ids)
-			refers = append(refers, f[1])
+			g.referWords = append(g.referWords, w)
 		case "B":
 			if len(f) != 2 || f[1] == "" {
 				bad("block row needs a phrase")
@@ -276,15 +284,17 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 	}
 	for _, a := range aliases {
 		m := marks[strings.ToLower(a.text)]
+		if rest, ok := strings.CutPrefix(a.text, "the "); ok && rest != "" {
+			a.text = rest
+			m |= markArticle
+		}
 		if isExact(a.text) {
 			xb.add(a.text, pattern{entity: a.entity, marks: m})
 		} else {
 			fb.add(a.text, pattern{entity: a.entity, capFirst: startsUpper(a.text), plural: endsLowerLetter(a.text), marks: m})
 		}
 	}
-	for i, r := range refers {
-		fb.add(r, pattern{entity: kindRefer - int32(i), capFirst: startsUpper(r)})
-	}
+
 	for _, t := range titles {
 		fb.add(t, pattern{entity: kindTitle, capFirst: startsUpper(t)})
 	}

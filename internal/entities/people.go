@@ -543,8 +543,10 @@ func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts, dropped 
 		if !first[text[p]] || !leftBoundary(text, p) {
 			return p
 		}
-		if _, no := slices.BinarySearch(dropped, int32(p)); no {
-			return p
+		if len(dropped) > 0 {
+			if _, no := slices.BinarySearch(dropped, int32(p)); no {
+				return p
+			}
 		}
 		w := wordEnd(text, p)
 		if e := lookup(text[p:w]); e != nil && !overlapsAny(ms[:n0], p, w) {
