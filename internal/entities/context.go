@@ -100,6 +100,9 @@ func partOfName(text string, c span, cx context, g *Gazetteer) bool {
 	// "Unity Party of America", "Bank of America", "Observatoire de Paris":
 	// the state ends the name of something else. A state's own organs and
 	// titles ("Government of India", "President of Iran") do not.
+	if !ofBefore(text, c.start) {
+		return false
+	}
 	if prev, before := prevWords(text, c.start); before != "" && (prev == "of" || nameParticle(prev)) {
 		bs := c.start - len(prev) - len(before) - 2
 		// "King Abdullah of Jordan": a titled person of the state.
@@ -112,6 +115,20 @@ func partOfName(text string, c span, cx context, g *Gazetteer) bool {
 		}
 	}
 	return false
+}
+
+// ofBefore reports whether "of" or a short lower-case name particle
+// ("de", "du", "del", "des") stands right before p, a cheap test before
+// partOfName reads the words.
+func ofBefore(text string, p int) bool {
+	if p < 4 || text[p-1] != ' ' {
+		return false
+	}
+	i := p - 2
+	for i >= 0 && i > p-6 && 'a' <= text[i] && text[i] <= 'z' {
+		i--
+	}
+	return p-2-i >= 2 && (i < 0 || text[i] == ' ')
 }
 
 // stateOrgan reports whether w, before "of" and a state, names the state's

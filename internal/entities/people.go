@@ -409,6 +409,11 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 func wordStart(text string, p int) int {
 	q := p
 	for q > 0 {
+		// ASCII letters without decoding, as in wordEnd.
+		if c := text[q-1]; c < utf8.RuneSelf && asciiWord[c] {
+			q--
+			continue
+		}
 		r, n := utf8.DecodeLastRuneInString(text[:q])
 		if isWordRune(r) {
 			q -= n
