@@ -122,6 +122,14 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 					sc.support = append(sc.support, int32(s))
 				}
 			case namesake:
+				// The name words before the form stop at the last mention.
+				if n := len(out); n > nTargets && s < out[n-1].End {
+					for s = out[n-1].End; s < c.start && !startsUpperAt(text, s); s++ {
+					}
+				}
+				if s == c.start && e == c.end || overlapsAny(out[:nTargets], s, e) {
+					continue
+				}
 				last = e
 				name := text[s:e]
 				out = append(out, Mention{Start: s, End: e, Entity: Entity{ID: "person:" + slug(name), Name: name, Type: TypePerson}, Source: SourceName})

@@ -272,6 +272,10 @@ func FuzzFind(f *testing.F) {
 		"Omar Haddad, the former Syrian ambassador, spoke. Haddad left.",
 		"US us U.S. anti-NATO Iranians Iran\u2019s",
 		"President Warns", "\xff\xfeNATO\x00", "Mr. ", ", the former ",
+		"WASHINGTON (AP) \u2014 a hotel in Moscow, Paris, France. NATO met; the alliance agreed.",
+		"Sam Harris and Denzel Washington of Georgia. Iran\u00e2\u0080\u0099s the West",
+		"the alliance", "Tehran,", "of America", " the West", "Harris",
+		"Bashar pro- the ,  Moscow Harris Chad ", // a namesake that once reached back over a mention
 	} {
 		f.Add(s, "Acme")
 	}
