@@ -432,8 +432,10 @@ func wordStart(text string, p int) int {
 
 // possessiveAt reports whether text[p:] starts with a possessive 's.
 func possessiveAt(text string, p int) bool {
-	if n := mojibakeApostrophe(text, p); n > 0 {
-		p += n - 1 // its last byte stands for the apostrophe
+	if p < len(text) && text[p] == 0xc3 { // the lead byte of "â"
+		if n := mojibakeApostrophe(text, p); n > 0 {
+			p += n - 1 // its last byte stands for the apostrophe
+		}
 	}
 	for _, ap := range [...]string{"'s", "\u2019s", "\x99s", "\u2122s"} {
 		if strings.HasPrefix(text[p:], ap) {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // The entity table is kept without pointers. Every collection cycle scans
@@ -131,9 +132,28 @@ func (g *Gazetteer) pack(ents []Entity, index map[string]int32) error {
 // isGivenName reports whether w, compared case-insensitively, is the first
 // name of some person in the table.
 func (g *Gazetteer) isGivenName(w string) bool {
-	k := strings.ToLower(w)
-	_, ok := slices.BinarySearchFunc(g.given, k, func(s surname, k string) int {
-		return strings.Compare(g.text[s.start:s.end], k)
+	_, ok := slices.BinarySearchFunc(g.given, w, func(s surname, w string) int {
+		return compareFolded(g.text[s.start:s.end], w)
 	})
 	return ok
+}
+
+// compareFolded compares the lower-case key k with w lower-cased, without
+// building the lower-cased copy for an ASCII w.
+func compareFolded(k, w string) int {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return strings.Compare(k, strings.ToLower(w))
+		}
+	}
+	for i := 0; i < len(k) && i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if k[i] != c {
+			return int(k[i]) - int(c)
+		}
+	}
+	return len(k) - len(w)
 }
