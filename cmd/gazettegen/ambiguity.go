@@ -84,17 +84,19 @@ func (c *compiler) marks(e *entity, lower string) string {
 var demonymEndings = []string{"ish", "ese", "ch", "ss", "ian", "ean", "ican", "ino", "ina", "ard", "que", "asy"}
 
 // demonym reports whether an alias of state id is a word for its people or
-// language rather than a city: it has a demonym's ending, or the state also
-// has its plural ("Briton" and "Britons", "Dane" and "Danes").
+// language rather than a city: it has a demonym's ending, or it is the
+// singular or the plural of another alias of the state ("Briton" and
+// "Britons", "Dane" and "Danes").
 func (c *compiler) demonym(id, lower string) bool {
 	for _, end := range demonymEndings {
 		if strings.HasSuffix(lower, end) {
 			return true
 		}
 	}
-	m, ok := c.aliases[lower+"s"]
-	if ok {
-		_, ok = m[id]
+	has := func(k string) bool {
+		_, ok := c.aliases[k][id]
+		return ok
 	}
-	return ok || c.curated[lower+"s"] == id
+	single, plural := strings.CutSuffix(lower, "s")
+	return has(lower+"s") || plural && has(single)
 }
