@@ -367,6 +367,9 @@ func leftBoundary(text string, i int) bool {
 	if i == 0 {
 		return true
 	}
+	if c := text[i-1]; c < utf8.RuneSelf {
+		return !asciiWord[c]
+	}
 	r, _ := utf8.DecodeLastRuneInString(text[:i])
 	return !isWordRune(r)
 }
@@ -377,6 +380,9 @@ func leftBoundary(text string, i int) bool {
 func rightBoundary(text string, i int) bool {
 	if i >= len(text) {
 		return true
+	}
+	if c := text[i]; c < utf8.RuneSelf {
+		return !asciiWord[c]
 	}
 	r, _ := utf8.DecodeRuneInString(text[i:])
 	return !isWordRune(r) || r == 'â' && mojibakeApostrophe(text, i) > 0

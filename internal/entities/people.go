@@ -454,6 +454,9 @@ func startsUpperAt(text string, p int) bool {
 	if p >= len(text) {
 		return false
 	}
+	if c := text[p]; c < utf8.RuneSelf {
+		return 'A' <= c && c <= 'Z'
+	}
 	r, _ := utf8.DecodeRuneInString(text[p:])
 	return unicode.IsUpper(r)
 }
