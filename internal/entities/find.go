@@ -88,7 +88,7 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 	last, titleEnd := 0, -1
 	for i := range sc.cands {
 		c := sc.cands[i]
-		if c.start < last || overlapsAny(out[:nTargets], c.start, c.end) {
+		if c.start < last || nTargets > 0 && overlapsAny(out[:nTargets], c.start, c.end) {
 			continue
 		}
 		switch {
@@ -136,10 +136,15 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 			}
 		}
 	}
+	// The built-in mentions come in order; only caller targets before them
+	// and phrases that refer back after them need a sort.
+	n := len(out)
 	if len(g.refers) > 0 {
 		out = g.resolveRefers(text, out, nTargets)
 	}
-	sortMentions(out)
+	if nTargets > 0 || len(out) > n {
+		sortMentions(out)
+	}
 	if len(sc.titles) > 0 {
 		out = g.findPeople(text, out, sc.titles)
 	}
