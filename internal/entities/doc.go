@@ -13,6 +13,13 @@
 // way and win over built-in entries. [GroupMentions] groups mentions by entity
 // and scores how central each entity is to the document.
 //
+// A match of the table is kept only where its context lets it name the
+// entity (context.go): a capital used as a place, a state's name inside the
+// name of a school, paper or team, a famous surname on a namesake, or a
+// state name shared with a US state and unsupported by the rest of the
+// document is left out, and a namesake is returned as an unlinked person.
+// [Evaluate] scores Find on a labelled set.
+//
 // The package never logs and keeps no mutable state beyond the lazily built
 // [Default] gazetteer.
 package entities

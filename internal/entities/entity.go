@@ -62,11 +62,16 @@ const (
 	// SourceTitle is a person found because a title precedes the name.
 	SourceTitle
 	// SourceShortRef is a short reference ("Raisi") to a person named in
-	// full elsewhere in the text.
+	// full elsewhere in the text, or a phrase that refers back to an entity
+	// named before it ("the alliance" for NATO).
 	SourceShortRef
+	// SourceName is a personal name that the table does not know, found
+	// around a known person's namesake ("Sam Harris" is not Kamala Harris);
+	// its entity is an unlinked PERSON.
+	SourceName
 )
 
-var sourceNames = [...]string{"GAZETTEER", "CALLER", "TITLE", "SHORT_REF"}
+var sourceNames = [...]string{"GAZETTEER", "CALLER", "TITLE", "SHORT_REF", "NAME"}
 
 // String names the source.
 func (s Source) String() string {

@@ -15,6 +15,7 @@ import (
 type span struct {
 	start, end int
 	entity     int32 // pattern entity index, kindTitle or kindBlock
+	marks      uint8 // the pattern's marks
 }
 
 // scratch holds per-call buffers, pooled so that Find allocates little
@@ -23,6 +24,14 @@ type scratch struct {
 	cands  []span
 	titles []span
 	starts []int32 // offsets where a word may start with a capital
+	// support holds the starts of the mentions whose form needs the
+	// document's support (markQualified), checked once all are found.
+	support []int32
+	places  []int32 // the entities of city forms left out as places
+	// dropped holds the starts of state forms that context rejected:
+	// "Washington" in "Washington, D.C." is no short reference to a George
+	// Washington named earlier either.
+	dropped []int32
 }
 
 // Find returns the mentions in text, sorted by Start and non-overlapping.
@@ -75,26 +84,86 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 	nTargets := len(out)
 	sc.cands, sc.starts = g.collectBuiltin(text, sc.cands, sc.starts[:0])
 	sortSpans(sc.cands)
-	last := 0
-	for _, c := range sc.cands {
-		if c.start < last || overlapsAny(out[:nTargets], c.start, c.end) {
+	sc.support, sc.places, sc.dropped = sc.support[:0], sc.places[:0], sc.dropped[:0]
+	last, titleEnd := 0, -1
+	for i := range sc.cands {
+		c := sc.cands[i]
+		if c.start < last || nTargets > 0 && overlapsAny(out[:nTargets], c.start, c.end) {
 			continue
 		}
-		last = c.end
-		switch c.entity {
-		case kindBlock:
-		case kindTitle:
+		switch {
+		case c.entity == kindBlock:
+			last = c.end
+		case c.entity == kindTitle:
+			last = c.end
+			titleEnd = c.end
 			sc.titles = append(sc.titles, c)
 		default:
-			out = append(out, Mention{Start: c.start, End: c.end, Entity: g.entity(c.entity), Source: SourceGazetteer})
+			cx := context{
+				afterTitle:   titleEnd >= 0 && titleEnd+1 == c.start,
+				afterMention: len(out) > nTargets && out[len(out)-1].End+1 == c.start,
+				afterList:    len(out) > nTargets && out[len(out)-1].End+2 == c.start,
+				follower:     candAt(sc.cands, i, c.end+1),
+			}
+			if strings.HasPrefix(text[c.end:], ", ") {
+				cx.listed = candAt(sc.cands, i, c.end+2)
+			}
+			v, s, e := g.judge(text, c, &g.ents[c.entity], cx)
+			switch v {
+			case drop:
+				if c.marks&markPlace != 0 {
+					sc.places = append(sc.places, c.entity)
+				}
+				sc.dropped = append(sc.dropped, int32(c.start))
+			case keep:
+				last = c.end
+				out = append(out, Mention{Start: s, End: e, Entity: g.entity(c.entity), Source: SourceGazetteer})
+				if c.marks&markQualified != 0 {
+					sc.support = append(sc.support, int32(s))
+				}
+			case namesake:
+				// The name words before the form stop at the last mention.
+				if n := len(out); n > nTargets && s < out[n-1].End {
+					for s = out[n-1].End; s < c.start && !startsUpperAt(text, s); s++ {
+					}
+				}
+				if s == c.start && e == c.end || overlapsAny(out[:nTargets], s, e) {
+					continue
+				}
+				last = e
+				name := text[s:e]
+				out = append(out, Mention{Start: s, End: e, Entity: Entity{ID: "person:" + slug(name), Name: name, Type: TypePerson}, Source: SourceName})
+			}
 		}
 	}
-	sortMentions(out)
+	// The built-in mentions come in order; only caller targets before them
+	// and phrases that refer back after them need a sort.
+	n := len(out)
+	if len(g.refers) > 0 {
+		out = g.resolveRefers(text, out, nTargets)
+	}
+	if nTargets > 0 || len(out) > n {
+		sortMentions(out)
+	}
 	if len(sc.titles) > 0 {
 		out = g.findPeople(text, out, sc.titles)
 	}
-	out = g.resolveShortRefs(text, out, sc.starts)
+	out = g.resolveShortRefs(text, out, sc.starts, sc.dropped)
+	if len(sc.support) > 0 {
+		out = unsupported(text, out, sc.support, sc.places, g)
+	}
 	return out, nil
+}
+
+// candAt returns the entity or title candidate that starts at p, looking
+// forward from candidate i of the sorted cands.
+func candAt(cands []span, i, p int) *span {
+	for j := i + 1; j < len(cands) && cands[j].start <= p; j++ {
+		if cands[j].start == p && cands[j].entity != kindBlock {
+			return &cands[j]
+		}
+	}
+	return nil
 }
 
 // collect appends every valid match of m in text: for each start offset the
@@ -293,7 +362,7 @@ func appendValid(dst []span, text string, s, e int, p pattern) []span {
 		}
 		e++
 	}
-	return append(dst, span{start: s, end: e, entity: p.entity})
+	return append(dst, span{start: s, end: e, entity: p.entity, marks: p.marks})
 }
 
 // leftBoundary reports whether a match may start at i: at the start of the
@@ -302,6 +371,9 @@ func appendValid(dst []span, text string, s, e int, p pattern) []span {
 func leftBoundary(text string, i int) bool {
 	if i == 0 {
 		return true
+	}
+	if c := text[i-1]; c < utf8.RuneSelf {
+		return !asciiWord[c]
 	}
 	r, _ := utf8.DecodeLastRuneInString(text[:i])
 	return !isWordRune(r)
@@ -314,8 +386,23 @@ func rightBoundary(text string, i int) bool {
 	if i >= len(text) {
 		return true
 	}
+	if c := text[i]; c < utf8.RuneSelf {
+		return !asciiWord[c]
+	}
 	r, _ := utf8.DecodeRuneInString(text[i:])
-	return !isWordRune(r)
+	return !isWordRune(r) || r == 'â' && mojibakeApostrophe(text, i) > 0
+}
+
+// mojibakeApostrophe returns the length of the apostrophe U+2019 at i as
+// scraped text often has it, its UTF-8 bytes read as Latin-1 ("â" and two
+// control characters) or as Windows-1252 ("â€™"), or 0.
+func mojibakeApostrophe(text string, i int) int {
+	for _, m := range [...]string{"\u00e2\u0080\u0099", "\u00e2\u20ac\u2122"} {
+		if strings.HasPrefix(text[i:], m) {
+			return len(m)
+		}
+	}
+	return 0
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }

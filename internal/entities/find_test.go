@@ -54,7 +54,7 @@ func TestFindRules(t *testing.T) {
 		{"blocked phrase", "The Vienna talks resumed in New Mexico.", nil},
 		{"organisations", "The IAEA, the EU and the Shanghai Cooperation Organization (SCO) met.", []hit{
 			{"IAEA", "IAEA", G}, {"EU", "EU", G}, {"Shanghai Cooperation Organization", "SCO", G}, {"SCO", "SCO", G}}},
-		{"all-caps name in a dateline", "MOSCOW - Talks began.", []hit{{"MOSCOW", "RUS", G}}},
+		{"a capital in a dateline is a place", "MOSCOW - Talks began.", nil},
 		{"gazetteer leader", "Vladimir Putin spoke; later Putin left.", []hit{
 			{"Vladimir Putin", "person:vladimir-putin", G}, {"Putin", "person:vladimir-putin", G}}},
 		{"titled unknown person and short reference", "Defense Minister Jan Novak arrived. Novak said little.", []hit{
@@ -272,6 +272,10 @@ func FuzzFind(f *testing.F) {
 		"Omar Haddad, the former Syrian ambassador, spoke. Haddad left.",
 		"US us U.S. anti-NATO Iranians Iran\u2019s",
 		"President Warns", "\xff\xfeNATO\x00", "Mr. ", ", the former ",
+		"WASHINGTON (AP) \u2014 a hotel in Moscow, Paris, France. NATO met; the alliance agreed.",
+		"Sam Harris and Denzel Washington of Georgia. Iran\u00e2\u0080\u0099s the West",
+		"the alliance", "Tehran,", "of America", " the West", "Harris",
+		"Bashar pro- the ,  Moscow Harris Chad ", // a namesake that once reached back over a mention
 	} {
 		f.Add(s, "Acme")
 	}

@@ -22,6 +22,17 @@ const (
 	kindTitle = -2 // a title that can precede a personal name
 )
 
+// Marks of an alias (M rows of the table, derived by cmd/gazettegen):
+// forms that name their entity only in some contexts (context.go).
+const (
+	markPlace     = 1 << iota // a city: its state only as its government
+	markQualified             // a state name shared with a namesake: needs support
+	// markArticle is set on the aliases written with "the" ("the West"):
+	// the key leaves the article out, so that the many words that start
+	// with "th" walk no further, and a match needs it before.
+	markArticle
+)
+
 // pattern is what a key of a trie or an automaton stands for.
 type pattern struct {
 	entity int32 // index into Gazetteer.ents, or kindBlock / kindTitle
@@ -30,6 +41,7 @@ type pattern struct {
 	capFirst bool
 	// plural allows a trailing "s" ("Iranians" from "Iranian").
 	plural bool
+	marks  uint8 // markPlace, markQualified
 }
 
 // matcher is one Aho-Corasick automaton plus what its patterns mean. Only
@@ -56,7 +68,17 @@ type Gazetteer struct {
 	// surnames holds the lower-cased last names of people, for title names
 	// and short references.
 	surnames []surname
-	scratch  sync.Pool // *scratch, reused across Find calls
+	// given holds the lower-cased first names of people (text[start:end],
+	// sorted; entity unused), to tell "Denzel Washington" from "Yesterday
+	// Washington" at the start of a sentence.
+	given []surname
+	// refers are the phrases that refer back to one of a set of entities
+	// ("the alliance": NATO, CSTO, ...), by entity index; referWords are
+	// their nouns ("alliance"), which Find looks for only in a text that
+	// names a member of the set.
+	refers     [][]int32
+	referWords []string
+	scratch    sync.Pool // *scratch, reused across Find calls
 	// folded holds the case-insensitive aliases, titles and blocked
 	// phrases, lower-cased, and walks the text folding ASCII case. Its
 	// values from people on are people's names with a capital first letter,
@@ -140,6 +162,7 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 		aliases []alias
 		titles  []string
 		blocks  []string
+		marks   = map[string]uint8{}
 	)
 	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
@@ -190,6 +213,44 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 				continue
 			}
 			titles = append(titles, f[1])
+		case "M":
+			if len(f) != 3 || f[1] == "" {
+				bad("mark row needs an alias and marks")
+				continue
+			}
+			var m uint8
+			for _, c := range f[2] {
+				switch c {
+				case 'c':
+					m |= markPlace
+				case 'q':
+					m |= markQualified
+				default:
+					bad("unknown mark %q", c)
+				}
+			}
+			marks[strings.ToLower(f[1])] |= m
+		case "R":
+			if len(f) != 3 || f[1] == "" || f[2] == "" {
+				bad("refer row needs a phrase and entity ids")
+				continue
+			}
+			var ids []int32
+			for _, id := range strings.Split(f[2], ",") {
+				e, ok := index[id]
+				if !ok {
+					bad("refer %q: unknown entity %s", f[1], id)
+					continue
+				}
+				ids = append(ids, e)
+			}
+			w, ok := strings.CutPrefix(f[1], "the ")
+			if !ok || w == "" || strings.ContainsAny(w, " \t") {
+				bad("refer phrase %q: want \"the\" and one word", f[1])
+				continue
+			}
+			g.refers = append(g.refers, ids)
+			g.referWords = append(g.referWords, w)
 		case "B":
 			if len(f) != 2 || f[1] == "" {
 				bad("block row needs a phrase")
@@ -222,12 +283,18 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 		return nil, fb, xb, fmt.Errorf("gazetteer: %w", err)
 	}
 	for _, a := range aliases {
+		m := marks[strings.ToLower(a.text)]
+		if rest, ok := strings.CutPrefix(a.text, "the "); ok && rest != "" {
+			a.text = rest
+			m |= markArticle
+		}
 		if isExact(a.text) {
-			xb.add(a.text, pattern{entity: a.entity})
+			xb.add(a.text, pattern{entity: a.entity, marks: m})
 		} else {
-			fb.add(a.text, pattern{entity: a.entity, capFirst: startsUpper(a.text), plural: endsLowerLetter(a.text)})
+			fb.add(a.text, pattern{entity: a.entity, capFirst: startsUpper(a.text), plural: endsLowerLetter(a.text), marks: m})
 		}
 	}
+
 	for _, t := range titles {
 		fb.add(t, pattern{entity: kindTitle, capFirst: startsUpper(t)})
 	}

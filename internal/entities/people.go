@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -225,7 +226,7 @@ func readName(text string, p int, ms []Mention) (start, end, words int) {
 			break
 		}
 		word := text[q:w]
-		if !startsUpperAt(text, q) {
+		if !startsUpperAt(text, q) && !hyphenParticle(text, q) {
 			// "von der", "bin": only inside a name, before another capital.
 			if words == 0 || !nameParticle(word) || !strings.HasPrefix(text[w:], " ") || !startsUpperAt(text, w+1) {
 				break
@@ -254,6 +255,17 @@ func readName(text string, p int, ms []Mention) (start, end, words int) {
 	return start, end, words
 }
 
+// hyphenParticle reports whether the word at p is an Arabic article joined
+// to a capitalised name ("al-Assad", "el-Sisi"), a name word of its own.
+func hyphenParticle(text string, p int) bool {
+	for _, pre := range [...]string{"al-", "el-", "ad-", "as-", "ash-", "an-", "ar-", "at-", "az-"} {
+		if strings.HasPrefix(text[p:], pre) && startsUpperAt(text, p+len(pre)) {
+			return true
+		}
+	}
+	return false
+}
+
 // appositive finds "First Last, the [former] [Iranian] " before a title that
 // starts at ts and returns the name span.
 func appositive(text string, ts int, ms []Mention) (start, end, words int) {
@@ -277,7 +289,7 @@ func appositive(text string, ts int, ms []Mention) (start, end, words int) {
 	q := end
 	for words < 4 {
 		ws := wordStart(text, q)
-		if ws == q || !startsUpperAt(text, ws) || notName(text[ws:q]) {
+		if ws == q || !startsUpperAt(text, ws) || notName(text[ws:q]) || personWordBefore(text[ws:q]) {
 			break
 		}
 		if m := mentionAt(ms, ws); m != nil && m.Entity.Type != TypePerson {
@@ -369,7 +381,7 @@ func wordEnd(text string, p int) int {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(text[q:])
-		if isWordRune(r) {
+		if isWordRune(r) && !(r == 'â' && mojibakeApostrophe(text, q) > 0) {
 			q += n
 			continue
 		}
@@ -397,6 +409,11 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 func wordStart(text string, p int) int {
 	q := p
 	for q > 0 {
+		// ASCII letters without decoding, as in wordEnd.
+		if c := text[q-1]; c < utf8.RuneSelf && asciiWord[c] {
+			q--
+			continue
+		}
 		r, n := utf8.DecodeLastRuneInString(text[:q])
 		if isWordRune(r) {
 			q -= n
@@ -415,7 +432,12 @@ func wordStart(text string, p int) int {
 
 // possessiveAt reports whether text[p:] starts with a possessive 's.
 func possessiveAt(text string, p int) bool {
-	for _, ap := range [...]string{"'s", "\u2019s"} {
+	if p < len(text) && text[p] == 0xc3 { // the lead byte of "â"
+		if n := mojibakeApostrophe(text, p); n > 0 {
+			p += n - 1 // its last byte stands for the apostrophe
+		}
+	}
+	for _, ap := range [...]string{"'s", "\u2019s", "\x99s", "\u2122s"} {
 		if strings.HasPrefix(text[p:], ap) {
 			q := p + len(ap)
 			if q == len(text) {
@@ -432,6 +454,9 @@ func startsUpperAt(text string, p int) bool {
 	if p >= len(text) {
 		return false
 	}
+	if c := text[p]; c < utf8.RuneSelf {
+		return 'A' <= c && c <= 'Z'
+	}
 	r, _ := utf8.DecodeRuneInString(text[p:])
 	return unicode.IsUpper(r)
 }
@@ -440,7 +465,7 @@ func startsUpperAt(text string, p int) bool {
 // named in full elsewhere in the text, and re-points single-word titled names
 // ("Brig. Gen. Ashtiani") to that person. A surname shared by two people in
 // the text stays unresolved.
-func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts []int32) []Mention {
+func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts, dropped []int32) []Mention {
 	type person struct {
 		surname string
 		entity  Entity
@@ -468,6 +493,10 @@ func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts []int32) 
 		}
 		if !found {
 			ps = append(ps, person{surname: sn, entity: m.Entity})
+			// "al-Abadi" is "Abadi" later in the text.
+			if i := strings.IndexByte(sn, '-'); i > 0 && i+1 < len(sn) && hyphenParticle(sn, 0) {
+				ps = append(ps, person{surname: sn[i+1:], entity: m.Entity})
+			}
 		}
 	}
 	lookup := func(w string) *Entity {
@@ -485,6 +514,13 @@ func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts []int32) 
 	// title is as often a headline verb ("President Warns") as a surname.
 	out := ms[:0]
 	for _, m := range ms {
+		// A famous person's surname alone is the namesake that the text
+		// names in full ("Sam Harris ... Harris said").
+		if m.Source == SourceGazetteer && m.Entity.Type == TypePerson && strings.IndexByte(text[m.Start:m.End], ' ') < 0 {
+			if e := lookup(text[m.Start:m.End]); e != nil && e.ID != m.Entity.ID {
+				m.Entity, m.Source = *e, SourceShortRef
+			}
+		}
 		if m.Source == SourceTitle && strings.IndexByte(text[m.Start:m.End], ' ') < 0 {
 			if e := lookup(text[m.Start:m.End]); e != nil {
 				m.Entity, m.Source = *e, SourceShortRef
@@ -516,6 +552,11 @@ func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts []int32) 
 	try := func(p int) int {
 		if !first[text[p]] || !leftBoundary(text, p) {
 			return p
+		}
+		if len(dropped) > 0 {
+			if _, no := slices.BinarySearch(dropped, int32(p)); no {
+				return p
+			}
 		}
 		w := wordEnd(text, p)
 		if e := lookup(text[p:w]); e != nil && !overlapsAny(ms[:n0], p, w) {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // The entity table is kept without pointers. Every collection cycle scans
@@ -63,6 +64,7 @@ func (g *Gazetteer) pack(ents []Entity, index map[string]int32) error {
 		entity int32
 	}
 	keys := make([]key, 0, len(ents))
+	var given []string
 	size := 0
 	for i, e := range ents {
 		size += len(e.ID) + len(e.Name)
@@ -71,15 +73,22 @@ func (g *Gazetteer) pack(ents []Entity, index map[string]int32) error {
 		}
 		if sn := lastWord(e.Name); sn != "" && sn != e.Name {
 			keys = append(keys, key{strings.ToLower(sn), int32(i)})
+			first, _, _ := strings.Cut(e.Name, " ")
+			given = append(given, strings.ToLower(first))
 		}
 	}
 	slices.SortFunc(keys, func(a, b key) int { return strings.Compare(a.name, b.name) })
+	slices.Sort(given)
+	given = slices.Compact(given)
 	names := 0
 	for i, k := range keys {
 		if i == 0 || k.name != keys[i-1].name {
 			size += len(k.name)
 			names++
 		}
+	}
+	for _, n := range given {
+		size += len(n)
 	}
 	if uint64(size) > math.MaxUint32 {
 		return errors.New("table text over 4 GB")
@@ -110,6 +119,41 @@ func (g *Gazetteer) pack(ents []Entity, index map[string]int32) error {
 		b.WriteString(k.name)
 		g.surnames = append(g.surnames, surname{start: start, end: uint32(b.Len()), entity: k.entity})
 	}
+	g.given = make([]surname, len(given))
+	for i, n := range given {
+		start := uint32(b.Len())
+		b.WriteString(n)
+		g.given[i] = surname{start: start, end: uint32(b.Len()), entity: -1}
+	}
 	g.text = b.String()
 	return nil
+}
+
+// isGivenName reports whether w, compared case-insensitively, is the first
+// name of some person in the table.
+func (g *Gazetteer) isGivenName(w string) bool {
+	_, ok := slices.BinarySearchFunc(g.given, w, func(s surname, w string) int {
+		return compareFolded(g.text[s.start:s.end], w)
+	})
+	return ok
+}
+
+// compareFolded compares the lower-case key k with w lower-cased, without
+// building the lower-cased copy for an ASCII w.
+func compareFolded(k, w string) int {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return strings.Compare(k, strings.ToLower(w))
+		}
+	}
+	for i := 0; i < len(k) && i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if k[i] != c {
+			return int(k[i]) - int(c)
+		}
+	}
+	return len(k) - len(w)
 }

@@ -76,3 +76,18 @@ func TestPackedTable(t *testing.T) {
 		}
 	}
 }
+
+func TestIsGivenName(t *testing.T) {
+	g := Default()
+	for _, tt := range []struct {
+		w    string
+		want bool
+	}{
+		{"George", true}, {"george", true}, {"GEORGE", true}, {"Vladimir", true},
+		{"Xqzzy", false}, {"", false}, {"Ébrahim", false},
+	} {
+		if got := g.isGivenName(tt.w); got != tt.want {
+			t.Errorf("isGivenName(%q) = %v, want %v", tt.w, got, tt.want)
+		}
+	}
+}
