@@ -160,7 +160,46 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 		}
 	}
 	w.groupProbs, w.groupWeights = probs, weights
+	if c.models.Document != nil {
+		defended(w, out, res.Relations)
+	}
 	res.Entities = out
+}
+
+// defended relabels an entity that the document model calls hostile but
+// that the article's bigger villain acts against: an entity called hostile
+// whose hostility is surer holds a hostile relation toward it. An article
+// that blames NATO for threatening Russia does not make Russia its villain
+// too; the entity keeps the more probable of its other two labels.
+func defended(w *workspace, out []EntityStance, rels []Relation) {
+	if w.entityAt == nil {
+		w.entityAt = map[string]int{}
+	}
+	clear(w.entityAt)
+	for i := range out {
+		w.entityAt[out[i].Entity.ID] = i
+	}
+	for _, r := range rels {
+		if r.Label != model.Hostile {
+			continue
+		}
+		ti, ok := w.entityAt[r.Target.Entity.ID]
+		if !ok || out[ti].Label != model.Hostile {
+			continue
+		}
+		hi, ok := w.entityAt[r.Holder.Entity.ID]
+		if !ok {
+			hi, ok = w.entityAt[r.Holder.Entity.Country]
+		}
+		if !ok || hi == ti || out[hi].Label != model.Hostile || out[hi].Probs[model.Hostile] <= out[ti].Probs[model.Hostile] {
+			continue
+		}
+		t := &out[ti]
+		t.Label = model.Neutral
+		if t.Probs[model.Cooperative] > t.Probs[model.Neutral] {
+			t.Label = model.Cooperative
+		}
+	}
 }
 
 // mutualParty reports whether mention i is joined to a neighbouring mention
@@ -170,13 +209,21 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 func mutualParty(text string, ms []entities.Mention, i int) bool {
 	m := ms[i]
 	other := func(j int) bool { return j >= 0 && j < len(ms) && ms[j].Entity.ID != m.Entity.ID }
-	if other(i-1) && isDash(text[ms[i-1].End:m.Start]) || other(i+1) && isDash(text[m.End:ms[i+1].Start]) {
+	// gap is the text between two mentions in order, "" when they touch
+	// or overlap (a caller target inside a built-in mention).
+	gap := func(a, b entities.Mention) string {
+		if a.End >= b.Start {
+			return ""
+		}
+		return text[a.End:b.Start]
+	}
+	if other(i-1) && isDash(gap(ms[i-1], m)) || other(i+1) && isDash(gap(m, ms[i+1])) {
 		return true
 	}
-	if other(i+1) && text[m.End:ms[i+1].Start] == " and " && hasWordSuffix(text[:m.Start], "between ") {
+	if other(i+1) && gap(m, ms[i+1]) == " and " && hasWordSuffix(text[:m.Start], "between ") {
 		return true
 	}
-	if other(i-1) && text[ms[i-1].End:m.Start] == " and " && hasWordSuffix(text[:ms[i-1].Start], "between ") {
+	if other(i-1) && gap(ms[i-1], m) == " and " && hasWordSuffix(text[:ms[i-1].Start], "between ") {
 		return true
 	}
 	return false

@@ -46,3 +46,21 @@ func TestMutualParty(t *testing.T) {
 		})
 	}
 }
+
+// TestMutualPartyOverlap: mentions that overlap (a caller's target inside
+// a built-in name) do not crash the check, and a pair still counts.
+func TestMutualPartyOverlap(t *testing.T) {
+	text := "talks between Iran and Iraq on the Islamic Republic of Iran"
+	ms := []entities.Mention{
+		{Start: 14, End: 18, Entity: entities.Entity{ID: "IRN"}},
+		{Start: 23, End: 27, Entity: entities.Entity{ID: "IRQ"}},
+		{Start: 35, End: 59, Entity: entities.Entity{ID: "IRN"}},
+		{Start: 39, End: 59, Entity: entities.Entity{ID: "doc:IR"}},
+	}
+	for i := range ms {
+		mutualParty(text, ms, i) // must not panic
+	}
+	if !mutualParty(text, ms, 1) {
+		t.Error(`Iraq in "between Iran and Iraq" is not one party of a pair`)
+	}
+}

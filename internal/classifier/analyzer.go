@@ -68,6 +68,7 @@ type workspace struct {
 	candFeats    []features.Feature
 	hostility    map[string]float32 // aggregate's, by entity ID
 	held         map[string]*entityRelations
+	entityAt     map[string]int  // aggregate's entities by ID
 	dyadAt       map[dyadKey]int // dyads' index by actors
 	holderAt     map[Span]int    // the best relation toward each span
 	corefs       []coref

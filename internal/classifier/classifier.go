@@ -188,7 +188,7 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 		}
 		res.Relations = c.relate(w, req, res.Mentions, res.Relations)
 		res.Dyads = c.dyads(w, res.Dyads, res.Relations, w.mentions)
-		holdersFromRelations(w, res)
+		c.holdersFromRelations(w, res)
 	}
 	c.scoreCorefs(w, res)
 	c.aggregate(res, w, req.Text, w.mentions)
@@ -550,7 +550,11 @@ func (c *Classifier) ScoreSpans(text string, spans []Span, fn func(i int, probs 
 // most probable relation toward it, where the relation stage found one:
 // the relation model sees speakers, passives and possessors that the
 // mention scorer's own holder rule does not.
-func holdersFromRelations(w *workspace, res *Result) {
+//
+// An official or a generic actor ("the government") who speaks for a
+// state is reported as that state: a mention's holder says whose stance it
+// is, and news holds states to what their officials say.
+func (c *Classifier) holdersFromRelations(w *workspace, res *Result) {
 	if w.holderAt == nil {
 		w.holderAt = map[Span]int{}
 	}
@@ -567,7 +571,13 @@ func holdersFromRelations(w *workspace, res *Result) {
 	for i := range res.Mentions {
 		m := &res.Mentions[i]
 		if j, ok := w.holderAt[m.Span]; ok {
-			m.Holder = res.Relations[j].Holder.Entity
+			h := res.Relations[j].Holder.Entity
+			if h.Country != "" && (h.Type == entities.TypePerson || h.Type == entities.TypeGroup) {
+				if state, ok := c.stateEntity(h.Country, w.mentions); ok {
+					h = state
+				}
+			}
+			m.Holder = h
 		}
 	}
 }

@@ -26,6 +26,18 @@ type expectations struct {
 		Expect           string `json:"expect"`
 		Holder           string `json:"holder"`
 	} `json:"mentions"`
+	Not []struct {
+		File   string `json:"file"`
+		Entity string `json:"entity"`
+		Not    string `json:"not"`
+		Why    string `json:"why"`
+	} `json:"not"`
+	Dyads []struct {
+		File   string `json:"file"`
+		Holder string `json:"holder"`
+		Target string `json:"target"`
+		Expect string `json:"expect"`
+	} `json:"dyads"`
 }
 
 func openClassifier(t *testing.T) *classifier.Classifier {
@@ -104,8 +116,34 @@ func TestSeedExpectations(t *testing.T) {
 				t.Errorf("%s in %q: %s %v, want %s", m.Entity, m.SentenceContains, found.Label, found.Probs, m.Expect)
 			}
 			if found.Holder.Name != m.Holder {
-				t.Logf("%s in %q: holder %q, expected holder %q", m.Entity, m.SentenceContains, found.Holder.Name, m.Holder)
+				t.Errorf("%s in %q: holder %q, expected holder %q", m.Entity, m.SentenceContains, found.Holder.Name, m.Holder)
 			}
+		})
+	}
+	for _, n := range exp.Not {
+		t.Run(n.File+"/not/"+n.Entity, func(t *testing.T) {
+			_, res := classify(t, n.File)
+			for _, e := range res.Entities {
+				if e.Entity.Name == n.Entity && e.Label.String() == n.Not {
+					t.Errorf("%s: document stance %s %v, which it must not be: %s", n.Entity, e.Label, e.Probs, n.Why)
+				}
+			}
+		})
+	}
+	for _, dy := range exp.Dyads {
+		t.Run(dy.File+"/dyad/"+dy.Holder+"->"+dy.Target, func(t *testing.T) {
+			_, res := classify(t, dy.File)
+			var got []string
+			for _, d := range res.Dyads {
+				if d.Holder.Name == dy.Holder && d.Target.Name == dy.Target {
+					if d.Label.String() != dy.Expect {
+						t.Errorf("dyad %s -> %s: %s %v over %d relations, want %s", dy.Holder, dy.Target, d.Label, d.Probs, d.Support, dy.Expect)
+					}
+					return
+				}
+				got = append(got, d.Holder.Name+" -> "+d.Target.Name)
+			}
+			t.Errorf("no dyad %s -> %s among %q", dy.Holder, dy.Target, got)
 		})
 	}
 }

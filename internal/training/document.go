@@ -45,7 +45,7 @@ func DefaultDocumentConfig(shared, root string) DocumentConfig {
 			{Name: "team/geo_docs", Path: filepath.Join(root, "data", "docs", "geo_docs.jsonl")},
 			{Name: "team/geo_docs_b", Path: filepath.Join(root, "data", "docs", "geo_docs_b.jsonl")},
 		},
-		FitConfig: FitConfig{Bits: document.Bits, Epochs: 10, L2: 1e-3, LearningRate: 0.05, ClassBalance: 0.5, Runs: 5, Seed: 1},
+		FitConfig: FitConfig{Bits: document.Bits, Epochs: 10, L2: 1e-3, LearningRate: 0.05, ClassBalance: 1, Runs: 5, Seed: 1},
 		Holdout:   0.1,
 		Folds:     5,
 	}
