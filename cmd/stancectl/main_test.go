@@ -431,7 +431,7 @@ func decompressAll(t *testing.T, b []byte) []byte {
 // offsets, and options.
 func TestClassifyRequests(t *testing.T) {
 	in := filepath.Join(t.TempDir(), "req.jsonl")
-	os.WriteFile(in, []byte(`{"id":"r1","text":"«Tehran» rejected the demands of the E3.","targets":[{"name":"Iran","aliases":["Tehran"],"type":"ENTITY_TYPE_COUNTRY"}],"spans":[{"start":1,"end":7}],"offsetEncoding":"OFFSET_ENCODING_UTF16","options":{"builtinEntities":false,"maxEvidence":1}}`+"\n"), 0o644)
+	os.WriteFile(in, []byte(`{"id":"r1","text":"«Tehran» rejected the demands of the E3.","targets":[{"name":"Iran","aliases":["Tehran"],"type":"ENTITY_TYPE_COUNTRY"}],"spans":[{"start":1,"end":7}],"offsetEncoding":"OFFSET_ENCODING_UTF16","options":{"builtinEntities":false,"maxEvidence":1,"includeSpanText":true}}`+"\n"), 0o644)
 	code, stdout, stderr := stancectl(t, "classify", "-local", "-quiet", "-format", "requests", "-in", in, "-out", "-")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)

@@ -302,7 +302,7 @@ func (c *Classifier) score(w *workspace, targets []features.Target, m int, fs []
 	out := Mention{Label: label, Probs: s.Probs}
 	if maxEvidence > 0 {
 		start := len(w.evidence)
-		w.evidence = c.explain(w, c.model, fs, label, maxEvidence, targets[m], features.Target{})
+		w.evidence = c.explain(w, c.model, fs, label, maxEvidence, targets[m], features.Target{}, false)
 		w.evRanges = append(w.evRanges, int32(start), int32(len(w.evidence)))
 	}
 	out.Holder = holder(w, targets, m)
@@ -335,7 +335,10 @@ type evItem struct {
 // Items are keyed by token range, which is the same as keying by byte span
 // since tokens do not overlap. w.itemAt[t] is the index+1 of the first
 // item whose range starts at token t, so the lookup allocates nothing.
-func (c *Classifier) explain(w *workspace, m *model.Model, fs []features.Feature, label model.Label, limit int, skipA, skipB features.Target) []Evidence {
+//
+// With supportOnly, only items that support the label are listed: a
+// relation's evidence is what carries it.
+func (c *Classifier) explain(w *workspace, m *model.Model, fs []features.Feature, label model.Label, limit int, skipA, skipB features.Target, supportOnly bool) []Evidence {
 	if n := len(w.doc.Tokens); len(w.itemAt) < n {
 		w.itemAt = make([]int32, n)
 	}
@@ -386,7 +389,7 @@ func (c *Classifier) explain(w *workspace, m *model.Model, fs []features.Feature
 		it := &items[i]
 		w.itemAt[it.first] = 0
 		it.strength = abs(it.per[label])
-		if it.strength < minContribution || within(it, skipA) || within(it, skipB) || inMention(w.targets, it) ||
+		if it.strength < minContribution || supportOnly && it.per[label] <= 0 || within(it, skipA) || within(it, skipB) || inMention(w.targets, it) ||
 			it.cue < 0 && !contentWord(&w.doc, int(it.first)) {
 			continue
 		}

@@ -86,7 +86,7 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 		fs := w.candFeats[cd.feats[0]:cd.feats[1]]
 		if req.MaxEvidence > 0 {
 			start := len(w.evidence)
-			w.evidence = c.explain(w, m, fs, cd.label, req.MaxEvidence, targets[h], targets[t])
+			w.evidence = c.explain(w, m, fs, cd.label, req.MaxEvidence, targets[h], targets[t], true)
 			w.evRanges = append(w.evRanges, int32(start), int32(len(w.evidence)))
 		}
 		r.Quad, r.CAMEO = strongestEvent(w, m, fs, cd.label)
@@ -230,8 +230,8 @@ func sameActor(a, b entities.Entity) bool {
 func strongestEvent(w *workspace, m *model.Model, fs []features.Feature, label model.Label) (lexicon.Quad, string) {
 	best, bestCue := float32(0), int32(-1)
 	for _, f := range fs {
-		if f.Cue < 0 || w.cues[f.Cue].Quad == lexicon.QuadNone {
-			continue
+		if f.Cue < 0 || w.cues[f.Cue].Quad == lexicon.QuadNone || (w.cues[f.Cue].Polarity < 0) != (label == model.Hostile) {
+			continue // no code, or a cue of the other side
 		}
 		if v := m.Contributions(f)[label]; v > best {
 			best, bestCue = v, f.Cue
