@@ -336,8 +336,9 @@ type evItem struct {
 // since tokens do not overlap. w.itemAt[t] is the index+1 of the first
 // item whose range starts at token t, so the lookup allocates nothing.
 //
-// With supportOnly, only items that support the label are listed: a
-// relation's evidence is what carries it.
+// With supportOnly, only items that support the label are listed, and of
+// the lexicon cues only those of the label's side: a relation's evidence is
+// what carries it.
 func (c *Classifier) explain(w *workspace, m *model.Model, fs []features.Feature, label model.Label, limit int, skipA, skipB features.Target, supportOnly bool) []Evidence {
 	if n := len(w.doc.Tokens); len(w.itemAt) < n {
 		w.itemAt = make([]int32, n)
@@ -389,7 +390,7 @@ func (c *Classifier) explain(w *workspace, m *model.Model, fs []features.Feature
 		it := &items[i]
 		w.itemAt[it.first] = 0
 		it.strength = abs(it.per[label])
-		if it.strength < minContribution || supportOnly && it.per[label] <= 0 || within(it, skipA) || within(it, skipB) || inMention(w.targets, it) ||
+		if it.strength < minContribution || supportOnly && (it.per[label] <= 0 || it.cue >= 0 && (w.cues[it.cue].Polarity < 0) != (label == model.Hostile)) || within(it, skipA) || within(it, skipB) || inMention(w.targets, it) ||
 			it.cue < 0 && !contentWord(&w.doc, int(it.first)) {
 			continue
 		}
