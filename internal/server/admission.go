@@ -138,12 +138,14 @@ func (a *admission) enterUnary(ctx context.Context, arrival time.Time, cost int6
 
 // Memory per unit of work, measured over the news corpus and a 1 MiB text
 // of back-to-back mentions with Go's heap statistics, rounded up: the
-// classifier holds some 40 bytes per byte of text and 1 KB per mention
-// while it works; an answer takes about six times its encoded size while
+// classifier holds some 40 bytes per byte of text and 2 KB per mention
+// while it works (1 KB for the mention stage; the relation stage's
+// parties, pair features and relations about as much again: a text dense
+// with mentions peaked past the 1 KB bound in TestOverloadSheds); an answer takes about six times its encoded size while
 // it is built and written (its messages, the encoding, gRPC's buffer).
 const (
 	costPerTextByte   = 40
-	costPerMention    = 1024
+	costPerMention    = 2048
 	costPerAnswerByte = 6
 	costFixed         = 64 << 10
 	// costGuessDensity is the mentions per byte of text assumed before a
