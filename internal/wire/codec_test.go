@@ -3,7 +3,6 @@ package wire_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"testing"
@@ -145,74 +144,12 @@ func TestFieldNumbersFitOneByteKeys(t *testing.T) {
 	}
 }
 
-// fillAll sets every field of m, recursively, to a value that is not its
-// default (two elements for a repeated field), so that a field the codec
-// does not know changes the bytes. depth bounds recursion through
-// google.rpc.Status's Any details.
-func fillAll(m protoreflect.Message, depth int) {
-	fields := m.Descriptor().Fields()
-	for i := range fields.Len() {
-		fd := fields.Get(i)
-		if fd.Message() != nil && depth == 0 {
-			continue
-		}
-		if fd.IsList() {
-			l := m.Mutable(fd).List()
-			for range 2 {
-				if fd.Message() != nil {
-					e := l.NewElement()
-					fillAll(e.Message(), depth-1)
-					l.Append(e)
-				} else {
-					l.Append(scalar(fd, l.Len()))
-				}
-			}
-			continue
-		}
-		if fd.IsMap() {
-			continue
-		}
-		if fd.Message() != nil {
-			fillAll(m.Mutable(fd).Message(), depth-1)
-			continue
-		}
-		m.Set(fd, scalar(fd, 0))
-	}
-}
-
-// scalar returns a non-default value of field fd's kind, varied by i.
-func scalar(fd protoreflect.FieldDescriptor, i int) protoreflect.Value {
-	switch fd.Kind() {
-	case protoreflect.StringKind:
-		return protoreflect.ValueOfString(fmt.Sprintf("%s-%d", fd.Name(), i))
-	case protoreflect.BytesKind:
-		return protoreflect.ValueOfBytes([]byte{byte(i + 1)})
-	case protoreflect.BoolKind:
-		return protoreflect.ValueOfBool(true)
-	case protoreflect.EnumKind:
-		vals := fd.Enum().Values()
-		return protoreflect.ValueOfEnum(vals.Get(vals.Len() - 1 - i%vals.Len()).Number())
-	case protoreflect.FloatKind:
-		return protoreflect.ValueOfFloat32(0.25 + float32(i))
-	case protoreflect.DoubleKind:
-		return protoreflect.ValueOfFloat64(0.25 + float64(i))
-	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
-		return protoreflect.ValueOfInt32(int32(300 + i))
-	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
-		return protoreflect.ValueOfInt64(int64(300 + i))
-	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
-		return protoreflect.ValueOfUint32(uint32(300 + i))
-	default:
-		return protoreflect.ValueOfUint64(uint64(300 + i))
-	}
-}
-
 // TestMarshalEveryField fills every field of the answer messages, walking
 // their descriptors, and compares the codec with protobuf: a field added to
 // the API fails this test until the codec writes it.
 func TestMarshalEveryField(t *testing.T) {
 	resp := &stancev1.ClassifyResponse{}
-	fillAll(resp.ProtoReflect(), 4)
+	sharedtest.FillAll(resp.ProtoReflect(), 4, 0)
 	resp.Error = &status.Status{Code: 3, Message: "bad"} // Any details need a real type
 	checkMarshal(t, resp)
 	batch := &stancev1.ClassifyBatchResponse{Responses: []*stancev1.ClassifyResponse{resp, {Id: "x"}}}
