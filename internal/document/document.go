@@ -157,12 +157,5 @@ func hash(key uint64) uint32 {
 // side; the threshold, chosen by cross-validation for macro-F1, says how
 // much of a side makes a stance.
 func Decide(p [model.NumLabels]float32, threshold float32) model.Label {
-	side := model.Hostile
-	if p[model.Cooperative] > p[model.Hostile] {
-		side = model.Cooperative
-	}
-	if p[side] >= threshold {
-		return side
-	}
-	return model.Neutral
+	return model.PolarLabel(p, threshold)
 }

@@ -161,14 +161,9 @@ func (b *Bundle) Write(w io.Writer) error {
 // becomes a bundle without relation and document stages). Every model is
 // checked as Load checks it.
 func LoadBundle(r io.Reader) (*Bundle, error) {
-	zr, err := gzip.NewReader(r)
+	br, line, err := openFile(r)
 	if err != nil {
-		return nil, fmt.Errorf("%w: not gzip: %w", ErrInvalidModel, err)
-	}
-	br := bufio.NewReader(zr)
-	line, err := readLine(br, maxHeaderBytes)
-	if err != nil {
-		return nil, fmt.Errorf("%w: header: %w", ErrInvalidModel, err)
+		return nil, err
 	}
 	var h bundleHeader
 	if err := json.Unmarshal(line, &h); err != nil {

@@ -87,14 +87,9 @@ const maxHeaderBytes = 1 << 20
 // Load reads a model file, checking its format, labels, shape and every
 // weight. All problems are reported together.
 func Load(r io.Reader) (*Model, error) {
-	zr, err := gzip.NewReader(r)
+	br, line, err := openFile(r)
 	if err != nil {
-		return nil, fmt.Errorf("%w: not gzip: %w", ErrInvalidModel, err)
-	}
-	br := bufio.NewReader(zr)
-	line, err := readLine(br, maxHeaderBytes)
-	if err != nil {
-		return nil, fmt.Errorf("%w: header: %w", ErrInvalidModel, err)
+		return nil, err
 	}
 	m, err := readBody(br, line)
 	if err != nil {
@@ -187,4 +182,19 @@ func readLine(br *bufio.Reader, limit int) ([]byte, error) {
 			return line, nil
 		}
 	}
+}
+
+// openFile opens a gzip-compressed model or bundle file and reads its first
+// line.
+func openFile(r io.Reader) (*bufio.Reader, []byte, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: not gzip: %w", ErrInvalidModel, err)
+	}
+	br := bufio.NewReader(zr)
+	line, err := readLine(br, maxHeaderBytes)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: header: %w", ErrInvalidModel, err)
+	}
+	return br, line, nil
 }

@@ -42,3 +42,18 @@ func ParseLabel(s string) (Label, error) {
 	}
 	return 0, fmt.Errorf("%w: %q (want hostile, cooperative or neutral)", ErrUnknownLabel, s)
 }
+
+// PolarLabel returns the more probable of hostile and cooperative when its
+// probability reaches threshold, neutral otherwise: the decision rule of
+// the stages whose neutral means "no stance", which the argmax would pick
+// too often or too rarely.
+func PolarLabel(p [NumLabels]float32, threshold float32) Label {
+	side := Hostile
+	if p[Cooperative] > p[Hostile] {
+		side = Cooperative
+	}
+	if p[side] >= threshold {
+		return side
+	}
+	return Neutral
+}

@@ -12,13 +12,4 @@ const Threshold = 0.5
 // Decide returns the relation label of a pair's calibrated probabilities:
 // Hostile or Cooperative when that label reaches Threshold, Neutral (no
 // relation) otherwise.
-func Decide(p [model.NumLabels]float32) model.Label {
-	side := model.Hostile
-	if p[model.Cooperative] > p[model.Hostile] {
-		side = model.Cooperative
-	}
-	if p[side] >= Threshold {
-		return side
-	}
-	return model.Neutral
-}
+func Decide(p [model.NumLabels]float32) model.Label { return model.PolarLabel(p, Threshold) }

@@ -75,4 +75,3 @@ func scalar(fd protoreflect.FieldDescriptor, i int) protoreflect.Value {
 		return protoreflect.ValueOfUint64(uint64(300 + i))
 	}
 }
-

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/dataset"
@@ -54,34 +55,37 @@ func relationLabel(s string) (model.Label, error) {
 	return model.ParseLabel(s)
 }
 
-// relationPairs returns the spans of an example's parties and its
-// labelled pairs.
-func relationPairs(ex dataset.Example) ([]classifier.Span, []classifier.PairSpan, []model.Label, error) {
+// goldPair is a labelled holder -> target pair of relation data.
+type goldPair struct {
+	span                   classifier.PairSpan
+	label                  model.Label
+	holderName, targetName string
+}
+
+// relationPairs returns the spans of an example's parties (each once, in
+// order) and its labelled pairs.
+func relationPairs(ex dataset.Example) ([]classifier.Span, []goldPair, error) {
 	var spans []classifier.Span
-	seen := map[classifier.Span]bool{}
 	add := func(s classifier.Span) {
-		if !seen[s] {
-			seen[s] = true
+		if !slices.Contains(spans, s) {
 			spans = append(spans, s)
 		}
 	}
-	var pairs []classifier.PairSpan
-	var labels []model.Label
+	var pairs []goldPair
 	for i, t := range ex.Targets {
 		if !t.HasHolder() {
 			continue
 		}
 		l, err := relationLabel(ex.Labels[i])
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 		p := classifier.PairSpan{Holder: classifier.Span{Start: t.HolderStart, End: t.HolderEnd}, Target: classifier.Span{Start: t.Start, End: t.End}}
 		add(p.Holder)
 		add(p.Target)
-		pairs = append(pairs, p)
-		labels = append(labels, l)
+		pairs = append(pairs, goldPair{p, l, t.Holder, t.Entity})
 	}
-	return spans, pairs, labels, nil
+	return spans, pairs, nil
 }
 
 // TrainRelation fits the relation model: for every labelled holder-target
@@ -99,16 +103,20 @@ func TrainRelation(cfg RelationConfig, an *classifier.Analyzer, mention *model.M
 		}
 		n := 0
 		for _, ex := range exs {
-			spans, pairs, labels, err := relationPairs(ex)
+			spans, golds, err := relationPairs(ex)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", src.Name, ex.ID, err)
+			}
+			pairs := make([]classifier.PairSpan, len(golds))
+			for i, g := range golds {
+				pairs[i] = g.span
 			}
 			err = an.PairFeatures(ext, mention, ex.Text, spans, pairs, func(i int, fs []features.Feature) {
 				if fs == nil {
 					return
 				}
 				n++
-				e := newExample(fs, labels[i], 1)
+				e := newExample(fs, golds[i].label, 1)
 				if inHoldout(ex.ID, cfg.Holdout) {
 					holdout = append(holdout, e)
 				} else {

@@ -3,6 +3,7 @@ package training
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stance/classifierd/internal/classifier"
@@ -73,37 +74,22 @@ func (m RelationMetrics) Evaluation(name string) model.Evaluation {
 func EvaluateRelations(c *classifier.Classifier, exs []dataset.Example, holders bool) (RelationMetrics, error) {
 	var m RelationMetrics
 	for _, ex := range exs {
-		type gold struct {
-			holder, target classifier.Span
-			label          model.Label
-			// holderName and targetName are the canonical names.
-			holderName, targetName string
+		allSpans, pairs, err := relationPairs(ex)
+		if err != nil {
+			return m, fmt.Errorf("%s: %w", ex.ID, err)
 		}
-		var golds []gold
 		var spans []classifier.Span
-		seen := map[classifier.Span]bool{}
-		add := func(s classifier.Span) {
-			if !seen[s] {
-				seen[s] = true
-				spans = append(spans, s)
+		var golds []goldPair
+		for _, p := range pairs {
+			if !slices.Contains(spans, p.span.Target) {
+				spans = append(spans, p.span.Target)
+			}
+			if p.label != model.Neutral {
+				golds = append(golds, p)
 			}
 		}
-		for i, t := range ex.Targets {
-			if !t.HasHolder() {
-				continue
-			}
-			l, err := relationLabel(ex.Labels[i])
-			if err != nil {
-				return m, fmt.Errorf("%s: %w", ex.ID, err)
-			}
-			g := gold{classifier.Span{Start: t.HolderStart, End: t.HolderEnd}, classifier.Span{Start: t.Start, End: t.End}, l, t.Holder, t.Entity}
-			add(g.target)
-			if holders {
-				add(g.holder)
-			}
-			if l != model.Neutral {
-				golds = append(golds, g)
-			}
+		if holders {
+			spans = allSpans
 		}
 		if len(spans) == 0 {
 			continue
@@ -117,7 +103,7 @@ func EvaluateRelations(c *classifier.Classifier, exs []dataset.Example, holders 
 			m.PerLabel[g.label].Gold++
 			found, right := false, false
 			for _, r := range res.Relations {
-				if r.Target.Span == g.target && (overlap(r.Holder.Span, g.holder) || sameName(r.Holder.Entity.Name, g.holderName)) {
+				if r.Target.Span == g.span.Target && (overlap(r.Holder.Span, g.span.Holder) || sameName(r.Holder.Entity.Name, g.holderName)) {
 					found = true
 					right = right || r.Label == g.label
 				}
@@ -134,8 +120,8 @@ func EvaluateRelations(c *classifier.Classifier, exs []dataset.Example, holders 
 			m.Returned++
 			m.PerLabel[r.Label].Returned++
 			for _, g := range golds {
-				if (overlap(r.Target.Span, g.target) || sameName(r.Target.Entity.Name, g.targetName)) &&
-					(overlap(r.Holder.Span, g.holder) || sameName(r.Holder.Entity.Name, g.holderName)) && r.Label == g.label {
+				if (overlap(r.Target.Span, g.span.Target) || sameName(r.Target.Entity.Name, g.targetName)) &&
+					(overlap(r.Holder.Span, g.span.Holder) || sameName(r.Holder.Entity.Name, g.holderName)) && r.Label == g.label {
 					m.Correct++
 					m.PerLabel[r.Label].Correct++
 					break
