@@ -89,7 +89,10 @@ func (a *Analyzer) put(w *workspace) { a.pool.Put(w) }
 // word cache and matched against the cue index: features and holders read
 // nothing outside a mention's sentence, and those sentences hold under a
 // third of the words of news (29% of the news corpus's tokens).
-func (a *Analyzer) analyze(w *workspace, text string, opts entities.Options, spans []Span) error {
+//
+// With corefs, pronouns that refer to people are linked too (findCorefs),
+// and their sentences read: only the document stage uses them.
+func (a *Analyzer) analyze(w *workspace, text string, opts entities.Options, spans []Span, corefs bool) error {
 	a.tok.SplitInto(&w.doc, text)
 	// The mentions are only used until the workspace goes back to the
 	// pool (Classify copies what it returns), so their slice is reused.
@@ -114,7 +117,10 @@ func (a *Analyzer) analyze(w *workspace, text string, opts entities.Options, spa
 		t := a.tokenRange(&w.doc, s.Start, s.End, entities.TypeUnspecified)
 		w.want(t, w.doc.SentenceOf(t.First))
 	}
-	w.corefs = findCorefs(w.corefs[:0], &w.doc, ms, w.targets, w.wanted)
+	w.corefs = w.corefs[:0]
+	if corefs {
+		w.corefs = findCorefs(w.corefs, &w.doc, ms, w.targets, w.wanted)
+	}
 	w.cues = a.cues.MatchIn(w.cues[:0], &w.doc, &w.scratch, w.wanted)
 	w.ctx.Reset(&w.doc, w.cues)
 	return nil
@@ -182,7 +188,7 @@ func withSpan(dst, targets []features.Target, span features.Target) ([]features.
 func (a *Analyzer) SpanFeatures(text string, spans []Span, builtin bool, fn func(i int, fs []features.Feature)) error {
 	w := a.get()
 	defer a.put(w)
-	if err := a.analyze(w, text, entities.Options{Builtin: builtin}, spans); err != nil {
+	if err := a.analyze(w, text, entities.Options{Builtin: builtin}, spans, false); err != nil {
 		return err
 	}
 	var merged []features.Target

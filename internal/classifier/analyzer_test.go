@@ -46,7 +46,7 @@ func TestAnalyzeKeepsFeatures(t *testing.T) {
 			spans = []Span{{len(text) / 2, len(text)/2 + 1}}
 		}
 		w := new(workspace)
-		if err := an.analyze(w, text, entities.Options{Builtin: true}, spans); err != nil {
+		if err := an.analyze(w, text, entities.Options{Builtin: true}, spans, false); err != nil {
 			t.Fatal(err)
 		}
 		full := new(workspace)

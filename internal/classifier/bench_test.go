@@ -98,7 +98,7 @@ func prepared(b *testing.B, c *Classifier, docs []string) []*workspace {
 	ws := make([]*workspace, len(docs))
 	for i, d := range docs {
 		ws[i] = new(workspace)
-		if err := c.an.analyze(ws[i], d, entities.Options{Builtin: true}, nil); err != nil {
+		if err := c.an.analyze(ws[i], d, entities.Options{Builtin: true}, nil, false); err != nil {
 			b.Fatal(err)
 		}
 	}

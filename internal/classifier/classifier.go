@@ -175,7 +175,8 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 	//  3. relations: who is hostile or cooperative toward whom, and dyads
 	//  4. document: the stance of the whole text toward each entity
 	//  5. assemble: hand out the evidence
-	if err := c.an.analyze(w, req.Text, entities.Options{Builtin: req.Builtin, Targets: req.Targets}, req.Spans); err != nil {
+	corefs := c.models.Document != nil || res.keepInputs
+	if err := c.an.analyze(w, req.Text, entities.Options{Builtin: req.Builtin, Targets: req.Targets}, req.Spans, corefs); err != nil {
 		return targetError(err)
 	}
 	if err := c.scoreMentions(ctx, w, req, res); err != nil {

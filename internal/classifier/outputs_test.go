@@ -49,7 +49,7 @@ func TestDumpOutputs(t *testing.T) {
 	ctx := context.Background()
 	dump := func(req Request) {
 		w := c.an.get()
-		if err := c.an.analyze(w, req.Text, entities.Options{Builtin: req.Builtin, Targets: req.Targets}, req.Spans); err != nil {
+		if err := c.an.analyze(w, req.Text, entities.Options{Builtin: req.Builtin, Targets: req.Targets}, req.Spans, true); err != nil {
 			t.Fatal(err)
 		}
 		// analyze matches cues only in the sentences with a mention; the

@@ -333,7 +333,7 @@ type PairSpan struct{ Holder, Target Span }
 func (a *Analyzer) PairFeatures(ext *features.Extractor, mention *model.Model, text string, spans []Span, pairs []PairSpan, fn func(i int, fs []features.Feature)) error {
 	w := a.get()
 	defer a.put(w)
-	if err := a.analyze(w, text, entities.Options{Builtin: true}, spans); err != nil {
+	if err := a.analyze(w, text, entities.Options{Builtin: true}, spans, false); err != nil {
 		return err
 	}
 	parties := a.parties(w, text, spans)
