@@ -49,14 +49,15 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 	w.candFeats = w.candFeats[:0]
 	for lo := 0; lo < len(parties); {
 		si := d.SentenceOf(targets[lo].First)
+		sentEnd := d.Sentences[si].End
 		hi := lo + 1
-		for hi < len(parties) && d.SentenceOf(targets[hi].First) == si {
+		for hi < len(parties) && targets[hi].First < sentEnd {
 			hi++
 		}
 		end := min(hi, lo+maxSentenceParties)
 		for t := lo; t < end; t++ {
 			for h := lo; h < end; h++ {
-				if h == t || sameActor(parties[h].entity, parties[t].entity) || !w.ctx.Pairable(targets, h, t) {
+				if h == t || sameActor(parties[h].entity, parties[t].entity) || !features.Close(targets[h], targets[t]) {
 					continue
 				}
 				w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
@@ -373,9 +374,9 @@ func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party, s
 	st := slices.Grow(w.partyStances[:0], len(parties))[:len(parties)]
 	targets := w.partyTargets
 	for lo := 0; lo < len(parties); {
-		si := d.SentenceOf(targets[lo].First)
+		sentEnd := d.Sentences[d.SentenceOf(targets[lo].First)].End
 		hi, onlyMentions := lo, true
-		for ; hi < len(parties) && d.SentenceOf(targets[hi].First) == si; hi++ {
+		for ; hi < len(parties) && targets[hi].First < sentEnd; hi++ {
 			onlyMentions = onlyMentions && parties[hi].mention >= 0
 		}
 		for i := lo; i < hi; i++ {

@@ -35,13 +35,15 @@ const maxPairGap = 40
 // Pairable reports whether targets h and t are close enough in one
 // sentence to be scored as a pair.
 func (c *Context) Pairable(targets []Target, h, t int) bool {
-	a, b := targets[h], targets[t]
+	d := c.Doc
+	return d.SentenceOf(targets[h].First) == d.SentenceOf(targets[t].First) && Close(targets[h], targets[t])
+}
+
+// Close reports whether two parties of one sentence are near enough, and
+// apart, to be scored as a pair.
+func Close(a, b Target) bool {
 	if a.First < b.End && b.First < a.End {
 		return false // overlapping ("Ukraine-Russia" as one word)
-	}
-	d := c.Doc
-	if d.SentenceOf(a.First) != d.SentenceOf(b.First) {
-		return false
 	}
 	gap := b.First - a.End
 	if a.First > b.First {
@@ -120,8 +122,8 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 		if cue.First < th.End && cue.End > th.First || cue.First < tt.End && cue.End > tt.First {
 			continue // a cue inside a party's own name
 		}
-		rh := pairRole(d, targets, h, cue)
-		rt := pairRole(d, targets, t, cue)
+		rh := pairRole(d, sent, targets, h, cue)
+		rt := pairRole(d, sent, targets, t, cue)
 		pol, mag := polaritySign(cue.Polarity)
 		if cue.Polarity < 0 {
 			hostile -= cue.Polarity
@@ -258,7 +260,7 @@ func ownsSpeaker(d *Document, sent Sentence, t Target) bool {
 // the agent of a passive ("was bombed by the Israeli air force").
 func byBefore(d *Document, sent Sentence, i int) bool {
 	for j := i - 1; j >= max(sent.First, i-3); j-- {
-		switch d.Lower(j) {
+		switch d.LowerFast(j) {
 		case "by":
 			return true
 		case "the", "a", "an", "its", "their", "suspected", "alleged":
@@ -271,11 +273,11 @@ func byBefore(d *Document, sent Sentence, i int) bool {
 
 // pairRole is RoleOf, with the agent of a passive found past a determiner
 // ("were blacklisted by the U.S. Treasury": the U.S. is the subject).
-func pairRole(d *Document, targets []Target, m int, c *CueMatch) Role {
+func pairRole(d *Document, sent Sentence, targets []Target, m int, c *CueMatch) Role {
 	r := RoleOf(d, targets, m, c)
 	t := targets[m]
 	if r == RoleObject && c.Kind == lexicon.KindVerb && t.First >= c.End && c.First > 0 && isBeForm(d.Surface(c.First-1)) &&
-		byBefore(d, d.Sentences[d.SentenceOf(t.First)], t.First) {
+		byBefore(d, sent, t.First) {
 		return RoleSubject
 	}
 	return r
@@ -297,7 +299,7 @@ const (
 func scopeMarkers(d *Document, from, to int) uint8 {
 	var m uint8
 	for i := from; i < to; i++ {
-		switch d.Lower(i) {
+		switch d.LowerFast(i) {
 		case "denied", "denies", "deny", "denying", "rejected", "rejects", "dismissed", "dismisses", "disputed",
 			"disputes", "refuted", "refutes", "contradicting", "contradicted", "rebuffed":
 			m |= markDenial
