@@ -11,7 +11,7 @@ BREAKING_AGAINST ?= .git\#branch=main
 # 20,000 inputs take 2-17 s per target here.
 FUZZTIME ?= 20000x
 
-.PHONY: test lint generate check-generated fuzz bench bench-ctl load abuse run train
+.PHONY: test lint generate check-generated fuzz bench bench-ctl load abuse run model train
 
 ## test: everything CI runs: lint, generated-code check, vet, unit and
 ## integration tests, and short fuzz runs. Tests that need ../shared and
@@ -117,7 +117,9 @@ abuse:
 run:
 	$(GO) run ./cmd/classifierd
 
-train:
+## model: retrain every stage and rewrite the embedded bundle, byte for
+## byte what TestRebuild rebuilds (train is its old name).
+model train:
 	$(GO) run ./cmd/stancetrain
 
 ## bench-ctl: whole-process throughput of stancectl (-local, and against a
