@@ -158,7 +158,11 @@ func (s *documentScore) value() any {
 
 func (s *documentScore) writeText(w io.Writer, input string) error {
 	m := s.conf.Metrics()
+	entities := fmt.Sprintf("%d entities", m.N)
+	if m.N == 1 {
+		entities = "1 entity"
+	}
 	fmt.Fprintf(w, "%s: document-level labels in %s, %s scored (%d not found in the answer, counted neutral)\n\n",
-		input, plural(int64(s.Documents), "document"), plural(int64(m.N), "entity"), s.Missing)
+		input, plural(int64(s.Documents), "document"), entities, s.Missing)
 	return m.WriteText(w)
 }

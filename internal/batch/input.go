@@ -600,7 +600,13 @@ func parseLine(n int, b []byte, p *fastjson.Parser) *Doc {
 			req.Text = jl.Title + "\n" + ex.Text
 		}
 		for _, g := range gold {
-			req.Targets = append(req.Targets, &stancev1.Target{Id: GoldTargetID(g.Entity), Name: g.Entity, Aliases: g.Aliases})
+			t := &stancev1.Target{Id: GoldTargetID(g.Entity), Name: g.Entity, Aliases: g.Aliases}
+			if len(jl.Entities) == 0 {
+				// PerSenT's one main entity is a person, as the document
+				// model was trained to see it (pronouns refer to it).
+				t.Type = stancev1.EntityType_ENTITY_TYPE_PERSON
+			}
+			req.Targets = append(req.Targets, t)
 		}
 		return &Doc{Line: n, ID: id, Req: req, Entities: gold}
 	}
