@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"unicode/utf8"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/classifier"
@@ -102,22 +101,7 @@ func service(t testing.TB) *server.Server {
 func TestJSONMatchesProtojson(t *testing.T) {
 	svc := service(t)
 	docs := sharedtest.News(t)
-	yes, no := true, false
-	variants := []func(*stancev1.ClassifyRequest){
-		func(r *stancev1.ClassifyRequest) {},
-		func(r *stancev1.ClassifyRequest) {
-			r.Options = &stancev1.ClassifyOptions{IncludeEvidence: &no}
-		},
-		func(r *stancev1.ClassifyRequest) {
-			r.Options = &stancev1.ClassifyOptions{IncludeEvidence: &yes, MaxEvidence: 20, BuiltinEntities: &no}
-			r.Targets = []*stancev1.Target{{Id: "t1", Name: "Iran", Aliases: []string{"Tehran"}, Type: stancev1.EntityType_ENTITY_TYPE_COUNTRY}, {Name: "the"}}
-			r.OffsetEncoding = stancev1.OffsetEncoding_OFFSET_ENCODING_UTF16
-		},
-		func(r *stancev1.ClassifyRequest) {
-			r.Spans = []*stancev1.Span{{Start: 0, End: 1}, {Start: 2, End: uint32(min(utf8.RuneCountInString(r.Text), 600))}}
-			r.OffsetEncoding = stancev1.OffsetEncoding_OFFSET_ENCODING_CODE_POINTS
-		},
-	}
+	variants := sharedtest.RequestVariants()
 	for v, variant := range variants {
 		batch := &stancev1.ClassifyBatchRequest{}
 		for i, d := range docs {

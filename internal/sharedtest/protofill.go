@@ -3,7 +3,9 @@ package sharedtest
 import (
 	"fmt"
 	"math"
+	"unicode/utf8"
 
+	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -73,5 +75,28 @@ func scalar(fd protoreflect.FieldDescriptor, i int) protoreflect.Value {
 		return protoreflect.ValueOfUint32(uint32(300 + i))
 	default:
 		return protoreflect.ValueOfUint64(uint64(300 + i))
+	}
+}
+
+// RequestVariants are the request shapes the encoders' tests answer the
+// news corpus with: as it is, without evidence, with caller targets and
+// at most evidence in UTF-16 offsets, and with explicit spans in code
+// points.
+func RequestVariants() []func(*stancev1.ClassifyRequest) {
+	yes, no := true, false
+	return []func(*stancev1.ClassifyRequest){
+		func(r *stancev1.ClassifyRequest) {},
+		func(r *stancev1.ClassifyRequest) {
+			r.Options = &stancev1.ClassifyOptions{IncludeEvidence: &no}
+		},
+		func(r *stancev1.ClassifyRequest) {
+			r.Options = &stancev1.ClassifyOptions{IncludeEvidence: &yes, MaxEvidence: 20, BuiltinEntities: &no}
+			r.Targets = []*stancev1.Target{{Id: "t1", Name: "Iran", Aliases: []string{"Tehran"}, Type: stancev1.EntityType_ENTITY_TYPE_COUNTRY}, {Name: "the"}}
+			r.OffsetEncoding = stancev1.OffsetEncoding_OFFSET_ENCODING_UTF16
+		},
+		func(r *stancev1.ClassifyRequest) {
+			r.Spans = []*stancev1.Span{{Start: 0, End: 1}, {Start: 2, End: uint32(min(utf8.RuneCountInString(r.Text), 600))}}
+			r.OffsetEncoding = stancev1.OffsetEncoding_OFFSET_ENCODING_CODE_POINTS
+		},
 	}
 }
