@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math"
 	"os"
@@ -366,12 +367,9 @@ func bootstrapDocs(idx []int, items []docItem, preds []model.Label) (accLo, accH
 
 // hashID is FNV-1a of an id.
 func hashID(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
 }
 
 // EvaluateDocuments scores the document-level labels of labelled
