@@ -141,7 +141,8 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 		in.Tone[0] /= float32(n)
 		in.Tone[1] /= float32(n)
 		held := 0
-		if er := w.held[g.Entity.ID]; er != nil {
+		if i, ok := w.held[g.Entity.ID]; ok {
+			er := &w.relSums[i]
 			held = er.held
 			in.Holds, in.HoldsMaterial, in.Receives, in.ReceivesFromBlamed = er.holds, er.material, er.receives, er.fromBlamed
 		}
@@ -260,16 +261,18 @@ type entityRelations struct {
 // toward the holder.
 func (c *Classifier) sumRelations(w *workspace, rels []Relation, hostility map[string]float32) {
 	if w.held == nil {
-		w.held = map[string]*entityRelations{}
+		w.held = map[string]int{}
 	}
 	clear(w.held)
+	w.relSums = w.relSums[:0]
 	get := func(id string) *entityRelations {
-		er := w.held[id]
-		if er == nil {
-			er = new(entityRelations)
-			w.held[id] = er
+		i, ok := w.held[id]
+		if !ok {
+			i = len(w.relSums)
+			w.held[id] = i
+			w.relSums = append(w.relSums, entityRelations{})
 		}
-		return er
+		return &w.relSums[i]
 	}
 	for i := range rels {
 		r := &rels[i]

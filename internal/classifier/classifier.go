@@ -188,7 +188,7 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 			return err
 		}
 		res.Relations = c.relate(w, req, res.Mentions, res.Relations)
-		res.Dyads = c.dyads(w, res.Dyads, res.Relations, w.mentions)
+		res.Dyads = c.dyads(w, res.Dyads, res.Relations)
 		c.holdersFromRelations(w, res)
 	}
 	c.scoreCorefs(w, res)
@@ -578,7 +578,7 @@ func (c *Classifier) holdersFromRelations(w *workspace, res *Result) {
 		if j, ok := w.holderAt[m.Span]; ok {
 			h := res.Relations[j].Holder.Entity
 			if h.Country != "" && (h.Type == entities.TypePerson || h.Type == entities.TypeGroup) {
-				if state, ok := c.stateEntity(h.Country, w.mentions); ok {
+				if state, ok := c.stateEntity(w, h.Country); ok {
 					h = state
 				}
 			}

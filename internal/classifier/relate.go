@@ -35,6 +35,7 @@ const maxSentenceParties = 16
 func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out []Relation) []Relation {
 	m := c.models.Relation
 	d := &w.doc
+	clear(w.states) // stateEntity's, of the last document
 	parties := c.an.parties(w, req.Text, req.Spans)
 	if len(parties) < 2 {
 		return out
@@ -249,7 +250,7 @@ func strongestEvent(w *workspace, m *model.Model, fs []features.Feature, label m
 // or generic actor that speaks for a state counts for that state too
 // ("Iran's foreign minister said ...": Iran -> NATO as well), unless the
 // state is the target.
-func (c *Classifier) dyads(w *workspace, out []Dyad, rels []Relation, ms []entities.Mention) []Dyad {
+func (c *Classifier) dyads(w *workspace, out []Dyad, rels []Relation) []Dyad {
 	if w.dyadAt == nil {
 		w.dyadAt = map[dyadKey]int{}
 	}
@@ -276,7 +277,7 @@ func (c *Classifier) dyads(w *workspace, out []Dyad, rels []Relation, ms []entit
 		}
 		add(h, t, r)
 		if h.Country != "" && h.Country != t.ID && h.Country != t.Country && (h.Type == entities.TypePerson || h.Type == entities.TypeGroup) {
-			if state, ok := c.stateEntity(h.Country, ms); ok {
+			if state, ok := c.stateEntity(w, h.Country); ok {
 				add(state, t, r)
 			}
 		}
@@ -311,14 +312,28 @@ func actorKey(e entities.Entity) actor {
 }
 
 // stateEntity returns the entity with the given ID: from the document's
-// mentions when it is named there, else from the gazetteer.
-func (c *Classifier) stateEntity(id string, ms []entities.Mention) (entities.Entity, bool) {
-	for _, m := range ms {
+// mentions when it is named there, else from the gazetteer, whose look-up
+// scans its table; so each ID is looked up once per document.
+func (c *Classifier) stateEntity(w *workspace, id string) (entities.Entity, bool) {
+	if w.states == nil {
+		w.states = map[string]entities.Entity{}
+	}
+	if e, ok := w.states[id]; ok {
+		return e, e.ID != ""
+	}
+	var e entities.Entity
+	found := false
+	for _, m := range w.mentions {
 		if m.Entity.ID == id {
-			return m.Entity, true
+			e, found = m.Entity, true
+			break
 		}
 	}
-	return c.an.gaz.Lookup(id)
+	if !found {
+		e, found = c.an.gaz.Lookup(id)
+	}
+	w.states[id] = e // the zero entity remembers a miss
+	return e, found
 }
 
 // PairSpan is an ordered pair of byte spans of a text: a holder and a
