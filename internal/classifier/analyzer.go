@@ -67,12 +67,12 @@ type workspace struct {
 	partyStances [][2]float32
 	candFeats    []features.Feature
 	hostility    map[string]float32 // aggregate's, by entity ID
-	held         map[string]int // relSums' index by entity ID
+	held         map[string]int     // relSums' index by entity ID
 	relSums      []entityRelations
 	states       map[string]entities.Entity // stateEntity's, by ID
-	entityAt     map[string]int  // aggregate's entities by ID
-	dyadAt       map[dyadKey]int // dyads' index by actors
-	holderAt     map[Span]int    // the best relation toward each span
+	entityAt     map[string]int             // aggregate's entities by ID
+	dyadAt       map[dyadKey]int            // dyads' index by actors
+	holderAt     map[Span]int               // the best relation toward each span
 	corefs       []coref
 	corefProbs   [][model.NumLabels]float32
 	groupProbs   [][model.NumLabels]float32
