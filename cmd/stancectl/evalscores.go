@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/batch"
@@ -12,21 +11,12 @@ import (
 )
 
 // relationScore scores the relations of stance JSONL whose targets carry a
-// holder: for each gold relation (hostile or cooperative), whether a
-// relation toward the gold target span comes from the right holder (its
-// span overlapping the gold holder's, or its entity named as the gold
-// holder is) and with the right label; and of the relations returned in
-// those documents, how many a gold relation backs.
+// holder, as evaluation.RelationMetrics does (the trainer's own scores of
+// the relation model): gold relations returned with the right holder and
+// label, and the share of returned relations that a gold one backs.
 type relationScore struct {
-	Documents int `json:"documents"`
-	// Gold relations; Found with the right holder; Right with the right
-	// label too.
-	Gold  int `json:"gold"`
-	Found int `json:"found"`
-	Right int `json:"right"`
-	// Returned relations; Correct ones that a gold relation backs.
-	Returned int `json:"returned"`
-	Correct  int `json:"correct"`
+	Documents int
+	m         evaluation.RelationMetrics
 }
 
 func (s *relationScore) add(d *batch.Doc, resp *stancev1.ClassifyResponse) error {
@@ -36,66 +26,59 @@ func (s *relationScore) add(d *batch.Doc, resp *stancev1.ClassifyResponse) error
 	if e := resp.GetError(); e != nil {
 		return fmt.Errorf("document %q: %s", d.ID, e.GetMessage())
 	}
+	gold := make([]evaluation.RelationPair, len(d.Relations))
+	for i, g := range d.Relations {
+		l := model.Neutral // "none": no relation
+		if g.Label != "none" {
+			var err error
+			if l, err = model.ParseLabel(g.Label); err != nil {
+				return fmt.Errorf("document %q relation %d: %w", d.ID, i, err)
+			}
+		}
+		gold[i] = evaluation.RelationPair{HolderStart: g.Holder.Start, HolderEnd: g.Holder.End, TargetStart: g.Target.Start,
+			TargetEnd: g.Target.End, HolderName: g.HolderName, TargetName: g.TargetName, Label: l}
+	}
+	got := make([]evaluation.RelationPair, len(resp.GetRelations()))
+	for i, r := range resp.GetRelations() {
+		h, t := r.GetHolder(), r.GetTarget()
+		got[i] = evaluation.RelationPair{
+			HolderStart: int(h.GetSpan().GetStart()), HolderEnd: int(h.GetSpan().GetEnd()),
+			TargetStart: int(t.GetSpan().GetStart()), TargetEnd: int(t.GetSpan().GetEnd()),
+			HolderName: h.GetEntity().GetName(), TargetName: t.GetEntity().GetName(), Label: labelOf(r.GetLabel()),
+		}
+	}
 	s.Documents++
-	overlaps := func(sp *stancev1.Span, start, end int) bool {
-		return int(sp.GetStart()) < end && start < int(sp.GetEnd())
-	}
-	holderOK := func(r *stancev1.Relation, g batch.GoldRelation) bool {
-		return overlaps(r.GetHolder().GetSpan(), g.Holder.Start, g.Holder.End) ||
-			g.HolderName != "" && strings.EqualFold(r.GetHolder().GetEntity().GetName(), g.HolderName)
-	}
-	targetOK := func(r *stancev1.Relation, g batch.GoldRelation) bool {
-		return overlaps(r.GetTarget().GetSpan(), g.Target.Start, g.Target.End) ||
-			g.TargetName != "" && strings.EqualFold(r.GetTarget().GetEntity().GetName(), g.TargetName)
-	}
-	label := func(r *stancev1.Relation) string {
-		return strings.ToLower(strings.TrimPrefix(r.GetLabel().String(), "STANCE_"))
-	}
-	for _, g := range d.Relations {
-		if g.Label == "none" {
-			continue
-		}
-		s.Gold++
-		found, right := false, false
-		for _, r := range resp.GetRelations() {
-			sp := r.GetTarget().GetSpan()
-			if int(sp.GetStart()) == g.Target.Start && int(sp.GetEnd()) == g.Target.End && holderOK(r, g) {
-				found = true
-				right = right || label(r) == g.Label
-			}
-		}
-		if found {
-			s.Found++
-		}
-		if right {
-			s.Right++
-		}
-	}
-	for _, r := range resp.GetRelations() {
-		s.Returned++
-		for _, g := range d.Relations {
-			if g.Label != "none" && label(r) == g.Label && targetOK(r, g) && holderOK(r, g) {
-				s.Correct++
-				break
-			}
-		}
-	}
+	s.m.Add(gold, got)
 	return nil
+}
+
+// labelOf maps the API's stance to the model's label.
+func labelOf(st stancev1.Stance) model.Label {
+	switch st {
+	case stancev1.Stance_STANCE_HOSTILE:
+		return model.Hostile
+	case stancev1.Stance_STANCE_COOPERATIVE:
+		return model.Cooperative
+	}
+	return model.Neutral
 }
 
 func (s *relationScore) name() string { return "relations" }
 
 func (s *relationScore) value() any {
-	return map[string]any{"counts": s, "recall": ratio(s.Right, s.Gold), "found": ratio(s.Found, s.Gold), "precision": ratio(s.Correct, s.Returned)}
+	m := &s.m
+	return map[string]any{"documents": s.Documents, "gold": m.Gold, "found": m.Found, "right": m.Right,
+		"returned": m.Returned, "correct": m.Correct, "recall": m.Recall(), "precision": m.Precision()}
 }
 
 func (s *relationScore) writeText(w io.Writer, input string) error {
+	m := &s.m
 	_, err := fmt.Fprintf(w, "%s: relations in %s: %d gold relations, %.4f returned with the right holder and label (%.4f with the right holder); %d returned, precision %.4f\n",
-		input, plural(int64(s.Documents), "document"), s.Gold, ratio(s.Right, s.Gold), ratio(s.Found, s.Gold), s.Returned, ratio(s.Correct, s.Returned))
+		input, plural(int64(s.Documents), "document"), m.Gold, m.Recall(), frac(m.Found, m.Gold), m.Returned, m.Precision())
 	return err
 }
 
-func ratio(a, b int) float64 {
+func frac(a, b int) float64 {
 	if b == 0 {
 		return 0
 	}
@@ -133,13 +116,7 @@ func (s *documentScore) add(d *batch.Doc, resp *stancev1.ClassifyResponse) error
 		found := false
 		for _, e := range resp.GetEntities() {
 			if e.GetEntity().GetId() == batch.GoldTargetID(g.Entity) {
-				found = true
-				switch e.GetLabel() {
-				case stancev1.Stance_STANCE_HOSTILE:
-					pred = model.Hostile
-				case stancev1.Stance_STANCE_COOPERATIVE:
-					pred = model.Cooperative
-				}
+				found, pred = true, labelOf(e.GetLabel())
 			}
 		}
 		if !found {

@@ -32,14 +32,13 @@ func TestEvalRelationsAndDocuments(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	var r struct {
-		Counts    relationScore `json:"counts"`
-		Recall    float64       `json:"recall"`
-		Precision float64       `json:"precision"`
+		Gold, Right, Returned int
+		Recall, Precision     float64
 	}
 	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 		t.Fatalf("%v\n%s", err, stdout)
 	}
-	if r.Counts.Gold != 1 || r.Counts.Right != 1 || r.Recall != 1 || r.Counts.Returned < 1 || r.Precision <= 0 {
+	if r.Gold != 1 || r.Right != 1 || r.Recall != 1 || r.Returned < 1 || r.Precision <= 0 {
 		t.Errorf("relation scores %+v, want the one gold relation right\n%s", r, stdout)
 	}
 
