@@ -137,9 +137,27 @@ func DocRequest(d *Doc) classifier.Request {
 	return req
 }
 
-// docItems scores every labelled entity of docs with c.
-func docItems(c *classifier.Classifier, docs []Doc, source int, weight float32) ([]docItem, int, error) {
+// PronounLinks counts what the classifier's pronoun rule (a sentence that
+// names no person and opens with he/she/his/her refers to the person named
+// last, within two sentences) links in labelled documents: every link, the
+// links to a labelled entity (in PerSenT, the article's main person, whom
+// most pronouns of a profile refer to), and the labelled entities'
+// mentions by name, which the links add to.
+type PronounLinks struct {
+	Documents, Links, ToLabelled, LabelledMentions int
+}
+
+func (p PronounLinks) String() string {
+	return fmt.Sprintf("pronoun links: %d in %d documents, %d (%.0f%%) to a labelled entity, adding %.0f%% to its %d mentions by name",
+		p.Links, p.Documents, p.ToLabelled, 100*float64(p.ToLabelled)/float64(max(p.Links, 1)),
+		100*float64(p.ToLabelled)/float64(max(p.LabelledMentions, 1)), p.LabelledMentions)
+}
+
+// docItems scores every labelled entity of docs with c, and counts the
+// labelled entities not found and the pronoun links.
+func docItems(c *classifier.Classifier, docs []Doc, source int, weight float32) ([]docItem, int, PronounLinks, error) {
 	var out []docItem
+	var links PronounLinks
 	missing := 0
 	for i := range docs {
 		d := &docs[i]
@@ -147,23 +165,27 @@ func docItems(c *classifier.Classifier, docs []Doc, source int, weight float32) 
 		for _, e := range d.Labelled() {
 			l, err := model.ParseLabel(e.Label)
 			if err != nil {
-				return nil, 0, fmt.Errorf("%s: %w", d.ID, err)
+				return nil, 0, links, fmt.Errorf("%s: %w", d.ID, err)
 			}
 			labels["doc:"+e.Entity] = l
 		}
 		found := 0
+		links.Documents++
 		err := c.DocumentInputs(context.Background(), DocRequest(d), func(e classifier.EntityStance, in *document.Input) {
+			links.Links += in.Corefs
 			if l, ok := labels[e.Entity.ID]; ok {
 				found++
+				links.ToLabelled += in.Corefs
+				links.LabelledMentions += in.Mentions
 				out = append(out, docItem{doc: d.ID, source: source, in: *in, label: l, weight: weight})
 			}
 		})
 		if err != nil {
-			return nil, 0, fmt.Errorf("%s: %w", d.ID, err)
+			return nil, 0, links, fmt.Errorf("%s: %w", d.ID, err)
 		}
 		missing += len(labels) - found
 	}
-	return out, missing, nil
+	return out, missing, links, nil
 }
 
 func (it *docItem) example() example {
@@ -215,13 +237,13 @@ func TrainDocument(cfg DocumentConfig, c *classifier.Classifier, log io.Writer) 
 		if w == 0 {
 			w = 1
 		}
-		its, missing, err := docItems(c, docs, si, w)
+		its, missing, links, err := docItems(c, docs, si, w)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", src.Name, err)
 		}
 		items = append(items, its...)
 		datasets = append(datasets, model.Dataset{Name: src.Name, Targets: len(its)})
-		fmt.Fprintf(log, "document %s: %d documents, %d entities (%d labelled entities not found)\n", src.Name, len(docs), len(its), missing)
+		fmt.Fprintf(log, "document %s: %d documents, %d entities (%d labelled entities not found); %s\n", src.Name, len(docs), len(its), missing, links)
 	}
 	var scores []DocumentScores
 	if cfg.Folds > 1 {
