@@ -62,11 +62,15 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 					continue
 				}
 				w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
-				s := m.Score(w.feats)
-				if label := relations.Decide(s.Probs); label != model.Neutral {
+				logits := m.Logits(w.feats)
+				if relations.Unreachable(logits, m.Temperature()) {
+					continue
+				}
+				probs := model.Softmax(logits, m.Temperature())
+				if label := relations.Decide(probs); label != model.Neutral {
 					from := len(w.candFeats)
 					w.candFeats = append(w.candFeats, w.feats...)
-					cands = append(cands, relCand{h: int32(h), t: int32(t), label: label, probs: s.Probs,
+					cands = append(cands, relCand{h: int32(h), t: int32(t), label: label, probs: probs,
 						joint: w.ctx.Joint(targets, h, t), sentence: int32(si), feats: [2]int32{int32(from), int32(len(w.candFeats))}})
 				}
 			}

@@ -274,6 +274,14 @@ func (s Scores) Label() Label {
 
 // Score computes the scores of one feature vector.
 func (m *Model) Score(fs []Feature) Scores {
+	s := Scores{Logits: m.Logits(fs)}
+	s.Probs = Softmax(s.Logits, m.temperature)
+	return s
+}
+
+// Logits computes the logits of one feature vector, as Score does, without
+// the probabilities: Softmax(logits, m.Temperature()) gives those.
+func (m *Model) Logits(fs []Feature) [NumLabels]float32 {
 	// The sums are kept in locals, which stay in registers: summed in the
 	// array, each addition waited for the last one's store to reach the
 	// next load. The additions are the same, in the same order.
@@ -293,9 +301,7 @@ func (m *Model) Score(fs []Feature) Scores {
 			l2 += f.Value * w[2]
 		}
 	}
-	s := Scores{Logits: [NumLabels]float32{l0, l1, l2}}
-	s.Probs = Softmax(s.Logits, m.temperature)
-	return s
+	return [NumLabels]float32{l0, l1, l2}
 }
 
 // Contributions is how much feature f moves each label's logit above the
