@@ -59,25 +59,25 @@ type workspace struct {
 	grouper entities.Grouper
 	// The relation stage's buffers: parties, their tokens, the mentions'
 	// entities and the generic actors found.
-	parties       []party
-	callerParties []party // the caller's spans, before parties merges them in
-	partyTargets  []features.Target
-	mentionEnts   []entities.Entity
-	generic       []relations.Generic
-	relCands      []relCand
-	partyStances  [][2]float32
-	candFeats     []features.Feature
-	hostility     map[string]float32 // aggregate's, by entity ID
-	held          map[string]int     // relSums' index by entity ID
-	relSums       []entityRelations
-	states        map[string]entities.Entity // stateEntity's, by ID
-	entityAt      map[string]int             // aggregate's entities by ID
-	dyadAt        map[dyadKey]int            // dyads' index by actors
-	holderAt      map[Span]int               // the best relation toward each span
-	corefs        []coref
-	corefProbs    [][model.NumLabels]float32
-	groupProbs    [][model.NumLabels]float32
-	groupWeights  []float32
+	parties      []party
+	spanParties  []party // the caller's spans, before parties merges them in
+	partyTargets []features.Target
+	mentionEnts  []entities.Entity
+	generic      []relations.Generic
+	relCands     []relCand
+	partyStances [][2]float32
+	candFeats    []features.Feature
+	hostility    map[string]float32 // aggregate's, by entity ID
+	held         map[string]int     // relSums' index by entity ID
+	relSums      []entityRelations
+	states       map[string]entities.Entity // stateEntity's, by ID
+	entityAt     map[string]int             // aggregate's entities by ID
+	dyadAt       map[dyadKey]int            // dyads' index by actors
+	holderAt     map[Span]int               // the best relation toward each span
+	corefs       []coref
+	corefProbs   [][model.NumLabels]float32
+	groupProbs   [][model.NumLabels]float32
+	groupWeights []float32
 }
 
 func (a *Analyzer) get() *workspace  { return a.pool.Get().(*workspace) }

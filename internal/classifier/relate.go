@@ -158,13 +158,13 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 	// The three kinds are listed apart and merged: the mentions and the
 	// generic actors come in token order, so merging does what a stable
 	// sort of them all by first token did, at a fraction of its cost.
-	callers := w.callerParties[:0]
+	callers := w.spanParties[:0]
 	for _, s := range spans {
 		t := a.tokenRange(d, s.Start, s.End, entities.TypeUnspecified)
 		callers = append(callers, party{target: t, entity: spanEntity(text, s, w.mentions), span: s, mention: -1, caller: true})
 	}
 	slices.SortStableFunc(callers, func(a, b party) int { return a.target.First - b.target.First })
-	w.callerParties = callers
+	w.spanParties = callers
 	ents := w.mentionEnts[:0]
 	for _, m := range w.mentions {
 		ents = append(ents, m.Entity)
