@@ -60,6 +60,7 @@ type workspace struct {
 	// The relation stage's buffers: parties, their tokens, the mentions'
 	// entities and the generic actors found.
 	parties      []party
+	spanParties  []party // the caller's spans, before parties merges them in
 	partyTargets []features.Target
 	mentionEnts  []entities.Entity
 	generic      []relations.Generic

@@ -62,11 +62,15 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 					continue
 				}
 				w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
-				s := m.Score(w.feats)
-				if label := relations.Decide(s.Probs); label != model.Neutral {
+				logits := m.Logits(w.feats)
+				if relations.Unreachable(logits, m.Temperature()) {
+					continue
+				}
+				probs := model.Softmax(logits, m.Temperature())
+				if label := relations.Decide(probs); label != model.Neutral {
 					from := len(w.candFeats)
 					w.candFeats = append(w.candFeats, w.feats...)
-					cands = append(cands, relCand{h: int32(h), t: int32(t), label: label, probs: s.Probs,
+					cands = append(cands, relCand{h: int32(h), t: int32(t), label: label, probs: probs,
 						joint: w.ctx.Joint(targets, h, t), sentence: int32(si), feats: [2]int32{int32(from), int32(len(w.candFeats))}})
 				}
 			}
@@ -151,34 +155,55 @@ func oneWay(cands []relCand) []relCand {
 // "Iraqi police").
 func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 	d := &w.doc
-	ps := w.parties[:0]
+	// The three kinds are listed apart and merged: the mentions and the
+	// generic actors come in token order, so merging does what a stable
+	// sort of them all by first token did, at a fraction of its cost.
+	callers := w.spanParties[:0]
 	for _, s := range spans {
 		t := a.tokenRange(d, s.Start, s.End, entities.TypeUnspecified)
-		ps = append(ps, party{target: t, entity: spanEntity(text, s, w.mentions), span: s, mention: -1, caller: true})
+		callers = append(callers, party{target: t, entity: spanEntity(text, s, w.mentions), span: s, mention: -1, caller: true})
 	}
+	slices.SortStableFunc(callers, func(a, b party) int { return a.target.First - b.target.First })
+	w.spanParties = callers
 	ents := w.mentionEnts[:0]
 	for _, m := range w.mentions {
 		ents = append(ents, m.Entity)
 	}
 	w.mentionEnts = ents
 	w.generic = relations.FindGeneric(w.generic[:0], d, w.wanted, w.targets, ents)
-	gi := 0
+	ps := w.parties[:0]
+	ci, gi, gm := 0, 0, 0 // next caller party, next generic actor, the generic actor the mentions are at
+	// addUpTo adds the caller parties and generic actors that start before
+	// token first (at it too, for callers: a stable sort put them first).
+	addUpTo := func(first int) {
+		for {
+			switch {
+			case ci < len(callers) && callers[ci].target.First <= first && (gi == len(w.generic) || callers[ci].target.First <= w.generic[gi].First):
+				ps = append(ps, callers[ci])
+				ci++
+			case gi < len(w.generic) && w.generic[gi].First < first:
+				g := w.generic[gi]
+				t := features.Target{First: g.First, End: g.End, Type: uint8(entities.TypeGroup)}
+				ps = append(ps, party{target: t, entity: g.Entity, span: Span{d.Tokens[g.First].Start, d.Tokens[g.End-1].End}, mention: -1})
+				gi++
+			default:
+				return
+			}
+		}
+	}
 	for i, t := range w.targets {
 		// A generic actor that took this mention in stands for it.
-		for gi < len(w.generic) && w.generic[gi].End <= t.First {
-			gi++
+		for gm < len(w.generic) && w.generic[gm].End <= t.First {
+			gm++
 		}
-		if gi < len(w.generic) && w.generic[gi].First <= t.First && t.End <= w.generic[gi].End {
+		if gm < len(w.generic) && w.generic[gm].First <= t.First && t.End <= w.generic[gm].End {
 			continue
 		}
+		addUpTo(t.First)
 		m := w.mentions[i]
 		ps = append(ps, party{target: t, entity: m.Entity, span: Span{m.Start, m.End}, mention: i})
 	}
-	for _, g := range w.generic {
-		t := features.Target{First: g.First, End: g.End, Type: uint8(entities.TypeGroup)}
-		ps = append(ps, party{target: t, entity: g.Entity, span: Span{d.Tokens[g.First].Start, d.Tokens[g.End-1].End}, mention: -1})
-	}
-	slices.SortStableFunc(ps, func(a, b party) int { return a.target.First - b.target.First })
+	addUpTo(len(d.Tokens))
 	// Of overlapping parties the one of higher rank stays.
 	out := ps[:0]
 	for _, p := range ps {

@@ -359,6 +359,11 @@ const (
 	attrBoundary
 )
 
+// attrScopeShift is where a lexeme's attr keeps the scope markers of its
+// lowered word (scopeMarks), above the attribution classes; Context.attr
+// has them too, and the tests of a class's bit ignore them.
+const attrScopeShift = 4
+
 // attrReach is how many tokens before a cue a denial or reversing verb
 // governs it: "refused to condemn", "halted all military aid".
 const attrReach = 3

@@ -126,6 +126,7 @@ func (w *WordPiece) newLexeme(word string, h uint64) *lexeme {
 			lx.more.lower = string(appendLower(nil, word))
 		}
 	}
+	lx.attr |= scopeMarks(lx.lower()) << attrScopeShift
 	return lx
 }
 
@@ -179,7 +180,8 @@ type lexeme struct {
 	id    int32
 	split bool
 	// attr is the word's attribution classes and clause-boundary bit
-	// (attrClass), computed once per word rather than per token.
+	// (attrClass) and its scope markers (attrScopeShift), computed once
+	// per word rather than per token.
 	attr uint8
 	more *lexemeMore // nil for a word of one piece that lowering keeps
 }

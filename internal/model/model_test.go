@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -59,5 +60,57 @@ func TestContributions(t *testing.T) {
 		if all == [NumLabels]float32{} && f.Index != 9 {
 			t.Errorf("feature %+v: no contribution", f)
 		}
+	}
+}
+
+// A packed model scores and explains bit for bit as its full table does,
+// zero buckets (and a -0 weight, which is not zero) included.
+func TestPackedRows(t *testing.T) {
+	const bits = 12
+	p := Params{Meta: Metadata{Version: "v"}, Bits: bits, Weights: make([]float32, NumLabels<<bits), Temperature: 0.9, Bias: [NumLabels]float32{0.1, -0.2, 0}}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 1<<bits; i++ {
+		if rng.IntN(20) == 0 {
+			for k := range NumLabels {
+				p.Weights[i*NumLabels+k] = float32(rng.NormFloat64())
+			}
+		}
+	}
+	p.Weights[7*NumLabels+1] = float32(math.Copysign(0, -1))
+	m, err := New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.packed == nil {
+		t.Fatal("a 4096-bucket model is not packed")
+	}
+	full := *m
+	full.packed = nil
+	for range 200 {
+		var fs []Feature
+		for range rng.IntN(40) {
+			fs = append(fs, Feature{Index: uint32(rng.IntN(1 << bits)), Value: float32(rng.Float64() * 2)})
+		}
+		fs = append(fs, Feature{Index: 7, Value: -1})
+		if got, want := m.Score(fs), full.Score(fs); got != want {
+			t.Fatalf("packed Score %v, want %v", got, want)
+		}
+		for _, f := range fs {
+			if got, want := m.Contributions(f), full.Contributions(f); got != want {
+				t.Fatalf("packed Contributions(%+v) %v, want %v", f, got, want)
+			}
+		}
+	}
+	// A model whose packed rows would not stay in a core's cache keeps its
+	// full table.
+	if packRows(make([]row, 1<<16)) == nil {
+		t.Error("an all-zero table of 65,536 buckets is not packed")
+	}
+	dense := make([]row, 1<<16)
+	for i := range dense {
+		dense[i].w[0] = 1
+	}
+	if packRows(dense) != nil {
+		t.Error("65,536 non-zero rows are packed")
 	}
 }

@@ -5,10 +5,13 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"math"
+	"math/bits"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/stance/classifierd/internal/entities"
 	"github.com/stance/classifierd/internal/features"
@@ -129,21 +132,56 @@ func plural(w string) string {
 }
 
 // agentTable is the embedded table, parsed once: phrase -> its agent,
-// and the set of first words.
+// and the phrases by their first word.
 type agentTable struct {
 	phrases map[string]agent
-	first   map[string]bool
-	// firstSeen is a bit per (length, first letter, last letter) of the
-	// first words: most words of a sentence fail it without hashing.
-	firstSeen [1 << 14]bool
+	// first numbers the phrases' first words: byFirst[first[w]] are the
+	// phrases that start with w, longest first, so that a token is looked
+	// up once and the words after it compared, rather than each phrase it
+	// may start built and looked up ("the" starts four).
+	first   map[string]int32
+	byFirst [][]agentPhrase
+	// firstSeen has the bit foldKey(w) set for each first word w: most
+	// words of a sentence fail it, read from the text, without loading
+	// their lowered form.
+	firstSeen [1 << foldKeyBits / 64]uint64
+	// slots finds a first word by its foldKey without hashing it again:
+	// an open-addressing table of their numbers plus one, from slot
+	// foldKey&slotMask on, 0 for none. firstWords are the words by number.
+	slots      []uint16
+	slotMask   uint32
+	firstWords []string
 }
 
-func firstKey(w string) int {
-	return min(len(w), 15)<<10 | int(w[0]&31)<<5 | int(w[len(w)-1]&31)
+// agentPhrase is a phrase of the table under its first word.
+type agentPhrase struct {
+	rest []string // the words after the first
+	agent
 }
 
-// maybeFirst reports whether w may be a first word of the table.
-func (t *agentTable) maybeFirst(w string) bool { return w != "" && t.firstSeen[firstKey(w)] }
+// foldKey returns the key of a word in agentTable.firstSeen and slots: a
+// hash of its first two and last two bytes with ASCII letters in lower
+// case (bit 5 set). Where those bytes of a token's text are ASCII, they
+// are the same bytes of its lowered form, lowered, whatever the rest of
+// it is, since lowering goes rune by rune and keeps an ASCII rune one
+// byte; so the text gives the key without the lowered form. ok is false
+// where they are not ASCII.
+func foldKey(w string) (bit uint32, ok bool) {
+	n := len(w)
+	if n == 0 {
+		return 0, false
+	}
+	b0, b1, b2, b3 := w[0], w[min(1, n-1)], w[max(n-2, 0)], w[n-1]
+	if (b0 | b1 | b2 | b3) >= utf8.RuneSelf {
+		return 0, false
+	}
+	k := uint32(b0|0x20) | uint32(b1|0x20)<<8 | uint32(b2|0x20)<<16 | uint32(b3|0x20)<<24
+	return (k * 0x9e3779b1) >> (32 - foldKeyBits), true
+}
+
+// foldKeyBits is the width of foldKey: for the 716 first words, 1 bit in
+// 90 of agentTable.firstSeen is set.
+const foldKeyBits = 16
 
 // agent is a phrase's role, as an entity ID ("generic:police"), and
 // whether it is a party on its own, without a state before it.
@@ -153,19 +191,151 @@ type agent struct {
 }
 
 var agents = sync.OnceValue(func() *agentTable {
-	t := &agentTable{phrases: map[string]agent{}, first: map[string]bool{}}
+	t := &agentTable{phrases: map[string]agent{}, first: map[string]int32{}}
 	for line := range strings.SplitSeq(agentsTSV, "\n") {
 		phrase, role, ok := strings.Cut(line, "\t")
 		if !ok {
 			continue
 		}
-		t.phrases[phrase] = agent{role: "generic:" + role, standalone: standalone[phrase]}
-		w, _, _ := strings.Cut(phrase, " ")
-		t.first[w] = true
-		t.firstSeen[firstKey(w)] = true
+		a := agent{role: "generic:" + role, standalone: standalone[phrase]}
+		t.phrases[phrase] = a
+		words := strings.Split(phrase, " ")
+		if len(words) > maxAgentWords {
+			continue // never matched: FindGeneric reads at most maxAgentWords
+		}
+		n, ok := t.first[words[0]]
+		if !ok {
+			n = int32(len(t.byFirst))
+			t.first[words[0]] = n
+			t.byFirst = append(t.byFirst, nil)
+			t.firstWords = append(t.firstWords, words[0])
+		}
+		t.byFirst[n] = append(t.byFirst[n], agentPhrase{rest: words[1:], agent: a})
+	}
+	for _, ps := range t.byFirst {
+		slices.SortStableFunc(ps, func(a, b agentPhrase) int { return len(b.rest) - len(a.rest) })
+	}
+	// A quarter full at most, so that a probe ends soon.
+	size := 1 << bits.Len(uint(4*len(t.firstWords)))
+	if len(t.firstWords) >= math.MaxUint16 {
+		panic("relations: too many first words for agentTable.slots")
+	}
+	t.slots, t.slotMask = make([]uint16, size), uint32(size-1)
+	for n, w := range t.firstWords {
+		h, ok := foldKey(w)
+		if !ok {
+			continue // firstAt looks such a word up in first
+		}
+		t.firstSeen[h/64] |= 1 << (h % 64)
+		s := h & t.slotMask
+		for t.slots[s] != 0 {
+			s = (s + 1) & t.slotMask
+		}
+		t.slots[s] = uint16(n + 1)
 	}
 	return t
 })
+
+// firstAt returns the number in first of token i of d, a word, if it is
+// a first word of the table. It reads the token's text rather than its
+// lowered form, which is in the token's lexeme: loading that was half of
+// FindGeneric, a cache miss a token.
+func (t *agentTable) firstAt(d *features.Document, i int) (int32, bool) {
+	tok := d.Tokens[i]
+	w := d.Text[tok.Start:tok.End]
+	h, ok := foldKey(w)
+	if !ok {
+		w = d.LowerFast(i)
+		if h, ok = foldKey(w); !ok {
+			n, ok := t.first[w]
+			return n, ok
+		}
+	}
+	if t.firstSeen[h/64]&(1<<(h%64)) == 0 {
+		return 0, false
+	}
+	var buf [maxWordBytes]byte
+	lw, ok := lowered(buf[:0], d, i)
+	if !ok {
+		return 0, false
+	}
+	for s := h & t.slotMask; t.slots[s] != 0; s = (s + 1) & t.slotMask {
+		if n := int32(t.slots[s]) - 1; t.firstWords[n] == string(lw) {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+// maxWordBytes is the longest word that lowered returns: no word of the
+// table is longer (TestAgentsTable).
+const maxWordBytes = 48
+
+// longestAt returns the longest phrase of the table that starts at token i
+// of d, a word that is first of phrases byFirst[n], and ends by token end,
+// and the token after it; ok is false when none does.
+func (t *agentTable) longestAt(d *features.Document, n int32, i, end int) (a agent, after int, ok bool) {
+	// The words after token i, lowered once for all the phrases.
+	var bufs [maxAgentWords - 1][maxWordBytes]byte
+	var next [maxAgentWords - 1][]byte
+	var done, fits [maxAgentWords - 1]bool
+	for _, p := range t.byFirst[n] {
+		if i+1+len(p.rest) > end {
+			continue
+		}
+		match := true
+		for k, w := range p.rest {
+			if !done[k] {
+				next[k], fits[k] = lowered(bufs[k][:0], d, i+1+k)
+				done[k] = true
+			}
+			if !fits[k] || string(next[k]) != w {
+				match = false
+				break
+			}
+		}
+		if match {
+			return p.agent, i + 1 + len(p.rest), true
+		}
+	}
+	return agent{}, 0, false
+}
+
+// lowered appends token i of d lowered to dst, as LowerFast gives it, if
+// that is at most maxWordBytes long; otherwise it returns dst and false
+// (no phrase has such a word). ASCII text is lowered here, which spares
+// loading the token's lexeme.
+func lowered(dst []byte, d *features.Document, i int) ([]byte, bool) {
+	tok := d.Tokens[i]
+	s := d.Text[tok.Start:tok.End]
+	for k := 0; k < len(s); k++ {
+		if s[k] >= utf8.RuneSelf {
+			if s = d.LowerFast(i); len(s) > maxWordBytes {
+				return dst, false
+			}
+			return append(dst, s...), true
+		}
+	}
+	if len(s) > maxWordBytes {
+		return dst, false
+	}
+	return foldASCII(dst, s), true
+}
+
+// foldASCII appends ASCII w lowered as features lowers words: A-Z only.
+func foldASCII(dst []byte, w string) []byte {
+	for k := 0; k < len(w); k++ {
+		dst = append(dst, lowerASCII(w[k]))
+	}
+	return dst
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
 
 // Agents returns the number of phrases in the generic actor table.
 func Agents() int { return len(agents().phrases) }
@@ -192,31 +362,19 @@ func FindGeneric(dst []Generic, d *features.Document, want []bool, targets []fea
 		if si >= len(want) || !want[si] {
 			continue
 		}
-		lower := d.LowerFast
 		for i := s.First; i < s.End; i++ {
 			if d.Tokens[i].Kind != features.KindWord {
 				continue
 			}
-			if w := lower(i); !tab.maybeFirst(w) || !tab.first[w] {
+			n, ok := tab.firstAt(d, i)
+			if !ok {
 				continue
 			}
-			// The longest phrase at i, built in a buffer: a map lookup of
-			// string(buf) does not copy it.
-			end, role, standalone := 0, "", false
-			var buf [96]byte
-			phrase := buf[:0]
-			for j := i; j < min(s.End, i+maxAgentWords); j++ {
-				if j > i {
-					phrase = append(phrase, ' ')
-				}
-				phrase = append(phrase, lower(j)...)
-				if a, ok := tab.phrases[string(phrase)]; ok {
-					end, role, standalone = j+1, a.role, a.standalone
-				}
-			}
-			if end == 0 {
+			a, end, ok := tab.longestAt(d, n, i, min(s.End, i+maxAgentWords))
+			if !ok {
 				continue
 			}
+			role, standalone := a.role, a.standalone
 			for ti < len(targets) && targets[ti].End <= i {
 				ti++
 			}

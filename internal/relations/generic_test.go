@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stance/classifierd/internal/sharedtest"
@@ -32,6 +33,13 @@ func TestAgentsTable(t *testing.T) {
 	}
 	if got != agentsTSV {
 		t.Errorf("data/agents.tsv is not what the dictionary derives (%d bytes, derived %d): go test ./internal/relations -run TestAgentsTable -update", len(agentsTSV), len(got))
+	}
+	for phrase := range agents().phrases {
+		for w := range strings.FieldsSeq(phrase) {
+			if len(w) > maxWordBytes {
+				t.Errorf("%q in %q is longer than maxWordBytes, %d bytes: FindGeneric would never match it", w, phrase, maxWordBytes)
+			}
+		}
 	}
 	for _, want := range []string{"police", "rebels", "government", "troops", "protesters", "army", "security forces"} {
 		if _, ok := agents().phrases[want]; !ok && *update == false {

@@ -1,0 +1,39 @@
+package relations
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stance/classifierd/internal/model"
+)
+
+// Unreachable never hides a relation that Decide would find, also where
+// the logits are a hair apart.
+func TestUnreachable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	skipped := 0
+	for range 200000 {
+		n := float32(rng.NormFloat64() * 30)
+		l := [model.NumLabels]float32{n, n, n}
+		for _, k := range []model.Label{model.Hostile, model.Cooperative} {
+			switch rng.IntN(3) {
+			case 0:
+				l[k] = n + float32(rng.NormFloat64()*5)
+			case 1:
+				l[k] = n - float32(rng.Float64()*0.003)
+			}
+		}
+		for _, temp := range []float32{0.5, 0.9, 1, 2, 10} {
+			if !Unreachable(l, temp) {
+				continue
+			}
+			skipped++
+			if got := Decide(model.Softmax(l, temp)); got != model.Neutral {
+				t.Fatalf("logits %v at temperature %v: Unreachable, but Decide finds %v", l, temp, got)
+			}
+		}
+	}
+	if skipped == 0 {
+		t.Fatal("Unreachable held for no logits")
+	}
+}
