@@ -131,7 +131,7 @@ func readBody(br *bufio.Reader, line []byte) (*Model, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidModel, errors.Join(errs...))
 	}
-	rows := make([]row, 1<<h.HashBits)
+	rows := makeRows(1 << h.HashBits)
 	var rec [recordSize]byte
 	var w [NumLabels]float32
 	prev := -1
