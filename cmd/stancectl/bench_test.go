@@ -87,10 +87,10 @@ func benchCorpus(b *testing.B) []string {
 //     CPUs with taskset), the server started beforehand;
 //   - afinn: scripts/afinn.js, the AFINN lexicon in Node over the same
 //     file, when node is installed;
-//   - base-local: with STANCE_BENCH_BASE=DIR, local again with DIR/stancectl
-//     (another build, say main's), run right after local in each
-//     iteration, so that a change is measured against its baseline in one
-//     run.
+//   - base-local: with STANCE_BENCH_BASE=DIR, local with DIR/stancectl
+//     (another build, say main's) too, in ABBA order with this build's
+//     (local, base, base, local; the mean of two runs each), so that a
+//     change is measured against its baseline in one run.
 //
 // It reports each as MB/s of input text and the ratios to inproc:
 //
@@ -155,16 +155,23 @@ func BenchmarkWholeProcess(b *testing.B) {
 		cIn += selfCPU() - c0
 		cLocal += stancectl("-local")
 		t2 := time.Now()
+		tIn, tLocal = tIn+t1.Sub(t0), tLocal+t2.Sub(t1)
 		if base != "" {
-			cBase += stancectlIn(base, "-local")
-			tBase += time.Since(t2)
-			t2 = time.Now()
+			// ABBA: the baseline twice, then this build again, so that
+			// neither always runs right after inproc; each counts the
+			// mean of its two runs (halved below).
+			cBase += stancectlIn(base, "-local") + stancectlIn(base, "-local")
+			tb := time.Now()
+			cLocal += stancectl("-local")
+			tl := time.Now()
+			tBase, tLocal = tBase+tb.Sub(t2), tLocal+tl.Sub(tb)
+			t2 = tl
 		}
 		s0 := procCPU(serverPID)
 		cClient := stancectl("-addr", addr)
 		cRemote += max(cClient, procCPU(serverPID)-s0)
 		t3 := time.Now()
-		tIn, tLocal, tRemote = tIn+t1.Sub(t0), tLocal+t2.Sub(t1), tRemote+t3.Sub(t2)
+		tRemote += t3.Sub(t2)
 		if node != "" {
 			cmd := pinned(exec.Command(node, afinnScript, afinnList, in), clientPin)
 			if msg, err := cmd.CombinedOutput(); err != nil {
@@ -174,6 +181,9 @@ func BenchmarkWholeProcess(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	if base != "" {
+		tLocal, cLocal, tBase, cBase = tLocal/2, cLocal/2, tBase/2, cBase/2
+	}
 	mbs := func(d time.Duration) float64 { return float64(size) * float64(b.N) / 1e6 / d.Seconds() }
 	b.ReportMetric(mbs(tIn), "inproc-MB/s")
 	b.ReportMetric(mbs(tLocal), "local-MB/s")
