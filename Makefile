@@ -126,5 +126,8 @@ model train:
 ## classifierd process on this machine) against in-process Classify, and
 ## the AFINN lexicon in Node when node is installed, on one core each, in
 ## one run (see BenchmarkWholeProcess in cmd/stancectl). BENCHCOUNT runs.
+## STANCE_BENCH_BASE=DIR adds DIR/stancectl -local (another build, e.g.
+## main's: go build -o DIR/ ./cmd/stancectl) to every run, for a ratio
+## against a baseline measured in the same run.
 bench-ctl:
 	$(GO) test -run='^$$' -bench='^BenchmarkWholeProcess$$' -benchtime=1x -count=$(BENCHCOUNT) -cpu=1 ./cmd/stancectl

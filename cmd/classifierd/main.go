@@ -132,7 +132,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.IntVar(&l.MaxInFlight, "max-inflight", l.MaxInFlight, "most documents classified at once server-wide, 4 x cores unless set; unary and batch calls beyond it get RESOURCE_EXHAUSTED")
 	fs.IntVar(&l.MaxStreams, "max-streams", l.MaxStreams, "most ClassifyStream calls open at once")
 	l.MaxInFlightBytes = defaultInFlightBytes()
-	fs.Int64Var(&l.MaxInFlightBytes, "max-inflight-bytes", l.MaxInFlightBytes, "memory of the documents in flight, as estimated from their text, mentions and answers, until each answer is written (default 40% of GOMEMLIMIT when set, else 256 MiB)")
+	fs.Int64Var(&l.MaxInFlightBytes, "max-inflight-bytes", l.MaxInFlightBytes, "memory of the documents in flight, as estimated from their text, mentions and answers, until each answer is written: 40% of GOMEMLIMIT when that is set, else 256 MiB, unless set")
 	fs.DurationVar(&l.MaxQueueWait, "max-queue-wait", l.MaxQueueWait, "longest a unary or batch call waits for admission, from its arrival; then RESOURCE_EXHAUSTED with RetryInfo")
 	fs.IntVar(&l.MaxMentions, "max-mentions", l.MaxMentions, "most mentions (found and explicit) in one document's answer (RESOURCE_EXHAUSTED beyond)")
 	fs.IntVar(&l.MaxResponseBytes, "max-response-bytes", l.MaxResponseBytes, "largest answer to one document in bytes, checked before it is built (RESOURCE_EXHAUSTED beyond)")

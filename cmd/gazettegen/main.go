@@ -6,12 +6,16 @@
 //
 //	go run ./cmd/gazettegen -shared ../shared
 //
-// It writes internal/entities/data/gazetteer.tsv.gz. The output depends only on
-// its inputs, byte for byte, and a test in this package checks that the
-// committed table is what the command produces.
+// It writes internal/entities/data/gazetteer.tsv.gz, and beside it
+// gazetteer.tries: the tries that internal/entities builds from the table,
+// which its Default then reads instead of building them at every start.
+// The output depends only on its inputs, byte for byte; a test in this
+// package checks that the committed table is what the command produces, and
+// one in internal/entities that the committed tries are the table's.
 package main
 
 import (
+	"bytes"
 	_ "embed"
 	"flag"
 	"fmt"
@@ -19,6 +23,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/stance/classifierd/internal/entities"
 )
 
 //go:embed additions.txt
@@ -41,6 +47,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	shared := fl.String("shared", envOr("STANCE_SHARED", "../shared"), "shared data directory (env STANCE_SHARED)")
 	addPath := fl.String("additions", "", "additions file (default: the embedded cmd/gazettegen/additions.txt)")
 	out := fl.String("out", defaultOut, "output file; - for stdout")
+	triesOut := fl.String("tries", "", "file for the built tries (default: -out with .tries for .tsv.gz; none for stdout)")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -64,11 +71,42 @@ func run(args []string, stdout, stderr io.Writer) int {
 	} else {
 		err = os.WriteFile(*out, table, 0o644)
 	}
+	if err == nil {
+		err = writeTries(table, triesPath(*out, *triesOut))
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "gazettegen:", err)
 		return 1
 	}
 	return 0
+}
+
+// triesPath is where the tries go: the -tries flag, else beside the table.
+func triesPath(out, flagged string) string {
+	switch {
+	case flagged != "":
+		return flagged
+	case out == "-":
+		return ""
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(out, ".gz"), ".tsv") + ".tries"
+}
+
+// writeTries loads table as internal/entities does and writes its built
+// tries to path (nothing for "").
+func writeTries(table []byte, path string) error {
+	if path == "" {
+		return nil
+	}
+	g, err := entities.Load(bytes.NewReader(table))
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := g.WriteTries(&b); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
 }
 
 func envOr(key, def string) string {

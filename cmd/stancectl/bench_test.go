@@ -86,7 +86,11 @@ func benchCorpus(b *testing.B) []string {
 //     (GOMAXPROCS=1 each; with STANCE_BENCH_PIN=1 pinned to different
 //     CPUs with taskset), the server started beforehand;
 //   - afinn: scripts/afinn.js, the AFINN lexicon in Node over the same
-//     file, when node is installed.
+//     file, when node is installed;
+//   - base-local: with STANCE_BENCH_BASE=DIR, local with DIR/stancectl
+//     (another build, say main's) too, in ABBA order with this build's
+//     (local, base, base, local; the mean of two runs each), so that a
+//     change is measured against its baseline in one run.
 //
 // It reports each as MB/s of input text and the ratios to inproc:
 //
@@ -120,10 +124,10 @@ func BenchmarkWholeProcess(b *testing.B) {
 	clientPin, serverPin := pins()
 	addr, serverPID := benchServer(b, bin, serverPin)
 	out := filepath.Join(dir, "out.jsonl")
-	// stancectl runs it and returns the CPU time it used.
-	stancectl := func(args ...string) time.Duration {
+	// stancectl runs the binary in dir and returns the CPU time it used.
+	stancectlIn := func(dir string, args ...string) time.Duration {
 		args = append([]string{"classify", "-in", in, "-out", out, "-force", "-quiet"}, args...)
-		cmd := exec.Command(filepath.Join(bin, "stancectl"), args...)
+		cmd := exec.Command(filepath.Join(dir, "stancectl"), args...)
 		cmd = pinned(cmd, clientPin)
 		cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
 		if msg, err := cmd.CombinedOutput(); err != nil {
@@ -131,6 +135,8 @@ func BenchmarkWholeProcess(b *testing.B) {
 		}
 		return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
+	stancectl := func(args ...string) time.Duration { return stancectlIn(bin, args...) }
+	base := os.Getenv("STANCE_BENCH_BASE")
 	node, _ := exec.LookPath("node")
 	afinnScript := filepath.Join(sharedtest.RepoRoot(b), "scripts", "afinn.js")
 	afinnList := sharedtest.Path(b, "data", "lexicons", "afinn", "AFINN-en-165.txt")
@@ -139,7 +145,7 @@ func BenchmarkWholeProcess(b *testing.B) {
 	// work it varies with the load, so CPU time is reported too: for
 	// remote, the larger of the client's and the server's, since they
 	// work in parallel on their own cores.
-	var tIn, tLocal, tRemote, tNode, cIn, cLocal, cRemote time.Duration
+	var tIn, tLocal, tRemote, tNode, tBase, cIn, cLocal, cRemote, cBase time.Duration
 	b.ResetTimer()
 	for b.Loop() {
 		c0 := selfCPU()
@@ -149,11 +155,23 @@ func BenchmarkWholeProcess(b *testing.B) {
 		cIn += selfCPU() - c0
 		cLocal += stancectl("-local")
 		t2 := time.Now()
+		tIn, tLocal = tIn+t1.Sub(t0), tLocal+t2.Sub(t1)
+		if base != "" {
+			// ABBA: the baseline twice, then this build again, so that
+			// neither always runs right after inproc; each counts the
+			// mean of its two runs (halved below).
+			cBase += stancectlIn(base, "-local") + stancectlIn(base, "-local")
+			tb := time.Now()
+			cLocal += stancectl("-local")
+			tl := time.Now()
+			tBase, tLocal = tBase+tb.Sub(t2), tLocal+tl.Sub(tb)
+			t2 = tl
+		}
 		s0 := procCPU(serverPID)
 		cClient := stancectl("-addr", addr)
 		cRemote += max(cClient, procCPU(serverPID)-s0)
 		t3 := time.Now()
-		tIn, tLocal, tRemote = tIn+t1.Sub(t0), tLocal+t2.Sub(t1), tRemote+t3.Sub(t2)
+		tRemote += t3.Sub(t2)
 		if node != "" {
 			cmd := pinned(exec.Command(node, afinnScript, afinnList, in), clientPin)
 			if msg, err := cmd.CombinedOutput(); err != nil {
@@ -163,6 +181,9 @@ func BenchmarkWholeProcess(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	if base != "" {
+		tLocal, cLocal, tBase, cBase = tLocal/2, cLocal/2, tBase/2, cBase/2
+	}
 	mbs := func(d time.Duration) float64 { return float64(size) * float64(b.N) / 1e6 / d.Seconds() }
 	b.ReportMetric(mbs(tIn), "inproc-MB/s")
 	b.ReportMetric(mbs(tLocal), "local-MB/s")
@@ -176,6 +197,11 @@ func BenchmarkWholeProcess(b *testing.B) {
 	b.ReportMetric(cIn.Seconds()/cRemote.Seconds(), "remote/inproc-cpu")
 	if node != "" {
 		b.ReportMetric(mbs(tNode), "afinn-node-MB/s")
+	}
+	if base != "" {
+		b.ReportMetric(mbs(tBase), "base-local-MB/s")
+		b.ReportMetric(tIn.Seconds()/tBase.Seconds(), "base-local/inproc")
+		b.ReportMetric(cIn.Seconds()/cBase.Seconds(), "base-local/inproc-cpu")
 	}
 	b.ReportMetric(0, "ns/op") // the iteration mixes four measurements
 }

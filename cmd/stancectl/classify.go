@@ -198,9 +198,11 @@ func classify(ctx context.Context, cfg classifyConfig, format batch.Format, stdi
 		w, _ = batch.NewWriterOptions(stdout, wopts)
 	} else {
 		wopts.Compression = batch.CompressionFor(cfg.Out)
-		out, err := openOutput(cfg.Out, cfg.Resume, cfg.Force, !cfg.Unordered, wopts, stderr)
-		if err != nil {
-			return exitError, err
+		// Not out, err :=: the deferred close must set the err that is
+		// returned, or its failure exits 2 without a word.
+		out, oerr := openOutput(cfg.Out, cfg.Resume, cfg.Force, !cfg.Unordered, wopts, stderr)
+		if oerr != nil {
+			return exitError, oerr
 		}
 		defer func() {
 			if cerr := out.close(r.Progress().Done > 0); err == nil && cerr != nil {
@@ -271,6 +273,10 @@ type output struct {
 	// fresh says the file was made (or emptied) by this run, so a run that
 	// writes nothing to it removes it rather than leave an empty file.
 	fresh bool
+	// special is set for an output that is not a regular file (-out
+	// /dev/null, a named pipe): it is neither synced (which fails there)
+	// nor ever removed.
+	special bool
 }
 
 // openOutput opens the output file: for -resume, keeping its complete
@@ -292,7 +298,7 @@ func openOutput(path string, resume, force, ordered bool, wopts batch.WriterOpti
 			f.Close()
 			return nil, err
 		}
-		return &output{f: f, w: w, path: path, fresh: true}, nil
+		return &output{f: f, w: w, path: path, fresh: true, special: !isRegular(f)}, nil
 	}
 	if wopts.Compression != batch.NoCompression {
 		return resumeCompressed(path, ordered, wopts, stderr)
@@ -324,7 +330,7 @@ func openOutput(path string, resume, force, ordered bool, wopts batch.WriterOpti
 	}
 	fmt.Fprintf(stderr, "stancectl: resume: %s already answers %s\n", path, plural(res.Lines, "document"))
 	w, _ := batch.NewWriterOptions(f, wopts)
-	return &output{f: f, w: w, res: res, path: path, fresh: fresh}, nil
+	return &output{f: f, w: w, res: res, path: path, fresh: fresh, special: !isRegular(f)}, nil
 }
 
 func resumeCompressed(path string, ordered bool, wopts batch.WriterOptions, stderr io.Writer) (*output, error) {
@@ -381,6 +387,12 @@ func resumeCompressed(path string, ordered bool, wopts batch.WriterOptions, stde
 // close makes the output durable, or removes it when this run made it
 // and wrote nothing to it (wrote says whether it did).
 func (o *output) close(wrote bool) error {
+	if o.special {
+		if err := o.f.Close(); err != nil {
+			return fmt.Errorf("close output: %w", err)
+		}
+		return nil
+	}
 	if o.fresh && !wrote && (o.res == nil || o.res.Lines == 0) {
 		o.f.Close()
 		os.Remove(o.path)
@@ -394,6 +406,12 @@ func (o *output) close(wrote bool) error {
 		return fmt.Errorf("close output: %w", err)
 	}
 	return nil
+}
+
+// isRegular says whether f is a regular file.
+func isRegular(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // plural writes n and noun, with an s unless n is 1.

@@ -15,11 +15,13 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// BatchClassifier is the service's ClassifyBatch method; the server
-// adapter (*server.Server) has it, so a local run answers exactly as a
-// server does, per-document errors included.
+// BatchClassifier is the service's ClassifyBatch method, in the form that
+// the server adapter (*server.Server) offers a caller in its own process:
+// a local run answers exactly as a server does, per-document errors
+// included, and calls release once it has written the answers, so that
+// their memory is reused.
 type BatchClassifier interface {
-	ClassifyBatch(context.Context, *stancev1.ClassifyBatchRequest) (*stancev1.ClassifyBatchResponse, error)
+	ClassifyBatchPooled(context.Context, *stancev1.ClassifyBatchRequest) (resp *stancev1.ClassifyBatchResponse, release func(), err error)
 }
 
 // Local classifies documents in-process with a pool of workers.
@@ -55,12 +57,12 @@ func (l *Local) serve(ctx context.Context, q *queue) error {
 				if err != nil {
 					return err
 				}
-				resp, err := l.classify(ctx, w, j.doc.Req)
+				resp, release, err := l.classify(ctx, w, j.doc.Req)
 				if err != nil {
 					return err
 				}
 				resp.Id = j.doc.ID
-				j.resp = resp
+				j.resp, j.release = resp, release
 				q.complete(j)
 			}
 		})
@@ -124,28 +126,32 @@ func (l *Local) watch(ws []*localWorker, stop chan struct{}) {
 
 // classify answers one document as a one-document batch, the path on which
 // the server answers a bad document with an error response, as it does on
-// a stream.
-func (l *Local) classify(ctx context.Context, w *localWorker, req *stancev1.ClassifyRequest) (resp *stancev1.ClassifyResponse, err error) {
+// a stream. release, when not nil, gives the answer's memory back.
+func (l *Local) classify(ctx context.Context, w *localWorker, req *stancev1.ClassifyRequest) (resp *stancev1.ClassifyResponse, release func(), err error) {
 	// In process there is no server interceptor to catch a panic: one
 	// document's crash becomes that document's INTERNAL error, as it would
 	// through classifierd, and the job goes on.
 	defer func() {
 		if r := recover(); r != nil {
-			resp, err = &stancev1.ClassifyResponse{Id: req.GetId(), Error: status.New(codes.Internal, "internal error").Proto()}, nil
+			resp, release, err = &stancev1.ClassifyResponse{Id: req.GetId(), Error: status.New(codes.Internal, "internal error").Proto()}, nil, nil
 		}
 	}()
 	dctx := w.docContext(ctx)
 	defer w.started.Store(0)
-	out, err := l.c.ClassifyBatch(dctx, &stancev1.ClassifyBatchRequest{Requests: []*stancev1.ClassifyRequest{req}})
+	out, release, err := l.c.ClassifyBatchPooled(dctx, &stancev1.ClassifyBatchRequest{Requests: []*stancev1.ClassifyRequest{req}})
 	switch {
 	case ctx.Err() != nil:
-		return nil, ctx.Err()
+		release()
+		return nil, nil, ctx.Err()
 	case err == nil && len(out.GetResponses()) != 1:
-		return nil, fmt.Errorf("classify %q: %d responses for one document", req.GetId(), len(out.GetResponses()))
+		release()
+		return nil, nil, fmt.Errorf("classify %q: %d responses for one document", req.GetId(), len(out.GetResponses()))
 	case context.Cause(dctx) == errDocTimeoutLocal && (err != nil || out.GetResponses()[0].GetError() != nil):
-		return &stancev1.ClassifyResponse{Error: status.Newf(codes.DeadlineExceeded, "no answer within %v", l.timeout).Proto()}, nil
+		release()
+		return &stancev1.ClassifyResponse{Error: status.Newf(codes.DeadlineExceeded, "no answer within %v", l.timeout).Proto()}, nil, nil
 	case err != nil:
-		return &stancev1.ClassifyResponse{Error: status.Convert(err).Proto()}, nil
+		release()
+		return &stancev1.ClassifyResponse{Error: status.Convert(err).Proto()}, nil, nil
 	}
-	return out.GetResponses()[0], nil
+	return out.GetResponses()[0], release, nil
 }

@@ -14,13 +14,13 @@ import (
 // with "slow", which it holds until its context ends.
 type slowBatch struct{}
 
-func (slowBatch) ClassifyBatch(ctx context.Context, req *stancev1.ClassifyBatchRequest) (*stancev1.ClassifyBatchResponse, error) {
+func (slowBatch) ClassifyBatchPooled(ctx context.Context, req *stancev1.ClassifyBatchRequest) (*stancev1.ClassifyBatchResponse, func(), error) {
 	r := req.GetRequests()[0]
 	if strings.HasPrefix(r.GetText(), "slow") {
 		<-ctx.Done()
-		return &stancev1.ClassifyBatchResponse{Responses: []*stancev1.ClassifyResponse{{Error: status.FromContextError(ctx.Err()).Proto()}}}, nil
+		return &stancev1.ClassifyBatchResponse{Responses: []*stancev1.ClassifyResponse{{Error: status.FromContextError(ctx.Err()).Proto()}}}, func() {}, nil
 	}
-	return &stancev1.ClassifyBatchResponse{Responses: []*stancev1.ClassifyResponse{{Mentions: []*stancev1.Mention{{Text: r.GetText()}}}}}, nil
+	return &stancev1.ClassifyBatchResponse{Responses: []*stancev1.ClassifyResponse{{Mentions: []*stancev1.Mention{{Text: r.GetText()}}}}}, func() {}, nil
 }
 
 // TestLocalTimeout: a document past the timeout is answered with

@@ -55,7 +55,8 @@ type Stats struct {
 
 // EmitFunc receives each answered document with its response (the
 // response's id is the document's). It is called from one goroutine at a
-// time; an error stops the run.
+// time; an error stops the run. The response is valid only until EmitFunc
+// returns: a local backend reuses its memory for later answers.
 type EmitFunc func(d *Doc, resp *stancev1.ClassifyResponse) error
 
 // Runner runs one batch job. Set its fields, then call Run once.
@@ -170,7 +171,11 @@ func (r *Runner) write(ctx context.Context, q *queue, slots chan struct{}, emit 
 	}
 	held := map[int64]*job{}
 	out := func(j *job) error {
-		if err := emit(j.doc, j.resp); err != nil {
+		err := emit(j.doc, j.resp)
+		if j.release != nil {
+			j.release()
+		}
+		if err != nil {
 			return err
 		}
 		<-slots
@@ -229,8 +234,10 @@ func (r *Runner) write(ctx context.Context, q *queue, slots chan struct{}, emit 
 
 // job is one document on its way through a backend.
 type job struct {
-	doc      *Doc
-	resp     *stancev1.ClassifyResponse
+	doc  *Doc
+	resp *stancev1.ClassifyResponse
+	// release, when set, gives resp's memory back once it is emitted.
+	release  func()
 	attempts int
 	sent     time.Time
 }

@@ -110,7 +110,10 @@ var (
 // build defect and panics.
 func Default() *Gazetteer {
 	defaultOnce.Do(func() {
-		g, err := Load(data.Gazetteer())
+		// Tries that fail to parse are built instead; a test checks that
+		// the embedded ones parse and are what building gives.
+		pre, _ := parseTries(data.Tries())
+		g, err := load(data.Gazetteer(), pre)
 		if err != nil {
 			panic("entities: embedded gazetteer: " + err.Error())
 		}
@@ -128,12 +131,15 @@ func (g *Gazetteer) Aliases() int { return g.aliases }
 // Load reads a gazetteer table as written by cmd/gazettegen (gzip-compressed
 // or plain TSV) and builds its matchers. It checks the whole table and
 // reports every problem at once.
-func Load(r io.Reader) (*Gazetteer, error) {
+func Load(r io.Reader) (*Gazetteer, error) { return load(r, nil) }
+
+// load is Load taking the tries that pre has rather than building them.
+func load(r io.Reader, pre prebuiltTries) (*Gazetteer, error) {
 	g, fb, xb, err := readTable(r)
 	if err != nil {
 		return nil, err
 	}
-	g.compile(&fb, &xb)
+	g.compile(&fb, &xb, pre)
 	return g, nil
 }
 
@@ -142,38 +148,60 @@ func Load(r io.Reader) (*Gazetteer, error) {
 // phrases.
 func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 	br := bufio.NewReader(r)
+	var in io.Reader = br
 	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, fb, xb, fmt.Errorf("gazetteer: %w", err)
 		}
 		defer zr.Close()
-		br = bufio.NewReader(zr)
+		in = zr
 	}
+	// The table is read whole and its lines and fields cut from one
+	// string: a string and a slice of fields per line were most of the
+	// 200,000 allocations of loading the embedded table. Nothing the
+	// gazetteer keeps may point into it (refer words are cloned; pack
+	// copies the rest).
+	var sb strings.Builder
+	sb.Grow(1 << 20)
+	if _, err := io.Copy(&sb, in); err != nil {
+		return nil, fb, xb, fmt.Errorf("gazetteer: %w", err)
+	}
+	text := sb.String()
+	nlines := strings.Count(text, "\n") + 1
 	g = &Gazetteer{}
-	index := map[string]int32{}
+	index := make(map[string]int32, nlines/2)
 	type alias struct {
 		entity int32
 		text   string
 	}
 	var (
 		errs    []error
-		ents    []Entity // Country is an ID here, an index once packed
-		aliases []alias
+		ents    = make([]Entity, 0, nlines/2) // Country is an ID here, an index once packed
+		aliases = make([]alias, 0, nlines/2)
 		titles  []string
 		blocks  []string
 		marks   = map[string]uint8{}
 	)
-	sc := bufio.NewScanner(br)
-	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
 	n := 0
-	for sc.Scan() {
+	var fields [6]string
+	for text != "" {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
 		n++
-		line := sc.Text()
+		line = strings.TrimSuffix(line, "\r")
+		if len(line) > maxLineBytes {
+			errs = append(errs, fmt.Errorf("line %d: longer than %d bytes", n, maxLineBytes))
+			break
+		}
 		if line == "" || line[0] == '#' {
 			continue
 		}
-		f := strings.Split(line, "\t")
+		f := splitTabs(line, &fields)
 		bad := func(format string, a ...any) {
 			errs = append(errs, fmt.Errorf("line %d: "+format, append([]any{n}, a...)...))
 		}
@@ -250,7 +278,7 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 				continue
 			}
 			g.refers = append(g.refers, ids)
-			g.referWords = append(g.referWords, w)
+			g.referWords = append(g.referWords, strings.Clone(w))
 		case "B":
 			if len(f) != 2 || f[1] == "" {
 				bad("block row needs a phrase")
@@ -260,9 +288,6 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 		default:
 			bad("unknown row kind %q", f[0])
 		}
-	}
-	if err := sc.Err(); err != nil {
-		errs = append(errs, err)
 	}
 	for _, e := range ents {
 		if e.Country != "" {
@@ -305,8 +330,28 @@ func readTable(r io.Reader) (g *Gazetteer, fb, xb builder, err error) {
 	return g, fb, xb, nil
 }
 
+// maxLineBytes bounds a line of a table, as bufio.Scanner did when tables
+// were read line by line.
+const maxLineBytes = 1024 * 1024
+
+// splitTabs returns the tab-separated fields of line, in f's array while
+// they fit (a line with more fields than that is refused for their number,
+// so those past it are not needed, only counted).
+func splitTabs(line string, f *[6]string) []string {
+	n := strings.Count(line, "\t") + 1
+	if n > len(f) {
+		return strings.Split(line, "\t")
+	}
+	for i := range n - 1 {
+		f[i], line, _ = strings.Cut(line, "\t")
+	}
+	f[n-1] = line
+	return f[:n]
+}
+
 // compile builds the tries for the patterns of readTable.
-func (g *Gazetteer) compile(fb, xb *builder) {
+// The tries come from pre where it has them (see prebuilt.go).
+func (g *Gazetteer) compile(fb, xb *builder, pre prebuiltTries) {
 	// People's names with a capital first letter go last in the folded
 	// trie, so that a limit leaves them out where a word starts in lower
 	// case; they were a separate index once, and Find still treats them as
@@ -340,12 +385,12 @@ func (g *Gazetteer) compile(fb, xb *builder) {
 		}
 	}
 	g.people = int32(len(hot.texts))
-	g.folded = newTrie(append(hot.texts, names.texts...), append(hot.patterns, names.patterns...), true)
-	g.lower = newTrie(lower.texts, nil, true)
+	g.folded = pre.trie(append(hot.texts, names.texts...), append(hot.patterns, names.patterns...), true)
+	g.lower = pre.trie(lower.texts, nil, true)
 	g.lowerPairs = g.lower.pairs()
-	g.capitals = newTrie(capitals.texts, capitals.patterns, false)
+	g.capitals = pre.trie(capitals.texts, capitals.patterns, false)
 	g.capitalPairs = g.capitals.pairs()
-	g.exact = newTrie(rest.texts, rest.patterns, false)
+	g.exact = pre.trie(rest.texts, rest.patterns, false)
 	g.first = firstClasses(&g.folded, &g.lower, &g.capitals)
 	g.scratch.New = func() any { return new(scratch) }
 }

@@ -26,6 +26,9 @@ type trie struct {
 	cells    []cell
 	values   []int32   // per cell, the index of the key that ends there, or -1
 	patterns []pattern // what the key with value i stands for
+	// keyHash identifies the keys it was built from (trieKeyHash), for
+	// WriteTries; zero for a trie without keys or built by newTrie alone.
+	keyHash [32]byte
 }
 
 // cell is one trie node, or a free slot (check < 0). The values live

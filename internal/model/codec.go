@@ -131,9 +131,10 @@ func readBody(br *bufio.Reader, line []byte) (*Model, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidModel, errors.Join(errs...))
 	}
-	rows := make([]row, 1<<h.HashBits)
+	rows := makeRows(1 << h.HashBits)
 	var rec [recordSize]byte
 	var w [NumLabels]float32
+	var scan rowScan
 	prev := -1
 	for row := 0; row < h.Rows; row++ {
 		if _, err := io.ReadFull(br, rec[:]); err != nil {
@@ -148,9 +149,10 @@ func readBody(br *bufio.Reader, line []byte) (*Model, error) {
 			w[k] = math.Float32frombits(binary.LittleEndian.Uint32(rec[4+4*k:]))
 		}
 		rows[idx].set(w[:])
+		scan.add(idx, &w)
 	}
 	return newModel(Params{Meta: h.Metadata, Bits: h.HashBits, Bias: h.Bias,
-		Temperature: h.Temperature, DocThreshold: h.DocThreshold}, NumLabels<<h.HashBits, rows)
+		Temperature: h.Temperature, DocThreshold: h.DocThreshold}, NumLabels<<h.HashBits, rows, &scan)
 }
 
 // LoadFS reads the model file name from fsys.

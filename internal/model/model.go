@@ -109,7 +109,28 @@ func New(p Params) (*Model, error) {
 			rows[i].set(p.Weights[i*NumLabels : i*NumLabels+NumLabels])
 		}
 	}
-	return newModel(p, len(p.Weights), rows)
+	return newModel(p, len(p.Weights), rows, nil)
+}
+
+// rowScan is what newModel learns by reading every row: the count of
+// non-zero weights and the non-finite ones.
+type rowScan struct {
+	nonzero, bad int
+	errs         []error // the first three non-finite weights
+}
+
+// add counts row i's weights w.
+func (r *rowScan) add(i int, w *[NumLabels]float32) {
+	for k, x := range w {
+		if !finite(x) {
+			if r.bad++; r.bad <= 3 {
+				r.errs = append(r.errs, fmt.Errorf("weight %d is %v", i*NumLabels+k, x))
+			}
+		}
+		if x != 0 {
+			r.nonzero++
+		}
+	}
 }
 
 // newModel checks p and builds a model of rows, which Load fills straight
@@ -117,7 +138,11 @@ func New(p Params) (*Model, error) {
 // start-up, which a server then pays for in page faults when its heap
 // reuses the pages the runtime gave back. p.Weights is not read; nweights
 // is the number of weights given, for the error.
-func newModel(p Params, nweights int, rows []row) (*Model, error) {
+//
+// scan, when not nil, is rows already counted (Load counts the rows it
+// reads, the only ones not zero): reading the mention model's million rows
+// again was a twentieth of a one-core start-up.
+func newModel(p Params, nweights int, rows []row, scan *rowScan) (*Model, error) {
 	var errs []error
 	if p.Meta.Version == "" {
 		errs = append(errs, errors.New("version is empty"))
@@ -138,27 +163,21 @@ func newModel(p Params, nweights int, rows []row) (*Model, error) {
 			errs = append(errs, fmt.Errorf("bias %d is %v", k, b))
 		}
 	}
-	nonzero, bad := 0, 0
-	for i := range rows {
-		for k, w := range rows[i].w {
-			if !finite(w) {
-				if bad++; bad <= 3 {
-					errs = append(errs, fmt.Errorf("weight %d is %v", i*NumLabels+k, w))
-				}
-			}
-			if w != 0 {
-				nonzero++
-			}
+	if scan == nil {
+		scan = &rowScan{}
+		for i := range rows {
+			scan.add(i, &rows[i].w)
 		}
 	}
-	if bad > 3 {
-		errs = append(errs, fmt.Errorf("%d more weights are not finite", bad-3))
+	errs = append(errs, scan.errs...)
+	if scan.bad > 3 {
+		errs = append(errs, fmt.Errorf("%d more weights are not finite", scan.bad-3))
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidModel, errors.Join(errs...))
 	}
-	return &Model{meta: p.Meta, bits: p.Bits, rows: rows, packed: packRows(rows), bias: p.Bias,
-		temperature: p.Temperature, docThreshold: p.DocThreshold, nonzero: nonzero}, nil
+	return &Model{meta: p.Meta, bits: p.Bits, rows: rows, packed: packRows(rows, scan.nonzero), bias: p.Bias,
+		temperature: p.Temperature, docThreshold: p.DocThreshold, nonzero: scan.nonzero}, nil
 }
 
 // row is one bucket's weights, one per label, and their mean.
@@ -198,8 +217,13 @@ type rankWord struct {
 const maxPackedBytes = 512 << 10
 
 // packRows returns rows packed, or nil when that is larger than
-// maxPackedBytes.
-func packRows(rows []row) *packedRows {
+// maxPackedBytes. nonzero, the count of non-zero weights, bounds the
+// non-zero rows from below (a row holds at most NumLabels of them), so a
+// model too large to pack is known without reading its rows again.
+func packRows(rows []row, nonzero int) *packedRows {
+	if (nonzero/NumLabels+1)*int(unsafe.Sizeof(row{})) > maxPackedBytes {
+		return nil
+	}
 	n := 0
 	for i := range rows {
 		if !rows[i].isZero() {

@@ -103,14 +103,18 @@ func TestPackedRows(t *testing.T) {
 	}
 	// A model whose packed rows would not stay in a core's cache keeps its
 	// full table.
-	if packRows(make([]row, 1<<16)) == nil {
+	if packRows(make([]row, 1<<16), 0) == nil {
 		t.Error("an all-zero table of 65,536 buckets is not packed")
 	}
 	dense := make([]row, 1<<16)
 	for i := range dense {
 		dense[i].w[0] = 1
 	}
-	if packRows(dense) != nil {
+	if packRows(dense, len(dense)) != nil {
 		t.Error("65,536 non-zero rows are packed")
+	}
+	// The count of non-zero weights alone rules a large model out.
+	if packRows(make([]row, 1<<16), 3<<16) != nil {
+		t.Error("a model said to hold 196,608 non-zero weights is packed")
 	}
 }

@@ -44,6 +44,28 @@ func arenaFor(ctx context.Context) *wire.Arena {
 	return a
 }
 
+// ClassifyBatchPooled is ClassifyBatch for a caller in the same process
+// (stancectl -local): the answers are built in pooled arenas, as they are
+// for a gRPC call, and held with the call's admission until the caller
+// calls release, once it no longer reads them. Without it, each answer's
+// messages and the classifier's result were allocated anew, a tenth of a
+// one-core batch run.
+func (s *Server) ClassifyBatchPooled(ctx context.Context, req *stancev1.ClassifyBatchRequest) (resp *stancev1.ClassifyBatchResponse, release func(), err error) {
+	c := &callArenas{}
+	resp, err = s.ClassifyBatch(context.WithValue(ctx, callArenasKey{}, c), req)
+	return resp, c.release, err
+}
+
+// release gives back the call's arenas and its admission.
+func (c *callArenas) release() {
+	for _, a := range c.list {
+		a.Release()
+	}
+	c.list = nil
+	c.ticket.done()
+	c.ticket = nil
+}
+
 // arenaStats is a stats.Handler that releases the arenas of a unary or
 // batch call when the call ends, after its response is sent.
 type arenaStats struct{}
@@ -62,12 +84,7 @@ func (arenaStats) HandleRPC(ctx context.Context, s stats.RPCStats) {
 	}
 	markAdmitted(ctx) // a call that failed before its handler
 	if c, ok := ctx.Value(callArenasKey{}).(*callArenas); ok {
-		for _, a := range c.list {
-			a.Release()
-		}
-		c.list = nil
-		c.ticket.done()
-		c.ticket = nil
+		c.release()
 	}
 }
 

@@ -29,9 +29,14 @@ type Arena struct {
 	refBuf         []stancev1.EntityRef
 	probBuf        []stancev1.Probabilities
 	stanceBuf      []stancev1.EntityStance
+	relationBuf    []stancev1.Relation
+	partyBuf       []stancev1.Party
+	dyadBuf        []stancev1.Dyad
 	evidencePtrBuf []*stancev1.Evidence
 	mentionPtrBuf  []*stancev1.Mention
 	stancePtrBuf   []*stancev1.EntityStance
+	relationPtrBuf []*stancev1.Relation
+	dyadPtrBuf     []*stancev1.Dyad
 	all            arenaArrays
 }
 
@@ -44,9 +49,14 @@ type arenaArrays struct {
 	refs         []stancev1.EntityRef
 	probs        []stancev1.Probabilities
 	stances      []stancev1.EntityStance
+	relations    []stancev1.Relation
+	parties      []stancev1.Party
+	dyads        []stancev1.Dyad
 	evidencePtrs []*stancev1.Evidence
 	mentionPtrs  []*stancev1.Mention
 	stancePtrs   []*stancev1.EntityStance
+	relationPtrs []*stancev1.Relation
+	dyadPtrs     []*stancev1.Dyad
 }
 
 // maxPooledMessages bounds the messages an arena may keep when it goes back
@@ -58,22 +68,33 @@ var arenaPool = sync.Pool{New: func() any { return new(Arena) }}
 // NewArena returns an empty arena from the pool; Release gives it back.
 func NewArena() *Arena { return arenaPool.Get().(*Arena) }
 
-// size makes room for nm mentions with ne evidence items in all, and
-// ns entity stances.
-func (a *Arena) size(nm, ne, ns int) {
+// size makes room for nm mentions, ns entity stances, nr relations and nd
+// dyads, with ne evidence items in all (of mentions and relations).
+func (a *Arena) size(nm, ns, nr, nd, ne int) {
 	x := &a.all
 	x.mentions = grow(x.mentions, nm)
 	x.evidence = grow(x.evidence, ne)
-	x.spans = grow(x.spans, nm+ne)
-	x.refs = grow(x.refs, 2*nm+ns)
-	x.probs = grow(x.probs, nm+ns)
+	// A span per mention and evidence item, and per relation its sentence
+	// and its two parties'.
+	x.spans = grow(x.spans, nm+ne+3*nr)
+	// An entity and a holder per mention, one per stance, one per party
+	// and two per dyad.
+	x.refs = grow(x.refs, 2*nm+ns+2*nr+2*nd)
+	x.probs = grow(x.probs, nm+ns+nr+nd)
 	x.stances = grow(x.stances, ns)
+	x.relations = grow(x.relations, nr)
+	x.parties = grow(x.parties, 2*nr)
+	x.dyads = grow(x.dyads, nd)
 	x.evidencePtrs = grow(x.evidencePtrs, ne)
 	x.mentionPtrs = grow(x.mentionPtrs, nm)
 	x.stancePtrs = grow(x.stancePtrs, ns)
+	x.relationPtrs = grow(x.relationPtrs, nr)
+	x.dyadPtrs = grow(x.dyadPtrs, nd)
 	a.mentionBuf, a.evidenceBuf, a.spanBuf = x.mentions, x.evidence, x.spans
 	a.refBuf, a.probBuf, a.stanceBuf = x.refs, x.probs, x.stances
+	a.relationBuf, a.partyBuf, a.dyadBuf = x.relations, x.parties, x.dyads
 	a.evidencePtrBuf, a.mentionPtrBuf, a.stancePtrBuf = x.evidencePtrs, x.mentionPtrs, x.stancePtrs
+	a.relationPtrBuf, a.dyadPtrBuf = x.relationPtrs, x.dyadPtrs
 }
 
 // grow returns s with length n. Its elements are zero: a new array, or
@@ -125,9 +146,14 @@ func (a *Arena) Reset() bool {
 	clear(x.refs)
 	clear(x.probs)
 	clear(x.stances)
+	clear(x.relations)
+	clear(x.parties)
+	clear(x.dyads)
 	clear(x.evidencePtrs)
 	clear(x.mentionPtrs)
 	clear(x.stancePtrs)
+	clear(x.relationPtrs)
+	clear(x.dyadPtrs)
 	a.resp = stancev1.ClassifyResponse{}
 	// Entity names can be substrings of the request's text: clearing them
 	// keeps a pooled arena from holding on to an old document.

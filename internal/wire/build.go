@@ -40,7 +40,10 @@ func (a *Arena) Response(req *stancev1.ClassifyRequest, version string, conv *of
 	for _, m := range res.Targeted {
 		ne += len(m.Evidence)
 	}
-	a.size(nm, ne, len(res.Entities))
+	for _, r := range res.Relations {
+		ne += len(r.Evidence)
+	}
+	a.size(nm, len(res.Entities), len(res.Relations), len(res.Dyads), ne)
 	out := &a.resp
 	out.Id = req.GetId()
 	out.ModelVersion = version
@@ -74,16 +77,18 @@ func (a *Arena) Response(req *stancev1.ClassifyRequest, version string, conv *of
 		}
 	}
 	if len(res.Relations) > 0 {
-		out.Relations = make([]*stancev1.Relation, len(res.Relations))
+		out.Relations = take(&a.relationPtrBuf, len(res.Relations))
 		for i, r := range res.Relations {
 			out.Relations[i] = a.relation(text, r, conv)
 		}
 	}
 	if len(res.Dyads) > 0 {
-		out.Dyads = make([]*stancev1.Dyad, len(res.Dyads))
+		out.Dyads = take(&a.dyadPtrBuf, len(res.Dyads))
 		for i, d := range res.Dyads {
-			out.Dyads[i] = &stancev1.Dyad{Holder: entityRef(d.Holder), Target: entityRef(d.Target),
-				Label: stances[d.Label], Probabilities: probs(d.Probs), Support: uint32(d.Support)}
+			pd := next(&a.dyadBuf)
+			pd.Holder, pd.Target = a.entityRef(d.Holder), a.entityRef(d.Target)
+			pd.Label, pd.Probabilities, pd.Support = stances[d.Label], a.probs(d.Probs), uint32(d.Support)
+			out.Dyads[i] = pd
 		}
 	}
 	return out
@@ -98,41 +103,45 @@ var quads = [...]stancev1.CameoClass{
 	lexicon.QuadMaterialConflict: stancev1.CameoClass_CAMEO_CLASS_MATERIAL_CONFLICT,
 }
 
-// relation converts one relation. Relations are few next to mentions, so
-// their messages are allocated one by one rather than from the arena.
+// relation converts one relation.
 func (a *Arena) relation(text string, r classifier.Relation, conv *offsets.Converter) *stancev1.Relation {
-	pr := &stancev1.Relation{
-		Holder:        party(text, r.Holder, conv),
-		Target:        party(text, r.Target, conv),
-		Label:         stances[r.Label],
-		Probabilities: probs(r.Probs),
-		Sentence:      &stancev1.Span{Start: conv.FromBytes(r.Sentence.Start), End: conv.FromBytes(r.Sentence.End)},
-		CameoCode:     r.CAMEO,
-	}
+	pr := next(&a.relationBuf)
+	pr.Holder = a.party(text, r.Holder, conv)
+	pr.Target = a.party(text, r.Target, conv)
+	pr.Label = stances[r.Label]
+	pr.Probabilities = a.probs(r.Probs)
+	pr.Sentence = a.span(r.Sentence, conv)
+	pr.CameoCode = r.CAMEO
 	if int(r.Quad) < len(quads) {
 		pr.CameoClass = quads[r.Quad]
 	}
 	if len(r.Evidence) > 0 {
-		pr.Evidence = make([]*stancev1.Evidence, len(r.Evidence))
-		for i, e := range r.Evidence {
-			pr.Evidence[i] = &stancev1.Evidence{Span: &stancev1.Span{Start: conv.FromBytes(e.Span.Start), End: conv.FromBytes(e.Span.End)},
-				Text: text[e.Span.Start:e.Span.End], Contribution: e.Contribution, Stance: stances[e.Label], Source: e.Source}
-		}
+		pr.Evidence = a.evidence(text, r.Evidence, conv)
 	}
 	return pr
 }
 
-func party(text string, p classifier.Party, conv *offsets.Converter) *stancev1.Party {
-	return &stancev1.Party{Span: &stancev1.Span{Start: conv.FromBytes(p.Span.Start), End: conv.FromBytes(p.Span.End)},
-		Text: text[p.Span.Start:p.Span.End], Entity: entityRef(p.Entity)}
+func (a *Arena) party(text string, p classifier.Party, conv *offsets.Converter) *stancev1.Party {
+	pp := next(&a.partyBuf)
+	pp.Span = a.span(p.Span, conv)
+	pp.Text = text[p.Span.Start:p.Span.End]
+	pp.Entity = a.entityRef(p.Entity)
+	return pp
 }
 
-func entityRef(e entities.Entity) *stancev1.EntityRef {
-	return &stancev1.EntityRef{Id: e.ID, Name: e.Name, Type: stancev1.EntityType(e.Type), CountryId: e.Country}
-}
-
-func probs(p [model.NumLabels]float32) *stancev1.Probabilities {
-	return &stancev1.Probabilities{Hostile: p[model.Hostile], Cooperative: p[model.Cooperative], Neutral: p[model.Neutral]}
+// evidence converts the evidence of a mention or a relation.
+func (a *Arena) evidence(text string, es []classifier.Evidence, conv *offsets.Converter) []*stancev1.Evidence {
+	out := take(&a.evidencePtrBuf, len(es))
+	for i, e := range es {
+		pe := next(&a.evidenceBuf)
+		pe.Span = a.span(e.Span, conv)
+		pe.Text = text[e.Span.Start:e.Span.End]
+		pe.Contribution = e.Contribution
+		pe.Stance = stances[e.Label]
+		pe.Source = e.Source
+		out[i] = pe
+	}
+	return out
 }
 
 func (a *Arena) mention(text string, m classifier.Mention, conv *offsets.Converter) *stancev1.Mention {
@@ -146,17 +155,7 @@ func (a *Arena) mention(text string, m classifier.Mention, conv *offsets.Convert
 		pm.Holder = a.entityRef(m.Holder)
 	}
 	if len(m.Evidence) > 0 {
-		n := len(m.Evidence)
-		pm.Evidence = take(&a.evidencePtrBuf, n)
-		for i, e := range m.Evidence {
-			pe := next(&a.evidenceBuf)
-			pe.Span = a.span(e.Span, conv)
-			pe.Text = text[e.Span.Start:e.Span.End]
-			pe.Contribution = e.Contribution
-			pe.Stance = stances[e.Label]
-			pe.Source = e.Source
-			pm.Evidence[i] = pe
-		}
+		pm.Evidence = a.evidence(text, m.Evidence, conv)
 	}
 	return pm
 }
