@@ -88,6 +88,30 @@ func relationPairs(ex dataset.Example) ([]classifier.Span, []goldPair, error) {
 	return spans, pairs, nil
 }
 
+// relationExamples returns the training examples of an example's
+// labelled pairs: the features the relation stage extracts for each pair
+// it would score, labelled hostile, cooperative or neutral (no relation).
+func relationExamples(an *classifier.Analyzer, ext *features.Extractor, mention *model.Model, ex dataset.Example) ([]example, error) {
+	spans, golds, err := relationPairs(ex)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ex.ID, err)
+	}
+	pairs := make([]classifier.PairSpan, len(golds))
+	for i, g := range golds {
+		pairs[i] = g.span
+	}
+	var out []example
+	err = an.PairFeatures(ext, mention, ex.Text, spans, pairs, func(i int, fs []features.Feature) {
+		if fs != nil {
+			out = append(out, newExample(fs, golds[i].label, 1))
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ex.ID, err)
+	}
+	return out, nil
+}
+
 // TrainRelation fits the relation model: for every labelled holder-target
 // pair, the features the relation stage extracts for it, labelled
 // hostile, cooperative or neutral (no relation). The mention bundle's
@@ -103,28 +127,15 @@ func TrainRelation(cfg RelationConfig, an *classifier.Analyzer, mention *model.M
 		}
 		n := 0
 		for _, ex := range exs {
-			spans, golds, err := relationPairs(ex)
+			es, err := relationExamples(an, ext, mention, ex)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", src.Name, ex.ID, err)
+				return nil, fmt.Errorf("%s: %w", src.Name, err)
 			}
-			pairs := make([]classifier.PairSpan, len(golds))
-			for i, g := range golds {
-				pairs[i] = g.span
-			}
-			err = an.PairFeatures(ext, mention, ex.Text, spans, pairs, func(i int, fs []features.Feature) {
-				if fs == nil {
-					return
-				}
-				n++
-				e := newExample(fs, golds[i].label, 1)
-				if inHoldout(ex.ID, cfg.Holdout) {
-					holdout = append(holdout, e)
-				} else {
-					train = append(train, e)
-				}
-			})
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", src.Name, ex.ID, err)
+			n += len(es)
+			if inHoldout(ex.ID, cfg.Holdout) {
+				holdout = append(holdout, es...)
+			} else {
+				train = append(train, es...)
 			}
 		}
 		datasets = append(datasets, model.Dataset{Name: src.Name, Targets: n})
