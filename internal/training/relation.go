@@ -35,6 +35,8 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			{Name: "team/relations_b", Path: filepath.Join(rel, "train_b.jsonl")},
 			{Name: "team/relations_c", Path: filepath.Join(rel, "train_c.jsonl")},
 			{Name: "team/relations_d", Path: filepath.Join(rel, "train_d.jsonl")},
+			{Name: "team/relations_e", Path: filepath.Join(rel, "train_e.jsonl")},
+			{Name: "team/relations_f", Path: filepath.Join(rel, "train_f.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
