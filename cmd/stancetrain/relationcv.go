@@ -40,6 +40,7 @@ func RunRelationCV(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&def.ClassBalance, "class-balance", def.ClassBalance, "exponent of the per-label loss reweighting (0 none, 1 balanced)")
 	fs.IntVar(&def.Runs, "runs", def.Runs, "fits averaged per fold")
 	fs.Float64Var(&def.Holdout, "holdout", def.Holdout, "share of training sentences that fit the temperature")
+	fs.Float64Var(&def.UnmarkedWeight, "unmarked-weight", def.UnmarkedWeight, "loss weight of the pairs with a party the data does not mark (0: left out)")
 	skip := fs.String("skip", "", "comma-separated sources (team/relations_e, ...) scored but not trained on")
 	grid := fs.String("grid", "", "run the settings of the selection grid whose names start with this (\"all\": every one), each as a delta against the flags' setting")
 	save := fs.String("save", "", "write each sentence's out-of-fold counts to this file")
@@ -57,7 +58,7 @@ func RunRelationCV(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	cfg := training.DefaultRelationConfig(*shared, *root)
-	cfg.FitConfig, cfg.Holdout = def.FitConfig, def.Holdout
+	cfg.FitConfig, cfg.Holdout, cfg.UnmarkedWeight = def.FitConfig, def.Holdout, def.UnmarkedWeight
 	var skipped []string
 	if *skip != "" {
 		skipped = strings.Split(*skip, ",")
@@ -88,14 +89,14 @@ func RunRelationCV(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	base := training.RelationCVOptions{FitConfig: cfg.FitConfig, Folds: *k, Holdout: cfg.Holdout, Skip: skipped}
+	base := training.RelationCVOptions{FitConfig: cfg.FitConfig, Folds: *k, Holdout: cfg.Holdout, UnmarkedWeight: cfg.UnmarkedWeight, Skip: skipped}
 	start := time.Now()
 	ref, err := data.Run(base)
 	if err != nil {
 		return fail(err)
 	}
-	fmt.Fprintf(stdout, "%d-fold relation CV, bits=%d epochs=%d lr=%g l2=%g class-balance=%g runs=%d holdout=%g skip=%q (%.1fs)\n",
-		ref.Folds, cfg.Bits, cfg.Epochs, cfg.LearningRate, cfg.L2, cfg.ClassBalance, cfg.Runs, cfg.Holdout, skipped, time.Since(start).Seconds())
+	fmt.Fprintf(stdout, "%d-fold relation CV, bits=%d epochs=%d lr=%g l2=%g class-balance=%g runs=%d holdout=%g unmarked-weight=%g skip=%q (%.1fs)\n",
+		ref.Folds, cfg.Bits, cfg.Epochs, cfg.LearningRate, cfg.L2, cfg.ClassBalance, cfg.Runs, cfg.Holdout, cfg.UnmarkedWeight, skipped, time.Since(start).Seconds())
 	ref.WriteText(stdout, 0)
 	if *save != "" {
 		f, err := os.Create(*save)
@@ -185,6 +186,9 @@ func relationGrid() []cvRelSetting {
 	}
 	for _, cb := range []float64{0, 0.3, 0.6} {
 		g = append(g, cvRelSetting{fmt.Sprintf("class-balance=%g", cb), func(o *training.RelationCVOptions) { o.ClassBalance = cb }})
+	}
+	for _, w := range []float64{0, 0.3, 1} {
+		g = append(g, cvRelSetting{fmt.Sprintf("unmarked-weight=%g", w), func(o *training.RelationCVOptions) { o.UnmarkedWeight = w }})
 	}
 	for _, lr := range []float64{0.02, 0.1} {
 		g = append(g, cvRelSetting{fmt.Sprintf("lr=%g", lr), func(o *training.RelationCVOptions) { o.LearningRate = lr }})

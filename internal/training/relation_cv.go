@@ -42,6 +42,8 @@ type relSentence struct {
 	ex     dataset.Example
 	source int
 	pairs  []example
+	// unmarked are the pairs with a party the data does not mark.
+	unmarked []example
 }
 
 // LoadRelationCV reads sources and extracts the pair features of every
@@ -55,16 +57,17 @@ func LoadRelationCV(an *classifier.Analyzer, mention *model.Model, bits uint, so
 		if err != nil {
 			return nil, err
 		}
-		n := 0
+		n, nu := 0, 0
 		for _, ex := range exs {
-			es, err := relationExamples(an, ext, mention, ex)
+			es, un, err := relationExamples(an, ext, mention, ex)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", src.Name, err)
 			}
 			n += len(es)
-			d.sents = append(d.sents, relSentence{ex: ex, source: si, pairs: es})
+			nu += len(un)
+			d.sents = append(d.sents, relSentence{ex: ex, source: si, pairs: es, unmarked: un})
 		}
-		fmt.Fprintf(log, "relation cv data %s: %d sentences, %d pairs\n", src.Name, len(exs), n)
+		fmt.Fprintf(log, "relation cv data %s: %d sentences, %d pairs, %d with an unmarked party\n", src.Name, len(exs), n, nu)
 	}
 	return d, nil
 }
@@ -120,6 +123,8 @@ type RelationCVOptions struct {
 	// Holdout is the share of each fold's training sentences kept aside
 	// to fit the temperature (RelationConfig.Holdout).
 	Holdout float64
+	// UnmarkedWeight is RelationConfig.UnmarkedWeight.
+	UnmarkedWeight float64
 	// Skip names sources that are scored but not trained on: what adding
 	// a source brings, paired against a run without Skip.
 	Skip []string
@@ -138,8 +143,8 @@ type RelationCVResult struct {
 	// Gold and Got are each sentence's gold relations and those returned,
 	// for error analysis (nil for a restored result).
 	Gold, Got [][]evaluation.RelationPair
-	// Texts are the sentences (nil for a restored result).
-	Texts []string
+	// Examples are the sentences (nil for a restored result).
+	Examples []dataset.Example
 }
 
 // Run cross-validates one setting.
@@ -155,7 +160,7 @@ func (d *RelationCVData) Run(opt RelationCVOptions) (*RelationCVResult, error) {
 	}
 	fold := relationFolds(ids, srcs, k)
 	r := &RelationCVResult{Folds: k, IDs: ids, Sets: make([]string, len(d.sents)), Per: make([]evaluation.RelationMetrics, len(d.sents)),
-		Gold: make([][]evaluation.RelationPair, len(d.sents)), Got: make([][]evaluation.RelationPair, len(d.sents)), Texts: make([]string, len(d.sents))}
+		Gold: make([][]evaluation.RelationPair, len(d.sents)), Got: make([][]evaluation.RelationPair, len(d.sents)), Examples: make([]dataset.Example, len(d.sents))}
 	fc := opt.FitConfig
 	fc.Bits = d.bits
 	for f := range k {
@@ -164,10 +169,14 @@ func (d *RelationCVData) Run(opt RelationCVOptions) (*RelationCVResult, error) {
 			if fold[i] == f || slices.Contains(opt.Skip, d.Sources[s.source].Name) {
 				continue
 			}
+			es := s.pairs
+			if opt.UnmarkedWeight > 0 {
+				es = append(slices.Clip(es), weighted(s.unmarked, opt.UnmarkedWeight)...)
+			}
 			if inHoldout(s.ex.ID, opt.Holdout) {
-				holdout = append(holdout, s.pairs...)
+				holdout = append(holdout, es...)
 			} else {
-				train = append(train, s.pairs...)
+				train = append(train, es...)
 			}
 		}
 		// fit rebalances weights in place: train holds copies of the
@@ -195,7 +204,7 @@ func (d *RelationCVData) Run(opt RelationCVOptions) (*RelationCVResult, error) {
 				return nil, err
 			}
 			r.Per[i].Add(gold, got)
-			r.Gold[i], r.Got[i], r.Texts[i] = gold, got, s.ex.Text
+			r.Gold[i], r.Got[i], r.Examples[i] = gold, got, s.ex
 		}
 	}
 	for i, s := range d.sents {
@@ -365,9 +374,12 @@ func (r *RelationCVResult) WriteText(w io.Writer, nboot int) {
 }
 
 // WriteErrors writes the out-of-fold mistakes for reading: per sentence
-// with one, its text, the gold relations missed or mislabelled (with what
-// was returned toward that target) and the relations returned that no
-// gold pair backs.
+// with one, its text, the gold relations missed (MISS: no relation from
+// the holder toward the target; LABEL: one of the other label) and the
+// relations returned that no gold pair backs (FALSE: between two marked
+// parties; FALSE-REVERSE: the gold relation runs the other way;
+// FALSE-UNMARKED: a party the annotators did not mark, such as a place or
+// a second mention).
 func (r *RelationCVResult) WriteErrors(w io.Writer) {
 	bw := bufio.NewWriter(w)
 	defer bw.Flush()
@@ -376,10 +388,11 @@ func (r *RelationCVResult) WriteErrors(w io.Writer) {
 	}
 	for i := range r.Per {
 		m := r.Per[i]
-		if r.Texts == nil || m.Right == m.Gold && m.Correct == m.Returned {
+		if r.Examples == nil || m.Right == m.Gold && m.Correct == m.Returned {
 			continue
 		}
-		fmt.Fprintf(bw, "## %s %s\n%s\n", r.IDs[i], r.Sets[i], r.Texts[i])
+		ex := r.Examples[i]
+		fmt.Fprintf(bw, "## %s %s\n%s\n", r.IDs[i], r.Sets[i], ex.Text)
 		for _, g := range r.Gold[i] {
 			var one evaluation.RelationMetrics
 			one.Add([]evaluation.RelationPair{g}, r.Got[i])
@@ -388,16 +401,37 @@ func (r *RelationCVResult) WriteErrors(w io.Writer) {
 			}
 			kind := "MISS"
 			if one.Found == 1 {
-				kind = "WRONG-LABEL"
+				kind = "LABEL"
 			}
 			fmt.Fprintf(bw, "  %s gold %s\n", kind, name(g))
+		}
+		marked := func(start, end int) bool {
+			for _, t := range ex.Targets {
+				if start < t.End && t.Start < end || t.HasHolder() && start < t.HolderEnd && t.HolderStart < end {
+					return true
+				}
+			}
+			return false
 		}
 		for _, p := range r.Got[i] {
 			var one evaluation.RelationMetrics
 			one.Add(r.Gold[i], []evaluation.RelationPair{p})
-			if one.Correct == 0 {
-				fmt.Fprintf(bw, "  FALSE %s\n", name(p))
+			if one.Correct > 0 {
+				continue
 			}
+			kind := "FALSE"
+			rev := p
+			rev.HolderStart, rev.HolderEnd, rev.TargetStart, rev.TargetEnd = p.TargetStart, p.TargetEnd, p.HolderStart, p.HolderEnd
+			rev.HolderName, rev.TargetName = p.TargetName, p.HolderName
+			one = evaluation.RelationMetrics{}
+			one.Add(r.Gold[i], []evaluation.RelationPair{rev})
+			switch {
+			case !marked(p.HolderStart, p.HolderEnd) || !marked(p.TargetStart, p.TargetEnd):
+				kind = "FALSE-UNMARKED"
+			case one.Correct > 0:
+				kind = "FALSE-REVERSE"
+			}
+			fmt.Fprintf(bw, "  %s %s\n", kind, name(p))
 		}
 	}
 }
