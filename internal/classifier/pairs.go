@@ -32,6 +32,10 @@ func (a *Analyzer) UnmarkedPairFeatures(ext *features.Extractor, mention *model.
 	parties := a.parties(w, text, spans)
 	w.partyTargets = w.partyTargets[:0]
 	for _, p := range parties {
+		// Untyped, as a caller's span is: the marked parties are the
+		// caller's spans here, and a type would tell the model which
+		// parties the data did not mark, not which are actors.
+		p.target.Type = uint8(entities.TypeUnspecified)
 		w.partyTargets = append(w.partyTargets, p.target)
 	}
 	targets := w.partyTargets
