@@ -58,7 +58,7 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			{Name: "team/probe_b", Path: filepath.Join(rel, "probe_b.jsonl")},
 			{Name: "petrarch/unittest", Path: filepath.Join(shared, "data", "petrarch-unittest", "records.dyad.jsonl")},
 		},
-		FitConfig:      FitConfig{Bits: 18, Epochs: 6, L2: 1e-4, LearningRate: 0.1, ClassBalance: 1, Runs: 5, Seed: 1},
+		FitConfig:      FitConfig{Bits: 18, Epochs: 6, L2: 1e-4, LearningRate: 0.1, ClassBalance: 0.6, Runs: 5, Seed: 1},
 		Holdout:        0.1,
 		UnmarkedWeight: 0.5,
 	}
