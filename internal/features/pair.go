@@ -26,8 +26,6 @@ const (
 	tPairDenial
 	tPairNegated
 	tPairStance
-	tPairCommas
-	tPairAnchor
 )
 
 // maxPairGap is the farthest apart, in tokens, that two parties of one
@@ -115,14 +113,6 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 		sameClause = 1
 	}
 	add(none, tPairDistance<<56|1<<48|sameClause<<8|order)
-	// Commas between the parties part clauses, appositions and lists.
-	commas := uint64(0)
-	for i := lo.End; i < hi.First && commas < 2; i++ {
-		if d.Surface(i) == "," {
-			commas++
-		}
-	}
-	add(none, tPairCommas<<56|commas<<16|sameClause<<8|order)
 
 	var hostile, coop float32 // the pair's cue totals
 	from := max(sent.First, lo.First-cueReach)
@@ -229,19 +219,6 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 		for i := lo.End; i < lo.End+n; i++ {
 			for _, id := range d.pieceIDs(i) {
 				add(Feature{Value: v, Cue: -1, Token: int32(i)}, tPairBetweenPiece<<56|order<<32|uint64(uint32(id)))
-			}
-		}
-	}
-	// The words at the ends of the gap, by place: "X [was struck by] Y",
-	// "X ['s support for] Y", "X [and] Y", "[between] X and Y".
-	if gap > 0 {
-		anchors := [2]int{lo.End, hi.First - 1}
-		for k, i := range anchors {
-			if k == 1 && i == anchors[0] {
-				k = 2 // one word between
-			}
-			for _, id := range d.pieceIDs(i) {
-				add(Feature{Value: 1, Cue: -1, Token: int32(i)}, tPairAnchor<<56|uint64(k)<<40|order<<32|uint64(uint32(id)))
 			}
 		}
 	}
