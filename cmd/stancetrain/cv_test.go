@@ -48,3 +48,35 @@ func TestRunCV(t *testing.T) {
 		t.Errorf("a run against its own predictions differs:\n%s", line)
 	}
 }
+
+// TestRunRelationCV cross-validates the relation model in 2 folds over
+// the real data and compares the run with its own saved counts: exactly
+// 0. A few seconds.
+func TestRunRelationCV(t *testing.T) {
+	var out, errs bytes.Buffer
+	if rc := RunRelationCV([]string{"-no-such-flag"}, &out, &errs); rc != 2 {
+		t.Errorf("rc = %d for a bad flag, want 2", rc)
+	}
+	root := sharedtest.RepoRoot(t)
+	args := []string{"-shared", sharedtest.Dir(t), "-root", root, "-k", "2", "-runs", "1"}
+	if rc := RunRelationCV(append(args, "-skip", "no/such"), &out, &errs); rc != 1 || !strings.Contains(errs.String(), "no/such") {
+		t.Errorf("rc = %d for an unknown -skip source, want 1; stderr:\n%s", rc, errs.String())
+	}
+	saved := filepath.Join(t.TempDir(), "relation.cv")
+	out.Reset()
+	if rc := RunRelationCV(append(args, "-save", saved), &out, &errs); rc != 0 {
+		t.Fatalf("rc = %d; stderr:\n%s", rc, errs.String())
+	}
+	for _, want := range []string{"2-fold relation CV", "team/relations_a", "recall [95% CI]"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	if rc := RunRelationCV(append(args, "-against", saved), &out, &errs); rc != 0 {
+		t.Fatalf("rc = %d; stderr:\n%s", rc, errs.String())
+	}
+	if line := out.String()[strings.LastIndex(out.String(), "this run"):]; strings.Count(line, "+0.0000 [+0.0000,+0.0000]") != 3 {
+		t.Errorf("a run against its own counts differs:\n%s", line)
+	}
+}

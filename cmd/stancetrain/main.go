@@ -7,6 +7,7 @@
 //	go run ./cmd/stancetrain relation
 //	go run ./cmd/stancetrain document
 //	go run ./cmd/stancetrain cv         # k-fold cross-validation of the mention model
+//	go run ./cmd/stancetrain relation-cv # grouped k-fold cross-validation of the relation model
 //
 // Training is deterministic: the same data and flags give the same bytes.
 package main
@@ -30,6 +31,7 @@ const usage = `usage: stancetrain [bundle|mention|relation|document|cv] [flags]
   relation   train the relation model (on a mention model trained first)
   document   train the document model (on mention and relation models trained first)
   cv         cross-validate the mention model over all labelled data
+  relation-cv  cross-validate the relation model over all relation training data
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -42,6 +44,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return train(cmd, args, stdout, stderr)
 	case "cv":
 		return RunCV(args, stdout, stderr)
+	case "relation-cv":
+		return RunRelationCV(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -114,7 +114,8 @@ type relCand struct {
 
 // oneWay keeps, of two relations that run both ways between the same two
 // parties, only the more probable one, unless the two are joined in one
-// phrase ("Iran and Russia signed", "clashes between X and Y"): the model
+// phrase ("Iran and Russia signed", "clashes between X and Y") or the less
+// probable one is likely on its own (relations.BothWays): the model
 // scores each direction on its own, and where a sentence reports one
 // actor acting on another it tends to see some of the act both ways.
 func oneWay(cands []relCand) []relCand {
@@ -134,7 +135,7 @@ func oneWay(cands []relCand) []relCand {
 		drop := false
 		for j := lo; j < hi; j++ {
 			o := &cands[j]
-			if j == i || o.h != r.t || o.t != r.h || r.joint {
+			if j == i || o.h != r.t || o.t != r.h || r.joint || relations.BothWays(r.probs[r.label]) {
 				continue
 			}
 			if o.probs[o.label] > r.probs[r.label] || o.probs[o.label] == r.probs[r.label] && j < i {

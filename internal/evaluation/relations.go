@@ -123,5 +123,21 @@ func (m *RelationMetrics) Add(gold, got []RelationPair) {
 	}
 }
 
+// Merge adds o's counts to m, times times: the sum of metrics over
+// several sets, or a set drawn several times in a bootstrap resample.
+func (m *RelationMetrics) Merge(o RelationMetrics, times int) {
+	m.Gold += times * o.Gold
+	m.Found += times * o.Found
+	m.Right += times * o.Right
+	m.Returned += times * o.Returned
+	m.Correct += times * o.Correct
+	for l := range m.PerLabel {
+		m.PerLabel[l].Gold += times * o.PerLabel[l].Gold
+		m.PerLabel[l].Right += times * o.PerLabel[l].Right
+		m.PerLabel[l].Returned += times * o.PerLabel[l].Returned
+		m.PerLabel[l].Correct += times * o.PerLabel[l].Correct
+	}
+}
+
 // sameName compares an entity's name with a gold canonical name.
 func sameName(a, b string) bool { return a != "" && strings.EqualFold(a, b) }

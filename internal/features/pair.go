@@ -83,12 +83,15 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 	}
 	gap := hi.First - lo.End
 	between := 0
-	for j := range targets {
+	for j := min(h, t) + 1; j < max(h, t); j++ {
 		if targets[j].First >= lo.End && targets[j].End <= hi.First {
 			between++
 		}
 	}
-	add(none, tPairBias<<56|order<<16|uint64(th.Type)<<8|uint64(tt.Type))
+	// No entity type: a caller's span has none, and training marks every
+	// party as one, so a type would only tell the model which parties
+	// the data did not mark.
+	add(none, tPairBias<<56|order<<16)
 	add(none, tPairBias<<56|1<<48)
 	add(none, tPairDistance<<56|order<<16|uint64(distBucket(gap))<<8|uint64(min(between, 2)))
 

@@ -13,17 +13,22 @@ func TestUnreachable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	skipped := 0
 	for range 200000 {
-		n := float32(rng.NormFloat64() * 30)
-		l := [model.NumLabels]float32{n, n, n}
-		for _, k := range []model.Label{model.Hostile, model.Cooperative} {
-			switch rng.IntN(3) {
-			case 0:
-				l[k] = n + float32(rng.NormFloat64()*5)
-			case 1:
-				l[k] = n - float32(rng.Float64()*0.003)
-			}
-		}
 		for _, temp := range []float32{0.5, 0.9, 1, 2, 10} {
+			// Logits about the bound: the neutral one's, less the
+			// temperature times logit(Threshold), a hair either side.
+			n := float32(rng.NormFloat64() * 30)
+			edge := n + min(0, temp*thresholdLogit)
+			l := [model.NumLabels]float32{n, n, n}
+			for _, k := range []model.Label{model.Hostile, model.Cooperative} {
+				switch rng.IntN(3) {
+				case 0:
+					l[k] = n + float32(rng.NormFloat64()*5)
+				case 1:
+					l[k] = edge - float32(rng.Float64()*0.003)
+				default:
+					l[k] = edge + float32(rng.NormFloat64()*0.01)
+				}
+			}
 			if !Unreachable(l, temp) {
 				continue
 			}

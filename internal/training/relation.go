@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/dataset"
@@ -21,6 +22,24 @@ type RelationConfig struct {
 	// Holdout is the fraction of training sentences kept aside to fit the
 	// temperature.
 	Holdout float64
+	// UnmarkedWeight is the loss weight of the pairs with a party the data
+	// does not mark, labelled no relation (see relationExamples); 0 leaves
+	// them out. The default model leaves them out: in cross-validation
+	// weight 0.5 gains precision (+0.040) for recall (-0.020), but the
+	// unmarked parties are mostly generic actors, and the model learns to
+	// doubt generic actors that serving must find ("The Iranian president
+	// stated ... NATO is a serious threat").
+	UnmarkedWeight float64
+}
+
+// weighted returns exs with their weights set to w.
+func weighted(exs []example, w float64) []example {
+	out := make([]example, len(exs))
+	for i, e := range exs {
+		e.weight = float32(w)
+		out[i] = e
+	}
+	return out
 }
 
 // DefaultRelationConfig returns the settings of the embedded relation
@@ -35,13 +54,15 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			{Name: "team/relations_b", Path: filepath.Join(rel, "train_b.jsonl")},
 			{Name: "team/relations_c", Path: filepath.Join(rel, "train_c.jsonl")},
 			{Name: "team/relations_d", Path: filepath.Join(rel, "train_d.jsonl")},
+			{Name: "team/relations_e", Path: filepath.Join(rel, "train_e.jsonl")},
+			{Name: "team/relations_f", Path: filepath.Join(rel, "train_f.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
 			{Name: "team/probe_b", Path: filepath.Join(rel, "probe_b.jsonl")},
 			{Name: "petrarch/unittest", Path: filepath.Join(shared, "data", "petrarch-unittest", "records.dyad.jsonl")},
 		},
-		FitConfig: FitConfig{Bits: 18, Epochs: 6, L2: 1e-4, LearningRate: 0.05, ClassBalance: 1, Runs: 5, Seed: 1},
+		FitConfig: FitConfig{Bits: 18, Epochs: 6, L2: 1e-4, LearningRate: 0.1, ClassBalance: 0.6, Runs: 5, Seed: 1},
 		Holdout:   0.1,
 	}
 }
@@ -88,6 +109,54 @@ func relationPairs(ex dataset.Example) ([]classifier.Span, []goldPair, error) {
 	return spans, pairs, nil
 }
 
+// relationExamples returns the training examples of an example's
+// labelled pairs: the features the relation stage extracts for each pair
+// it would score, labelled hostile, cooperative or neutral (no relation).
+// unmarked are the pairs the stage would score with a party the data does
+// not mark (a generic "military" in "military drills", a place), each
+// labelled neutral: every actor of a relation sentence is marked, and a
+// pair whose party is not one is no relation. A party that bears the name
+// of a marked actor (a second mention, "Moscow" after "Russia") is left
+// out of them, as the relation scores count it as that actor.
+func relationExamples(an *classifier.Analyzer, ext *features.Extractor, mention *model.Model, ex dataset.Example) (marked, unmarked []example, err error) {
+	spans, golds, err := relationPairs(ex)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", ex.ID, err)
+	}
+	pairs := make([]classifier.PairSpan, len(golds))
+	for i, g := range golds {
+		pairs[i] = g.span
+	}
+	err = an.PairFeatures(ext, mention, ex.Text, spans, pairs, func(i int, fs []features.Feature) {
+		if fs != nil {
+			marked = append(marked, newExample(fs, golds[i].label, 1))
+		}
+	})
+	if err != nil || len(spans) == 0 {
+		return marked, nil, err
+	}
+	named := func(p classifier.PairParty) bool {
+		if p.Caller {
+			return true
+		}
+		for _, g := range golds {
+			if strings.EqualFold(p.Entity.Name, g.holderName) || strings.EqualFold(p.Entity.Name, g.targetName) {
+				return true
+			}
+		}
+		return false
+	}
+	err = an.UnmarkedPairFeatures(ext, mention, ex.Text, spans, func(h, t classifier.PairParty, fs []features.Feature) {
+		if !named(h) || !named(t) {
+			unmarked = append(unmarked, newExample(fs, model.Neutral, 1))
+		}
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", ex.ID, err)
+	}
+	return marked, unmarked, nil
+}
+
 // TrainRelation fits the relation model: for every labelled holder-target
 // pair, the features the relation stage extracts for it, labelled
 // hostile, cooperative or neutral (no relation). The mention bundle's
@@ -103,28 +172,18 @@ func TrainRelation(cfg RelationConfig, an *classifier.Analyzer, mention *model.M
 		}
 		n := 0
 		for _, ex := range exs {
-			spans, golds, err := relationPairs(ex)
+			es, un, err := relationExamples(an, ext, mention, ex)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", src.Name, ex.ID, err)
+				return nil, fmt.Errorf("%s: %w", src.Name, err)
 			}
-			pairs := make([]classifier.PairSpan, len(golds))
-			for i, g := range golds {
-				pairs[i] = g.span
+			n += len(es)
+			if cfg.UnmarkedWeight > 0 {
+				es = append(es, weighted(un, cfg.UnmarkedWeight)...)
 			}
-			err = an.PairFeatures(ext, mention, ex.Text, spans, pairs, func(i int, fs []features.Feature) {
-				if fs == nil {
-					return
-				}
-				n++
-				e := newExample(fs, golds[i].label, 1)
-				if inHoldout(ex.ID, cfg.Holdout) {
-					holdout = append(holdout, e)
-				} else {
-					train = append(train, e)
-				}
-			})
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", src.Name, ex.ID, err)
+			if inHoldout(ex.ID, cfg.Holdout) {
+				holdout = append(holdout, es...)
+			} else {
+				train = append(train, es...)
 			}
 		}
 		datasets = append(datasets, model.Dataset{Name: src.Name, Targets: n})
@@ -139,7 +198,7 @@ func TrainRelation(cfg RelationConfig, an *classifier.Analyzer, mention *model.M
 		TrainingData: datasets,
 		Hyperparameters: map[string]float64{
 			"hash_bits": float64(cfg.Bits), "epochs": float64(cfg.Epochs), "l2": cfg.L2,
-			"learning_rate": cfg.LearningRate, "holdout": cfg.Holdout, "seed": float64(cfg.Seed),
+			"learning_rate": cfg.LearningRate, "holdout": cfg.Holdout, "seed": float64(cfg.Seed), "unmarked_weight": cfg.UnmarkedWeight,
 			"class_balance": cfg.ClassBalance, "runs": float64(max(cfg.Runs, 1)),
 		},
 	}

@@ -17,42 +17,55 @@ import (
 func EvaluateRelations(c *classifier.Classifier, exs []dataset.Example, holders bool) (evaluation.RelationMetrics, error) {
 	var m evaluation.RelationMetrics
 	for _, ex := range exs {
-		allSpans, pairs, err := relationPairs(ex)
+		gold, got, err := relationOutcome(c, ex, holders)
 		if err != nil {
-			return m, fmt.Errorf("%s: %w", ex.ID, err)
+			return m, err
 		}
-		var spans []classifier.Span
-		var golds []goldPair
-		for _, p := range pairs {
-			if !slices.Contains(spans, p.span.Target) {
-				spans = append(spans, p.span.Target)
-			}
-			if p.label != model.Neutral {
-				golds = append(golds, p)
-			}
+		if gold != nil || got != nil {
+			m.Add(gold, got)
 		}
-		if holders {
-			spans = allSpans
-		}
-		if len(spans) == 0 {
-			continue
-		}
-		res, err := c.Classify(context.Background(), classifier.Request{Text: ex.Text, Spans: spans, Builtin: true})
-		if err != nil {
-			return m, fmt.Errorf("%s: %w", ex.ID, err)
-		}
-		gold := make([]evaluation.RelationPair, len(golds))
-		for i, g := range golds {
-			gold[i] = evaluation.RelationPair{HolderStart: g.span.Holder.Start, HolderEnd: g.span.Holder.End,
-				TargetStart: g.span.Target.Start, TargetEnd: g.span.Target.End, HolderName: g.holderName, TargetName: g.targetName, Label: g.label}
-		}
-		got := make([]evaluation.RelationPair, len(res.Relations))
-		for i, r := range res.Relations {
-			got[i] = evaluation.RelationPair{HolderStart: r.Holder.Span.Start, HolderEnd: r.Holder.Span.End,
-				TargetStart: r.Target.Span.Start, TargetEnd: r.Target.Span.End,
-				HolderName: r.Holder.Entity.Name, TargetName: r.Target.Entity.Name, Label: r.Label}
-		}
-		m.Add(gold, got)
 	}
 	return m, nil
+}
+
+// relationOutcome classifies one example as EvaluateRelations does and
+// returns its gold relations (hostile and cooperative pairs) and the
+// relations returned; both are nil for an example with no target.
+func relationOutcome(c *classifier.Classifier, ex dataset.Example, holders bool) (gold, got []evaluation.RelationPair, err error) {
+	allSpans, pairs, err := relationPairs(ex)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", ex.ID, err)
+	}
+	var spans []classifier.Span
+	var golds []goldPair
+	for _, p := range pairs {
+		if !slices.Contains(spans, p.span.Target) {
+			spans = append(spans, p.span.Target)
+		}
+		if p.label != model.Neutral {
+			golds = append(golds, p)
+		}
+	}
+	if holders {
+		spans = allSpans
+	}
+	if len(spans) == 0 {
+		return nil, nil, nil
+	}
+	res, err := c.Classify(context.Background(), classifier.Request{Text: ex.Text, Spans: spans, Builtin: true})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", ex.ID, err)
+	}
+	gold = make([]evaluation.RelationPair, len(golds))
+	for i, g := range golds {
+		gold[i] = evaluation.RelationPair{HolderStart: g.span.Holder.Start, HolderEnd: g.span.Holder.End,
+			TargetStart: g.span.Target.Start, TargetEnd: g.span.Target.End, HolderName: g.holderName, TargetName: g.targetName, Label: g.label}
+	}
+	got = make([]evaluation.RelationPair, len(res.Relations))
+	for i, r := range res.Relations {
+		got[i] = evaluation.RelationPair{HolderStart: r.Holder.Span.Start, HolderEnd: r.Holder.Span.End,
+			TargetStart: r.Target.Span.Start, TargetEnd: r.Target.Span.End,
+			HolderName: r.Holder.Entity.Name, TargetName: r.Target.Entity.Name, Label: r.Label}
+	}
+	return gold, got, nil
 }

@@ -1,0 +1,64 @@
+package classifier
+
+import (
+	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/model"
+)
+
+// PairParty is one side of a pair that UnmarkedPairFeatures reports: its
+// byte span and entity, and whether it is one of the caller's spans.
+type PairParty struct {
+	Span   Span
+	Entity entities.Entity
+	Caller bool
+}
+
+// UnmarkedPairFeatures calls fn with the features of every ordered pair
+// of parties that the relation stage would score in text and that is not
+// a pair of two caller's spans: pairs with a mention or a generic actor
+// the caller did not mark ("military" in "military drills", a place).
+// Training data that marks every actor of a sentence as a span labels
+// these pairs no relation, so that the model sees what it is asked about
+// at serving. The slice passed to fn is reused after fn returns. Spans
+// must be valid (see ValidateSpans).
+func (a *Analyzer) UnmarkedPairFeatures(ext *features.Extractor, mention *model.Model, text string, spans []Span, fn func(h, t PairParty, fs []features.Feature)) error {
+	w := a.get()
+	defer a.put(w)
+	if err := a.analyze(w, text, entities.Options{Builtin: true}, spans, false); err != nil {
+		return err
+	}
+	d := &w.doc
+	parties := a.parties(w, text, spans)
+	w.partyTargets = w.partyTargets[:0]
+	for _, p := range parties {
+		// Untyped, as a caller's span is: the marked parties are the
+		// caller's spans here, and a type would tell the model which
+		// parties the data did not mark, not which are actors.
+		p.target.Type = uint8(entities.TypeUnspecified)
+		w.partyTargets = append(w.partyTargets, p.target)
+	}
+	targets := w.partyTargets
+	stances := a.partyStances(w, mention, parties, nil)
+	// The loops are relate's.
+	for lo := 0; lo < len(parties); {
+		sentEnd := d.Sentences[d.SentenceOf(targets[lo].First)].End
+		hi := lo + 1
+		for hi < len(parties) && targets[hi].First < sentEnd {
+			hi++
+		}
+		end := min(hi, lo+maxSentenceParties)
+		for t := lo; t < end; t++ {
+			for h := lo; h < end; h++ {
+				if h == t || parties[h].caller && parties[t].caller || sameActor(parties[h].entity, parties[t].entity) || !features.Close(targets[h], targets[t]) {
+					continue
+				}
+				w.feats = ext.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
+				side := func(p *party) PairParty { return PairParty{Span: p.span, Entity: p.entity, Caller: p.caller} }
+				fn(side(&parties[h]), side(&parties[t]), w.feats)
+			}
+		}
+		lo = hi
+	}
+	return nil
+}
