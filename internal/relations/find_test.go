@@ -68,17 +68,19 @@ func TestFindGenericSkipsUnwanted(t *testing.T) {
 }
 
 func TestDecide(t *testing.T) {
-	if Threshold != 0.4 {
-		t.Fatalf("Threshold %v: the cases below are for 0.4", Threshold)
-	}
+	const e = 0.02
+	th := float32(Threshold)
 	for _, tc := range []struct {
 		p    [model.NumLabels]float32
 		want model.Label
 	}{
 		{[model.NumLabels]float32{0.6, 0.1, 0.3}, model.Hostile},
-		{[model.NumLabels]float32{0.1, 0.5, 0.4}, model.Cooperative},
-		{[model.NumLabels]float32{0.42, 0.1, 0.48}, model.Hostile}, // not the argmax, but at the threshold
-		{[model.NumLabels]float32{0.38, 0.3, 0.32}, model.Neutral}, // the argmax, but under the threshold
+		{[model.NumLabels]float32{0.1, 0.6, 0.3}, model.Cooperative},
+		// At the threshold, whether or not it is the argmax.
+		{[model.NumLabels]float32{th + e, 0, 1 - th - e}, model.Hostile},
+		{[model.NumLabels]float32{0, th + e, 1 - th - e}, model.Cooperative},
+		// The more probable polar label, but under the threshold.
+		{[model.NumLabels]float32{th - e, th - 2*e, 1 - 2*th + 3*e}, model.Neutral},
 		{[model.NumLabels]float32{0.2, 0.2, 0.6}, model.Neutral},
 	} {
 		if got := Decide(tc.p); got != tc.want {
