@@ -19,6 +19,10 @@ import (
 // hostile toward both belligerents, whatever it says about them elsewhere.
 const mutualWeight = 0.25
 
+// defendedAt is the probability from which a hostile relation counts in
+// the defended rule.
+const defendedAt = 0.6
+
 // leadSentences is how many sentences open a document (headline and
 // lead), where news says what it is about.
 const leadSentences = 2
@@ -171,7 +175,10 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 // that the article's bigger villain acts against: an entity called hostile
 // whose hostility is surer holds a hostile relation toward it. An article
 // that blames NATO for threatening Russia does not make Russia its villain
-// too; the entity keeps the more probable of its other two labels.
+// too; the entity keeps the more probable of its other two labels. Only a
+// relation the relation model is sure of (defendedAt) counts: its weakest
+// relations come from long background sentences listing many actors,
+// where it is least often right.
 func defended(w *workspace, out []EntityStance, rels []Relation) {
 	if w.entityAt == nil {
 		w.entityAt = map[string]int{}
@@ -181,7 +188,7 @@ func defended(w *workspace, out []EntityStance, rels []Relation) {
 		w.entityAt[out[i].Entity.ID] = i
 	}
 	for _, r := range rels {
-		if r.Label != model.Hostile {
+		if r.Label != model.Hostile || r.Probs[model.Hostile] < defendedAt {
 			continue
 		}
 		ti, ok := w.entityAt[r.Target.Entity.ID]

@@ -33,6 +33,10 @@ type DocumentConfig struct {
 	// Folds is the number of cross-validation folds whose scores are
 	// recorded (0: none).
 	Folds int
+	// Threshold, when set, is the decision threshold (document.Decide)
+	// instead of the one cross-validation finds best; the scores are
+	// recorded at it, and the best one is logged beside them.
+	Threshold float32
 }
 
 // DefaultDocumentConfig returns the settings of the embedded document
@@ -46,10 +50,17 @@ func DefaultDocumentConfig(shared, root string) DocumentConfig {
 			{Name: "team/geo_docs", Path: filepath.Join(root, "data", "docs", "geo_docs.jsonl"), Domain: "geo"},
 			{Name: "team/geo_docs_b", Path: filepath.Join(root, "data", "docs", "geo_docs_b.jsonl"), Domain: "geo"},
 			{Name: "team/geo_docs_c", Path: filepath.Join(root, "data", "docs", "geo_docs_c.jsonl"), Domain: "geo"},
+			{Name: "team/geo_docs_d", Path: filepath.Join(root, "data", "docs", "geo_docs_d.jsonl"), Domain: "geo"},
 		},
 		FitConfig: FitConfig{Bits: document.Bits, Epochs: 10, L2: 1e-3, LearningRate: 0.05, ClassBalance: 1, Runs: 5, Seed: 1},
 		Holdout:   0.1,
 		Folds:     5,
+		// Out of fold, macro-F1 averaged over the two kinds of document
+		// is flat here: 0.527 at 0.40, 0.536 at the best (0.45), where
+		// each kind's interval is ±0.03-0.05; the seed articles' polar
+		// labels, read by hand, sit between the two, and 0.40 keeps
+		// them.
+		Threshold: 0.40,
 	}
 }
 
@@ -248,7 +259,7 @@ func TrainDocument(cfg DocumentConfig, c *classifier.Classifier, log io.Writer) 
 	}
 	var scores []DocumentScores
 	if cfg.Folds > 1 {
-		scores = crossValidateDocs(cfg, items)
+		scores = crossValidateDocs(cfg, items, log)
 		for _, s := range scores {
 			fmt.Fprintf(log, "document cv %s: n=%d accuracy=%.4f [%.4f, %.4f] macro-F1=%.4f [%.4f, %.4f] (majority %.4f; old rule accuracy %.4f macro-F1 %.4f)\n", s.Source,
 				s.Metrics.N, s.Metrics.Accuracy, s.AccuracyLow, s.AccuracyHi, s.Metrics.MacroF1, s.MacroF1Low, s.MacroF1Hi, s.Baseline, s.Rule.Accuracy, s.Rule.MacroF1)
@@ -296,7 +307,7 @@ func fitDocs(cfg DocumentConfig, items []docItem) model.Params {
 
 // crossValidateDocs scores items out of fold, documents split by a hash
 // of their id, and returns the scores per source and over all.
-func crossValidateDocs(cfg DocumentConfig, items []docItem) []DocumentScores {
+func crossValidateDocs(cfg DocumentConfig, items []docItem, log io.Writer) []DocumentScores {
 	k := cfg.Folds
 	fold := func(it *docItem) int { return int(hashID(it.doc) % uint64(k)) }
 	preds := make([]model.Label, len(items))
@@ -335,19 +346,23 @@ func crossValidateDocs(cfg DocumentConfig, items []docItem) []DocumentScores {
 	}
 	best, bestF1 := float32(0.5), -1.0
 	for th := float32(0.25); th <= 0.6001; th += 0.025 {
-		conf := make([]evaluation.Confusion, len(domains))
-		for i := range items {
-			conf[domains[cfg.Sources[items[i].source].Domain]].AddLabel(items[i].label, document.Decide(probs[i], th))
-		}
 		var f1 float64
-		for d := range conf {
-			f1 += conf[d].Metrics().MacroF1 / float64(len(conf))
+		for _, conf := range domainConfusions(cfg, items, probs, domains, th) {
+			f1 += conf.Metrics().MacroF1 / float64(len(domains))
 		}
 		if f1 > bestF1 {
 			best, bestF1 = th, f1
 		}
 	}
 	best = float32(math.Round(float64(best)*1000) / 1000)
+	if cfg.Threshold > 0 {
+		var f1 float64
+		for _, conf := range domainConfusions(cfg, items, probs, domains, cfg.Threshold) {
+			f1 += conf.Metrics().MacroF1 / float64(len(domains))
+		}
+		fmt.Fprintf(log, "document cv: threshold %.3f gives macro-F1 %.4f averaged over the kinds of document; the best, %.3f, %.4f\n", cfg.Threshold, f1, best, bestF1)
+		best = cfg.Threshold
+	}
 	for i := range items {
 		preds[i] = document.Decide(probs[i], best)
 	}
@@ -376,6 +391,16 @@ func crossValidateDocs(cfg DocumentConfig, items []docItem) []DocumentScores {
 		out = append(out, s)
 	}
 	return out
+}
+
+// domainConfusions returns the confusion of the out-of-fold labels at
+// threshold th for each kind of document (domains: Source.Domain's index).
+func domainConfusions(cfg DocumentConfig, items []docItem, probs [][model.NumLabels]float32, domains map[string]int, th float32) []evaluation.Confusion {
+	conf := make([]evaluation.Confusion, len(domains))
+	for i := range items {
+		conf[domains[cfg.Sources[items[i].source].Domain]].AddLabel(items[i].label, document.Decide(probs[i], th))
+	}
+	return conf
 }
 
 // bootstrapDocs resamples the items (1,000 times, fixed seed) and returns 95%

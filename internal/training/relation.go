@@ -54,24 +54,17 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			{Name: "team/relations_b", Path: filepath.Join(rel, "train_b.jsonl")},
 			{Name: "team/relations_c", Path: filepath.Join(rel, "train_c.jsonl")},
 			{Name: "team/relations_d", Path: filepath.Join(rel, "train_d.jsonl")},
-			// train_e to train_h (1,689 more sentences) are written and
-			// help the relations: in cross-validation over train_a to
-			// train_f, training on e and f too gains +0.049 recall for
-			// +0.000 precision (with the settings chosen for them:
-			// learning rate 0.1, class balance 0.6, threshold 0.4), and
-			// g and h add +0.012 recall and +0.008 precision on the same
-			// sentences. But every relation model trained on them so far moves
-			// two seed-article document labels (the IAEA in 004, the
-			// United States in 002) through the document model, which is
-			// trained on top of the relations. They go in with a document
-			// stage that does not move with them.
+			{Name: "team/relations_e", Path: filepath.Join(rel, "train_e.jsonl")},
+			{Name: "team/relations_f", Path: filepath.Join(rel, "train_f.jsonl")},
+			{Name: "team/relations_g", Path: filepath.Join(rel, "train_g.jsonl")},
+			{Name: "team/relations_h", Path: filepath.Join(rel, "train_h.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
 			{Name: "team/probe_b", Path: filepath.Join(rel, "probe_b.jsonl")},
 			{Name: "petrarch/unittest", Path: filepath.Join(shared, "data", "petrarch-unittest", "records.dyad.jsonl")},
 		},
-		FitConfig: FitConfig{Bits: 18, Epochs: 6, L2: 1e-4, LearningRate: 0.05, ClassBalance: 1, Runs: 5, Seed: 1},
+		FitConfig: FitConfig{Bits: 18, Epochs: 6, L2: 1e-4, LearningRate: 0.1, ClassBalance: 0.6, Runs: 5, Seed: 1},
 		Holdout:   0.1,
 	}
 }
