@@ -50,7 +50,7 @@ func (a *Analyzer) UnmarkedPairFeatures(ext *features.Extractor, mention *model.
 		end := min(hi, lo+maxSentenceParties)
 		for t := lo; t < end; t++ {
 			for h := lo; h < end; h++ {
-				if h == t || parties[h].caller && parties[t].caller || sameActor(parties[h].entity, parties[t].entity) || !features.Close(targets[h], targets[t]) {
+				if h == t || parties[h].caller && parties[t].caller || sameActor(parties[h].entity, parties[t].entity) || !w.ctx.Pairable(targets, h, t) {
 					continue
 				}
 				w.feats = ext.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)

@@ -58,7 +58,7 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 		end := min(hi, lo+maxSentenceParties)
 		for t := lo; t < end; t++ {
 			for h := lo; h < end; h++ {
-				if h == t || sameActor(parties[h].entity, parties[t].entity) || !features.Close(targets[h], targets[t]) {
+				if h == t || sameActor(parties[h].entity, parties[t].entity) || !w.ctx.Pairable(targets, h, t) {
 					continue
 				}
 				w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)

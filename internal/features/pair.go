@@ -36,7 +36,13 @@ const maxPairGap = 40
 // sentence to be scored as a pair.
 func (c *Context) Pairable(targets []Target, h, t int) bool {
 	d := c.Doc
-	return d.SentenceOf(targets[h].First) == d.SentenceOf(targets[t].First) && Close(targets[h], targets[t])
+	si := d.SentenceOf(targets[h].First)
+	if si != d.SentenceOf(targets[t].First) || !Close(targets[h], targets[t]) {
+		return false
+	}
+	left, right := c.clause(si, targets[h])
+	left2, right2 := c.clause(si, targets[t])
+	return targets[t].First >= left && targets[t].End <= right || targets[h].First >= left2 && targets[h].End <= right2
 }
 
 // Close reports whether two parties of one sentence are near enough, and
