@@ -104,6 +104,42 @@ type Context struct {
 	// is then one subtraction.
 	attr           []uint8
 	nSpeech, nDeny []int32
+
+	// What follows is ExtractPair's per-party cache: a party is in up to
+	// 15 pairs of its sentence, and its facts, and its role toward each
+	// cue, are the same in all. gen tells this document's entries from a
+	// last one's.
+	gen     uint64
+	parties []partyFacts
+	odd     partyFacts // a party read outside its sentence, not cached
+	// roleBuf and scopeBuf hold, from a party's cueOff, its role toward
+	// each cue of its sentence and the scope markers between it and each
+	// cue, noUnknown until first asked.
+	roleBuf, scopeBuf []uint8
+}
+
+// noUnknown marks a role or scope markers not computed yet.
+const noUnknown = 0xff
+
+// partyKey is what a party's cached facts depend on besides the
+// document: the party and its neighbours in targets.
+type partyKey struct {
+	prev, cur, next Target
+	has             uint8 // 1: prev exists, 2: next exists
+}
+
+// partyFacts are the facts of one party that ExtractPair reads in every
+// pair it is in.
+type partyFacts struct {
+	gen                uint64
+	key                partyKey
+	si                 int
+	left, right        int // its clause
+	cueOff             int // into roleBuf and scopeBuf
+	speaker            bool
+	speaks             bool // isSpeaker only
+	agentBy, possessor bool
+	coordinated        bool
 }
 
 // Reset prepares c for document d with its cue matches (in token order).
@@ -138,6 +174,8 @@ func (c *Context) Reset(d *Document, cues []CueMatch) {
 	c.nDeny = slices.Grow(c.nDeny[:0], n)[:n]
 	c.prepared = slices.Grow(c.prepared[:0], len(d.Sentences))[:len(d.Sentences)]
 	clear(c.prepared)
+	c.gen++
+	c.roleBuf, c.scopeBuf = c.roleBuf[:0], c.scopeBuf[:0]
 }
 
 // prepare sets the per-token fields for sentence si, once per document.

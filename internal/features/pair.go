@@ -73,8 +73,12 @@ func Close(a, b Target) bool {
 func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, stances [][2]float32, h, t int) []Feature {
 	d, cues := c.Doc, c.Cues
 	th, tt := targets[h], targets[t]
-	si := d.SentenceOf(th.First)
+	c.growParties(len(targets))
+	ph := c.party(targets, h, -1)
+	si := ph.si
 	sent := d.Sentences[si]
+	pt := c.party(targets, t, si)
+	firstCue := int(c.firstCue[si])
 	d.resolveSentence(si)
 	c.prepare(si)
 	add := func(f Feature, key uint64) {
@@ -101,17 +105,17 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 	add(none, tPairBias<<56|1<<48)
 	add(none, tPairDistance<<56|order<<16|uint64(distBucket(gap))<<8|uint64(min(between, 2)))
 
-	speaker := isSpeaker(d, sent, th) || ownsSpeaker(d, sent, th)
-	tSpeaker := isSpeaker(d, sent, tt)
-	joint := c.Joint(targets, h, t)
-	agentBy := byBefore(d, sent, th.First)
-	possessor := th.End < len(d.Tokens) && isPossessiveToken(d.Surface(th.End))
+	speaker := ph.speaker
+	tSpeaker := pt.speaks
+	joint := hi.First-lo.End <= 1 && ph.coordinated && pt.coordinated // c.Joint
+	agentBy := ph.agentBy
+	possessor := ph.possessor
 	quoted := uint64(0)
 	if c.quoted[tt.First] {
 		quoted = 1
 	}
-	hLeft, hRight := c.clause(si, th)
-	tLeft, tRight := c.clause(si, tt)
+	hLeft, hRight := ph.left, ph.right
+	tLeft, tRight := pt.left, pt.right
 	// Parties in different clauses ("X accused Y, while Z signed ...")
 	// are rarely one's act on the other.
 	sameClause := uint64(0)
@@ -131,8 +135,17 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 		if cue.First < th.End && cue.End > th.First || cue.First < tt.End && cue.End > tt.First {
 			continue // a cue inside a party's own name
 		}
-		rh := pairRole(d, sent, targets, h, cue)
-		rt := pairRole(d, sent, targets, t, cue)
+		j := ci - firstCue
+		rh := Role(c.roleBuf[ph.cueOff+j])
+		if rh == noUnknown {
+			rh = pairRole(d, sent, targets, h, cue)
+			c.roleBuf[ph.cueOff+j] = uint8(rh)
+		}
+		rt := Role(c.roleBuf[pt.cueOff+j])
+		if rt == noUnknown {
+			rt = pairRole(d, sent, targets, t, cue)
+			c.roleBuf[pt.cueOff+j] = uint8(rt)
+		}
 		pol, mag := polaritySign(cue.Polarity)
 		if cue.Polarity < 0 {
 			hostile -= cue.Polarity
@@ -186,7 +199,12 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 		// no event: "Thailand rejected reports that its jets had bombed
 		// Cambodia", "Cuba said it had played no part in ...".
 		if cue.First > th.End {
-			if m := scopeMarkers(d, th.End, cue.First); m != 0 {
+			m := c.scopeBuf[ph.cueOff+j]
+			if m == noUnknown {
+				m = scopeMarkers(d, th.End, cue.First)
+				c.scopeBuf[ph.cueOff+j] = m
+			}
+			if m != 0 {
 				add(cf, tPairDenial<<56|uint64(m)<<48|pol<<40|uint64(rh)<<32|uint64(rt)<<24)
 				add(none, tPairNegated<<56|uint64(m)<<48|pol<<40)
 			}
@@ -243,6 +261,69 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 		}
 	}
 	return dst
+}
+
+// growParties makes room in the party cache for n parties. Entries are
+// added zeroed: gen 0 is no document's.
+func (c *Context) growParties(n int) {
+	if n > len(c.parties) {
+		c.parties = append(c.parties, make([]partyFacts, n-len(c.parties))...)
+	}
+}
+
+// party returns the cached facts of party targets[m], computing them if
+// this document has none for it and its neighbours. si is the sentence
+// to read the party in, or -1 for its own; a party read in another
+// sentence than its own (a pair not Pairable) is not cached. The pointer
+// is good until the next growParties.
+func (c *Context) party(targets []Target, m, si int) *partyFacts {
+	k := partyKey{cur: targets[m]}
+	if m > 0 {
+		k.prev, k.has = targets[m-1], 1
+	}
+	if m+1 < len(targets) {
+		k.next = targets[m+1]
+		k.has |= 2
+	}
+	p := &c.parties[m]
+	if p.gen == c.gen && p.key == k && (si < 0 || p.si == si) {
+		return p
+	}
+	own := c.Doc.SentenceOf(k.cur.First)
+	if si < 0 {
+		si = own
+	}
+	if si != own {
+		c.odd = partyFacts{}
+		p = &c.odd
+	}
+	c.fillParty(p, targets, m, si)
+	if p != &c.odd {
+		p.gen, p.key = c.gen, k
+	}
+	return p
+}
+
+// fillParty computes the facts of party targets[m] read in sentence si,
+// as ExtractPair did for each pair.
+func (c *Context) fillParty(p *partyFacts, targets []Target, m, si int) {
+	d := c.Doc
+	sent := d.Sentences[si]
+	d.resolveSentence(si)
+	t := targets[m]
+	p.si = si
+	p.speaks = isSpeaker(d, sent, t)
+	p.speaker = p.speaks || ownsSpeaker(d, sent, t)
+	p.agentBy = byBefore(d, sent, t.First)
+	p.possessor = t.End < len(d.Tokens) && isPossessiveToken(d.Surface(t.End))
+	p.left, p.right = c.clause(si, t)
+	p.coordinated = isCoordinated(d, targets, m)
+	n := int(c.firstCue[si+1] - c.firstCue[si])
+	p.cueOff = len(c.roleBuf)
+	for range n {
+		c.roleBuf = append(c.roleBuf, noUnknown)
+		c.scopeBuf = append(c.scopeBuf, noUnknown)
+	}
 }
 
 // ownsSpeaker reports whether mention t is the possessor or modifier of

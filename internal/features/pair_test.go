@@ -1,0 +1,99 @@
+package features
+
+import (
+	"math/rand/v2"
+	"testing"
+	"unicode"
+
+	"github.com/stance/classifierd/internal/lexicon"
+	"github.com/stance/classifierd/internal/sharedtest"
+)
+
+// TestExtractPairCache checks that ExtractPair's per-party cache changes
+// nothing: pairs taken in a shuffled order from one Context, with three
+// party lists interleaved (so entries go stale), give the features that a
+// fresh Context gives each pair on its own, in the same order.
+// (The golden of TestDumpOutputs in internal/classifier holds the
+// features as they were before the cache.)
+func TestExtractPairCache(t *testing.T) {
+	tok := mustTokenizer(t)
+	idx := NewCueIndex(lexicon.Default())
+	e := NewExtractor(20)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var s Scratch
+	pairs := 0
+	for _, text := range sharedtest.News(t) {
+		d := tok.Tokenize(text)
+		cues := idx.Match(nil, d, &s)
+		// Two party lists: every capitalized word, and every other one
+		// with some two-word parties.
+		var all, some []Target
+		for i := range d.Tokens {
+			w := []rune(d.Surface(i))
+			if len(w) == 0 || !unicode.IsUpper(w[0]) {
+				continue
+			}
+			all = append(all, Target{First: i, End: i + 1})
+			if len(all)%2 == 0 {
+				end := i + 1
+				if end < len(d.Tokens) && rng.IntN(2) == 0 {
+					end++
+				}
+				if len(some) == 0 || some[len(some)-1].End <= i {
+					some = append(some, Target{First: i, End: end})
+				}
+			}
+		}
+		// And all less a few: the party before each one dropped keeps
+		// its index and its previous neighbour but not its next.
+		var fewer []Target
+		for i, x := range all {
+			if i%5 != 3 {
+				fewer = append(fewer, x)
+			}
+		}
+		type job struct {
+			targets []Target
+			h, t    int
+		}
+		var jobs []job
+		for _, ts := range [][]Target{all, some, fewer} {
+			for h := range ts {
+				for k := max(0, h-16); k < min(len(ts), h+16); k++ {
+					if k == h {
+						continue
+					}
+					// A few pairs across sentences too: ExtractPair reads
+					// the target in the holder's sentence.
+					if (&Context{Doc: d}).Pairable(ts, h, k) || rng.IntN(20) == 0 {
+						jobs = append(jobs, job{ts, h, k})
+					}
+				}
+			}
+		}
+		rng.Shuffle(len(jobs), func(i, j int) { jobs[i], jobs[j] = jobs[j], jobs[i] })
+		stances := make([][2]float32, len(all))
+		for i := range stances {
+			stances[i] = [2]float32{rng.Float32(), rng.Float32()}
+		}
+		var shared, fresh Context
+		shared.Reset(d, cues)
+		for _, j := range jobs {
+			got := e.ExtractPair(nil, &shared, j.targets, stances, j.h, j.t)
+			fresh.Reset(d, cues)
+			want := e.ExtractPair(nil, &fresh, j.targets, stances, j.h, j.t)
+			if len(got) != len(want) {
+				t.Fatalf("pair %v-%v: %d features, fresh %d", j.targets[j.h], j.targets[j.t], len(got), len(want))
+			}
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("pair %v-%v feature %d: %+v, fresh %+v", j.targets[j.h], j.targets[j.t], i, got[i], want[i])
+				}
+			}
+			pairs++
+		}
+	}
+	if pairs < 1000 {
+		t.Fatalf("only %d pairs", pairs)
+	}
+}
