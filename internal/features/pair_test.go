@@ -57,6 +57,8 @@ func TestExtractPairCache(t *testing.T) {
 			h, t    int
 		}
 		var jobs []job
+		var pairing Context
+		pairing.Reset(d, cues)
 		for _, ts := range [][]Target{all, some, fewer} {
 			for h := range ts {
 				for k := max(0, h-16); k < min(len(ts), h+16); k++ {
@@ -65,7 +67,7 @@ func TestExtractPairCache(t *testing.T) {
 					}
 					// A few pairs across sentences too: ExtractPair reads
 					// the target in the holder's sentence.
-					if (&Context{Doc: d}).Pairable(ts, h, k) || rng.IntN(20) == 0 {
+					if pairing.Pairable(ts, h, k) || rng.IntN(20) == 0 {
 						jobs = append(jobs, job{ts, h, k})
 					}
 				}
