@@ -28,7 +28,6 @@ func (a *Analyzer) UnmarkedPairFeatures(ext *features.Extractor, mention *model.
 	if err := a.analyze(w, text, entities.Options{Builtin: true}, spans, false); err != nil {
 		return err
 	}
-	d := &w.doc
 	parties := a.parties(w, text, spans)
 	w.partyTargets = w.partyTargets[:0]
 	for _, p := range parties {
@@ -40,25 +39,13 @@ func (a *Analyzer) UnmarkedPairFeatures(ext *features.Extractor, mention *model.
 	}
 	targets := w.partyTargets
 	stances := a.partyStances(w, mention, parties, nil)
-	// The loops are relate's.
-	for lo := 0; lo < len(parties); {
-		sentEnd := d.Sentences[d.SentenceOf(targets[lo].First)].End
-		hi := lo + 1
-		for hi < len(parties) && targets[hi].First < sentEnd {
-			hi++
+	pairsInSentences(w, parties, targets, func(_, h, t int) {
+		if parties[h].caller && parties[t].caller {
+			return // a labelled pair: PairFeatures has it
 		}
-		end := min(hi, lo+maxSentenceParties)
-		for t := lo; t < end; t++ {
-			for h := lo; h < end; h++ {
-				if h == t || parties[h].caller && parties[t].caller || sameActor(parties[h].entity, parties[t].entity) || !w.ctx.Pairable(targets, h, t) {
-					continue
-				}
-				w.feats = ext.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
-				side := func(p *party) PairParty { return PairParty{Span: p.span, Entity: p.entity, Caller: p.caller} }
-				fn(side(&parties[h]), side(&parties[t]), w.feats)
-			}
-		}
-		lo = hi
-	}
+		w.feats = ext.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
+		side := func(p *party) PairParty { return PairParty{Span: p.span, Entity: p.entity, Caller: p.caller} }
+		fn(side(&parties[h]), side(&parties[t]), w.feats)
+	})
 	return nil
 }

@@ -23,6 +23,32 @@ type party struct {
 	caller bool
 }
 
+// pairsInSentences calls fn with every ordered pair of parties that the
+// relation stage scores, in its order: two parties of one sentence (of its
+// first maxSentenceParties), not the same actor, within a clause
+// (features.Context.Pairable); si is their sentence. parties and targets
+// are in token order.
+func pairsInSentences(w *workspace, parties []party, targets []features.Target, fn func(si, h, t int)) {
+	d := &w.doc
+	for lo := 0; lo < len(parties); {
+		si := d.SentenceOf(targets[lo].First)
+		sentEnd := d.Sentences[si].End
+		hi := lo + 1
+		for hi < len(parties) && targets[hi].First < sentEnd {
+			hi++
+		}
+		end := min(hi, lo+maxSentenceParties)
+		for t := lo; t < end; t++ {
+			for h := lo; h < end; h++ {
+				if h != t && !sameActor(parties[h].entity, parties[t].entity) && w.ctx.Pairable(targets, h, t) {
+					fn(si, h, t)
+				}
+			}
+		}
+		lo = hi
+	}
+}
+
 // maxSentenceParties bounds the parties of one sentence that are paired,
 // so that a sentence listing fifty states costs 240 pairs, not 2,450.
 const maxSentenceParties = 16
@@ -48,35 +74,20 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 	stances := c.an.partyStances(w, c.model, parties, mentions)
 	cands := w.relCands[:0]
 	w.candFeats = w.candFeats[:0]
-	for lo := 0; lo < len(parties); {
-		si := d.SentenceOf(targets[lo].First)
-		sentEnd := d.Sentences[si].End
-		hi := lo + 1
-		for hi < len(parties) && targets[hi].First < sentEnd {
-			hi++
+	pairsInSentences(w, parties, targets, func(si, h, t int) {
+		w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
+		logits := m.Logits(w.feats)
+		if relations.Unreachable(logits, m.Temperature()) {
+			return
 		}
-		end := min(hi, lo+maxSentenceParties)
-		for t := lo; t < end; t++ {
-			for h := lo; h < end; h++ {
-				if h == t || sameActor(parties[h].entity, parties[t].entity) || !w.ctx.Pairable(targets, h, t) {
-					continue
-				}
-				w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
-				logits := m.Logits(w.feats)
-				if relations.Unreachable(logits, m.Temperature()) {
-					continue
-				}
-				probs := model.Softmax(logits, m.Temperature())
-				if label := relations.Decide(probs); label != model.Neutral {
-					from := len(w.candFeats)
-					w.candFeats = append(w.candFeats, w.feats...)
-					cands = append(cands, relCand{h: int32(h), t: int32(t), label: label, probs: probs,
-						joint: w.ctx.Joint(targets, h, t), sentence: int32(si), feats: [2]int32{int32(from), int32(len(w.candFeats))}})
-				}
-			}
+		probs := model.Softmax(logits, m.Temperature())
+		if label := relations.Decide(probs); label != model.Neutral {
+			from := len(w.candFeats)
+			w.candFeats = append(w.candFeats, w.feats...)
+			cands = append(cands, relCand{h: int32(h), t: int32(t), label: label, probs: probs,
+				joint: w.ctx.Joint(targets, h, t), sentence: int32(si), feats: [2]int32{int32(from), int32(len(w.candFeats))}})
 		}
-		lo = hi
-	}
+	})
 	cands = oneWay(cands)
 	w.relCands = cands
 	for _, cd := range cands {
