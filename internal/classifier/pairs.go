@@ -25,17 +25,12 @@ type PairParty struct {
 func (a *Analyzer) UnmarkedPairFeatures(ext *features.Extractor, mention *model.Model, text string, spans []Span, fn func(h, t PairParty, fs []features.Feature)) error {
 	w := a.get()
 	defer a.put(w)
-	if err := a.analyze(w, text, entities.Options{Builtin: true}, spans, false); err != nil {
+	// Untyped, as a caller's span is: the marked parties are the caller's
+	// spans here, and a type would tell the model which parties the data
+	// did not mark, not which are actors.
+	parties, err := a.trainingParties(w, text, spans, true)
+	if err != nil {
 		return err
-	}
-	parties := a.parties(w, text, spans)
-	w.partyTargets = w.partyTargets[:0]
-	for _, p := range parties {
-		// Untyped, as a caller's span is: the marked parties are the
-		// caller's spans here, and a type would tell the model which
-		// parties the data did not mark, not which are actors.
-		p.target.Type = uint8(entities.TypeUnspecified)
-		w.partyTargets = append(w.partyTargets, p.target)
 	}
 	targets := w.partyTargets
 	stances := a.partyStances(w, mention, parties, nil)

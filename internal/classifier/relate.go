@@ -377,6 +377,25 @@ func (c *Classifier) stateEntity(w *workspace, id string) (entities.Entity, bool
 // target.
 type PairSpan struct{ Holder, Target Span }
 
+// trainingParties analyzes text with the built-in gazetteer and spans as
+// the caller's, and returns the parties the relation stage would pair,
+// their targets in w.partyTargets. untyped drops the targets' entity types,
+// as a caller's span has none.
+func (a *Analyzer) trainingParties(w *workspace, text string, spans []Span, untyped bool) ([]party, error) {
+	if err := a.analyze(w, text, entities.Options{Builtin: true}, spans, false); err != nil {
+		return nil, err
+	}
+	parties := a.parties(w, text, spans)
+	w.partyTargets = w.partyTargets[:0]
+	for _, p := range parties {
+		if untyped {
+			p.target.Type = uint8(entities.TypeUnspecified)
+		}
+		w.partyTargets = append(w.partyTargets, p.target)
+	}
+	return parties, nil
+}
+
 // PairFeatures extracts the pair features of holder-target pairs of text,
 // with the given spans as the caller's spans (so that they are parties
 // exactly), as the relation stage would, and calls fn with each; fs is nil
@@ -386,13 +405,9 @@ type PairSpan struct{ Holder, Target Span }
 func (a *Analyzer) PairFeatures(ext *features.Extractor, mention *model.Model, text string, spans []Span, pairs []PairSpan, fn func(i int, fs []features.Feature)) error {
 	w := a.get()
 	defer a.put(w)
-	if err := a.analyze(w, text, entities.Options{Builtin: true}, spans, false); err != nil {
+	parties, err := a.trainingParties(w, text, spans, false)
+	if err != nil {
 		return err
-	}
-	parties := a.parties(w, text, spans)
-	w.partyTargets = w.partyTargets[:0]
-	for _, p := range parties {
-		w.partyTargets = append(w.partyTargets, p.target)
 	}
 	stances := a.partyStances(w, mention, parties, nil)
 	find := func(s Span) int {
