@@ -240,7 +240,11 @@ func version(p model.Params) string {
 		binary.LittleEndian.PutUint32(buf[:], math.Float32bits(x))
 		h.Write(buf[:])
 	}
-	binary.LittleEndian.PutUint32(buf[:], math.Float32bits(p.Temperature))
-	h.Write(buf[:])
+	// The decision threshold changes the labels as much as a weight does:
+	// two models that label differently must not share a version.
+	for _, x := range [2]float32{p.Temperature, p.DocThreshold} {
+		binary.LittleEndian.PutUint32(buf[:], math.Float32bits(x))
+		h.Write(buf[:])
+	}
 	return "stance-lr-" + hex.EncodeToString(h.Sum(nil))[:12]
 }

@@ -119,3 +119,14 @@ func TestFitDeterministic(t *testing.T) {
 		t.Error("two fits of the same data differ")
 	}
 }
+
+// TestVersionCoversThreshold: models that differ only in their decision
+// threshold label differently, so their versions differ.
+func TestVersionCoversThreshold(t *testing.T) {
+	a := testFit().fit(synthetic(300, 0.2, 1), synthetic(100, 0.2, 2))
+	b := a
+	a.DocThreshold, b.DocThreshold = 0.375, 0.4
+	if version(a) == version(b) {
+		t.Error("thresholds 0.375 and 0.4 give one version")
+	}
+}
