@@ -14,6 +14,17 @@ import (
 // out-of-fold scores the bundle records.
 const mentionFolds = 5
 
+// newClassifier joins an analyzer with a mention model and, when not
+// nil, a relation model, as the next stage's trainer or an evaluation
+// reads them.
+func newClassifier(an *classifier.Analyzer, mention, relation *model.Model) (*classifier.Classifier, error) {
+	b, err := model.NewBundle(mention, relation, nil)
+	if err != nil {
+		return nil, err
+	}
+	return classifier.New(an, b)
+}
+
 // Stages of TrainBundle: "mention", "relation", or all three for "bundle"
 // or "document".
 
@@ -50,11 +61,7 @@ func TrainBundle(stage, shared, root string, log io.Writer) (*model.Bundle, erro
 	if stage == "relation" {
 		return model.NewBundle(mention, relation, nil)
 	}
-	b, err := model.NewBundle(mention, relation, nil)
-	if err != nil {
-		return nil, err
-	}
-	c, err := classifier.New(an, b)
+	c, err := newClassifier(an, mention, relation)
 	if err != nil {
 		return nil, err
 	}

@@ -272,15 +272,11 @@ func TrainDocument(cfg DocumentConfig, c *classifier.Classifier, log io.Writer) 
 	}
 	fmt.Fprintf(log, "document temperature %.3f, threshold %.3f\n", params.Temperature, params.DocThreshold)
 	params.Meta = model.Metadata{
-		Version:      "document-lr-" + version(params)[len("stance-lr-"):],
-		Stage:        model.StageDocument,
-		Description:  "Entities: multinomial logistic regression over each entity's mention stance statistics, lead mentions, speaking and relations held and received.",
-		TrainingData: datasets,
-		Hyperparameters: map[string]float64{
-			"hash_bits": float64(cfg.Bits), "epochs": float64(cfg.Epochs), "l2": cfg.L2,
-			"learning_rate": cfg.LearningRate, "holdout": cfg.Holdout, "seed": float64(cfg.Seed),
-			"class_balance": cfg.ClassBalance, "runs": float64(max(cfg.Runs, 1)), "folds": float64(cfg.Folds),
-		},
+		Version:         "document-lr-" + version(params)[len("stance-lr-"):],
+		Stage:           model.StageDocument,
+		Description:     "Entities: multinomial logistic regression over each entity's mention stance statistics, lead mentions, speaking and relations held and received.",
+		TrainingData:    datasets,
+		Hyperparameters: cfg.FitConfig.hyperparameters(cfg.Holdout, map[string]float64{"folds": float64(cfg.Folds)}),
 	}
 	for _, s := range scores {
 		e := s.Metrics.Evaluation("cv/" + s.Source)

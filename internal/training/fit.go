@@ -67,6 +67,21 @@ func (cfg FitConfig) fit(train, holdout []example) model.Params {
 	return model.Params{Bits: cfg.Bits, Weights: weights, Bias: bias, Temperature: temp}
 }
 
+// hyperparameters returns the fit's settings as a model's metadata
+// records them, with the share of examples held out for the temperature
+// and the stage's own settings (extra, which may be nil).
+func (cfg FitConfig) hyperparameters(holdout float64, extra map[string]float64) map[string]float64 {
+	h := map[string]float64{
+		"hash_bits": float64(cfg.Bits), "epochs": float64(cfg.Epochs), "l2": cfg.L2,
+		"learning_rate": cfg.LearningRate, "holdout": holdout, "seed": float64(cfg.Seed),
+		"class_balance": cfg.ClassBalance, "runs": float64(max(cfg.Runs, 1)),
+	}
+	for k, v := range extra {
+		h[k] = v
+	}
+	return h
+}
+
 // balance scales the weights of exs by label as Config.ClassBalance says.
 func balance(exs []example, alpha float64) {
 	if alpha == 0 || len(exs) == 0 {

@@ -179,11 +179,7 @@ func Train(cfg Config, an *classifier.Analyzer, log io.Writer) (*model.Model, er
 	params := cfg.FitConfig.fit(train, holdout)
 	fmt.Fprintf(log, "temperature %.3f\n", params.Temperature)
 	params.DocThreshold = float32(cfg.DocThreshold)
-	hyper := map[string]float64{
-		"hash_bits": float64(cfg.Bits), "epochs": float64(cfg.Epochs), "l2": cfg.L2,
-		"learning_rate": cfg.LearningRate, "holdout": cfg.Holdout, "seed": float64(cfg.Seed),
-		"class_balance": cfg.ClassBalance, "runs": float64(max(cfg.Runs, 1)),
-	}
+	hyper := cfg.FitConfig.hyperparameters(cfg.Holdout, nil)
 	for _, d := range cfg.Domains {
 		hyper["domain_copy_"+d] = 1
 	}
@@ -199,11 +195,7 @@ func Train(cfg Config, an *classifier.Analyzer, log io.Writer) (*model.Model, er
 	if err != nil {
 		return nil, err
 	}
-	b, err := model.NewBundle(m, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	c, err := classifier.New(an, b)
+	c, err := newClassifier(an, m, nil)
 	if err != nil {
 		return nil, err
 	}

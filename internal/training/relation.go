@@ -194,25 +194,17 @@ func TrainRelation(cfg RelationConfig, an *classifier.Analyzer, mention *model.M
 	params := cfg.FitConfig.fit(train, holdout)
 	fmt.Fprintf(log, "relation temperature %.3f\n", params.Temperature)
 	params.Meta = model.Metadata{
-		Version:      "relation-lr-" + version(params)[len("stance-lr-"):],
-		Stage:        model.StageRelation,
-		Description:  "Relations: multinomial logistic regression over hashed holder-target pair features (cue roles of both parties, CAMEO class, speaker, joint action, possessor, words between).",
-		TrainingData: datasets,
-		Hyperparameters: map[string]float64{
-			"hash_bits": float64(cfg.Bits), "epochs": float64(cfg.Epochs), "l2": cfg.L2,
-			"learning_rate": cfg.LearningRate, "holdout": cfg.Holdout, "seed": float64(cfg.Seed), "unmarked_weight": cfg.UnmarkedWeight,
-			"class_balance": cfg.ClassBalance, "runs": float64(max(cfg.Runs, 1)),
-		},
+		Version:         "relation-lr-" + version(params)[len("stance-lr-"):],
+		Stage:           model.StageRelation,
+		Description:     "Relations: multinomial logistic regression over hashed holder-target pair features (cue roles of both parties, CAMEO class, speaker, joint action, possessor, words between).",
+		TrainingData:    datasets,
+		Hyperparameters: cfg.FitConfig.hyperparameters(cfg.Holdout, map[string]float64{"unmarked_weight": cfg.UnmarkedWeight}),
 	}
 	m, err := model.New(params)
 	if err != nil {
 		return nil, err
 	}
-	b, err := model.NewBundle(mention, m, nil)
-	if err != nil {
-		return nil, err
-	}
-	c, err := classifier.New(an, b)
+	c, err := newClassifier(an, mention, m)
 	if err != nil {
 		return nil, err
 	}

@@ -187,11 +187,7 @@ func (d *RelationCVData) Run(opt RelationCVOptions) (*RelationCVResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		b, err := model.NewBundle(d.mention, m, nil)
-		if err != nil {
-			return nil, err
-		}
-		c, err := classifier.New(d.an, b)
+		c, err := newClassifier(d.an, d.mention, m)
 		if err != nil {
 			return nil, err
 		}
