@@ -342,21 +342,14 @@ func crossValidateDocs(cfg DocumentConfig, items []docItem, log io.Writer) []Doc
 	}
 	best, bestF1 := float32(0.5), -1.0
 	for th := float32(0.25); th <= 0.6001; th += 0.025 {
-		var f1 float64
-		for _, conf := range domainConfusions(cfg, items, probs, domains, th) {
-			f1 += conf.Metrics().MacroF1 / float64(len(domains))
-		}
-		if f1 > bestF1 {
+		if f1 := domainMacroF1(cfg, items, probs, domains, th); f1 > bestF1 {
 			best, bestF1 = th, f1
 		}
 	}
 	best = float32(math.Round(float64(best)*1000) / 1000)
 	if cfg.Threshold > 0 {
-		var f1 float64
-		for _, conf := range domainConfusions(cfg, items, probs, domains, cfg.Threshold) {
-			f1 += conf.Metrics().MacroF1 / float64(len(domains))
-		}
-		fmt.Fprintf(log, "document cv: threshold %.3f gives macro-F1 %.4f averaged over the kinds of document; the best, %.3f, %.4f\n", cfg.Threshold, f1, best, bestF1)
+		fmt.Fprintf(log, "document cv: threshold %.3f gives macro-F1 %.4f averaged over the kinds of document; the best, %.3f, %.4f\n",
+			cfg.Threshold, domainMacroF1(cfg, items, probs, domains, cfg.Threshold), best, bestF1)
 		best = cfg.Threshold
 	}
 	for i := range items {
@@ -389,14 +382,18 @@ func crossValidateDocs(cfg DocumentConfig, items []docItem, log io.Writer) []Doc
 	return out
 }
 
-// domainConfusions returns the confusion of the out-of-fold labels at
-// threshold th for each kind of document (domains: Source.Domain's index).
-func domainConfusions(cfg DocumentConfig, items []docItem, probs [][model.NumLabels]float32, domains map[string]int, th float32) []evaluation.Confusion {
+// domainMacroF1 returns the out-of-fold macro-F1 at threshold th,
+// averaged over the kinds of document (domains: Source.Domain's index).
+func domainMacroF1(cfg DocumentConfig, items []docItem, probs [][model.NumLabels]float32, domains map[string]int, th float32) float64 {
 	conf := make([]evaluation.Confusion, len(domains))
 	for i := range items {
 		conf[domains[cfg.Sources[items[i].source].Domain]].AddLabel(items[i].label, document.Decide(probs[i], th))
 	}
-	return conf
+	var f1 float64
+	for d := range conf {
+		f1 += conf[d].Metrics().MacroF1 / float64(len(conf))
+	}
+	return f1
 }
 
 // bootstrapDocs resamples the items (1,000 times, fixed seed) and returns 95%
