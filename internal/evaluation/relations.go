@@ -41,6 +41,17 @@ func (m RelationMetrics) Recall() float64 { return ratio(m.Right, m.Gold) }
 // Precision is the share of returned relations that a gold one backs.
 func (m RelationMetrics) Precision() float64 { return ratio(m.Correct, m.Returned) }
 
+// F1 is the harmonic mean of Recall and Precision.
+func (m RelationMetrics) F1() float64 { return f1(m.Precision(), m.Recall()) }
+
+// f1 is the harmonic mean of precision p and recall r (0 when both are).
+func f1(p, r float64) float64 {
+	if p+r == 0 {
+		return 0
+	}
+	return 2 * p * r / (p + r)
+}
+
 func (m RelationMetrics) String() string {
 	return fmt.Sprintf("gold=%d holder+label right=%.3f (found %.3f) returned=%d precision=%.3f",
 		m.Gold, m.Recall(), ratio(m.Found, m.Gold), m.Returned, m.Precision())
@@ -62,10 +73,7 @@ func (m RelationMetrics) Evaluation(name string) model.Evaluation {
 	for _, l := range []model.Label{model.Hostile, model.Cooperative} {
 		pl := m.PerLabel[l]
 		p, r := ratio(pl.Correct, pl.Returned), ratio(pl.Right, pl.Gold)
-		f := 0.0
-		if p+r > 0 {
-			f = 2 * p * r / (p + r)
-		}
+		f := f1(p, r)
 		f1s += f
 		e.PerClass = append(e.PerClass, model.ClassScore{Label: l.String(), Precision: p, Recall: r, F1: f, Support: pl.Gold})
 	}

@@ -220,15 +220,6 @@ type RelationCVScore struct {
 	F1, F1Lo, F1Hi           float64
 }
 
-// relF1 is the F1 of relation recall and precision.
-func relF1(m *evaluation.RelationMetrics) float64 {
-	p, r := m.Precision(), m.Recall()
-	if p+r == 0 {
-		return 0
-	}
-	return 2 * p * r / (p + r)
-}
-
 // Scores returns the pooled scores of "all" and of each source, with
 // intervals from nboot resamples of sentences (1000 if zero).
 func (r *RelationCVResult) Scores(nboot int) []RelationCVScore {
@@ -252,7 +243,7 @@ func (r *RelationCVResult) Scores(nboot int) []RelationCVScore {
 		for _, i := range idx {
 			sc.RelationMetrics.Merge(r.Per[i], 1)
 		}
-		sc.F1 = relF1(&sc.RelationMetrics)
+		sc.F1 = sc.RelationMetrics.F1()
 		sum := func(counts []int) evaluation.RelationMetrics {
 			var m evaluation.RelationMetrics
 			for j, n := range counts {
@@ -264,7 +255,7 @@ func (r *RelationCVResult) Scores(nboot int) []RelationCVScore {
 		}
 		sc.RecallLo, sc.RecallHi = bootstrap(nboot, len(idx), func(c []int) float64 { m := sum(c); return m.Recall() })
 		sc.PrecisionLo, sc.PrecisionHi = bootstrap(nboot, len(idx), func(c []int) float64 { m := sum(c); return m.Precision() })
-		sc.F1Lo, sc.F1Hi = bootstrap(nboot, len(idx), func(c []int) float64 { m := sum(c); return relF1(&m) })
+		sc.F1Lo, sc.F1Hi = bootstrap(nboot, len(idx), func(c []int) float64 { m := sum(c); return m.F1() })
 		out = append(out, sc)
 	}
 	return out
@@ -309,17 +300,17 @@ func CompareRelations(a, b *RelationCVResult, nboot int) (RelationCVDelta, error
 		}
 		return ma, mb
 	}
-	stat := func(f func(m *evaluation.RelationMetrics) float64) func([]int) float64 {
-		return func(c []int) float64 { ma, mb := sums(c); return f(&mb) - f(&ma) }
+	stat := func(f func(evaluation.RelationMetrics) float64) func([]int) float64 {
+		return func(c []int) float64 { ma, mb := sums(c); return f(mb) - f(ma) }
 	}
 	all := make([]int, len(ps))
 	for i := range all {
 		all[i] = 1
 	}
 	var d RelationCVDelta
-	rec := stat(func(m *evaluation.RelationMetrics) float64 { return m.Recall() })
-	pre := stat(func(m *evaluation.RelationMetrics) float64 { return m.Precision() })
-	f1 := stat(relF1)
+	rec := stat(evaluation.RelationMetrics.Recall)
+	pre := stat(evaluation.RelationMetrics.Precision)
+	f1 := stat(evaluation.RelationMetrics.F1)
 	d.Recall, d.Precision, d.F1 = rec(all), pre(all), f1(all)
 	d.RecallLo, d.RecallHi = bootstrap(nboot, len(ps), rec)
 	d.PrecisionLo, d.PrecisionHi = bootstrap(nboot, len(ps), pre)
