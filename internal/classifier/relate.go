@@ -195,9 +195,12 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 				ci++
 			case gi < len(w.generic) && w.generic[gi].First < first:
 				g := w.generic[gi]
+				gi++
+				if n := len(ps); n > 0 && ps[n-1].caller && relations.Owns(d, ps[n-1].target, g.First) {
+					continue // "ADF rebels" with the span "ADF": the span names the actor
+				}
 				t := features.Target{First: g.First, End: g.End, Type: uint8(entities.TypeGroup)}
 				ps = append(ps, party{target: t, entity: g.Entity, span: Span{d.Tokens[g.First].Start, d.Tokens[g.End-1].End}, mention: -1})
-				gi++
 			default:
 				return
 			}

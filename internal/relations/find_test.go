@@ -1,6 +1,7 @@
 package relations
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stance/classifierd/internal/entities"
@@ -51,6 +52,45 @@ func TestFindGeneric(t *testing.T) {
 	for i := range wantF {
 		if gotF[i] != wantF[i] {
 			t.Errorf("actor %d = %v, want %v", i, gotF[i], wantF[i])
+		}
+	}
+}
+
+// TestFindGenericContext: a generic phrase without a state is an actor
+// only where the words around it make it one. Owned ("its troops"),
+// counted or moved ("two soldiers", "massed troops") and modifying
+// ("military drills", "a police station") phrases are not; a name ("the
+// Arakan Army"), a noun for people after it ("military commanders") and a verb
+// ("the army retook") keep it.
+func TestFindGenericContext(t *testing.T) {
+	tok, err := features.NewTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"The military said rebels attacked a convoy.", []string{"military", "rebels"}},
+		{"Military commanders met the rebels.", []string{"Military", "rebels"}},
+		{"The army retook the town from the Arakan Army.", []string{"army", "Army"}},
+		{"Gunmen shot two soldiers and torched a police station.", []string{"Gunmen"}},
+		{"The ministry said its troops had repelled the militants.", []string{"militants"}},
+		{"It massed troops and held joint military drills near government buildings.", nil},
+		{"Fresh troops arrived as 3,000 soldiers left.", nil},
+		{"They attacked the People's Army.", []string{"Army"}},
+	} {
+		d := tok.Tokenize(c.text)
+		want := make([]bool, len(d.Sentences))
+		for i := range want {
+			want[i] = true
+		}
+		var got []string
+		for _, g := range FindGeneric(nil, d, want, nil, nil) {
+			got = append(got, c.text[d.Tokens[g.First].Start:d.Tokens[g.End-1].End])
+		}
+		if strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("%q: found %q, want %q", c.text, got, c.want)
 		}
 	}
 }
