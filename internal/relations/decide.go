@@ -9,16 +9,16 @@ import (
 // Threshold is the probability at which a pair's more likely polar label
 // becomes a relation. The relation model's neutral label is "no relation
 // asserted", and news asserts none between most pairs of actors it names
-// together, so the argmax alone would not do. The value, with BothWaysAt
-// and the model's class balance, is chosen by the relation model's
-// cross-validation (stancetrain relation-cv) as the setting that comes
-// closest to what users need on both counts (recall 0.75, precision
-// 0.60): over train_a to train_h, recall 0.725 [0.711, 0.738], precision
-// 0.578 [0.565, 0.591] out of fold. Lower thresholds buy recall with
-// precision (0.35: 0.743 / 0.557; 0.3: 0.755 / 0.537); learning from the
-// pairs with parties the data does not mark buys precision, but makes the
-// model doubt the generic actors that speak in the seed articles.
-const Threshold = 0.4
+// together, so the argmax alone would not do. The value, with BothWaysAt,
+// the model's class balance and the weight of pairs with unmarked parties
+// (training.RelationConfig.UnmarkedWeight), is chosen by the relation
+// model's cross-validation (stancetrain relation-cv) as the setting that
+// comes closest to what users need on both counts (recall 0.75, precision
+// 0.60). Over train_a to train_h, out of fold, with unmarked weight 0.3:
+// recall 0.751 [0.738, 0.763], precision 0.604 [0.592, 0.618]; at 0.35,
+// 0.736 / 0.625; at 0.4, 0.720 / 0.649. Without the unmarked pairs, 0.4
+// gave 0.726 / 0.630 and 0.3 gave 0.755 / 0.588.
+const Threshold = 0.3
 
 // BothWaysAt is the probability at which a relation stands although the
 // relation the other way between the same two parties is more probable:
