@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/stance/classifierd/internal/document"
@@ -41,8 +42,11 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 	d := &w.doc
 	var docTone [2]float32
 	nwanted := 0
+	// The tone of the sentences read for their mentions: a sentence read
+	// only for its generic actors would make a short text's tone differ
+	// from the same words in an article.
 	for si, want := range w.wanted {
-		if want {
+		if want && !slices.Contains(w.genericOnly, int32(si)) {
 			h, k := w.ctx.Tone(si)
 			docTone[0] += h
 			docTone[1] += k

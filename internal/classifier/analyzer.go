@@ -46,8 +46,12 @@ type workspace struct {
 	feats    []features.Feature
 	mentions []entities.Mention
 	// wanted[s] is set for the sentences with a mention or a span: the
-	// only ones whose words and cues analyze looks up.
-	wanted []bool
+	// only ones whose words and cues analyze looks up. In a short text,
+	// it is set too for the sentences with two generic actors, listed in
+	// genericOnly (wantGenericOnly); genericScan is its scratch.
+	wanted      []bool
+	genericOnly []int32
+	genericScan []bool
 	// Evidence scratch (see Classifier.explain).
 	items    []evItem
 	itemAt   []int32
@@ -120,6 +124,10 @@ func (a *Analyzer) analyze(w *workspace, text string, opts entities.Options, spa
 		t := a.tokenRange(&w.doc, s.Start, s.End, entities.TypeUnspecified)
 		w.want(t, w.doc.SentenceOf(t.First))
 	}
+	w.genericOnly = w.genericOnly[:0]
+	if len(text) <= genericScanBytes {
+		w.wantGenericOnly()
+	}
 	w.corefs = w.corefs[:0]
 	if corefs {
 		w.corefs = findCorefs(w.corefs, &w.doc, ms, w.targets, w.wanted)
@@ -127,6 +135,40 @@ func (a *Analyzer) analyze(w *workspace, text string, opts entities.Options, spa
 	w.cues = a.cues.MatchIn(w.cues[:0], &w.doc, &w.scratch, w.wanted)
 	w.ctx.Reset(&w.doc, w.cues)
 	return nil
+}
+
+// genericScanBytes is the longest text whose sentences without a mention
+// or a span are read for generic actors (wantGenericOnly).
+const genericScanBytes = 1024
+
+// wantGenericOnly marks wanted the sentences not wanted yet that name two
+// generic actors or more ("Police fired tear gas at protesters", "Rebels
+// ambushed an army convoy"), so that the relation stage reads them, and
+// lists them in genericOnly. Only short texts are scanned (a sentence, a
+// headline, a wire item): in an article, reading every word of the
+// sentences without a mention (71% of the news corpus's words) for
+// generic actors would add a tenth to Classify's time for a few hundred
+// actors in 1.4 MB.
+func (w *workspace) wantGenericOnly() {
+	d := &w.doc
+	unread := w.genericScan[:0]
+	for _, want := range w.wanted {
+		unread = append(unread, !want)
+	}
+	w.genericScan = unread
+	found := relations.FindGeneric(w.generic[:0], d, unread, nil, nil)
+	w.generic = found
+	for i := 0; i < len(found); {
+		s := d.SentenceOf(found[i].First)
+		n := 0
+		for ; i < len(found) && d.SentenceOf(found[i].First) == s; i++ {
+			n++
+		}
+		if n >= 2 {
+			w.wanted[s] = true
+			w.genericOnly = append(w.genericOnly, int32(s))
+		}
+	}
 }
 
 // want marks the sentences of target t's tokens as wanted and returns the

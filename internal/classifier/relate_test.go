@@ -20,8 +20,8 @@ func relationTexts(text string, res Result) []string {
 
 // TestRelations checks the embedded models on sentences of the kinds the
 // relation stage is for: the agent of a verb, a passive turned around,
-// joint action both ways, a speaker, a refusal, and sentences that assert
-// no relation (a denial, "did not condemn").
+// joint action both ways, a speaker, a refusal, generic actors without a
+// named one, and sentences that assert no relation ("did not condemn").
 func TestRelations(t *testing.T) {
 	c := newTestClassifier(t)
 	for _, tc := range []struct {
@@ -36,6 +36,8 @@ func TestRelations(t *testing.T) {
 		{"Japan refused to cooperate with North Korea.", []string{"Japan -> North Korea hostile"}, []string{"Japan -> North Korea cooperative"}},
 		{"China pledged support for Pakistan.", []string{"China -> Pakistan cooperative"}, nil},
 		{"Egypt did not condemn Ethiopia.", nil, []string{"Egypt -> Ethiopia hostile"}},
+		// Generic actors alone, in a text that names no state.
+		{"Police fired tear gas at protesters.", []string{"Police -> protesters hostile"}, nil},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
 			res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true, MaxEvidence: 3})
@@ -62,6 +64,32 @@ func TestRelations(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGenericOnlySentencesInShortTexts: a sentence that names only generic
+// actors is read for relations in a short text, and left unread in an
+// article (wantGenericOnly), where the tone of the article's mention
+// sentences is all the document stage reads.
+func TestGenericOnlySentencesInShortTexts(t *testing.T) {
+	c := newTestClassifier(t)
+	const sentence = "Police fired tear gas at protesters."
+	article := strings.Repeat("Iran and Russia signed a trade agreement in Tehran on Monday. ", 20) + sentence
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{{sentence, true}, {article, false}} {
+		res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, g := range relationTexts(tc.text, res) {
+			found = found || g == "Police -> protesters hostile"
+		}
+		if found != tc.want {
+			t.Errorf("%d bytes: police -> protesters found %v, want %v", len(tc.text), found, tc.want)
+		}
 	}
 }
 
