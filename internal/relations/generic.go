@@ -477,14 +477,14 @@ var notNouns = map[string]bool{}
 
 func init() {
 	for _, w := range strings.Fields(`in to had said says say from and near on who of by would into for outside
-		during at after until with under across out has have is was are were will could can may might must should did
-		does do also then as that which while when where or but than against over since before without through
-		toward towards around between among amid along itself loyal took flew set shot held beat overran fought
-		struck retook overtook undertook shook began brought sent gave made won lost led met ran told kept left went came saw stood spent built hit
-		cut put withdrew drove broke threw chose froze rose fell sought caught bought sold paid laid swept stole tore
-		wrote spoke knew grew drew blew officer officers official officials chief chiefs commander commanders
-		spokesman spokeswoman spokesperson personnel forces troops soldier soldiers fighter fighters agent agents
-		leader leaders unit units members ruler rulers`) {
+		during at after until with under across out has have is was are were will could can may might must should did does do also then as
+		that which while when where or but than against over since before without through toward towards around
+		between among amid along itself loyal took flew set shot held beat overran fought struck retook overtook
+		undertook shook began brought sent gave made won lost led met ran told kept left went came saw stood
+		spent built hit cut put withdrew drove broke threw chose froze rose fell sought caught bought sold paid
+		laid swept stole tore wrote spoke knew grew drew blew officer officers official officials chief chiefs
+		commander commanders spokesman spokeswoman spokesperson personnel forces troops soldier soldiers fighter
+		fighters agent agents leader leaders unit units members ruler rulers`) {
 		notNouns[w] = true
 	}
 	for _, w := range strings.Fields(`send sends sent sending deploy deploys deployed deploying redeployed mass masses
