@@ -60,6 +60,7 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			{Name: "team/relations_f", Path: filepath.Join(rel, "train_f.jsonl")},
 			{Name: "team/relations_g", Path: filepath.Join(rel, "train_g.jsonl")},
 			{Name: "team/relations_h", Path: filepath.Join(rel, "train_h.jsonl")},
+			{Name: "team/relations_i", Path: filepath.Join(rel, "train_i.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
