@@ -78,6 +78,7 @@ type workspace struct {
 	entityAt     map[string]int             // aggregate's entities by ID
 	dyadAt       map[dyadKey]int            // dyads' index by actors
 	holderAt     map[Span]int               // the best relation toward each span
+	holderIn     map[entityInSentence]int   // the best relation toward each entity in a sentence
 	corefs       []coref
 	corefProbs   [][model.NumLabels]float32
 	groupProbs   [][model.NumLabels]float32

@@ -556,26 +556,49 @@ func (c *Classifier) ScoreSpans(text string, spans []Span, fn func(i int, probs 
 // the relation model sees speakers, passives and possessors that the
 // mention scorer's own holder rule does not.
 //
+// A mention that no relation is toward takes the holder of the most
+// probable relation toward the same entity in its sentence: in "The
+// president stated that NATO's expansion creates tensions, stressing, 'The
+// expansion of NATO is a threat'", the stance toward the second NATO is
+// the president's as much as toward the first.
+//
 // An official or a generic actor ("the government") who speaks for a
 // state is reported as that state: a mention's holder says whose stance it
 // is, and news holds states to what their officials say.
 func (c *Classifier) holdersFromRelations(w *workspace, res *Result) {
 	if w.holderAt == nil {
 		w.holderAt = map[Span]int{}
+		w.holderIn = map[entityInSentence]int{}
 	}
 	clear(w.holderAt)
+	clear(w.holderIn)
+	surer := func(j, b int) bool {
+		return res.Relations[j].Probs[res.Relations[j].Label] > res.Relations[b].Probs[res.Relations[b].Label]
+	}
 	for j := range res.Relations {
 		r := &res.Relations[j]
 		if r.Holder.Entity.ID == "" {
 			continue
 		}
-		if b, ok := w.holderAt[r.Target.Span]; !ok || r.Probs[r.Label] > res.Relations[b].Probs[res.Relations[b].Label] {
+		if b, ok := w.holderAt[r.Target.Span]; !ok || surer(j, b) {
 			w.holderAt[r.Target.Span] = j
 		}
+		if r.Target.Entity.ID != "" {
+			k := entityInSentence{r.Target.Entity.ID, r.Sentence.Start}
+			if b, ok := w.holderIn[k]; !ok || surer(j, b) {
+				w.holderIn[k] = j
+			}
+		}
 	}
+	d := &w.doc
 	for i := range res.Mentions {
 		m := &res.Mentions[i]
-		if j, ok := w.holderAt[m.Span]; ok {
+		j, ok := w.holderAt[m.Span]
+		if !ok && len(w.holderIn) > 0 {
+			sent := d.Sentences[d.SentenceOf(w.targets[i].First)]
+			j, ok = w.holderIn[entityInSentence{m.Entity.ID, d.Tokens[sent.First].Start}]
+		}
+		if ok {
 			h := res.Relations[j].Holder.Entity
 			if h.Country != "" && (h.Type == entities.TypePerson || h.Type == entities.TypeGroup) {
 				if state, ok := c.stateEntity(w, h.Country); ok {
@@ -585,6 +608,13 @@ func (c *Classifier) holdersFromRelations(w *workspace, res *Result) {
 			m.Holder = h
 		}
 	}
+}
+
+// entityInSentence keys the relations toward an entity in one sentence
+// (by the sentence's first byte).
+type entityInSentence struct {
+	id    string
+	start int
 }
 
 // DocumentInputs classifies req and calls fn with each entity's

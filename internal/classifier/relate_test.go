@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stance/classifierd/internal/entities"
 	"github.com/stance/classifierd/internal/model"
 )
 
@@ -132,4 +133,42 @@ func TestDyadsCountOfficialsForTheirState(t *testing.T) {
 		got = append(got, d.Holder.Name+" -> "+d.Target.Name+" "+d.Label.String())
 	}
 	t.Errorf("no hostile Iran -> NATO dyad among %q (relations %q)", got, relationTexts(text, res))
+}
+
+// TestHolderFromSameEntityInSentence: a mention that no relation is toward
+// takes the holder of a relation toward the same entity in its sentence,
+// and only in its sentence.
+func TestHolderFromSameEntityInSentence(t *testing.T) {
+	c := newTestClassifier(t)
+	text := "Iran warned NATO about its expansion, saying NATO was a threat. NATO met in Brussels."
+	w := c.an.get()
+	defer c.an.put(w)
+	if err := c.an.analyze(w, text, entities.Options{Builtin: true}, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	var res Result
+	var natos []int
+	for i, m := range w.mentions {
+		res.Mentions = append(res.Mentions, Mention{Span: Span{m.Start, m.End}, Entity: m.Entity})
+		if m.Entity.ID == "NATO" {
+			natos = append(natos, i)
+		}
+	}
+	if len(natos) != 3 || w.mentions[0].Entity.ID != "IRN" {
+		t.Fatalf("mentions %v: want Iran and three NATO", w.mentions)
+	}
+	first := w.mentions[natos[0]]
+	res.Relations = []Relation{{
+		Holder:   Party{Span: Span{w.mentions[0].Start, w.mentions[0].End}, Entity: w.mentions[0].Entity},
+		Target:   Party{Span: Span{first.Start, first.End}, Entity: first.Entity},
+		Label:    model.Hostile,
+		Probs:    [model.NumLabels]float32{0.9, 0.05, 0.05},
+		Sentence: Span{0, strings.Index(text, " NATO met")},
+	}}
+	c.holdersFromRelations(w, &res)
+	for k, want := range []string{"IRN", "IRN", ""} {
+		if got := res.Mentions[natos[k]].Holder.ID; got != want {
+			t.Errorf("NATO mention %d: holder %q, want %q", k, got, want)
+		}
+	}
 }

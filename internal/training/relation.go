@@ -61,6 +61,7 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			{Name: "team/relations_g", Path: filepath.Join(rel, "train_g.jsonl")},
 			{Name: "team/relations_h", Path: filepath.Join(rel, "train_h.jsonl")},
 			{Name: "team/relations_i", Path: filepath.Join(rel, "train_i.jsonl")},
+			{Name: "team/relations_j", Path: filepath.Join(rel, "train_j.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
@@ -69,7 +70,7 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 		},
 		FitConfig:      FitConfig{Bits: 18, Epochs: 6, L2: 1e-4, LearningRate: 0.1, ClassBalance: 0.6, Runs: 5, Seed: 1},
 		Holdout:        0.1,
-		UnmarkedWeight: 0.3,
+		UnmarkedWeight: 1,
 	}
 }
 
