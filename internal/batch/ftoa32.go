@@ -58,43 +58,68 @@ func appendFloat32(b []byte, v float32) []byte {
 	start := len(b)
 	b = slices.Grow(b, size)[:start+size]
 	o := b[start:]
-	i := size
-	if e10 > 0 {
-		for i > n {
-			i--
+	switch {
+	case e10 >= 0:
+		putDigits(o, n, digits, n)
+		for i := n; i < size; i++ {
 			o[i] = '0'
 		}
-	}
-	dot := -1 // the index in o of the decimal point
-	if e10 < 0 && point > 0 {
-		dot = point
-	}
-	for k := 0; k < n; k++ {
-		i--
-		if i == dot {
-			o[i] = '.'
-			i--
-		}
-		o[i] = byte('0' + digits%10)
-		digits /= 10
-	}
-	if point <= 0 {
-		for i > 2 {
-			i--
-			o[i] = '0'
-		}
+	case point > 0:
+		f := n - point // digits after the point
+		p := pow10[f]
+		putDigits(o, size, digits%p, f)
+		o[point] = '.'
+		putDigits(o, point, digits/p, point)
+	default:
+		putDigits(o, size, digits, n)
 		o[0], o[1] = '0', '.'
+		for i := 2; i < size-n; i++ {
+			o[i] = '0'
+		}
 	}
 	return b
 }
 
+var pow10 = [...]uint32{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
+
+// putDigits writes the last k decimal digits of v (leading zeros
+// included) to o, ending before o[end], two at a time.
+func putDigits(o []byte, end int, v uint32, k int) {
+	i := end
+	for ; k >= 2; k -= 2 {
+		r := v % 100
+		v /= 100
+		i -= 2
+		o[i], o[i+1] = digitPairs[2*r], digitPairs[2*r+1]
+	}
+	if k == 1 {
+		o[i-1] = byte('0' + v%10)
+	}
+}
+
 // decimalLen returns the number of decimal digits of v, at least 1.
 func decimalLen(v uint32) int {
-	n := 1
-	for p := uint32(10); n < 10 && v >= p; p *= 10 {
-		n++
+	switch {
+	case v < 10:
+		return 1
+	case v < 100:
+		return 2
+	case v < 1000:
+		return 3
+	case v < 10000:
+		return 4
+	case v < 100000:
+		return 5
+	case v < 1000000:
+		return 6
+	case v < 10000000:
+		return 7
+	case v < 100000000:
+		return 8
+	case v < 1000000000:
+		return 9
 	}
-	return n
+	return 10
 }
 
 // Ryu's constants for float32.
