@@ -7,11 +7,12 @@
 //	go run ./cmd/gazettegen -shared ../shared
 //
 // It writes internal/entities/data/gazetteer.tsv.gz, and beside it
-// gazetteer.tries: the tries that internal/entities builds from the table,
-// which its Default then reads instead of building them at every start.
-// The output depends only on its inputs, byte for byte; a test in this
-// package checks that the committed table is what the command produces, and
-// one in internal/entities that the committed tries are the table's.
+// gazetteer.snapshot: the gazetteer that internal/entities loads from the
+// table, which its Default then reads instead of loading the table at
+// every start. The output depends only on its inputs, byte for byte; a test
+// in this package checks that the committed table is what the command
+// produces, and one in internal/entities that the committed snapshot is the
+// table's.
 package main
 
 import (
@@ -47,7 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	shared := fl.String("shared", envOr("STANCE_SHARED", "../shared"), "shared data directory (env STANCE_SHARED)")
 	addPath := fl.String("additions", "", "additions file (default: the embedded cmd/gazettegen/additions.txt)")
 	out := fl.String("out", defaultOut, "output file; - for stdout")
-	triesOut := fl.String("tries", "", "file for the built tries (default: -out with .tries for .tsv.gz; none for stdout)")
+	snapOut := fl.String("snapshot", "", "file for the loaded gazetteer's snapshot (default: -out with .snapshot for .tsv.gz; none for stdout)")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -72,7 +73,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = os.WriteFile(*out, table, 0o644)
 	}
 	if err == nil {
-		err = writeTries(table, triesPath(*out, *triesOut))
+		err = writeSnapshot(table, snapshotPath(*out, *snapOut))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "gazettegen:", err)
@@ -81,20 +82,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// triesPath is where the tries go: the -tries flag, else beside the table.
-func triesPath(out, flagged string) string {
+// snapshotPath is where the snapshot goes: the -snapshot flag, else beside
+// the table.
+func snapshotPath(out, flagged string) string {
 	switch {
 	case flagged != "":
 		return flagged
 	case out == "-":
 		return ""
 	}
-	return strings.TrimSuffix(strings.TrimSuffix(out, ".gz"), ".tsv") + ".tries"
+	return strings.TrimSuffix(strings.TrimSuffix(out, ".gz"), ".tsv") + ".snapshot"
 }
 
-// writeTries loads table as internal/entities does and writes its built
-// tries to path (nothing for "").
-func writeTries(table []byte, path string) error {
+// writeSnapshot loads table as internal/entities does and writes its
+// snapshot to path (nothing for "").
+func writeSnapshot(table []byte, path string) error {
 	if path == "" {
 		return nil
 	}
@@ -103,7 +105,7 @@ func writeTries(table []byte, path string) error {
 		return err
 	}
 	var b bytes.Buffer
-	if err := g.WriteTries(&b); err != nil {
+	if err := g.WriteSnapshot(&b, table); err != nil {
 		return err
 	}
 	return os.WriteFile(path, b.Bytes(), 0o644)

@@ -142,6 +142,7 @@ func (c *jobConfig) backend(ctx context.Context, stderr io.Writer) (b batch.Back
 		}
 		return r, r.Close, nil
 	}
+	adviseHugeHeap()
 	tok, err := features.NewTokenizer()
 	if err != nil {
 		return nil, nil, fmt.Errorf("load tokenizer: %w", err)

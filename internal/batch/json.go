@@ -109,15 +109,14 @@ type jsonEncoder struct {
 	err error
 }
 
-// key writes a member name, after a comma unless it is the object's first.
+// key writes a member name, quoted and with its colon (`"text":`, as
+// every caller passes it), after a comma unless it is the object's first.
 // A key always follows '{' or a complete value, which never ends in '{'.
 func (e *jsonEncoder) key(k string) {
 	if e.b[len(e.b)-1] != '{' {
 		e.b = append(e.b, ',')
 	}
-	e.b = append(e.b, '"')
 	e.b = append(e.b, k...)
-	e.b = append(e.b, '"', ':')
 }
 
 func (e *jsonEncoder) str(k, v string) {
@@ -133,7 +132,37 @@ func (e *jsonEncoder) uint32(k string, v uint32) {
 		return
 	}
 	e.key(k)
-	e.b = strconv.AppendUint(e.b, uint64(v), 10)
+	e.b = appendUint32(e.b, v)
+}
+
+// digitPairs holds "00" to "99".
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// appendUint32 appends v in decimal, as strconv.AppendUint does, two
+// digits at a time and without its generality (spans and counts are
+// written by the hundred thousand).
+func appendUint32(b []byte, v uint32) []byte {
+	if v < 10 {
+		return append(b, byte('0'+v))
+	}
+	var d [10]byte
+	i := len(d)
+	for v >= 100 {
+		r := v % 100
+		v /= 100
+		i -= 2
+		d[i], d[i+1] = digitPairs[2*r], digitPairs[2*r+1]
+	}
+	if v >= 10 {
+		i -= 2
+		d[i], d[i+1] = digitPairs[2*v], digitPairs[2*v+1]
+	} else {
+		i--
+		d[i] = byte('0' + v)
+	}
+	return append(b, d[i:]...)
 }
 
 func (e *jsonEncoder) int32(k string, v int32) {
@@ -164,17 +193,15 @@ func (e *jsonEncoder) float32(k string, v float32) {
 		e.b = append(e.b, `"-Infinity"`...)
 		return
 	}
-	format := byte('f')
-	if abs := float32(math.Abs(float64(v))); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
+	if abs := float32(math.Abs(float64(v))); abs == 0 || abs >= 1e-6 && abs < 1e21 {
+		e.b = appendFloat32(e.b, v) // strconv's 'f' form, faster
+		return
 	}
-	e.b = strconv.AppendFloat(e.b, float64(v), format, -1, 32)
-	if format == 'e' {
-		// 1e-07 -> 1e-7, as encoding/json and protojson write it.
-		if n := len(e.b); n >= 4 && e.b[n-4] == 'e' && e.b[n-3] == '-' && e.b[n-2] == '0' {
-			e.b[n-2] = e.b[n-1]
-			e.b = e.b[:n-1]
-		}
+	e.b = strconv.AppendFloat(e.b, float64(v), 'e', -1, 32)
+	// 1e-07 -> 1e-7, as encoding/json and protojson write it.
+	if n := len(e.b); n >= 4 && e.b[n-4] == 'e' && e.b[n-3] == '-' && e.b[n-2] == '0' {
+		e.b[n-2] = e.b[n-1]
+		e.b = e.b[:n-1]
 	}
 }
 
@@ -192,8 +219,9 @@ func (e *jsonEncoder) enum(k string, v int32, names []string) {
 	e.b = strconv.AppendInt(e.b, int64(v), 10)
 }
 
-// safe[c] says whether ASCII byte c is written as is inside a JSON string.
-var safe = func() (t [utf8.RuneSelf]bool) {
+// safe[c] says whether byte c is an ASCII byte written as is inside a JSON
+// string; other bytes are escaped, or start a multi-byte rune.
+var safe = func() (t [256]bool) {
 	for c := ' '; c < utf8.RuneSelf; c++ {
 		t[c] = c != '"' && c != '\\'
 	}
@@ -208,11 +236,11 @@ func (e *jsonEncoder) string(s string) {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if safe[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if safe[c] {
-				i++
-				continue
-			}
 			e.b = append(e.b, s[start:i]...)
 			switch c {
 			case '"', '\\':
@@ -276,12 +304,12 @@ var (
 // Error details (google.protobuf.Any) are written by statusJSON.
 func appendResponse(dst []byte, resp *stancev1.ClassifyResponse, fields Field) ([]byte, error) {
 	e := jsonEncoder{b: append(dst, '{')}
-	e.str("id", resp.Id)
+	e.str(`"id":`, resp.Id)
 	if fields&FieldMentions != 0 {
-		e.mentions("mentions", resp.Mentions)
+		e.mentions(`"mentions":`, resp.Mentions)
 	}
 	if fields&FieldEntities != 0 && len(resp.Entities) > 0 {
-		e.key("entities")
+		e.key(`"entities":`)
 		e.b = append(e.b, '[')
 		for i, s := range resp.Entities {
 			if i > 0 {
@@ -292,15 +320,15 @@ func appendResponse(dst []byte, resp *stancev1.ClassifyResponse, fields Field) (
 		e.b = append(e.b, ']')
 	}
 	if fields&FieldTargeted != 0 {
-		e.mentions("targeted", resp.Targeted)
+		e.mentions(`"targeted":`, resp.Targeted)
 	}
-	e.str("model_version", resp.ModelVersion)
+	e.str(`"model_version":`, resp.ModelVersion)
 	if resp.Error != nil {
-		e.key("error")
+		e.key(`"error":`)
 		e.status(resp.Error)
 	}
 	if fields&FieldRelations != 0 && len(resp.Relations) > 0 {
-		e.key("relations")
+		e.key(`"relations":`)
 		e.b = append(e.b, '[')
 		for i, r := range resp.Relations {
 			if i > 0 {
@@ -311,7 +339,7 @@ func appendResponse(dst []byte, resp *stancev1.ClassifyResponse, fields Field) (
 		e.b = append(e.b, ']')
 	}
 	if fields&FieldDyads != 0 && len(resp.Dyads) > 0 {
-		e.key("dyads")
+		e.key(`"dyads":`)
 		e.b = append(e.b, '[')
 		for i, d := range resp.Dyads {
 			if i > 0 {
@@ -346,22 +374,22 @@ func (e *jsonEncoder) mentions(k string, ms []*stancev1.Mention) {
 func (e *jsonEncoder) mention(m *stancev1.Mention) {
 	e.b = append(e.b, '{')
 	if m.Span != nil {
-		e.key("span")
+		e.key(`"span":`)
 		e.span(m.Span)
 	}
-	e.str("text", m.Text)
+	e.str(`"text":`, m.Text)
 	if m.Entity != nil {
-		e.key("entity")
+		e.key(`"entity":`)
 		e.entityRef(m.Entity)
 	}
-	e.enum("label", int32(m.Label), stanceNames)
+	e.enum(`"label":`, int32(m.Label), stanceNames)
 	if m.Probabilities != nil {
-		e.key("probabilities")
+		e.key(`"probabilities":`)
 		e.probabilities(m.Probabilities)
 	}
 	e.evidence(m.Evidence)
 	if m.Holder != nil {
-		e.key("holder")
+		e.key(`"holder":`)
 		e.entityRef(m.Holder)
 	}
 	e.b = append(e.b, '}')
@@ -369,25 +397,25 @@ func (e *jsonEncoder) mention(m *stancev1.Mention) {
 
 func (e *jsonEncoder) span(s *stancev1.Span) {
 	e.b = append(e.b, '{')
-	e.uint32("start", s.Start)
-	e.uint32("end", s.End)
+	e.uint32(`"start":`, s.Start)
+	e.uint32(`"end":`, s.End)
 	e.b = append(e.b, '}')
 }
 
 func (e *jsonEncoder) entityRef(r *stancev1.EntityRef) {
 	e.b = append(e.b, '{')
-	e.str("id", r.Id)
-	e.str("name", r.Name)
-	e.enum("type", int32(r.Type), entityTypeNames)
-	e.str("country_id", r.CountryId)
+	e.str(`"id":`, r.Id)
+	e.str(`"name":`, r.Name)
+	e.enum(`"type":`, int32(r.Type), entityTypeNames)
+	e.str(`"country_id":`, r.CountryId)
 	e.b = append(e.b, '}')
 }
 
 func (e *jsonEncoder) probabilities(p *stancev1.Probabilities) {
 	e.b = append(e.b, '{')
-	e.float32("hostile", p.Hostile)
-	e.float32("cooperative", p.Cooperative)
-	e.float32("neutral", p.Neutral)
+	e.float32(`"hostile":`, p.Hostile)
+	e.float32(`"cooperative":`, p.Cooperative)
+	e.float32(`"neutral":`, p.Neutral)
 	e.b = append(e.b, '}')
 }
 
@@ -395,7 +423,7 @@ func (e *jsonEncoder) evidence(ev []*stancev1.Evidence) {
 	if len(ev) == 0 {
 		return
 	}
-	e.key("evidence")
+	e.key(`"evidence":`)
 	e.b = append(e.b, '[')
 	for i, x := range ev {
 		if i > 0 {
@@ -403,13 +431,13 @@ func (e *jsonEncoder) evidence(ev []*stancev1.Evidence) {
 		}
 		e.b = append(e.b, '{')
 		if x.Span != nil {
-			e.key("span")
+			e.key(`"span":`)
 			e.span(x.Span)
 		}
-		e.str("text", x.Text)
-		e.float32("contribution", x.Contribution)
-		e.enum("stance", int32(x.Stance), stanceNames)
-		e.str("source", x.Source)
+		e.str(`"text":`, x.Text)
+		e.float32(`"contribution":`, x.Contribution)
+		e.enum(`"stance":`, int32(x.Stance), stanceNames)
+		e.str(`"source":`, x.Source)
 		e.b = append(e.b, '}')
 	}
 	e.b = append(e.b, ']')
@@ -418,28 +446,28 @@ func (e *jsonEncoder) evidence(ev []*stancev1.Evidence) {
 func (e *jsonEncoder) entityStance(s *stancev1.EntityStance) {
 	e.b = append(e.b, '{')
 	if s.Entity != nil {
-		e.key("entity")
+		e.key(`"entity":`)
 		e.entityRef(s.Entity)
 	}
-	e.enum("label", int32(s.Label), stanceNames)
+	e.enum(`"label":`, int32(s.Label), stanceNames)
 	if s.Probabilities != nil {
-		e.key("probabilities")
+		e.key(`"probabilities":`)
 		e.probabilities(s.Probabilities)
 	}
-	e.uint32("mention_count", s.MentionCount)
-	e.float32("salience", s.Salience)
+	e.uint32(`"mention_count":`, s.MentionCount)
+	e.float32(`"salience":`, s.Salience)
 	e.b = append(e.b, '}')
 }
 
 func (e *jsonEncoder) party(p *stancev1.Party) {
 	e.b = append(e.b, '{')
 	if p.Span != nil {
-		e.key("span")
+		e.key(`"span":`)
 		e.span(p.Span)
 	}
-	e.str("text", p.Text)
+	e.str(`"text":`, p.Text)
 	if p.Entity != nil {
-		e.key("entity")
+		e.key(`"entity":`)
 		e.entityRef(p.Entity)
 	}
 	e.b = append(e.b, '}')
@@ -448,44 +476,44 @@ func (e *jsonEncoder) party(p *stancev1.Party) {
 func (e *jsonEncoder) relation(r *stancev1.Relation) {
 	e.b = append(e.b, '{')
 	if r.Holder != nil {
-		e.key("holder")
+		e.key(`"holder":`)
 		e.party(r.Holder)
 	}
 	if r.Target != nil {
-		e.key("target")
+		e.key(`"target":`)
 		e.party(r.Target)
 	}
-	e.enum("label", int32(r.Label), stanceNames)
+	e.enum(`"label":`, int32(r.Label), stanceNames)
 	if r.Probabilities != nil {
-		e.key("probabilities")
+		e.key(`"probabilities":`)
 		e.probabilities(r.Probabilities)
 	}
 	e.evidence(r.Evidence)
 	if r.Sentence != nil {
-		e.key("sentence")
+		e.key(`"sentence":`)
 		e.span(r.Sentence)
 	}
-	e.enum("cameo_class", int32(r.CameoClass), cameoClassNames)
-	e.str("cameo_code", r.CameoCode)
+	e.enum(`"cameo_class":`, int32(r.CameoClass), cameoClassNames)
+	e.str(`"cameo_code":`, r.CameoCode)
 	e.b = append(e.b, '}')
 }
 
 func (e *jsonEncoder) dyad(d *stancev1.Dyad) {
 	e.b = append(e.b, '{')
 	if d.Holder != nil {
-		e.key("holder")
+		e.key(`"holder":`)
 		e.entityRef(d.Holder)
 	}
 	if d.Target != nil {
-		e.key("target")
+		e.key(`"target":`)
 		e.entityRef(d.Target)
 	}
-	e.enum("label", int32(d.Label), stanceNames)
+	e.enum(`"label":`, int32(d.Label), stanceNames)
 	if d.Probabilities != nil {
-		e.key("probabilities")
+		e.key(`"probabilities":`)
 		e.probabilities(d.Probabilities)
 	}
-	e.uint32("support", d.Support)
+	e.uint32(`"support":`, d.Support)
 	e.b = append(e.b, '}')
 }
 
@@ -505,7 +533,7 @@ func (e *jsonEncoder) status(st *statuspb.Status) {
 		return
 	}
 	e.b = append(e.b, '{')
-	e.int32("code", st.Code)
-	e.str("message", st.Message)
+	e.int32(`"code":`, st.Code)
+	e.str(`"message":`, st.Message)
 	e.b = append(e.b, '}')
 }

@@ -64,6 +64,14 @@ func (l *Local) serve(ctx context.Context, q *queue) error {
 				resp.Id = j.doc.ID
 				j.resp, j.release = resp, release
 				q.complete(j)
+				// Let the writer have the answer now, while it is in the
+				// cache, and give its memory back for the next one. On one
+				// core a worker that has documents queued would otherwise
+				// run on until preempted, answering up to the window (256)
+				// before the writer runs: as many answers' arenas live at
+				// once, 15 MB more heap on the benchmark corpus, all of it
+				// new memory for the kernel to zero.
+				runtime.Gosched()
 			}
 		})
 	}

@@ -110,10 +110,13 @@ var (
 // build defect and panics.
 func Default() *Gazetteer {
 	defaultOnce.Do(func() {
-		// Tries that fail to parse are built instead; a test checks that
-		// the embedded ones parse and are what building gives.
-		pre, _ := parseTries(data.Tries())
-		g, err := load(data.Gazetteer(), pre)
+		// A snapshot that is stale or fails its checks is ignored and the
+		// table loaded instead; a test checks that the embedded one is the
+		// table's and reads as loading it gives.
+		g, err := readSnapshot(data.Snapshot(), data.Table())
+		if err != nil {
+			g, err = Load(data.Gazetteer())
+		}
 		if err != nil {
 			panic("entities: embedded gazetteer: " + err.Error())
 		}
@@ -131,15 +134,12 @@ func (g *Gazetteer) Aliases() int { return g.aliases }
 // Load reads a gazetteer table as written by cmd/gazettegen (gzip-compressed
 // or plain TSV) and builds its matchers. It checks the whole table and
 // reports every problem at once.
-func Load(r io.Reader) (*Gazetteer, error) { return load(r, nil) }
-
-// load is Load taking the tries that pre has rather than building them.
-func load(r io.Reader, pre prebuiltTries) (*Gazetteer, error) {
+func Load(r io.Reader) (*Gazetteer, error) {
 	g, fb, xb, err := readTable(r)
 	if err != nil {
 		return nil, err
 	}
-	g.compile(&fb, &xb, pre)
+	g.compile(&fb, &xb)
 	return g, nil
 }
 
@@ -350,8 +350,7 @@ func splitTabs(line string, f *[6]string) []string {
 }
 
 // compile builds the tries for the patterns of readTable.
-// The tries come from pre where it has them (see prebuilt.go).
-func (g *Gazetteer) compile(fb, xb *builder, pre prebuiltTries) {
+func (g *Gazetteer) compile(fb, xb *builder) {
 	// People's names with a capital first letter go last in the folded
 	// trie, so that a limit leaves them out where a word starts in lower
 	// case; they were a separate index once, and Find still treats them as
@@ -385,14 +384,11 @@ func (g *Gazetteer) compile(fb, xb *builder, pre prebuiltTries) {
 		}
 	}
 	g.people = int32(len(hot.texts))
-	g.folded = pre.trie(append(hot.texts, names.texts...), append(hot.patterns, names.patterns...), true)
-	g.lower = pre.trie(lower.texts, nil, true)
-	g.lowerPairs = g.lower.pairs()
-	g.capitals = pre.trie(capitals.texts, capitals.patterns, false)
-	g.capitalPairs = g.capitals.pairs()
-	g.exact = pre.trie(rest.texts, rest.patterns, false)
-	g.first = firstClasses(&g.folded, &g.lower, &g.capitals)
-	g.scratch.New = func() any { return new(scratch) }
+	g.folded = newTrie(append(hot.texts, names.texts...), append(hot.patterns, names.patterns...), true)
+	g.lower = newTrie(lower.texts, nil, true)
+	g.capitals = newTrie(capitals.texts, capitals.patterns, false)
+	g.exact = newTrie(rest.texts, rest.patterns, false)
+	g.finish()
 }
 
 // The split of the built-in patterns that Find relies on: names shorter

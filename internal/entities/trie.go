@@ -26,9 +26,7 @@ type trie struct {
 	cells    []cell
 	values   []int32   // per cell, the index of the key that ends there, or -1
 	patterns []pattern // what the key with value i stands for
-	// keyHash identifies the keys it was built from (trieKeyHash), for
-	// WriteTries; zero for a trie without keys or built by newTrie alone.
-	keyHash [32]byte
+	keys     int       // the number of keys, values 0 to keys-1
 }
 
 // cell is one trie node, or a free slot (check < 0). The values live
@@ -125,7 +123,7 @@ func (t *trie) starts(c byte) bool { return t.step(0, c) >= 0 }
 // keys are lower-case ASCII where they are ASCII and the trie matches ASCII
 // capitals as the lower-case letters.
 func newTrie(keys []string, patterns []pattern, fold bool) trie {
-	t := trie{patterns: patterns}
+	t := trie{patterns: patterns, keys: len(keys)}
 	if len(keys) == 0 {
 		return t
 	}

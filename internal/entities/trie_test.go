@@ -26,7 +26,7 @@ func newSplitOracle(t testing.TB) *splitOracle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.compile(&fb, &xb, nil)
+	g.compile(&fb, &xb)
 	return &splitOracle{g: g, folded: fb.build(true), exact: xb.build(false)}
 }
 

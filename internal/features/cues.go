@@ -115,8 +115,18 @@ type indexedCue struct {
 	quad   lexicon.Quad // the cue's Quad(), which parses the source
 }
 
-// NewCueIndex indexes the cues of lex by their first word.
+// NewCueIndex indexes the cues of lex by their first word. The index of the
+// embedded lexicon is read from its snapshot (see cuesnapshot.go).
 func NewCueIndex(lex *lexicon.Lexicon) *CueIndex {
+	if x, err := readCueSnapshot(cueSnapshot, lex); err == nil {
+		return x
+	}
+	return BuildCueIndex(lex)
+}
+
+// BuildCueIndex is NewCueIndex without the snapshot: it always indexes the
+// cues (cmd/lexicongen writes the snapshot from it).
+func BuildCueIndex(lex *lexicon.Lexicon) *CueIndex {
 	x := &CueIndex{words: newWordTable(), id: cueIndexIDs.Add(1)}
 	// first[e] collects entry e's cues with their later words, in the
 	// order they are flattened into x.cues.

@@ -12,7 +12,19 @@ import (
 //go:embed data/lexicon.tsv
 var defaultTable []byte
 
+// defaultSnapshot is the parsed table, as cmd/lexicongen writes it beside
+// the table, so that a start-up need not parse it.
+//
+//go:embed data/lexicon.snapshot
+var defaultSnapshot string
+
 var defaultLexicon = sync.OnceValue(func() *Lexicon {
+	// A snapshot that is stale or fails its checks is ignored and the
+	// table parsed instead; a test checks that the embedded one is the
+	// table's and reads as parsing it gives.
+	if l, err := readSnapshot(defaultSnapshot, defaultTable); err == nil {
+		return l
+	}
 	l, err := Load(bytes.NewReader(defaultTable))
 	if err != nil {
 		// The table is generated and checked by the tests; a bad one is a
@@ -23,6 +35,6 @@ var defaultLexicon = sync.OnceValue(func() *Lexicon {
 })
 
 // Default returns the lexicon compiled into the binary from CAMEO, VADER,
-// AFINN and the team's own cues (see cmd/lexicongen). It is parsed on first
+// AFINN and the team's own cues (see cmd/lexicongen). It is read on first
 // use and shared.
 func Default() *Lexicon { return defaultLexicon() }

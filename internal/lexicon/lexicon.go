@@ -31,6 +31,9 @@ type Lexicon struct {
 	seed     maphash.Seed
 	maxWords int
 	version  string
+	// digest is the SHA-256 of the canonical table, of which version is
+	// the start: what a table built from the lexicon is keyed by.
+	digest [sha256.Size]byte
 }
 
 // record is one cue of a Lexicon: its phrase is blob[off:off+phraseLen],
@@ -90,10 +93,6 @@ func build(cues []Cue) *Lexicon {
 		// Cues returns nil for nil cues and an empty slice for empty ones.
 		l.records = make([]record, len(cues))
 	}
-	if len(cues) > 0 {
-		l.slots = make([]uint32, 2<<bits.Len(uint(len(cues))))
-		l.seed = maphash.MakeSeed()
-	}
 	h := sha256.New()
 	var line []byte
 	for i, c := range cues {
@@ -109,15 +108,28 @@ func build(cues []Cue) *Lexicon {
 		l.maxWords = max(l.maxWords, c.Words())
 		line = appendLine(line[:0], c)
 		h.Write(line)
-		s := l.slot(c.Phrase)
+	}
+	l.blob = blob.String()
+	h.Sum(l.digest[:0])
+	l.version = hex.EncodeToString(l.digest[:])[:12]
+	l.index()
+	return l
+}
+
+// index builds the hash table of the phrases of l.records.
+func (l *Lexicon) index() {
+	if len(l.records) == 0 {
+		return
+	}
+	l.slots = make([]uint32, 2<<bits.Len(uint(len(l.records))))
+	l.seed = maphash.MakeSeed()
+	for i, r := range l.records {
+		s := l.slot(l.phrase(r))
 		for l.slots[s] != 0 {
 			s = (s + 1) & (len(l.slots) - 1)
 		}
 		l.slots[s] = uint32(i + 1)
 	}
-	l.blob = blob.String()
-	l.version = hex.EncodeToString(h.Sum(nil))[:12]
-	return l
 }
 
 // slot returns the first slot to probe for phrase.
@@ -192,6 +204,16 @@ func (l *Lexicon) Version() string {
 		return build(nil).version
 	}
 	return l.version
+}
+
+// Digest returns the SHA-256 of the lexicon's canonical table (what Write
+// writes for Cues), of which Version is the start: two lexicons have the
+// same cues exactly when their digests are equal.
+func (l *Lexicon) Digest() [sha256.Size]byte {
+	if l == nil {
+		return build(nil).digest
+	}
+	return l.digest
 }
 
 // Merge returns a new lexicon with the cues of l and over. A cue in over
