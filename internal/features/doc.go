@@ -5,8 +5,6 @@
 // offsets into the caller's text, so that spans reported to users map back
 // to what they sent. Words are split by SplitWords (our own splitter, not
 // sugarme's EncodeSingle, which mishandles offsets and some valid input)
-// and each word is split into pieces of the cased BERT vocabulary exactly
-// as the WordPiece model of github.com/sugarme/tokenizer splits it (by our
-// own code, which allocates nothing per candidate piece; the tests compare
-// the two).
+// and each word goes to the WordPiece model of github.com/sugarme/tokenizer
+// with the cased BERT vocabulary.
 package features

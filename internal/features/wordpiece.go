@@ -7,6 +7,9 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/sugarme/tokenizer/model"
+	"github.com/sugarme/tokenizer/model/wordpiece"
 )
 
 // casedVocab is the cased BERT WordPiece vocabulary shipped with
@@ -26,17 +29,15 @@ type Piece struct {
 }
 
 // WordPiece splits words into sub-word pieces of the cased BERT vocabulary
-// as sugarme/tokenizer's WordPiece model does (see modelPieces). Words are
-// looked up whole first; only words not in the vocabulary are split. Either answer is cached
+// with sugarme/tokenizer's WordPiece model. Words are looked up whole first;
+// only words not in the vocabulary go to the model. Either answer is cached
 // per word, with the word's lowered form and its cue-index entry, so that a
 // token costs one lookup in one table. WordPiece is safe for concurrent use.
 type WordPiece struct {
 	vocab map[string]int
-	// maxPiece is the longest piece of the vocabulary, in bytes ("##"
-	// included): no longer part of a word can be a piece.
-	maxPiece int
-	unkID    int32
-	cache    lexCache
+	model wordpiece.WordPiece
+	unkID int32
+	cache lexCache
 	// ascii[c] is the lexeme of the one-byte word c. Punctuation, "a" and
 	// "I" are a fifth of all tokens: indexing an array is cheaper than
 	// hashing them and probing the cache.
@@ -46,23 +47,22 @@ type WordPiece struct {
 // NewWordPiece loads the embedded cased vocabulary. Call it once and share
 // the result: loading parses some 29,000 entries.
 func NewWordPiece() (*WordPiece, error) {
-	vocab := make(map[string]int, 29000)
-	id, longest := 0, 0
+	vocab := make(model.Vocab, 29000)
+	id := 0
 	for line := range strings.Lines(casedVocab) {
 		// The pieces are substrings of the embedded file, which is not in
 		// the heap: the garbage collector need not mark 29,000 of them on
 		// every cycle, as it did when each was its own allocation.
 		line = strings.TrimSuffix(line, "\n")
-		line = strings.TrimSuffix(line, "\r")
-		vocab[line] = id
-		longest = max(longest, len(line))
+		vocab[strings.TrimSuffix(line, "\r")] = id
 		id++
 	}
 	unk, ok := vocab[unknownPiece]
 	if !ok {
 		return nil, fmt.Errorf("wordpiece vocabulary lacks %s", unknownPiece)
 	}
-	w := &WordPiece{vocab: vocab, maxPiece: longest, unkID: int32(unk)}
+	m := wordpiece.NewWordPieceBuilder().Vocab(&vocab).UnkToken(unknownPiece).Build()
+	w := &WordPiece{vocab: vocab, model: m, unkID: int32(unk)}
 	w.cache.init()
 	for c := range w.ascii {
 		word := string(rune(c))
@@ -136,83 +136,26 @@ type relPiece struct {
 	start, end int
 }
 
-// The WordPiece model's settings, sugarme/tokenizer's defaults: a word of
-// more runes than maxWordRunes is one unknown piece, and a piece after a
-// word's first is looked up with continuePrefix.
-const (
-	maxWordRunes   = 100
-	continuePrefix = "##"
-)
-
-// modelPieces splits a word that is not in the vocabulary into pieces,
-// exactly as sugarme/tokenizer's WordPiece model does (TestModelPieces
-// and FuzzModelPieces compare them), with byte offsets within the word:
-// from the word's start, the longest run of runes that is in the
-// vocabulary (prefixed with "##" after the first piece), then the same from
-// its end, and so on; a word with a rune at which no piece starts, or of
-// more than maxWordRunes runes, is one unknown piece. The library looks up
-// every run of runes from the longest, each converted to a new string;
-// here no candidate longer than the vocabulary's longest piece is looked
-// up, and none is allocated.
+// modelPieces runs the WordPiece model and converts its rune offsets to
+// byte offsets within the word.
 func (w *WordPiece) modelPieces(word string) []relPiece {
 	whole := []relPiece{{id: w.unkID, start: 0, end: len(word)}}
-	// The library reads the word as runes, an invalid byte as U+FFFD, and
-	// looks pieces up in that form; valid is the word so read.
-	valid := word
-	if !utf8.ValidString(word) {
-		valid = string([]rune(word))
-	}
-	// at[i] and from[i] are where rune i starts in valid and in word, and
-	// the last of each is the end.
-	var at, from [maxWordRunes + 1]int
-	n := 0
-	for i := range word {
-		if n == maxWordRunes {
-			return whole
-		}
-		from[n] = i
-		n++
-	}
-	if n == 0 {
+	toks, err := w.model.Tokenize(word)
+	if err != nil || len(toks) == 0 {
 		return whole
 	}
-	from[n] = len(word)
-	k := 0
-	for i := range valid {
-		at[k] = i
-		k++
+	// Byte offset of every rune index, plus the end.
+	runeByte := make([]int, 0, len(word)+1)
+	for i := range word {
+		runeByte = append(runeByte, i)
 	}
-	at[n] = len(valid)
-	var key [len(continuePrefix) + maxWordRunes*utf8.UTFMax]byte
-	copy(key[:], continuePrefix)
-	var out []relPiece
-	for start := 0; start < n; {
-		prefix := 0
-		if start > 0 {
-			prefix = len(continuePrefix)
-		}
-		found := false
-		for end := n; end > start; end-- {
-			if prefix+at[end]-at[start] > w.maxPiece {
-				continue
-			}
-			var id int
-			var ok bool
-			if prefix == 0 {
-				id, ok = w.vocab[valid[at[start]:at[end]]]
-			} else {
-				c := copy(key[prefix:], valid[at[start]:at[end]])
-				id, ok = w.vocab[string(key[:prefix+c])]
-			}
-			if ok {
-				out = append(out, relPiece{id: int32(id), start: from[start], end: from[end]})
-				start, found = end, true
-				break
-			}
-		}
-		if !found {
+	runeByte = append(runeByte, len(word))
+	out := make([]relPiece, 0, len(toks))
+	for _, t := range toks {
+		if len(t.Offsets) != 2 || t.Offsets[0] < 0 || t.Offsets[1] > len(runeByte)-1 || t.Offsets[0] >= t.Offsets[1] {
 			return whole
 		}
+		out = append(out, relPiece{id: int32(t.Id), start: runeByte[t.Offsets[0]], end: runeByte[t.Offsets[1]]})
 	}
 	return out
 }
