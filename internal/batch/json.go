@@ -194,7 +194,7 @@ func (e *jsonEncoder) float32(k string, v float32) {
 		return
 	}
 	if abs := float32(math.Abs(float64(v))); abs == 0 || abs >= 1e-6 && abs < 1e21 {
-		e.b = appendFloat32(e.b, v) // strconv's 'f' form, faster
+		e.b = strconv.AppendFloat(e.b, float64(v), 'f', -1, 32)
 		return
 	}
 	e.b = strconv.AppendFloat(e.b, float64(v), 'e', -1, 32)
