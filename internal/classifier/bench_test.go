@@ -304,7 +304,7 @@ func BenchmarkStageGenericActors(b *testing.B) {
 	done := threadClock(b)
 	for b.Loop() {
 		for i, w := range ws {
-			w.generic = relations.FindGeneric(w.generic[:0], &w.doc, w.wanted, w.targets, ents[i])
+			w.generic = relations.FindGeneric(w.generic[:0], &w.ctx, w.wanted, w.targets, ents[i])
 		}
 	}
 	done()

@@ -182,7 +182,7 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 		ents = append(ents, m.Entity)
 	}
 	w.mentionEnts = ents
-	w.generic = relations.FindGeneric(w.generic[:0], d, w.wanted, w.targets, ents)
+	w.generic = relations.FindGeneric(w.generic[:0], &w.ctx, w.wanted, w.targets, ents)
 	ps := w.parties[:0]
 	ci, gi, gm := 0, 0, 0 // next caller party, next generic actor, the generic actor the mentions are at
 	// addUpTo adds the caller parties and generic actors that start before

@@ -104,6 +104,8 @@ type Context struct {
 	// is then one subtraction.
 	attr           []uint8
 	nSpeech, nDeny []int32
+	// marks[i] are token i's word's WordMarker bits.
+	marks []uint8
 
 	// What follows is ExtractPair's per-party cache: a party is in up to
 	// 15 pairs of its sentence, and its facts, and its role toward each
@@ -170,6 +172,7 @@ func (c *Context) Reset(d *Document, cues []CueMatch) {
 	c.nextBoundary = slices.Grow(c.nextBoundary[:0], n)[:n]
 	c.quoted = slices.Grow(c.quoted[:0], n)[:n]
 	c.attr = slices.Grow(c.attr[:0], n)[:n]
+	c.marks = slices.Grow(c.marks[:0], n)[:n]
 	c.nSpeech = slices.Grow(c.nSpeech[:0], n)[:n]
 	c.nDeny = slices.Grow(c.nDeny[:0], n)[:n]
 	c.prepared = slices.Grow(c.prepared[:0], len(d.Sentences))[:len(d.Sentences)]
@@ -191,8 +194,10 @@ func (c *Context) prepare(si int) {
 	for i := sent.First; i < sent.End; i++ {
 		c.quoted[i] = open
 		c.nSpeech[i], c.nDeny[i] = speech, deny
-		a := d.lexeme(i).attr
+		lx := d.lexeme(i)
+		a := lx.attr
 		c.attr[i] = a
+		c.marks[i] = lx.marks
 		if a&attrSpeech != 0 {
 			speech++
 		}
@@ -225,6 +230,16 @@ func (c *Context) prepare(si int) {
 		}
 		c.nextBoundary[i] = next
 	}
+}
+
+// SentenceMarks returns the WordMarker marks of sentence si's tokens,
+// marks[k] for token Sentences[si].First+k, and whether d's words are
+// marked at all (a WordMarker was registered before its WordPiece was
+// made); without marks, the caller must look at every token itself.
+func (c *Context) SentenceMarks(si int) (marks []uint8, ok bool) {
+	c.prepare(si)
+	s := c.Doc.Sentences[si]
+	return c.marks[s.First:s.End], c.Doc.wp.marker != nil
 }
 
 // Extract appends the features of mention targets[m] to dst. targets are

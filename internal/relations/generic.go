@@ -151,6 +151,46 @@ type agentTable struct {
 	slots      []uint16
 	slotMask   uint32
 	firstWords []string
+	// marks are the words' WordMarker bits (markFirstOne, ...).
+	marks map[string]uint8
+}
+
+// The marks a word of the text gets (features.SetWordMarker), from which
+// FindGeneric tells the tokens that may start a phrase without reading
+// them: of the words of a wanted sentence, a sixth start some phrase ("the",
+// "a", "state"), but few are followed by a word that goes on one.
+const (
+	// markFirstOne: the word is a phrase of one word ("police").
+	markFirstOne uint8 = 1 << iota
+	// markFirstMore: the word starts a phrase of more words.
+	markFirstMore
+	// markSecond: the word is the second of some phrase.
+	markSecond
+)
+
+func init() { features.SetWordMarker(wordMarks) }
+
+// wordMarks is the WordMarker of the generic actor table. A word is
+// matched (firstAt, longestAt) as lowered gives it: lowered when it is
+// not ASCII, ASCII-lowered when it is; it gets the marks of both forms, so
+// that a word without a mark is never matched.
+func wordMarks(surface, lower string) uint8 {
+	t := agents()
+	m := t.marks[lower]
+	if len(surface) <= maxWordBytes && isASCII(surface) {
+		var buf [maxWordBytes]byte
+		m |= t.marks[string(foldASCII(buf[:0], surface))]
+	}
+	return m
+}
+
+func isASCII(s string) bool {
+	for k := 0; k < len(s); k++ {
+		if s[k] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // agentPhrase is a phrase of the table under its first word.
@@ -191,7 +231,7 @@ type agent struct {
 }
 
 var agents = sync.OnceValue(func() *agentTable {
-	t := &agentTable{phrases: map[string]agent{}, first: map[string]int32{}}
+	t := &agentTable{phrases: map[string]agent{}, first: map[string]int32{}, marks: map[string]uint8{}}
 	for line := range strings.SplitSeq(agentsTSV, "\n") {
 		phrase, role, ok := strings.Cut(line, "\t")
 		if !ok {
@@ -202,6 +242,12 @@ var agents = sync.OnceValue(func() *agentTable {
 		words := strings.Split(phrase, " ")
 		if len(words) > maxAgentWords {
 			continue // never matched: FindGeneric reads at most maxAgentWords
+		}
+		if len(words) == 1 {
+			t.marks[words[0]] |= markFirstOne
+		} else {
+			t.marks[words[0]] |= markFirstMore
+			t.marks[words[1]] |= markSecond
 		}
 		n, ok := t.first[words[0]]
 		if !ok {
@@ -349,20 +395,39 @@ type Generic struct {
 	Entity     entities.Entity
 }
 
-// FindGeneric appends the generic actors of the sentences of d with want
-// set. A phrase inside a target's tokens is skipped (a named mention
-// wins), and one that follows a target of a state or group right after
-// (or after its possessive) takes that target in: it is that state's
+// FindGeneric appends the generic actors of the sentences of c's document
+// with want set. A phrase inside a target's tokens is skipped (a named
+// mention wins), and one that follows a target of a state or group right
+// after (or after its possessive) takes that target in: it is that state's
 // police, army or government. targets and ents are the document's
 // mentions in token order and their entities.
-func FindGeneric(dst []Generic, d *features.Document, want []bool, targets []features.Target, ents []entities.Entity) []Generic {
+//
+// Only the tokens whose word marks (wordMarks) allow a phrase there are
+// read: a word of a phrase of one, or the first word of a longer one
+// followed by a second word of one.
+func FindGeneric(dst []Generic, c *features.Context, want []bool, targets []features.Target, ents []entities.Entity) []Generic {
+	return findGeneric(dst, c, want, targets, ents, true)
+}
+
+// findGeneric is FindGeneric; without useMarks it reads every word, as
+// it does for a document whose words are not marked.
+func findGeneric(dst []Generic, c *features.Context, want []bool, targets []features.Target, ents []entities.Entity, useMarks bool) []Generic {
 	tab := agents()
+	d := c.Doc
 	ti := 0
 	for si, s := range d.Sentences {
 		if si >= len(want) || !want[si] {
 			continue
 		}
+		marks, marked := c.SentenceMarks(si)
+		marked = marked && useMarks
 		for i := s.First; i < s.End; i++ {
+			if marked {
+				m := marks[i-s.First]
+				if m&markFirstOne == 0 && (m&markFirstMore == 0 || i+1 == s.End || marks[i+1-s.First]&markSecond == 0) {
+					continue
+				}
+			}
 			if d.Tokens[i].Kind != features.KindWord {
 				continue
 			}
