@@ -105,7 +105,7 @@ type Context struct {
 	attr           []uint8
 	nSpeech, nDeny []int32
 	// marks[i] are token i's word's WordMarker bits.
-	marks []uint8
+	marks []uint16
 
 	// What follows is ExtractPair's per-party cache: a party is in up to
 	// 15 pairs of its sentence, and its facts, and its role toward each
@@ -236,7 +236,7 @@ func (c *Context) prepare(si int) {
 // marks[k] for token Sentences[si].First+k, and whether d's words are
 // marked at all (a WordMarker was registered before its WordPiece was
 // made); without marks, the caller must look at every token itself.
-func (c *Context) SentenceMarks(si int) (marks []uint8, ok bool) {
+func (c *Context) SentenceMarks(si int) (marks []uint16, ok bool) {
 	c.prepare(si)
 	s := c.Doc.Sentences[si]
 	return c.marks[s.First:s.End], c.Doc.wp.marker != nil

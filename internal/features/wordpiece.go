@@ -55,7 +55,7 @@ type WordPiece struct {
 // each token's word anyway, so that a stage looking for a few words in
 // every sentence (the relation stage's generic actors) need not load every
 // token's text or word again.
-type WordMarker func(surface, lower string) uint8
+type WordMarker func(surface, lower string) uint16
 
 // wordMarker is the one registered WordMarker (SetWordMarker).
 var wordMarker WordMarker
@@ -213,7 +213,7 @@ type lexeme struct {
 	// per word rather than per token.
 	attr uint8
 	// marks are the word's WordMarker bits (in what was padding).
-	marks uint8
+	marks uint16
 	more  *lexemeMore // nil for a word of one piece that lowering keeps
 }
 
