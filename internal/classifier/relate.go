@@ -442,18 +442,18 @@ func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party, s
 	targets := w.partyTargets
 	for lo := 0; lo < len(parties); {
 		sentEnd := d.Sentences[d.SentenceOf(targets[lo].First)].End
-		hi, onlyMentions := lo, true
-		for ; hi < len(parties) && targets[hi].First < sentEnd; hi++ {
-			onlyMentions = onlyMentions && parties[hi].mention >= 0
+		hi := lo
+		for hi < len(parties) && targets[hi].First < sentEnd {
+			hi++
 		}
 		for i := lo; i < hi; i++ {
 			switch {
 			case hi-lo < 2:
 				st[i] = [2]float32{} // no pair reads it
 				continue
-			case onlyMentions && scored != nil:
-				// The sentence's parties are its mentions, so the mention
-				// stage scored each with these very features.
+			case scored != nil && parties[i].mention >= 0 && w.ctx.SameFeatures(targets, i, w.targets, parties[i].mention):
+				// The mention stage scored this mention with these very
+				// features.
 				p := scored[parties[i].mention].Probs
 				st[i] = [2]float32{p[model.Hostile], p[model.Cooperative]}
 				continue

@@ -2,10 +2,13 @@ package classifier
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/stance/classifierd/internal/entities"
 	"github.com/stance/classifierd/internal/model"
+	"github.com/stance/classifierd/internal/sharedtest"
 )
 
 // relationTexts returns the relations of a result as "holder -> target
@@ -104,4 +107,41 @@ func TestDyadsCountOfficialsForTheirState(t *testing.T) {
 		got = append(got, d.Holder.Name+" -> "+d.Target.Name+" "+d.Label.String())
 	}
 	t.Errorf("no hostile Iran -> NATO dyad among %q (relations %q)", got, relationTexts(text, res))
+}
+
+// TestPartyStancesReuseMentionScores: partyStances takes a mention's
+// stance from the mention stage where features.Context.SameFeatures says
+// that Extract gives it the same features among the parties as among the
+// mentions; this checks that claim over the news corpus, so that a
+// feature reading other targets in a way SameFeatures does not compare
+// fails here.
+func TestPartyStancesReuseMentionScores(t *testing.T) {
+	c := newTestClassifier(t)
+	reused := 0
+	for _, text := range sharedtest.News(t) {
+		w := c.an.get()
+		if err := c.an.analyze(w, text, entities.Options{Builtin: true}, nil, false); err != nil {
+			t.Fatal(err)
+		}
+		parties := c.an.parties(w, text, nil)
+		w.partyTargets = w.partyTargets[:0]
+		for _, p := range parties {
+			w.partyTargets = append(w.partyTargets, p.target)
+		}
+		for i, p := range parties {
+			if p.mention < 0 || !w.ctx.SameFeatures(w.partyTargets, i, w.targets, p.mention) {
+				continue
+			}
+			reused++
+			asParty := slices.Clone(c.an.ext.Extract(nil, &w.ctx, w.partyTargets, i))
+			asMention := c.an.ext.Extract(nil, &w.ctx, w.targets, p.mention)
+			if !slices.Equal(asParty, asMention) {
+				t.Fatalf("party %d (mention %d) of %.60q: features %v among the parties, %v among the mentions", i, p.mention, text, asParty, asMention)
+			}
+		}
+		c.an.put(w)
+	}
+	if reused < 2000 {
+		t.Fatalf("%d mention parties found to have their features as mentions", reused)
+	}
 }

@@ -396,6 +396,44 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 	return dst
 }
 
+// SameFeatures reports whether Extract gives target a[i] among targets a
+// the features it gives b[j] among b, without extracting them: they must
+// be the same target, and Extract reads the other targets only through
+// isCoordinated, RoleOf (blockedBefore) and mentionBetween, all about the
+// target's neighbours in the list; where the neighbours differ, those are
+// compared for each cue that Extract reads. (The relation stage scores
+// its parties, a list with the generic actors added, with the mention
+// model, and takes the mention stage's score where this holds.) Keep it in
+// step with Extract.
+func (c *Context) SameFeatures(a []Target, i int, b []Target, j int) bool {
+	t := a[i]
+	if t != b[j] {
+		return false
+	}
+	if (i > 0) == (j > 0) && (i == 0 || a[i-1] == b[j-1]) &&
+		(i+1 < len(a)) == (j+1 < len(b)) && (i+1 == len(a) || a[i+1] == b[j+1]) {
+		return true // the same neighbours
+	}
+	d, cues := c.Doc, c.Cues
+	if isCoordinated(d, a, i) != isCoordinated(d, b, j) {
+		return false
+	}
+	// The cues Extract reads, as it finds them.
+	si := d.SentenceOf(t.First)
+	lo, hi := int(c.firstCue[si]), int(c.firstCue[si+1])
+	lo += sort.Search(hi-lo, func(k int) bool { return cues[lo+k].End+cueReach >= t.First })
+	for ci := lo; ci < hi && cues[ci].First <= t.End+cueReach; ci++ {
+		cue := &cues[ci]
+		if cue.First < t.End && cue.End > t.First || distance(t, cue) > cueReach {
+			continue
+		}
+		if RoleOf(d, a, i, cue) != RoleOf(d, b, j, cue) || mentionBetween(a, i, cue) != mentionBetween(b, j, cue) {
+			return false
+		}
+	}
+	return true
+}
+
 // Attribution classes of words (Context.attr), a bit each.
 const (
 	// attrSpeech: a reporting verb or "according": whoever stands on its

@@ -2,6 +2,7 @@ package features
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"unicode"
 
@@ -97,5 +98,69 @@ func TestExtractPairCache(t *testing.T) {
 	}
 	if pairs < 1000 {
 		t.Fatalf("only %d pairs", pairs)
+	}
+}
+
+// TestSameFeatures: where SameFeatures says that a target gets the same
+// features in two target lists, Extract gives it the same features, over
+// the corpus with party lists as TestExtractPairCache makes them (every
+// capitalized word, some of them, two-word ones) compared pairwise; and it
+// says so for targets whose neighbours differ, not only for the same
+// neighbours, and not for all of them.
+func TestSameFeatures(t *testing.T) {
+	tok := mustTokenizer(t)
+	idx := NewCueIndex(lexicon.Default())
+	e := NewExtractor(20)
+	rng := rand.New(rand.NewPCG(3, 4))
+	var s Scratch
+	var c Context
+	same, differ := 0, 0
+	for _, text := range sharedtest.News(t) {
+		d := tok.Tokenize(text)
+		c.Reset(d, idx.Match(nil, d, &s))
+		var all, some, wide []Target
+		for i := range d.Tokens {
+			w := []rune(d.Surface(i))
+			if len(w) == 0 || !unicode.IsUpper(w[0]) {
+				continue
+			}
+			all = append(all, Target{First: i, End: i + 1})
+			if rng.IntN(3) != 0 {
+				some = append(some, Target{First: i, End: i + 1})
+			}
+			// A few targets two words long, which may take in a cue or
+			// stand between a target and one.
+			if n := len(wide); (n == 0 || wide[n-1].End <= i) && i+2 <= len(d.Tokens) {
+				wide = append(wide, Target{First: i, End: i + 1 + rng.IntN(2)})
+			}
+		}
+		lists := [][]Target{all, some, wide}
+		for x := range lists {
+			for y := range lists {
+				if x == y {
+					continue
+				}
+				a, b := lists[x], lists[y]
+				for i := range a {
+					j, found := slices.BinarySearchFunc(b, a[i].First, func(t Target, first int) int { return t.First - first })
+					if !found || !c.SameFeatures(a, i, b, j) {
+						continue
+					}
+					fa := e.Extract(nil, &c, a, i)
+					fb := e.Extract(nil, &c, b, j)
+					if !slices.Equal(fa, fb) {
+						t.Fatalf("%v among %v and among %v: SameFeatures, but features %v and %v", a[i], a[max(0, i-1):min(len(a), i+2)], b[max(0, j-1):min(len(b), j+2)], fa, fb)
+					}
+					if i > 0 && j > 0 && a[i-1] != b[j-1] || i+1 < len(a) && j+1 < len(b) && a[i+1] != b[j+1] {
+						differ++
+					} else {
+						same++
+					}
+				}
+			}
+		}
+	}
+	if same < 1000 || differ < 1000 {
+		t.Fatalf("SameFeatures held for %d targets with the same neighbours, %d with others", same, differ)
 	}
 }
