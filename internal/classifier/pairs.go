@@ -34,7 +34,7 @@ func (a *Analyzer) UnmarkedPairFeatures(ext *features.Extractor, mention *model.
 	}
 	targets := w.partyTargets
 	stances := a.partyStances(w, mention, parties, nil)
-	pairsInSentences(w, parties, targets, func(_, h, t int) {
+	pairsInSentences(w, parties, targets, func(_, _, h, t int) {
 		if parties[h].caller && parties[t].caller {
 			return // a labelled pair: PairFeatures has it
 		}

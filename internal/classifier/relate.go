@@ -26,10 +26,15 @@ type party struct {
 // pairsInSentences calls fn with every ordered pair of parties that the
 // relation stage scores, in its order: two parties of one sentence (of its
 // first maxSentenceParties), not the same actor, within a clause
-// (features.Context.Pairable); si is their sentence. parties and targets
-// are in token order.
-func pairsInSentences(w *workspace, parties []party, targets []features.Target, fn func(si, h, t int)) {
+// (features.Context.Pairable); si is their sentence and first its first
+// party. parties and targets are in token order. Where (h, t) is a pair,
+// so is (t, h): sameActor and Pairable are symmetric, so each is asked
+// once for the two.
+func pairsInSentences(w *workspace, parties []party, targets []features.Target, fn func(si, first, h, t int)) {
 	d := &w.doc
+	// pair[a][b]: whether (lo+a, lo+b) is a pair, once (lo+b, lo+a) has
+	// been asked, which is when the outer loop was at lo+a.
+	var pair [maxSentenceParties][maxSentenceParties]bool
 	for lo := 0; lo < len(parties); {
 		si := d.SentenceOf(targets[lo].First)
 		sentEnd := d.Sentences[si].End
@@ -40,8 +45,16 @@ func pairsInSentences(w *workspace, parties []party, targets []features.Target, 
 		end := min(hi, lo+maxSentenceParties)
 		for t := lo; t < end; t++ {
 			for h := lo; h < end; h++ {
-				if h != t && !sameActor(parties[h].entity, parties[t].entity) && w.ctx.Pairable(targets, h, t) {
-					fn(si, h, t)
+				if h == t {
+					continue
+				}
+				ok := pair[h-lo][t-lo]
+				if h > t {
+					ok = !sameActor(parties[h].entity, parties[t].entity) && w.ctx.Pairable(targets, h, t)
+					pair[t-lo][h-lo] = ok
+				}
+				if ok {
+					fn(si, lo, h, t)
 				}
 			}
 		}
@@ -74,18 +87,25 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 	stances := c.an.partyStances(w, c.model, parties, mentions)
 	cands := w.relCands[:0]
 	w.candFeats = w.candFeats[:0]
-	pairsInSentences(w, parties, targets, func(si, h, t int) {
-		w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
-		logits := m.Logits(w.feats)
-		if relations.Unreachable(logits, m.Temperature()) {
-			return
+	// Both directions of a pair are extracted together, when the first
+	// comes (ExtractPairs shares their work); the second's score waits in
+	// w.pairScores until its turn.
+	scores := &w.pairScores
+	scores.first = -1
+	pairsInSentences(w, parties, targets, func(si, first, h, t int) {
+		if first != scores.first {
+			scores.first = first
+			w.pairGen++ // the scores of the last sentence, or document, are stale
 		}
-		probs := model.Softmax(logits, m.Temperature())
-		if label := relations.Decide(probs); label != model.Neutral {
-			from := len(w.candFeats)
-			w.candFeats = append(w.candFeats, w.feats...)
-			cands = append(cands, relCand{h: int32(h), t: int32(t), label: label, probs: probs,
-				joint: w.ctx.Joint(targets, h, t), sentence: int32(si), feats: [2]int32{int32(from), int32(len(w.candFeats))}})
+		ps := &scores.at[h-first][t-first]
+		if ps.gen != w.pairGen {
+			w.feats, w.feats2 = c.relExt.ExtractPairs(w.feats[:0], w.feats2[:0], &w.ctx, targets, stances, h, t)
+			*ps = c.scorePair(w, m, w.feats)
+			scores.at[t-first][h-first] = c.scorePair(w, m, w.feats2)
+		}
+		if ps.label != model.Neutral {
+			cands = append(cands, relCand{h: int32(h), t: int32(t), label: ps.label, probs: ps.probs,
+				joint: w.ctx.Joint(targets, h, t), sentence: int32(si), feats: ps.feats})
 		}
 	})
 	cands = oneWay(cands)
@@ -110,6 +130,40 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 		out = append(out, r)
 	}
 	return out
+}
+
+// pairScore is the relation model's verdict on an ordered pair: its label
+// (Neutral for none) and, for a relation, its probabilities and the range
+// of its features in workspace.candFeats.
+type pairScore struct {
+	gen   uint64 // workspace.pairGen when scored
+	label model.Label
+	probs [model.NumLabels]float32
+	feats [2]int32
+}
+
+// pairScores are the scores of the ordered pairs of one sentence's
+// parties, at[h-first][t-first].
+type pairScores struct {
+	first int
+	at    [maxSentenceParties][maxSentenceParties]pairScore
+}
+
+// scorePair scores the features fs of an ordered pair with the relation
+// model m, keeping the features of a relation in w.candFeats.
+func (c *Classifier) scorePair(w *workspace, m *model.Model, fs []features.Feature) pairScore {
+	ps := pairScore{gen: w.pairGen, label: model.Neutral}
+	logits := m.Logits(fs)
+	if relations.Unreachable(logits, m.Temperature()) {
+		return ps
+	}
+	ps.probs = model.Softmax(logits, m.Temperature())
+	if ps.label = relations.Decide(ps.probs); ps.label != model.Neutral {
+		from := len(w.candFeats)
+		w.candFeats = append(w.candFeats, fs...)
+		ps.feats = [2]int32{int32(from), int32(len(w.candFeats))}
+	}
+	return ps
 }
 
 // relCand is a scored pair that the model finds a relation in.
@@ -247,7 +301,7 @@ func overlaps(a, b features.Target) bool { return a.First < b.End && b.First < a
 
 // sameActor reports whether two parties are one actor, which holds no
 // stance toward itself: the same entity, or the same generic role of the
-// same state.
+// same state. It is symmetric.
 func sameActor(a, b entities.Entity) bool {
 	if a.ID == "" || b.ID == "" {
 		return a.ID == b.ID && a.Name == b.Name

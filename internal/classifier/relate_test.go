@@ -145,3 +145,49 @@ func TestPartyStancesReuseMentionScores(t *testing.T) {
 		t.Fatalf("%d mention parties found to have their features as mentions", reused)
 	}
 }
+
+// TestPairsInSentencesSymmetric: pairsInSentences, which asks sameActor and
+// Pairable once for both directions of a pair, enumerates what asking them
+// for each direction does, in the same order, over the news corpus.
+func TestPairsInSentencesSymmetric(t *testing.T) {
+	c := newTestClassifier(t)
+	pairs := 0
+	for _, text := range sharedtest.News(t) {
+		w := c.an.get()
+		if err := c.an.analyze(w, text, entities.Options{Builtin: true}, nil, false); err != nil {
+			t.Fatal(err)
+		}
+		parties := c.an.parties(w, text, nil)
+		w.partyTargets = w.partyTargets[:0]
+		for _, p := range parties {
+			w.partyTargets = append(w.partyTargets, p.target)
+		}
+		targets := w.partyTargets
+		var got, want [][4]int
+		pairsInSentences(w, parties, targets, func(si, first, h, t int) { got = append(got, [4]int{si, first, h, t}) })
+		d := &w.doc
+		for lo := 0; lo < len(parties); {
+			si := d.SentenceOf(targets[lo].First)
+			hi := lo + 1
+			for hi < len(parties) && targets[hi].First < d.Sentences[si].End {
+				hi++
+			}
+			for tt := lo; tt < min(hi, lo+maxSentenceParties); tt++ {
+				for h := lo; h < min(hi, lo+maxSentenceParties); h++ {
+					if h != tt && !sameActor(parties[h].entity, parties[tt].entity) && w.ctx.Pairable(targets, h, tt) {
+						want = append(want, [4]int{si, lo, h, tt})
+					}
+				}
+			}
+			lo = hi
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("in %.60q: pairs %v, asking for each direction %v", text, got, want)
+		}
+		pairs += len(got)
+		c.an.put(w)
+	}
+	if pairs < 1000 {
+		t.Fatalf("%d pairs", pairs)
+	}
+}

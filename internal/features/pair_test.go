@@ -164,3 +164,57 @@ func TestSameFeatures(t *testing.T) {
 		t.Fatalf("SameFeatures held for %d targets with the same neighbours, %d with others", same, differ)
 	}
 }
+
+// TestExtractPairs: ExtractPairs gives each direction of a pair the
+// features ExtractPair gives it, over the corpus with every capitalized
+// word a party (some two words long), from one Context as the relation
+// stage uses it, and for pairs across sentences too.
+func TestExtractPairs(t *testing.T) {
+	tok := mustTokenizer(t)
+	idx := NewCueIndex(lexicon.Default())
+	e := NewExtractor(20)
+	rng := rand.New(rand.NewPCG(5, 6))
+	var s Scratch
+	pairs := 0
+	for _, text := range sharedtest.News(t) {
+		d := tok.Tokenize(text)
+		cues := idx.Match(nil, d, &s)
+		var ts []Target
+		for i := range d.Tokens {
+			w := []rune(d.Surface(i))
+			if len(w) == 0 || !unicode.IsUpper(w[0]) || len(ts) > 0 && ts[len(ts)-1].End > i {
+				continue
+			}
+			end := i + 1
+			if end < len(d.Tokens) && rng.IntN(4) == 0 {
+				end++
+			}
+			ts = append(ts, Target{First: i, End: end})
+		}
+		stances := make([][2]float32, len(ts))
+		for i := range stances {
+			stances[i] = [2]float32{rng.Float32(), rng.Float32()}
+		}
+		var shared, fresh Context
+		shared.Reset(d, cues)
+		for h := range ts {
+			for k := h + 1; k < min(len(ts), h+16); k++ {
+				if !shared.Pairable(ts, h, k) && rng.IntN(20) != 0 {
+					continue
+				}
+				ht, th := e.ExtractPairs(nil, nil, &shared, ts, stances, h, k)
+				fresh.Reset(d, cues)
+				wantHT := e.ExtractPair(nil, &fresh, ts, stances, h, k)
+				fresh.Reset(d, cues)
+				wantTH := e.ExtractPair(nil, &fresh, ts, stances, k, h)
+				if !slices.Equal(ht, wantHT) || !slices.Equal(th, wantTH) {
+					t.Fatalf("pair %v-%v: ExtractPairs gave\n%v\n%v\nExtractPair\n%v\n%v", ts[h], ts[k], ht, th, wantHT, wantTH)
+				}
+				pairs++
+			}
+		}
+	}
+	if pairs < 1000 {
+		t.Fatalf("only %d pairs", pairs)
+	}
+}
