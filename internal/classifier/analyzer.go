@@ -66,6 +66,7 @@ type workspace struct {
 	generic      []relations.Generic
 	relCands     []relCand
 	partyStances [][2]float32
+	stanceDue    []bool // partyStances' parties left for dueStance
 	candFeats    []features.Feature
 	feats2       []features.Feature // the second direction's, in relate
 	pairScores   pairScores

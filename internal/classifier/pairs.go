@@ -33,7 +33,7 @@ func (a *Analyzer) UnmarkedPairFeatures(ext *features.Extractor, mention *model.
 		return err
 	}
 	targets := w.partyTargets
-	stances := a.partyStances(w, mention, parties, nil)
+	stances := a.partyStances(w, mention, parties, nil, false)
 	pairsInSentences(w, parties, targets, func(_, _, h, t int) {
 		if parties[h].caller && parties[t].caller {
 			return // a labelled pair: PairFeatures has it

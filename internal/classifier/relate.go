@@ -84,7 +84,7 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 		w.partyTargets = append(w.partyTargets, p.target)
 	}
 	targets := w.partyTargets
-	stances := c.an.partyStances(w, c.model, parties, mentions)
+	stances := c.an.partyStances(w, c.model, parties, mentions, true)
 	cands := w.relCands[:0]
 	w.candFeats = w.candFeats[:0]
 	// Both directions of a pair are extracted together, when the first
@@ -99,6 +99,8 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 		}
 		ps := &scores.at[h-first][t-first]
 		if ps.gen != w.pairGen {
+			c.an.dueStance(w, c.model, h)
+			c.an.dueStance(w, c.model, t)
 			w.feats, w.feats2 = c.relExt.ExtractPairs(w.feats[:0], w.feats2[:0], &w.ctx, targets, stances, h, t)
 			*ps = c.scorePair(w, m, w.feats)
 			scores.at[t-first][h-first] = c.scorePair(w, m, w.feats2)
@@ -463,7 +465,7 @@ func (a *Analyzer) PairFeatures(ext *features.Extractor, mention *model.Model, t
 	if err != nil {
 		return err
 	}
-	stances := a.partyStances(w, mention, parties, nil)
+	stances := a.partyStances(w, mention, parties, nil, false)
 	find := func(s Span) int {
 		for i, p := range parties {
 			if p.span == s {
@@ -490,9 +492,15 @@ func (a *Analyzer) PairFeatures(ext *features.Extractor, mention *model.Model, t
 // another; the others get zeros, as no pair reads them.
 //
 // scored are the mentions as the mention stage scored them, when it has.
-func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party, scored []Mention) [][2]float32 {
+// With lazy, a party that needs the mention model is left for dueStance,
+// which scores it when a pair first reads it: a quarter of them are in no
+// pair (too far apart, in another clause).
+func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party, scored []Mention, lazy bool) [][2]float32 {
 	d := &w.doc
 	st := slices.Grow(w.partyStances[:0], len(parties))[:len(parties)]
+	due := slices.Grow(w.stanceDue[:0], len(parties))[:len(parties)]
+	clear(due)
+	w.stanceDue = due
 	targets := w.partyTargets
 	for lo := 0; lo < len(parties); {
 		sentEnd := d.Sentences[d.SentenceOf(targets[lo].First)].End
@@ -511,15 +519,33 @@ func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party, s
 				p := scored[parties[i].mention].Probs
 				st[i] = [2]float32{p[model.Hostile], p[model.Cooperative]}
 				continue
+			case lazy:
+				st[i], due[i] = [2]float32{}, true
+				continue
 			}
-			w.feats = a.ext.Extract(w.feats[:0], &w.ctx, targets, i)
-			p := m.Score(w.feats).Probs
-			st[i] = [2]float32{p[model.Hostile], p[model.Cooperative]}
+			st[i] = a.partyStance(w, m, i)
 		}
 		lo = hi
 	}
 	w.partyStances = st
 	return st
+}
+
+// dueStance scores party i's stance, if partyStances left it due. It uses
+// w.feats.
+func (a *Analyzer) dueStance(w *workspace, m *model.Model, i int) {
+	if w.stanceDue[i] {
+		w.partyStances[i] = a.partyStance(w, m, i)
+		w.stanceDue[i] = false
+	}
+}
+
+// partyStance scores the stance toward party i with mention model m over
+// the party list. It uses w.feats.
+func (a *Analyzer) partyStance(w *workspace, m *model.Model, i int) [2]float32 {
+	w.feats = a.ext.Extract(w.feats[:0], &w.ctx, w.partyTargets, i)
+	p := m.Score(w.feats).Probs
+	return [2]float32{p[model.Hostile], p[model.Cooperative]}
 }
 
 func isGeneric(e entities.Entity) bool { return strings.HasPrefix(e.ID, "generic:") }
