@@ -172,6 +172,10 @@ const (
 	markWordShift = iota
 )
 
+// findGeneric tests the flags as bits 0, 1 and 2: this does not compile
+// if they are not.
+var _ = [1]struct{}{}[markFirstOne-1|markFirstMore-2|markSecond-4]
+
 func init() { features.SetWordMarker(wordMarks) }
 
 // wordMarks is the WordMarker of the generic actor table: the flags and
@@ -354,8 +358,15 @@ func findGeneric(dst []Generic, c *features.Context, want []bool, targets []feat
 			marks = own
 		}
 		for i := s.First; i < s.End; i++ {
-			m := marks[i-s.First]
-			if m&markFirstOne == 0 && (m&markFirstMore == 0 || i+1 == s.End || marks[i+1-s.First]&markSecond == 0) {
+			// A phrase of one word here, or of more whose second word
+			// follows, tested without a branch a word: the flags are
+			// bits 0, 1 and 2.
+			m, next := marks[i-s.First], uint16(0)
+			if i+1 < s.End {
+				next = marks[i+1-s.First]
+			}
+			one, more, second := m&markFirstOne, m&markFirstMore>>1, next&markSecond>>2
+			if one|more&second == 0 {
 				continue // no phrase starts here
 			}
 			if d.Tokens[i].Kind != features.KindWord {
