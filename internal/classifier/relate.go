@@ -35,8 +35,12 @@ func pairsInSentences(w *workspace, parties []party, targets []features.Target, 
 	// pair[a][b]: whether (lo+a, lo+b) is a pair, once (lo+b, lo+a) has
 	// been asked, which is when the outer loop was at lo+a.
 	var pair [maxSentenceParties][maxSentenceParties]bool
+	si := 0
 	for lo := 0; lo < len(parties); {
-		si := d.SentenceOf(targets[lo].First)
+		// Parties come in token order, so their sentences in order too.
+		for d.Sentences[si].End <= targets[lo].First {
+			si++
+		}
 		sentEnd := d.Sentences[si].End
 		hi := lo + 1
 		for hi < len(parties) && targets[hi].First < sentEnd {
@@ -50,7 +54,7 @@ func pairsInSentences(w *workspace, parties []party, targets []features.Target, 
 				}
 				ok := pair[h-lo][t-lo]
 				if h > t {
-					ok = !sameActor(parties[h].entity, parties[t].entity) && w.ctx.Pairable(targets, h, t)
+					ok = !sameActor(parties[h].entity, parties[t].entity) && w.ctx.PairableIn(si, targets, h, t)
 					pair[t-lo][h-lo] = ok
 				}
 				if ok {
@@ -502,8 +506,12 @@ func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party, s
 	clear(due)
 	w.stanceDue = due
 	targets := w.partyTargets
+	si := 0
 	for lo := 0; lo < len(parties); {
-		sentEnd := d.Sentences[d.SentenceOf(targets[lo].First)].End
+		for d.Sentences[si].End <= targets[lo].First {
+			si++
+		}
+		sentEnd := d.Sentences[si].End
 		hi := lo
 		for hi < len(parties) && targets[hi].First < sentEnd {
 			hi++

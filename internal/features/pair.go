@@ -38,7 +38,13 @@ const maxPairGap = 40
 func (c *Context) Pairable(targets []Target, h, t int) bool {
 	d := c.Doc
 	si := d.SentenceOf(targets[h].First)
-	if si != d.SentenceOf(targets[t].First) || !Close(targets[h], targets[t]) {
+	return si == d.SentenceOf(targets[t].First) && c.PairableIn(si, targets, h, t)
+}
+
+// PairableIn is Pairable for targets h and t that both start in sentence
+// si, which the caller knows: it spares finding their sentences.
+func (c *Context) PairableIn(si int, targets []Target, h, t int) bool {
+	if !Close(targets[h], targets[t]) {
 		return false
 	}
 	left, right := c.clause(si, targets[h])
