@@ -187,15 +187,15 @@ func init() { features.SetWordMarker(wordMarks) }
 // differ where a word mixes ASCII with runes that lowering changes.
 func wordMarks(surface, lower string) uint16 {
 	t := agents()
-	w := lower
-	var buf [maxWordBytes]byte
-	if isASCII(surface) {
-		if len(surface) > maxWordBytes {
-			return 0 // longer than any word of the table
-		}
-		w = string(foldASCII(buf[:0], surface))
+	var n uint16
+	var ok bool
+	switch {
+	case !isASCII(surface):
+		n, ok = t.words[lower]
+	case len(surface) <= maxWordBytes: // else longer than any word of the table
+		var buf [maxWordBytes]byte
+		n, ok = t.words[string(foldASCII(buf[:0], surface))]
 	}
-	n, ok := t.words[w]
 	if !ok {
 		return 0
 	}
