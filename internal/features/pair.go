@@ -387,8 +387,14 @@ func (c *Context) fillParty(p *partyFacts, targets []Target, m, si int) {
 	d.resolveSentence(si)
 	t := targets[m]
 	p.si = si
-	p.speaks = isSpeaker(d, sent, t)
-	p.speaker = p.speaks || ownsSpeaker(d, sent, t)
+	if t.First >= sent.First && t.End <= sent.End && !c.speechNear(si, t) {
+		// isSpeaker and ownsSpeaker look for a speech word no further
+		// than speechNear does, and find none.
+		p.speaks, p.speaker = false, false
+	} else {
+		p.speaks = isSpeaker(d, sent, t)
+		p.speaker = p.speaks || ownsSpeaker(d, sent, t)
+	}
 	p.agentBy = byBefore(d, sent, t.First)
 	p.possessor = t.End < len(d.Tokens) && isPossessiveToken(d.Surface(t.End))
 	p.left, p.right = c.clause(si, t)
@@ -399,6 +405,22 @@ func (c *Context) fillParty(p *partyFacts, targets []Target, m, si int) {
 		c.roleBuf = append(c.roleBuf, noUnknown)
 		c.scopeBuf = append(c.scopeBuf, noUnknown)
 	}
+}
+
+// speechNear reports whether a word of attribution class attrSpeech
+// stands in sentence si, which holds t, from two tokens before t to six
+// after it: every word that isSpeaker or ownsSpeaker looks for (speech
+// verbs, "according") has the class, and neither looks further. Reading
+// the class per token spares most parties' words their text.
+func (c *Context) speechNear(si int, t Target) bool {
+	c.prepare(si)
+	sent := c.Doc.Sentences[si]
+	for i := max(sent.First, t.First-2); i < min(sent.End, t.End+6); i++ {
+		if c.attr[i]&attrSpeech != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // ownsSpeaker reports whether mention t is the possessor or modifier of

@@ -218,3 +218,41 @@ func TestExtractPairs(t *testing.T) {
 		t.Fatalf("only %d pairs", pairs)
 	}
 }
+
+// TestSpeechNear: where speechNear finds no speech word, isSpeaker and
+// ownsSpeaker find none either, for every capitalized word and two-word
+// span of the corpus; and it rules most of them out.
+func TestSpeechNear(t *testing.T) {
+	tok := mustTokenizer(t)
+	var c Context
+	ruledOut, speakers := 0, 0
+	for _, text := range sharedtest.News(t) {
+		d := tok.Tokenize(text)
+		c.Reset(d, nil)
+		for si, sent := range d.Sentences {
+			for i := sent.First; i < sent.End; i++ {
+				w := []rune(d.Surface(i))
+				if len(w) == 0 || !unicode.IsUpper(w[0]) {
+					continue
+				}
+				for end := i + 1; end <= min(i+2, sent.End); end++ {
+					tg := Target{First: i, End: end}
+					speaks, owns := isSpeaker(d, sent, tg), ownsSpeaker(d, sent, tg)
+					if speaks || owns {
+						speakers++
+					}
+					if c.speechNear(si, tg) {
+						continue
+					}
+					ruledOut++
+					if speaks || owns {
+						t.Fatalf("%q in %.80q: no speech word near, but isSpeaker %v, ownsSpeaker %v", d.Surface(i), text, speaks, owns)
+					}
+				}
+			}
+		}
+	}
+	if speakers < 100 || ruledOut < 10*speakers {
+		t.Fatalf("%d speakers, %d targets ruled out", speakers, ruledOut)
+	}
+}
