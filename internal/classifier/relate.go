@@ -512,18 +512,22 @@ func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party, s
 			si++
 		}
 		sentEnd := d.Sentences[si].End
-		hi := lo
-		for hi < len(parties) && targets[hi].First < sentEnd {
-			hi++
+		hi, onlyMentions := lo, true
+		for ; hi < len(parties) && targets[hi].First < sentEnd; hi++ {
+			onlyMentions = onlyMentions && parties[hi].mention >= 0
 		}
 		for i := lo; i < hi; i++ {
 			switch {
 			case hi-lo < 2:
 				st[i] = [2]float32{} // no pair reads it
 				continue
-			case scored != nil && parties[i].mention >= 0 && w.ctx.SameFeatures(targets, i, w.targets, parties[i].mention):
-				// The mention stage scored this mention with these very
-				// features.
+			case scored != nil && parties[i].mention >= 0 && (onlyMentions || w.ctx.SameFeatures(targets, i, w.targets, parties[i].mention)):
+				// The mention stage scored this mention, with these very
+				// features where SameFeatures says so. Where every party
+				// of the sentence is a mention, its score is taken as it
+				// is, as it always was; its features differ only where a
+				// mention overlapping another was left out of the parties
+				// (a caller's target inside a built-in mention).
 				p := scored[parties[i].mention].Probs
 				st[i] = [2]float32{p[model.Hostile], p[model.Cooperative]}
 				continue
