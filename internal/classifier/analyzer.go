@@ -70,7 +70,11 @@ type workspace struct {
 	generic      []relations.Generic
 	relCands     []relCand
 	partyStances [][2]float32
+	stanceDue    []bool // partyStances' parties left for dueStance
 	candFeats    []features.Feature
+	feats2       []features.Feature // the second direction's, in relate
+	pairScores   pairScores
+	pairGen      uint64             // pairScores' entries of the current sentence have it
 	hostility    map[string]float32 // aggregate's, by entity ID
 	held         map[string]int     // relSums' index by entity ID
 	relSums      []entityRelations
@@ -127,6 +131,7 @@ func (a *Analyzer) analyze(w *workspace, text string, opts entities.Options, spa
 	}
 	w.genericOnly = w.genericOnly[:0]
 	if len(text) <= genericScanBytes {
+		w.ctx.Reset(&w.doc, nil) // FindGeneric reads the words' marks from it
 		w.wantGenericOnly()
 	}
 	w.corefs = w.corefs[:0]
@@ -157,7 +162,7 @@ func (w *workspace) wantGenericOnly() {
 		unread = append(unread, !want)
 	}
 	w.genericScan = unread
-	found := relations.FindGeneric(w.generic[:0], d, unread, nil, nil)
+	found := relations.FindGeneric(w.generic[:0], &w.ctx, unread, nil, nil)
 	w.generic = found
 	for i := 0; i < len(found); {
 		s := d.SentenceOf(found[i].First)

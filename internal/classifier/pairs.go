@@ -33,8 +33,8 @@ func (a *Analyzer) UnmarkedPairFeatures(ext *features.Extractor, mention *model.
 		return err
 	}
 	targets := w.partyTargets
-	stances := a.partyStances(w, mention, parties, nil)
-	pairsInSentences(w, parties, targets, func(_, h, t int) {
+	stances := a.partyStances(w, mention, parties, nil, false)
+	pairsInSentences(w, parties, targets, func(_, _, h, t int) {
 		if parties[h].caller && parties[t].caller {
 			return // a labelled pair: PairFeatures has it
 		}

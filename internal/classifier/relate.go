@@ -26,12 +26,21 @@ type party struct {
 // pairsInSentences calls fn with every ordered pair of parties that the
 // relation stage scores, in its order: two parties of one sentence (of its
 // first maxSentenceParties), not the same actor, within a clause
-// (features.Context.Pairable); si is their sentence. parties and targets
-// are in token order.
-func pairsInSentences(w *workspace, parties []party, targets []features.Target, fn func(si, h, t int)) {
+// (features.Context.Pairable); si is their sentence and first its first
+// party. parties and targets are in token order. Where (h, t) is a pair,
+// so is (t, h): sameActor and Pairable are symmetric, so each is asked
+// once for the two.
+func pairsInSentences(w *workspace, parties []party, targets []features.Target, fn func(si, first, h, t int)) {
 	d := &w.doc
+	// pair[a][b]: whether (lo+a, lo+b) is a pair, once (lo+b, lo+a) has
+	// been asked, which is when the outer loop was at lo+a.
+	var pair [maxSentenceParties][maxSentenceParties]bool
+	si := 0
 	for lo := 0; lo < len(parties); {
-		si := d.SentenceOf(targets[lo].First)
+		// Parties come in token order, so their sentences in order too.
+		for d.Sentences[si].End <= targets[lo].First {
+			si++
+		}
 		sentEnd := d.Sentences[si].End
 		hi := lo + 1
 		for hi < len(parties) && targets[hi].First < sentEnd {
@@ -40,8 +49,16 @@ func pairsInSentences(w *workspace, parties []party, targets []features.Target, 
 		end := min(hi, lo+maxSentenceParties)
 		for t := lo; t < end; t++ {
 			for h := lo; h < end; h++ {
-				if h != t && !sameActor(parties[h].entity, parties[t].entity) && w.ctx.Pairable(targets, h, t) {
-					fn(si, h, t)
+				if h == t {
+					continue
+				}
+				ok := pair[h-lo][t-lo]
+				if h > t {
+					ok = !sameActor(parties[h].entity, parties[t].entity) && w.ctx.PairableIn(si, targets, h, t)
+					pair[t-lo][h-lo] = ok
+				}
+				if ok {
+					fn(si, lo, h, t)
 				}
 			}
 		}
@@ -71,21 +88,30 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 		w.partyTargets = append(w.partyTargets, p.target)
 	}
 	targets := w.partyTargets
-	stances := c.an.partyStances(w, c.model, parties, mentions)
+	stances := c.an.partyStances(w, c.model, parties, mentions, true)
 	cands := w.relCands[:0]
 	w.candFeats = w.candFeats[:0]
-	pairsInSentences(w, parties, targets, func(si, h, t int) {
-		w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
-		logits := m.Logits(w.feats)
-		if relations.Unreachable(logits, m.Temperature()) {
-			return
+	// Both directions of a pair are extracted together, when the first
+	// comes (ExtractPairs shares their work); the second's score waits in
+	// w.pairScores until its turn.
+	scores := &w.pairScores
+	scores.first = -1
+	pairsInSentences(w, parties, targets, func(si, first, h, t int) {
+		if first != scores.first {
+			scores.first = first
+			w.pairGen++ // the scores of the last sentence, or document, are stale
 		}
-		probs := model.Softmax(logits, m.Temperature())
-		if label := relations.Decide(probs); label != model.Neutral {
-			from := len(w.candFeats)
-			w.candFeats = append(w.candFeats, w.feats...)
-			cands = append(cands, relCand{h: int32(h), t: int32(t), label: label, probs: probs,
-				joint: w.ctx.Joint(targets, h, t), sentence: int32(si), feats: [2]int32{int32(from), int32(len(w.candFeats))}})
+		ps := &scores.at[h-first][t-first]
+		if ps.gen != w.pairGen {
+			c.an.dueStance(w, c.model, h)
+			c.an.dueStance(w, c.model, t)
+			w.feats, w.feats2 = c.relExt.ExtractPairs(w.feats[:0], w.feats2[:0], &w.ctx, targets, stances, h, t)
+			*ps = c.scorePair(w, m, w.feats)
+			scores.at[t-first][h-first] = c.scorePair(w, m, w.feats2)
+		}
+		if ps.label != model.Neutral {
+			cands = append(cands, relCand{h: int32(h), t: int32(t), label: ps.label, probs: ps.probs,
+				joint: w.ctx.Joint(targets, h, t), sentence: int32(si), feats: ps.feats})
 		}
 	})
 	cands = oneWay(cands)
@@ -110,6 +136,40 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 		out = append(out, r)
 	}
 	return out
+}
+
+// pairScore is the relation model's verdict on an ordered pair: its label
+// (Neutral for none) and, for a relation, its probabilities and the range
+// of its features in workspace.candFeats.
+type pairScore struct {
+	gen   uint64 // workspace.pairGen when scored
+	label model.Label
+	probs [model.NumLabels]float32
+	feats [2]int32
+}
+
+// pairScores are the scores of the ordered pairs of one sentence's
+// parties, at[h-first][t-first].
+type pairScores struct {
+	first int
+	at    [maxSentenceParties][maxSentenceParties]pairScore
+}
+
+// scorePair scores the features fs of an ordered pair with the relation
+// model m, keeping the features of a relation in w.candFeats.
+func (c *Classifier) scorePair(w *workspace, m *model.Model, fs []features.Feature) pairScore {
+	ps := pairScore{gen: w.pairGen, label: model.Neutral}
+	logits := m.Logits(fs)
+	if relations.Unreachable(logits, m.Temperature()) {
+		return ps
+	}
+	ps.probs = model.Softmax(logits, m.Temperature())
+	if ps.label = relations.Decide(ps.probs); ps.label != model.Neutral {
+		from := len(w.candFeats)
+		w.candFeats = append(w.candFeats, fs...)
+		ps.feats = [2]int32{int32(from), int32(len(w.candFeats))}
+	}
+	return ps
 }
 
 // relCand is a scored pair that the model finds a relation in.
@@ -182,7 +242,7 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 		ents = append(ents, m.Entity)
 	}
 	w.mentionEnts = ents
-	w.generic = relations.FindGeneric(w.generic[:0], d, w.wanted, w.targets, ents)
+	w.generic = relations.FindGeneric(w.generic[:0], &w.ctx, w.wanted, w.targets, ents)
 	ps := w.parties[:0]
 	ci, gi, gm := 0, 0, 0 // next caller party, next generic actor, the generic actor the mentions are at
 	// addUpTo adds the caller parties and generic actors that start before
@@ -250,7 +310,7 @@ func overlaps(a, b features.Target) bool { return a.First < b.End && b.First < a
 
 // sameActor reports whether two parties are one actor, which holds no
 // stance toward itself: the same entity, or the same generic role of the
-// same state.
+// same state. It is symmetric.
 func sameActor(a, b entities.Entity) bool {
 	if a.ID == "" || b.ID == "" {
 		return a.ID == b.ID && a.Name == b.Name
@@ -412,7 +472,7 @@ func (a *Analyzer) PairFeatures(ext *features.Extractor, mention *model.Model, t
 	if err != nil {
 		return err
 	}
-	stances := a.partyStances(w, mention, parties, nil)
+	stances := a.partyStances(w, mention, parties, nil, false)
 	find := func(s Span) int {
 		for i, p := range parties {
 			if p.span == s {
@@ -439,12 +499,22 @@ func (a *Analyzer) PairFeatures(ext *features.Extractor, mention *model.Model, t
 // another; the others get zeros, as no pair reads them.
 //
 // scored are the mentions as the mention stage scored them, when it has.
-func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party, scored []Mention) [][2]float32 {
+// With lazy, a party that needs the mention model is left for dueStance,
+// which scores it when a pair first reads it: a quarter of them are in no
+// pair (too far apart, in another clause).
+func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party, scored []Mention, lazy bool) [][2]float32 {
 	d := &w.doc
 	st := slices.Grow(w.partyStances[:0], len(parties))[:len(parties)]
+	due := slices.Grow(w.stanceDue[:0], len(parties))[:len(parties)]
+	clear(due)
+	w.stanceDue = due
 	targets := w.partyTargets
+	si := 0
 	for lo := 0; lo < len(parties); {
-		sentEnd := d.Sentences[d.SentenceOf(targets[lo].First)].End
+		for d.Sentences[si].End <= targets[lo].First {
+			si++
+		}
+		sentEnd := d.Sentences[si].End
 		hi, onlyMentions := lo, true
 		for ; hi < len(parties) && targets[hi].First < sentEnd; hi++ {
 			onlyMentions = onlyMentions && parties[hi].mention >= 0
@@ -454,21 +524,43 @@ func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party, s
 			case hi-lo < 2:
 				st[i] = [2]float32{} // no pair reads it
 				continue
-			case onlyMentions && scored != nil:
-				// The sentence's parties are its mentions, so the mention
-				// stage scored each with these very features.
+			case scored != nil && parties[i].mention >= 0 && (onlyMentions || w.ctx.SameFeatures(targets, i, w.targets, parties[i].mention)):
+				// The mention stage scored this mention, with these very
+				// features where SameFeatures says so. Where every party
+				// of the sentence is a mention, its score is taken as it
+				// is, as it always was; its features differ only where a
+				// mention overlapping another was left out of the parties
+				// (a caller's target inside a built-in mention).
 				p := scored[parties[i].mention].Probs
 				st[i] = [2]float32{p[model.Hostile], p[model.Cooperative]}
 				continue
+			case lazy:
+				st[i], due[i] = [2]float32{}, true
+				continue
 			}
-			w.feats = a.ext.Extract(w.feats[:0], &w.ctx, targets, i)
-			p := m.Score(w.feats).Probs
-			st[i] = [2]float32{p[model.Hostile], p[model.Cooperative]}
+			st[i] = a.partyStance(w, m, i)
 		}
 		lo = hi
 	}
 	w.partyStances = st
 	return st
+}
+
+// dueStance scores party i's stance, if partyStances left it due. It uses
+// w.feats.
+func (a *Analyzer) dueStance(w *workspace, m *model.Model, i int) {
+	if w.stanceDue[i] {
+		w.partyStances[i] = a.partyStance(w, m, i)
+		w.stanceDue[i] = false
+	}
+}
+
+// partyStance scores the stance toward party i with mention model m over
+// the party list. It uses w.feats.
+func (a *Analyzer) partyStance(w *workspace, m *model.Model, i int) [2]float32 {
+	w.feats = a.ext.Extract(w.feats[:0], &w.ctx, w.partyTargets, i)
+	p := m.Score(w.feats).Probs
+	return [2]float32{p[model.Hostile], p[model.Cooperative]}
 }
 
 func isGeneric(e entities.Entity) bool { return strings.HasPrefix(e.ID, "generic:") }

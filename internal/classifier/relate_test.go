@@ -1,12 +1,17 @@
 package classifier
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stance/classifierd/internal/entities"
 	"github.com/stance/classifierd/internal/model"
+	"github.com/stance/classifierd/internal/sharedtest"
 )
 
 // relationTexts returns the relations of a result as "holder -> target
@@ -170,5 +175,163 @@ func TestHolderFromSameEntityInSentence(t *testing.T) {
 		if got := res.Mentions[natos[k]].Holder.ID; got != want {
 			t.Errorf("NATO mention %d: holder %q, want %q", k, got, want)
 		}
+	}
+}
+
+// TestPartyStancesReuseMentionScores: partyStances takes a mention's
+// stance from the mention stage where features.Context.SameFeatures says
+// that Extract gives it the same features among the parties as among the
+// mentions; this checks that claim over the news corpus, so that a
+// feature reading other targets in a way SameFeatures does not compare
+// fails here.
+func TestPartyStancesReuseMentionScores(t *testing.T) {
+	c := newTestClassifier(t)
+	reused := 0
+	for _, text := range sharedtest.News(t) {
+		w := c.an.get()
+		if err := c.an.analyze(w, text, entities.Options{Builtin: true}, nil, false); err != nil {
+			t.Fatal(err)
+		}
+		parties := c.an.parties(w, text, nil)
+		w.partyTargets = w.partyTargets[:0]
+		for _, p := range parties {
+			w.partyTargets = append(w.partyTargets, p.target)
+		}
+		for i, p := range parties {
+			if p.mention < 0 || !w.ctx.SameFeatures(w.partyTargets, i, w.targets, p.mention) {
+				continue
+			}
+			reused++
+			asParty := slices.Clone(c.an.ext.Extract(nil, &w.ctx, w.partyTargets, i))
+			asMention := c.an.ext.Extract(nil, &w.ctx, w.targets, p.mention)
+			if !slices.Equal(asParty, asMention) {
+				t.Fatalf("party %d (mention %d) of %.60q: features %v among the parties, %v among the mentions", i, p.mention, text, asParty, asMention)
+			}
+		}
+		c.an.put(w)
+	}
+	if reused < 2000 {
+		t.Fatalf("%d mention parties found to have their features as mentions", reused)
+	}
+}
+
+// TestPairsInSentencesSymmetric: pairsInSentences, which asks sameActor and
+// Pairable once for both directions of a pair, enumerates what asking them
+// for each direction does, in the same order, over the news corpus.
+func TestPairsInSentencesSymmetric(t *testing.T) {
+	c := newTestClassifier(t)
+	pairs := 0
+	for _, text := range sharedtest.News(t) {
+		w := c.an.get()
+		if err := c.an.analyze(w, text, entities.Options{Builtin: true}, nil, false); err != nil {
+			t.Fatal(err)
+		}
+		parties := c.an.parties(w, text, nil)
+		w.partyTargets = w.partyTargets[:0]
+		for _, p := range parties {
+			w.partyTargets = append(w.partyTargets, p.target)
+		}
+		targets := w.partyTargets
+		var got, want [][4]int
+		pairsInSentences(w, parties, targets, func(si, first, h, t int) { got = append(got, [4]int{si, first, h, t}) })
+		d := &w.doc
+		for lo := 0; lo < len(parties); {
+			si := d.SentenceOf(targets[lo].First)
+			hi := lo + 1
+			for hi < len(parties) && targets[hi].First < d.Sentences[si].End {
+				hi++
+			}
+			for tt := lo; tt < min(hi, lo+maxSentenceParties); tt++ {
+				for h := lo; h < min(hi, lo+maxSentenceParties); h++ {
+					if h != tt && !sameActor(parties[h].entity, parties[tt].entity) && w.ctx.Pairable(targets, h, tt) {
+						want = append(want, [4]int{si, lo, h, tt})
+					}
+				}
+			}
+			lo = hi
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("in %.60q: pairs %v, asking for each direction %v", text, got, want)
+		}
+		pairs += len(got)
+		c.an.put(w)
+	}
+	if pairs < 1000 {
+		t.Fatalf("%d pairs", pairs)
+	}
+}
+
+// TestPartyStancesAsScored: partyStances gives each party the stance that
+// scoring every party of a mixed sentence over the party list, and taking
+// the mention stage's scores in a sentence of mentions only, gives. It runs
+// over PerSenT's test documents with their entity as a caller's target,
+// whose mentions overlap built-in ones: a mention dropped from the parties
+// changes its neighbours' features, and in a sentence of mentions only the
+// mention stage's score is still the one taken (77968d0 took it only where
+// the features agreed, which changed those stances).
+func TestPartyStancesAsScored(t *testing.T) {
+	c := newTestClassifier(t)
+	f, err := os.Open(sharedtest.Path(t, "data", "persent", "fixed_test.doc.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
+	parties, differing := 0, 0
+	for sc.Scan() {
+		var doc struct{ Title, Text, Entity string }
+		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		text := doc.Title + "\n" + doc.Text
+		tg := entities.Target{ID: "doc:" + doc.Entity, Name: doc.Entity, Type: entities.TypePerson}
+		if fs := strings.Fields(doc.Entity); len(fs) > 1 {
+			tg.Aliases = []string{fs[len(fs)-1]}
+		}
+		req := Request{Text: text, Builtin: true, Targets: []entities.Target{tg}}
+		w := c.an.get()
+		if err := c.an.analyze(w, text, entities.Options{Builtin: true, Targets: req.Targets}, nil, true); err != nil {
+			t.Fatal(err)
+		}
+		var res Result
+		if err := c.scoreMentions(context.Background(), w, req, &res); err != nil {
+			t.Fatal(err)
+		}
+		ps := c.an.parties(w, text, nil)
+		w.partyTargets = w.partyTargets[:0]
+		for _, p := range ps {
+			w.partyTargets = append(w.partyTargets, p.target)
+		}
+		got := slices.Clone(c.an.partyStances(w, c.model, ps, res.Mentions, false))
+		targets, d := w.partyTargets, &w.doc
+		for lo := 0; lo < len(ps); {
+			end := d.Sentences[d.SentenceOf(targets[lo].First)].End
+			hi, only := lo, true
+			for ; hi < len(ps) && targets[hi].First < end; hi++ {
+				only = only && ps[hi].mention >= 0
+			}
+			for i := lo; i < hi && hi-lo >= 2; i++ {
+				w.feats = c.an.ext.Extract(w.feats[:0], &w.ctx, targets, i)
+				p := c.model.Score(w.feats).Probs
+				want := [2]float32{p[model.Hostile], p[model.Cooperative]}
+				if only {
+					if !w.ctx.SameFeatures(targets, i, w.targets, ps[i].mention) {
+						differing++
+					}
+					q := res.Mentions[ps[i].mention].Probs
+					want = [2]float32{q[model.Hostile], q[model.Cooperative]}
+				}
+				if got[i] != want {
+					t.Fatalf("in %.60q, party %d %q: stance %v, want %v", text, i, text[ps[i].span.Start:ps[i].span.End], got[i], want)
+				}
+				parties++
+			}
+			lo = hi
+		}
+		c.an.put(w)
+	}
+	if parties < 10000 || differing == 0 {
+		t.Fatalf("%d parties, %d in sentences of mentions only whose features differ among the parties", parties, differing)
 	}
 }

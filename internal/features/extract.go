@@ -104,6 +104,8 @@ type Context struct {
 	// is then one subtraction.
 	attr           []uint8
 	nSpeech, nDeny []int32
+	// marks[i] are token i's word's WordMarker bits.
+	marks []uint16
 
 	// What follows is ExtractPair's per-party cache: a party is in up to
 	// 15 pairs of its sentence, and its facts, and its role toward each
@@ -170,6 +172,7 @@ func (c *Context) Reset(d *Document, cues []CueMatch) {
 	c.nextBoundary = slices.Grow(c.nextBoundary[:0], n)[:n]
 	c.quoted = slices.Grow(c.quoted[:0], n)[:n]
 	c.attr = slices.Grow(c.attr[:0], n)[:n]
+	c.marks = slices.Grow(c.marks[:0], n)[:n]
 	c.nSpeech = slices.Grow(c.nSpeech[:0], n)[:n]
 	c.nDeny = slices.Grow(c.nDeny[:0], n)[:n]
 	c.prepared = slices.Grow(c.prepared[:0], len(d.Sentences))[:len(d.Sentences)]
@@ -191,8 +194,10 @@ func (c *Context) prepare(si int) {
 	for i := sent.First; i < sent.End; i++ {
 		c.quoted[i] = open
 		c.nSpeech[i], c.nDeny[i] = speech, deny
-		a := d.lexeme(i).attr
+		lx := d.lexeme(i)
+		a := lx.attr
 		c.attr[i] = a
+		c.marks[i] = lx.marks
 		if a&attrSpeech != 0 {
 			speech++
 		}
@@ -225,6 +230,16 @@ func (c *Context) prepare(si int) {
 		}
 		c.nextBoundary[i] = next
 	}
+}
+
+// SentenceMarks returns the WordMarker marks of sentence si's tokens,
+// marks[k] for token Sentences[si].First+k, and whether d's words are
+// marked at all (a WordMarker was registered before its WordPiece was
+// made); without marks, the caller must look at every token itself.
+func (c *Context) SentenceMarks(si int) (marks []uint16, ok bool) {
+	c.prepare(si)
+	s := c.Doc.Sentences[si]
+	return c.marks[s.First:s.End], c.Doc.wp.marker != nil
 }
 
 // Extract appends the features of mention targets[m] to dst. targets are
@@ -379,6 +394,44 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 		}
 	}
 	return dst
+}
+
+// SameFeatures reports whether Extract gives target a[i] among targets a
+// the features it gives b[j] among b, without extracting them: they must
+// be the same target, and Extract reads the other targets only through
+// isCoordinated, RoleOf (blockedBefore) and mentionBetween, all about the
+// target's neighbours in the list; where the neighbours differ, those are
+// compared for each cue that Extract reads. (The relation stage scores
+// its parties, a list with the generic actors added, with the mention
+// model, and takes the mention stage's score where this holds.) Keep it in
+// step with Extract.
+func (c *Context) SameFeatures(a []Target, i int, b []Target, j int) bool {
+	t := a[i]
+	if t != b[j] {
+		return false
+	}
+	if (i > 0) == (j > 0) && (i == 0 || a[i-1] == b[j-1]) &&
+		(i+1 < len(a)) == (j+1 < len(b)) && (i+1 == len(a) || a[i+1] == b[j+1]) {
+		return true // the same neighbours
+	}
+	d, cues := c.Doc, c.Cues
+	if isCoordinated(d, a, i) != isCoordinated(d, b, j) {
+		return false
+	}
+	// The cues Extract reads, as it finds them.
+	si := d.SentenceOf(t.First)
+	lo, hi := int(c.firstCue[si]), int(c.firstCue[si+1])
+	lo += sort.Search(hi-lo, func(k int) bool { return cues[lo+k].End+cueReach >= t.First })
+	for ci := lo; ci < hi && cues[ci].First <= t.End+cueReach; ci++ {
+		cue := &cues[ci]
+		if cue.First < t.End && cue.End > t.First || distance(t, cue) > cueReach {
+			continue
+		}
+		if RoleOf(d, a, i, cue) != RoleOf(d, b, j, cue) || mentionBetween(a, i, cue) != mentionBetween(b, j, cue) {
+			return false
+		}
+	}
+	return true
 }
 
 // Attribution classes of words (Context.attr), a bit each.

@@ -33,11 +33,18 @@ const (
 const maxPairGap = 40
 
 // Pairable reports whether targets h and t are close enough in one
-// sentence to be scored as a pair.
+// sentence to be scored as a pair. It is symmetric: Pairable(targets, h,
+// t) is Pairable(targets, t, h).
 func (c *Context) Pairable(targets []Target, h, t int) bool {
 	d := c.Doc
 	si := d.SentenceOf(targets[h].First)
-	if si != d.SentenceOf(targets[t].First) || !Close(targets[h], targets[t]) {
+	return si == d.SentenceOf(targets[t].First) && c.PairableIn(si, targets, h, t)
+}
+
+// PairableIn is Pairable for targets h and t that both start in sentence
+// si, which the caller knows: it spares finding their sentences.
+func (c *Context) PairableIn(si int, targets []Target, h, t int) bool {
+	if !Close(targets[h], targets[t]) {
 		return false
 	}
 	left, right := c.clause(si, targets[h])
@@ -71,25 +78,82 @@ func Close(a, b Target) bool {
 // the stance the text takes toward each party, aligned with targets: a
 // pair is more likely hostile where the text is hostile toward its target.
 func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, stances [][2]float32, h, t int) []Feature {
+	dst, _ = e.extractPairs(dst, nil, c, targets, stances, h, t, false)
+	return dst
+}
+
+// ExtractPairs appends the features of the ordered pair (targets[h],
+// targets[t]) to ht and those of (targets[t], targets[h]) to th, as
+// ExtractPair gives each, doing once what the two directions share: the
+// parties' facts and roles, the cues within reach and where they stand,
+// the words between and around the two. h and t must be in one sentence
+// (as Pairable parties are).
+func (e *Extractor) ExtractPairs(ht, th []Feature, c *Context, targets []Target, stances [][2]float32, h, t int) ([]Feature, []Feature) {
+	return e.extractPairs(ht, th, c, targets, stances, h, t, true)
+}
+
+// pairDir is one direction of a pair while extractPairs runs: its holder
+// and target (as indices, tokens and cached facts) and what its features
+// read of them.
+type pairDir struct {
+	dst              []Feature
+	h, t             int
+	th, tt           Target
+	ph, pt           *partyFacts
+	order            uint64 // 0: holder first
+	quoted           uint64 // the target is inside quotes
+	sameClause       uint64 // the target is in the holder's clause
+	speaker, agentBy bool   // of the holder
+	tSpeaker         bool   // the target speaks
+	possessor        bool   // of the holder
+}
+
+// extractPairs is ExtractPair of (h, t) into ht and, with both, of (t, h)
+// into th. Each direction's features are appended in the order
+// ExtractPair appends them; where a feature is the same in both (its key
+// names no side), it is hashed once.
+func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target, stances [][2]float32, h, t int, both bool) ([]Feature, []Feature) {
 	d, cues := c.Doc, c.Cues
-	th, tt := targets[h], targets[t]
 	c.growParties(len(targets))
 	ph := c.party(targets, h, -1)
 	si := ph.si
 	sent := d.Sentences[si]
+	if both && (targets[t].First < sent.First || targets[t].First >= sent.End) {
+		// Not one sentence: each direction reads the other party in its
+		// holder's sentence.
+		ht = e.ExtractPair(ht, c, targets, stances, h, t)
+		th = e.ExtractPair(th, c, targets, stances, t, h)
+		return ht, th
+	}
 	pt := c.party(targets, t, si)
 	firstCue := int(c.firstCue[si])
 	d.resolveSentence(si)
 	c.prepare(si)
-	add := func(f Feature, key uint64) {
-		f.Index = e.hash(key)
-		dst = append(dst, f)
+	var dirs [2]pairDir
+	nd := 1
+	dirs[0] = pairDir{dst: ht, h: h, t: t, th: targets[h], tt: targets[t], ph: ph, pt: pt}
+	if both {
+		nd = 2
+		dirs[1] = pairDir{dst: th, h: t, t: h, th: targets[t], tt: targets[h], ph: pt, pt: ph}
 	}
 	none := Feature{Value: 1, Cue: -1, Token: -1}
-	order := uint64(0) // holder first
-	lo, hi := th, tt
-	if tt.First < th.First {
-		order, lo, hi = 1, tt, th
+	// add appends f with key to direction k's features; addBoth appends
+	// f with a key that names no side to every direction's.
+	add := func(k int, f Feature, key uint64) {
+		f.Index = e.hash(key)
+		dirs[k].dst = append(dirs[k].dst, f)
+	}
+	addBoth := func(f Feature, key uint64) {
+		f.Index = e.hash(key)
+		for k := range nd {
+			dirs[k].dst = append(dirs[k].dst, f)
+		}
+	}
+
+	// The two parties in text order, and what lies between them.
+	lo, hi := targets[h], targets[t]
+	if hi.First < lo.First {
+		lo, hi = hi, lo
 	}
 	gap := hi.First - lo.End
 	between := 0
@@ -98,31 +162,29 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 			between++
 		}
 	}
-	// No entity type: a caller's span has none, and training marks every
-	// party as one, so a type would only tell the model which parties
-	// the data did not mark.
-	add(none, tPairBias<<56|order<<16)
-	add(none, tPairBias<<56|1<<48)
-	add(none, tPairDistance<<56|order<<16|uint64(distBucket(gap))<<8|uint64(min(between, 2)))
-
-	speaker := ph.speaker
-	tSpeaker := pt.speaks
 	joint := hi.First-lo.End <= 1 && ph.coordinated && pt.coordinated // c.Joint
-	agentBy := ph.agentBy
-	possessor := ph.possessor
-	quoted := uint64(0)
-	if c.quoted[tt.First] {
-		quoted = 1
+	for k := range nd {
+		dr := &dirs[k]
+		if dr.tt.First < dr.th.First {
+			dr.order = 1
+		}
+		dr.speaker, dr.tSpeaker, dr.agentBy, dr.possessor = dr.ph.speaker, dr.pt.speaks, dr.ph.agentBy, dr.ph.possessor
+		if c.quoted[dr.tt.First] {
+			dr.quoted = 1
+		}
+		// Parties in different clauses ("X accused Y, while Z signed
+		// ...") are rarely one's act on the other.
+		if dr.tt.First >= dr.ph.left && dr.tt.End <= dr.ph.right {
+			dr.sameClause = 1
+		}
+		// No entity type: a caller's span has none, and training marks
+		// every party as one, so a type would only tell the model which
+		// parties the data did not mark.
+		add(k, none, tPairBias<<56|dr.order<<16)
+		add(k, none, tPairBias<<56|1<<48)
+		add(k, none, tPairDistance<<56|dr.order<<16|uint64(distBucket(gap))<<8|uint64(min(between, 2)))
+		add(k, none, tPairDistance<<56|1<<48|dr.sameClause<<8|dr.order)
 	}
-	hLeft, hRight := ph.left, ph.right
-	tLeft, tRight := pt.left, pt.right
-	// Parties in different clauses ("X accused Y, while Z signed ...")
-	// are rarely one's act on the other.
-	sameClause := uint64(0)
-	if tt.First >= hLeft && tt.End <= hRight {
-		sameClause = 1
-	}
-	add(none, tPairDistance<<56|1<<48|sameClause<<8|order)
 
 	var hostile, coop float32 // the pair's cue totals
 	from := max(sent.First, lo.First-cueReach)
@@ -132,19 +194,20 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 		if cue.End <= from || cue.First >= to {
 			continue
 		}
+		th, tt := targets[h], targets[t]
 		if cue.First < th.End && cue.End > th.First || cue.First < tt.End && cue.End > tt.First {
 			continue // a cue inside a party's own name
 		}
 		j := ci - firstCue
-		rh := Role(c.roleBuf[ph.cueOff+j])
-		if rh == noUnknown {
-			rh = pairRole(d, sent, targets, h, cue)
-			c.roleBuf[ph.cueOff+j] = uint8(rh)
-		}
-		rt := Role(c.roleBuf[pt.cueOff+j])
-		if rt == noUnknown {
-			rt = pairRole(d, sent, targets, t, cue)
-			c.roleBuf[pt.cueOff+j] = uint8(rt)
+		// The roles of parties h and t toward the cue.
+		var roles [2]Role
+		for k, p := range [2]*partyFacts{ph, pt} {
+			r := Role(c.roleBuf[p.cueOff+j])
+			if r == noUnknown {
+				r = pairRole(d, sent, targets, [2]int{h, t}[k], cue)
+				c.roleBuf[p.cueOff+j] = uint8(r)
+			}
+			roles[k] = r
 		}
 		pol, mag := polaritySign(cue.Polarity)
 		if cue.Polarity < 0 {
@@ -163,77 +226,85 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 		if cue.Negated {
 			neg = 1
 		}
-		inH, inT := uint64(0), uint64(0)
-		if cue.First >= hLeft && cue.End <= hRight {
-			inH = 1
-		}
-		if cue.First >= tLeft && cue.End <= tRight {
-			inT = 1
-		}
 		dist := max(distance(th, cue), distance(tt, cue))
 		v := mag * float32(1/(1+0.1*float64(dist)))
 		cf := Feature{Value: v, Cue: int32(ci), Token: -1}
-		add(cf, tPairCueRoles<<56|neg<<48|pol<<40|uint64(rh)<<32|uint64(rt)<<24|uint64(cue.Quad)<<16|uint64(cue.Kind)<<8)
-		add(cf, tPairCueRolesCoarse<<56|pol<<40|uint64(rh)<<32|uint64(rt)<<24)
-		add(cf, tPairCuePosition<<56|neg<<48|pol<<40|pos<<32|order<<24|uint64(cue.Quad)<<16)
-		add(Feature{Value: 1, Cue: int32(ci), Token: -1}, tPairCueIdentity<<56|neg<<48|uint64(rh)<<40|uint64(rt)<<32|uint64(cue.ID))
-		add(cf, tPairCueClause<<56|pol<<40|inH<<32|inT<<24|order<<16|sameClause<<8)
-		if speaker {
-			// "X said Y is a threat", "X's minister said": X speaks
-			// toward the parties of what is said.
-			add(cf, tPairSpeaker<<56|pol<<40|uint64(rt)<<32|quoted<<24|pos<<16)
-		}
-		if tSpeaker {
-			add(cf, tPairSpeaker<<56|1<<50|pol<<40|uint64(rh)<<32)
-		}
-		if joint {
-			add(cf, tPairJoint<<56|pol<<40|uint64(rh)<<32|uint64(cue.Quad)<<24)
-		}
-		if possessor && cue.First >= th.End && cue.First <= th.End+3 && cue.Kind != 0 {
-			add(cf, tPairPossessor<<56|pol<<40|uint64(cue.Kind)<<32|order<<24)
-		}
-		if agentBy {
-			add(cf, tPairAgentBy<<56|pol<<40|uint64(rt)<<32)
-		}
-		// A denial or a negation between the holder and the cue asserts
-		// no event: "Thailand rejected reports that its jets had bombed
-		// Cambodia", "Cuba said it had played no part in ...".
-		if cue.First > th.End {
-			m := c.scopeBuf[ph.cueOff+j]
-			if m == noUnknown {
-				m = scopeMarkers(d, th.End, cue.First)
-				c.scopeBuf[ph.cueOff+j] = m
+		for k := range nd {
+			dr := &dirs[k]
+			rh, rt := roles[k], roles[1-k]
+			inH, inT := uint64(0), uint64(0)
+			if cue.First >= dr.ph.left && cue.End <= dr.ph.right {
+				inH = 1
 			}
-			if m != 0 {
-				add(cf, tPairDenial<<56|uint64(m)<<48|pol<<40|uint64(rh)<<32|uint64(rt)<<24)
-				add(none, tPairNegated<<56|uint64(m)<<48|pol<<40)
+			if cue.First >= dr.pt.left && cue.End <= dr.pt.right {
+				inT = 1
+			}
+			add(k, cf, tPairCueRoles<<56|neg<<48|pol<<40|uint64(rh)<<32|uint64(rt)<<24|uint64(cue.Quad)<<16|uint64(cue.Kind)<<8)
+			add(k, cf, tPairCueRolesCoarse<<56|pol<<40|uint64(rh)<<32|uint64(rt)<<24)
+			add(k, cf, tPairCuePosition<<56|neg<<48|pol<<40|pos<<32|dr.order<<24|uint64(cue.Quad)<<16)
+			add(k, Feature{Value: 1, Cue: int32(ci), Token: -1}, tPairCueIdentity<<56|neg<<48|uint64(rh)<<40|uint64(rt)<<32|uint64(cue.ID))
+			add(k, cf, tPairCueClause<<56|pol<<40|inH<<32|inT<<24|dr.order<<16|dr.sameClause<<8)
+			if dr.speaker {
+				// "X said Y is a threat", "X's minister said": X speaks
+				// toward the parties of what is said.
+				add(k, cf, tPairSpeaker<<56|pol<<40|uint64(rt)<<32|dr.quoted<<24|pos<<16)
+			}
+			if dr.tSpeaker {
+				add(k, cf, tPairSpeaker<<56|1<<50|pol<<40|uint64(rh)<<32)
+			}
+			if joint {
+				add(k, cf, tPairJoint<<56|pol<<40|uint64(rh)<<32|uint64(cue.Quad)<<24)
+			}
+			if dr.possessor && cue.First >= dr.th.End && cue.First <= dr.th.End+3 && cue.Kind != 0 {
+				add(k, cf, tPairPossessor<<56|pol<<40|uint64(cue.Kind)<<32|dr.order<<24)
+			}
+			if dr.agentBy {
+				add(k, cf, tPairAgentBy<<56|pol<<40|uint64(rt)<<32)
+			}
+			// A denial or a negation between the holder and the cue
+			// asserts no event: "Thailand rejected reports that its jets
+			// had bombed Cambodia", "Cuba said it had played no part in
+			// ...".
+			if cue.First > dr.th.End {
+				m := c.scopeBuf[dr.ph.cueOff+j]
+				if m == noUnknown {
+					m = scopeMarkers(d, dr.th.End, cue.First)
+					c.scopeBuf[dr.ph.cueOff+j] = m
+				}
+				if m != 0 {
+					add(k, cf, tPairDenial<<56|uint64(m)<<48|pol<<40|uint64(rh)<<32|uint64(rt)<<24)
+					add(k, none, tPairNegated<<56|uint64(m)<<48|pol<<40)
+				}
 			}
 		}
 	}
 	if hostile > 0 {
-		add(Feature{Value: squash(hostile), Cue: -1, Token: -1}, tPairSentence<<56|1)
+		addBoth(Feature{Value: squash(hostile), Cue: -1, Token: -1}, tPairSentence<<56|1)
 	}
 	if coop > 0 {
-		add(Feature{Value: squash(coop), Cue: -1, Token: -1}, tPairSentence<<56|2)
+		addBoth(Feature{Value: squash(coop), Cue: -1, Token: -1}, tPairSentence<<56|2)
 	}
-	if speaker {
-		add(none, tPairSpeaker<<56|1<<52|order)
-	}
-	if joint {
-		add(none, tPairJoint<<56|1<<52)
-	}
-	if agentBy {
-		add(none, tPairAgentBy<<56|1<<52|order)
-	}
-	add(none, tPairQuoted<<56|quoted<<8|order)
-	sp := uint64(0)
-	if speaker {
-		sp = 1
-	}
-	for k := range 2 {
-		add(Feature{Value: stances[t][k], Cue: -1, Token: -1}, tPairStance<<56|uint64(k)<<8|sp)
-		add(Feature{Value: stances[t][k], Cue: -1, Token: -1}, tPairStance<<56|1<<48|uint64(k)<<8|order)
-		add(Feature{Value: stances[h][k], Cue: -1, Token: -1}, tPairStance<<56|2<<48|uint64(k)<<8|order)
+	for k := range nd {
+		dr := &dirs[k]
+		if dr.speaker {
+			add(k, none, tPairSpeaker<<56|1<<52|dr.order)
+		}
+		if joint {
+			add(k, none, tPairJoint<<56|1<<52)
+		}
+		if dr.agentBy {
+			add(k, none, tPairAgentBy<<56|1<<52|dr.order)
+		}
+		add(k, none, tPairQuoted<<56|dr.quoted<<8|dr.order)
+		sp := uint64(0)
+		if dr.speaker {
+			sp = 1
+		}
+		for l := range 2 {
+			add(k, Feature{Value: stances[dr.t][l], Cue: -1, Token: -1}, tPairStance<<56|uint64(l)<<8|sp)
+			add(k, Feature{Value: stances[dr.t][l], Cue: -1, Token: -1}, tPairStance<<56|1<<48|uint64(l)<<8|dr.order)
+			add(k, Feature{Value: stances[dr.h][l], Cue: -1, Token: -1}, tPairStance<<56|2<<48|uint64(l)<<8|dr.order)
+		}
 	}
 
 	// The words between the parties carry most of what the pair is about
@@ -242,7 +313,9 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 		v := float32(1 / math.Sqrt(float64(n)))
 		for i := lo.End; i < lo.End+n; i++ {
 			for _, id := range d.pieceIDs(i) {
-				add(Feature{Value: v, Cue: -1, Token: int32(i)}, tPairBetweenPiece<<56|order<<32|uint64(uint32(id)))
+				for k := range nd {
+					add(k, Feature{Value: v, Cue: -1, Token: int32(i)}, tPairBetweenPiece<<56|dirs[k].order<<32|uint64(uint32(id)))
+				}
 			}
 		}
 	}
@@ -257,10 +330,12 @@ func (e *Extractor) ExtractPair(dst []Feature, c *Context, targets []Target, sta
 			band = 1
 		}
 		for _, id := range d.pieceIDs(i) {
-			add(Feature{Value: 0.5, Cue: -1, Token: int32(i)}, tPairOuterPiece<<56|band<<40|order<<32|uint64(uint32(id)))
+			for k := range nd {
+				add(k, Feature{Value: 0.5, Cue: -1, Token: int32(i)}, tPairOuterPiece<<56|band<<40|dirs[k].order<<32|uint64(uint32(id)))
+			}
 		}
 	}
-	return dst
+	return dirs[0].dst, dirs[1].dst
 }
 
 // growParties makes room in the party cache for n parties. Entries are
@@ -312,8 +387,14 @@ func (c *Context) fillParty(p *partyFacts, targets []Target, m, si int) {
 	d.resolveSentence(si)
 	t := targets[m]
 	p.si = si
-	p.speaks = isSpeaker(d, sent, t)
-	p.speaker = p.speaks || ownsSpeaker(d, sent, t)
+	if t.First >= sent.First && t.End <= sent.End && !c.speechNear(si, t) {
+		// isSpeaker and ownsSpeaker look for a speech word no further
+		// than speechNear does, and find none.
+		p.speaks, p.speaker = false, false
+	} else {
+		p.speaks = isSpeaker(d, sent, t)
+		p.speaker = p.speaks || ownsSpeaker(d, sent, t)
+	}
 	p.agentBy = byBefore(d, sent, t.First)
 	p.possessor = t.End < len(d.Tokens) && isPossessiveToken(d.Surface(t.End))
 	p.left, p.right = c.clause(si, t)
@@ -324,6 +405,22 @@ func (c *Context) fillParty(p *partyFacts, targets []Target, m, si int) {
 		c.roleBuf = append(c.roleBuf, noUnknown)
 		c.scopeBuf = append(c.scopeBuf, noUnknown)
 	}
+}
+
+// speechNear reports whether a word of attribution class attrSpeech
+// stands in sentence si, which holds t, from two tokens before t to six
+// after it: every word that isSpeaker or ownsSpeaker looks for (speech
+// verbs, "according") has the class, and neither looks further. Reading
+// the class per token spares most parties' words their text.
+func (c *Context) speechNear(si int, t Target) bool {
+	c.prepare(si)
+	sent := c.Doc.Sentences[si]
+	for i := max(sent.First, t.First-2); i < min(sent.End, t.End+6); i++ {
+		if c.attr[i]&attrSpeech != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // ownsSpeaker reports whether mention t is the possessor or modifier of

@@ -2,6 +2,7 @@ package features
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"unicode"
 
@@ -97,5 +98,161 @@ func TestExtractPairCache(t *testing.T) {
 	}
 	if pairs < 1000 {
 		t.Fatalf("only %d pairs", pairs)
+	}
+}
+
+// TestSameFeatures: where SameFeatures says that a target gets the same
+// features in two target lists, Extract gives it the same features, over
+// the corpus with party lists as TestExtractPairCache makes them (every
+// capitalized word, some of them, two-word ones) compared pairwise; and it
+// says so for targets whose neighbours differ, not only for the same
+// neighbours, and not for all of them.
+func TestSameFeatures(t *testing.T) {
+	tok := mustTokenizer(t)
+	idx := NewCueIndex(lexicon.Default())
+	e := NewExtractor(20)
+	rng := rand.New(rand.NewPCG(3, 4))
+	var s Scratch
+	var c Context
+	same, differ := 0, 0
+	for _, text := range sharedtest.News(t) {
+		d := tok.Tokenize(text)
+		c.Reset(d, idx.Match(nil, d, &s))
+		var all, some, wide []Target
+		for i := range d.Tokens {
+			w := []rune(d.Surface(i))
+			if len(w) == 0 || !unicode.IsUpper(w[0]) {
+				continue
+			}
+			all = append(all, Target{First: i, End: i + 1})
+			if rng.IntN(3) != 0 {
+				some = append(some, Target{First: i, End: i + 1})
+			}
+			// A few targets two words long, which may take in a cue or
+			// stand between a target and one.
+			if n := len(wide); (n == 0 || wide[n-1].End <= i) && i+2 <= len(d.Tokens) {
+				wide = append(wide, Target{First: i, End: i + 1 + rng.IntN(2)})
+			}
+		}
+		lists := [][]Target{all, some, wide}
+		for x := range lists {
+			for y := range lists {
+				if x == y {
+					continue
+				}
+				a, b := lists[x], lists[y]
+				for i := range a {
+					j, found := slices.BinarySearchFunc(b, a[i].First, func(t Target, first int) int { return t.First - first })
+					if !found || !c.SameFeatures(a, i, b, j) {
+						continue
+					}
+					fa := e.Extract(nil, &c, a, i)
+					fb := e.Extract(nil, &c, b, j)
+					if !slices.Equal(fa, fb) {
+						t.Fatalf("%v among %v and among %v: SameFeatures, but features %v and %v", a[i], a[max(0, i-1):min(len(a), i+2)], b[max(0, j-1):min(len(b), j+2)], fa, fb)
+					}
+					if i > 0 && j > 0 && a[i-1] != b[j-1] || i+1 < len(a) && j+1 < len(b) && a[i+1] != b[j+1] {
+						differ++
+					} else {
+						same++
+					}
+				}
+			}
+		}
+	}
+	if same < 1000 || differ < 1000 {
+		t.Fatalf("SameFeatures held for %d targets with the same neighbours, %d with others", same, differ)
+	}
+}
+
+// TestExtractPairs: ExtractPairs gives each direction of a pair the
+// features ExtractPair gives it, over the corpus with every capitalized
+// word a party (some two words long), from one Context as the relation
+// stage uses it, and for pairs across sentences too.
+func TestExtractPairs(t *testing.T) {
+	tok := mustTokenizer(t)
+	idx := NewCueIndex(lexicon.Default())
+	e := NewExtractor(20)
+	rng := rand.New(rand.NewPCG(5, 6))
+	var s Scratch
+	pairs := 0
+	for _, text := range sharedtest.News(t) {
+		d := tok.Tokenize(text)
+		cues := idx.Match(nil, d, &s)
+		var ts []Target
+		for i := range d.Tokens {
+			w := []rune(d.Surface(i))
+			if len(w) == 0 || !unicode.IsUpper(w[0]) || len(ts) > 0 && ts[len(ts)-1].End > i {
+				continue
+			}
+			end := i + 1
+			if end < len(d.Tokens) && rng.IntN(4) == 0 {
+				end++
+			}
+			ts = append(ts, Target{First: i, End: end})
+		}
+		stances := make([][2]float32, len(ts))
+		for i := range stances {
+			stances[i] = [2]float32{rng.Float32(), rng.Float32()}
+		}
+		var shared, fresh Context
+		shared.Reset(d, cues)
+		for h := range ts {
+			for k := h + 1; k < min(len(ts), h+16); k++ {
+				if !shared.Pairable(ts, h, k) && rng.IntN(20) != 0 {
+					continue
+				}
+				ht, th := e.ExtractPairs(nil, nil, &shared, ts, stances, h, k)
+				fresh.Reset(d, cues)
+				wantHT := e.ExtractPair(nil, &fresh, ts, stances, h, k)
+				fresh.Reset(d, cues)
+				wantTH := e.ExtractPair(nil, &fresh, ts, stances, k, h)
+				if !slices.Equal(ht, wantHT) || !slices.Equal(th, wantTH) {
+					t.Fatalf("pair %v-%v: ExtractPairs gave\n%v\n%v\nExtractPair\n%v\n%v", ts[h], ts[k], ht, th, wantHT, wantTH)
+				}
+				pairs++
+			}
+		}
+	}
+	if pairs < 1000 {
+		t.Fatalf("only %d pairs", pairs)
+	}
+}
+
+// TestSpeechNear: where speechNear finds no speech word, isSpeaker and
+// ownsSpeaker find none either, for every capitalized word and two-word
+// span of the corpus; and it rules most of them out.
+func TestSpeechNear(t *testing.T) {
+	tok := mustTokenizer(t)
+	var c Context
+	ruledOut, speakers := 0, 0
+	for _, text := range sharedtest.News(t) {
+		d := tok.Tokenize(text)
+		c.Reset(d, nil)
+		for si, sent := range d.Sentences {
+			for i := sent.First; i < sent.End; i++ {
+				w := []rune(d.Surface(i))
+				if len(w) == 0 || !unicode.IsUpper(w[0]) {
+					continue
+				}
+				for end := i + 1; end <= min(i+2, sent.End); end++ {
+					tg := Target{First: i, End: end}
+					speaks, owns := isSpeaker(d, sent, tg), ownsSpeaker(d, sent, tg)
+					if speaks || owns {
+						speakers++
+					}
+					if c.speechNear(si, tg) {
+						continue
+					}
+					ruledOut++
+					if speaks || owns {
+						t.Fatalf("%q in %.80q: no speech word near, but isSpeaker %v, ownsSpeaker %v", d.Surface(i), text, speaks, owns)
+					}
+				}
+			}
+		}
+	}
+	if speakers < 100 || ruledOut < 10*speakers {
+		t.Fatalf("%d speakers, %d targets ruled out", speakers, ruledOut)
 	}
 }

@@ -42,6 +42,32 @@ type WordPiece struct {
 	// "I" are a fifth of all tokens: indexing an array is cheaper than
 	// hashing them and probing the cache.
 	ascii [utf8.RuneSelf]*lexeme
+	// marker gives each new lexeme its marks: wordMarker as it was when
+	// the WordPiece was made.
+	marker WordMarker
+}
+
+// WordMarker returns the marks of a word, given as written and lowered
+// (as LowerFast gives it): bits that a later stage defines and reads per
+// token, in the sentences it reads, through Context.SentenceMarks. They
+// are worked out once per word, when the word cache first sees it, and
+// read from a per-token array that the mention stage fills while it loads
+// each token's word anyway, so that a stage looking for a few words in
+// every sentence (the relation stage's generic actors) need not load every
+// token's text or word again.
+type WordMarker func(surface, lower string) uint16
+
+// wordMarker is the one registered WordMarker (SetWordMarker).
+var wordMarker WordMarker
+
+// SetWordMarker registers f as the WordMarker of every WordPiece made
+// from then on. Call it once, from an init function, so that no word is
+// cached unmarked; a second call panics.
+func SetWordMarker(f WordMarker) {
+	if wordMarker != nil {
+		panic("features: SetWordMarker called twice")
+	}
+	wordMarker = f
 }
 
 // NewWordPiece loads the embedded cased vocabulary. Call it once and share
@@ -62,7 +88,7 @@ func NewWordPiece() (*WordPiece, error) {
 		return nil, fmt.Errorf("wordpiece vocabulary lacks %s", unknownPiece)
 	}
 	m := wordpiece.NewWordPieceBuilder().Vocab(&vocab).UnkToken(unknownPiece).Build()
-	w := &WordPiece{vocab: vocab, model: m, unkID: int32(unk)}
+	w := &WordPiece{vocab: vocab, model: m, unkID: int32(unk), marker: wordMarker}
 	w.cache.init()
 	for c := range w.ascii {
 		word := string(rune(c))
@@ -127,6 +153,9 @@ func (w *WordPiece) newLexeme(word string, h uint64) *lexeme {
 		}
 	}
 	lx.attr |= scopeMarks(lx.lower()) << attrScopeShift
+	if w.marker != nil {
+		lx.marks = w.marker(word, lx.lower())
+	}
 	return lx
 }
 
@@ -183,7 +212,9 @@ type lexeme struct {
 	// (attrClass) and its scope markers (attrScopeShift), computed once
 	// per word rather than per token.
 	attr uint8
-	more *lexemeMore // nil for a word of one piece that lowering keeps
+	// marks are the word's WordMarker bits (in what was padding).
+	marks uint16
+	more  *lexemeMore // nil for a word of one piece that lowering keeps
 }
 
 // lexemeMore is the part of a lexeme that most words do not need.

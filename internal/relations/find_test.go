@@ -1,12 +1,14 @@
 package relations
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stance/classifierd/internal/entities"
 	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/model"
+	"github.com/stance/classifierd/internal/sharedtest"
 )
 
 // TestFindGeneric finds generic actors: linked to the state mention right
@@ -34,7 +36,9 @@ func TestFindGeneric(t *testing.T) {
 	for i := range want {
 		want[i] = true
 	}
-	got := FindGeneric(nil, d, want, targets, ents)
+	var c features.Context
+	c.Reset(d, nil)
+	got := FindGeneric(nil, &c, want, targets, ents)
 	type found struct{ text, id, country string }
 	var gotF []found
 	for _, g := range got {
@@ -85,8 +89,10 @@ func TestFindGenericContext(t *testing.T) {
 		for i := range want {
 			want[i] = true
 		}
+		var ctx features.Context
+		ctx.Reset(d, nil)
 		var got []string
-		for _, g := range FindGeneric(nil, d, want, nil, nil) {
+		for _, g := range FindGeneric(nil, &ctx, want, nil, nil) {
 			got = append(got, c.text[d.Tokens[g.First].Start:d.Tokens[g.End-1].End])
 		}
 		if strings.Join(got, "|") != strings.Join(c.want, "|") {
@@ -102,7 +108,9 @@ func TestFindGenericSkipsUnwanted(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := tok.Tokenize("Police arrested rebels. Troops left.")
-	if got := FindGeneric(nil, d, make([]bool, len(d.Sentences)), nil, nil); len(got) != 0 {
+	var c features.Context
+	c.Reset(d, nil)
+	if got := FindGeneric(nil, &c, make([]bool, len(d.Sentences)), nil, nil); len(got) != 0 {
 		t.Errorf("found %d actors in sentences not wanted", len(got))
 	}
 }
@@ -126,5 +134,53 @@ func TestDecide(t *testing.T) {
 		if got := Decide(tc.p); got != tc.want {
 			t.Errorf("Decide(%v) = %v, want %v", tc.p, got, tc.want)
 		}
+	}
+}
+
+// TestFindGenericMarks: reading only the tokens that the word marks allow
+// finds what reading every word finds, over the news corpus with all its
+// sentences wanted, and the marks are there to read.
+func TestFindGenericMarks(t *testing.T) {
+	tok, err := features.NewTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaz := entities.Default()
+	var c features.Context
+	found := 0
+	for _, text := range sharedtest.News(t) {
+		d := tok.Tokenize(text)
+		ms, err := gaz.Find(text, entities.Options{Builtin: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var targets []features.Target
+		var ents []entities.Entity
+		for _, m := range ms {
+			first := d.TokenAt(m.Start)
+			end := max(d.TokenAt(m.End-1)+1, first+1)
+			if n := len(targets); n > 0 && first < targets[n-1].First {
+				continue
+			}
+			targets = append(targets, features.Target{First: first, End: end, Type: uint8(m.Entity.Type)})
+			ents = append(ents, m.Entity)
+		}
+		want := make([]bool, len(d.Sentences))
+		for i := range want {
+			want[i] = true
+		}
+		c.Reset(d, nil)
+		if _, ok := c.SentenceMarks(0); !ok {
+			t.Fatal("the tokenizer's words are not marked")
+		}
+		all := findGeneric(nil, &c, want, targets, ents, false)
+		marked := findGeneric(nil, &c, want, targets, ents, true)
+		if !slices.Equal(all, marked) {
+			t.Fatalf("in %.60q: %v reading every word, %v reading the marked ones", text, all, marked)
+		}
+		found += len(all)
+	}
+	if found < 500 {
+		t.Errorf("%d generic actors in the corpus", found)
 	}
 }

@@ -5,8 +5,6 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
-	"math"
-	"math/bits"
 	"regexp"
 	"slices"
 	"strings"
@@ -133,56 +131,96 @@ func plural(w string) string {
 }
 
 // agentTable is the embedded table, parsed once: phrase -> its agent,
-// and the phrases by their first word.
+// and the phrases by the numbers of their words.
 type agentTable struct {
 	phrases map[string]agent
-	// first numbers the phrases' first words: byFirst[first[w]] are the
-	// phrases that start with w, longest first, so that a token is looked
-	// up once and the words after it compared, rather than each phrase it
-	// may start built and looked up ("the" starts four).
-	first   map[string]int32
-	byFirst [][]agentPhrase
-	// firstSeen has the bit foldKey(w) set for each first word w: most
-	// words of a sentence fail it, read from the text, without loading
-	// their lowered form.
-	firstSeen [1 << foldKeyBits / 64]uint64
-	// slots finds a first word by its foldKey without hashing it again:
-	// an open-addressing table of their numbers plus one, from slot
-	// foldKey&slotMask on, 0 for none. firstWords are the words by number.
-	slots      []uint16
-	slotMask   uint32
-	firstWords []string
+	// words numbers the words of the phrases from 1; a word of a text
+	// carries its number in its marks (wordMarks), so that FindGeneric
+	// reads the numbers rather than the words.
+	words map[string]uint16
+	// one[n] is the phrase of word n alone, if it is one.
+	one []agentOne
+	// more are the phrases of two and three words, by phraseKey.
+	more map[uint64]agent
+	// firsts[n] is set where word n starts a phrase of more words, and
+	// seconds[n] where it is the second word of one.
+	firsts, seconds []bool
+	// starts has the bit startsBit(w0, w1) set for the first two words
+	// of each phrase of more than one (mayStart).
+	starts [1 << startsBits / 64]uint64
 }
 
-// agentPhrase is a phrase of the table under its first word.
-type agentPhrase struct {
-	rest []string // the words after the first
+// agentOne is the phrase of one word, if a word is one.
+type agentOne struct {
 	agent
+	ok bool
 }
 
-// foldKey returns the key of a word in agentTable.firstSeen and slots: a
-// hash of its first two and last two bytes with ASCII letters in lower
-// case (bit 5 set). Where those bytes of a token's text are ASCII, they
-// are the same bytes of its lowered form, lowered, whatever the rest of
-// it is, since lowering goes rune by rune and keeps an ASCII rune one
-// byte; so the text gives the key without the lowered form. ok is false
-// where they are not ASCII.
-func foldKey(w string) (bit uint32, ok bool) {
-	n := len(w)
-	if n == 0 {
-		return 0, false
+// phraseKey is the key in agentTable.more of the phrase of the words
+// numbered a, b and c (0 for a phrase of two).
+func phraseKey(a, b, c uint16) uint64 { return uint64(a)<<32 | uint64(b)<<16 | uint64(c) }
+
+// The marks a word of a text gets (features.SetWordMarker): flags, from
+// which FindGeneric tells the tokens that may start a phrase without
+// reading more of them (of the words of a wanted sentence, a sixth start
+// some phrase, "the", "a", "state", but few are followed by a word that
+// goes on one), and above them the word's number in agentTable.words.
+const (
+	// markFirstOne: the word is a phrase of one word ("police").
+	markFirstOne uint16 = 1 << iota
+	// markFirstMore: the word starts a phrase of more words.
+	markFirstMore
+	// markSecond: the word is the second of some phrase.
+	markSecond
+	// markWordShift is where the word's number starts.
+	markWordShift = iota
+)
+
+// findGeneric tests the flags as bits 0, 1 and 2: this does not compile
+// if they are not.
+var _ = [1]struct{}{}[markFirstOne-1|markFirstMore-2|markSecond-4]
+
+func init() { features.SetWordMarker(wordMarks) }
+
+// wordMarks is the WordMarker of the generic actor table: the flags and
+// number of the word as the table spells it, which is the word lowered,
+// or, where it is ASCII, with A-Z lowered alone (foldASCII): the two
+// differ where a word mixes ASCII with runes that lowering changes.
+func wordMarks(surface, lower string) uint16 {
+	t := agents()
+	var n uint16
+	var ok bool
+	switch {
+	case !isASCII(surface):
+		n, ok = t.words[lower]
+	case len(surface) <= maxWordBytes: // else longer than any word of the table
+		var buf [maxWordBytes]byte
+		n, ok = t.words[string(foldASCII(buf[:0], surface))]
 	}
-	b0, b1, b2, b3 := w[0], w[min(1, n-1)], w[max(n-2, 0)], w[n-1]
-	if (b0 | b1 | b2 | b3) >= utf8.RuneSelf {
-		return 0, false
+	if !ok {
+		return 0
 	}
-	k := uint32(b0|0x20) | uint32(b1|0x20)<<8 | uint32(b2|0x20)<<16 | uint32(b3|0x20)<<24
-	return (k * 0x9e3779b1) >> (32 - foldKeyBits), true
+	m := n << markWordShift
+	if t.one[n].ok {
+		m |= markFirstOne
+	}
+	if t.firsts[n] {
+		m |= markFirstMore
+	}
+	if t.seconds[n] {
+		m |= markSecond
+	}
+	return m
 }
 
-// foldKeyBits is the width of foldKey: for the 716 first words, 1 bit in
-// 90 of agentTable.firstSeen is set.
-const foldKeyBits = 16
+func isASCII(s string) bool {
+	for k := 0; k < len(s); k++ {
+		if s[k] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
 
 // agent is a phrase's role, as an entity ID ("generic:police"), and
 // whether it is a party on its own, without a state before it.
@@ -192,7 +230,22 @@ type agent struct {
 }
 
 var agents = sync.OnceValue(func() *agentTable {
-	t := &agentTable{phrases: map[string]agent{}, first: map[string]int32{}}
+	t := &agentTable{phrases: map[string]agent{}, words: map[string]uint16{}, one: []agentOne{{}}, more: map[uint64]agent{},
+		firsts: []bool{false}, seconds: []bool{false}}
+	number := func(w string) uint16 {
+		n, ok := t.words[w]
+		if !ok {
+			if len(t.one) == 1<<(16-markWordShift) {
+				panic("relations: too many words in the generic actor table for their marks")
+			}
+			n = uint16(len(t.one))
+			t.words[w] = n
+			t.one = append(t.one, agentOne{})
+			t.firsts = append(t.firsts, false)
+			t.seconds = append(t.seconds, false)
+		}
+		return n
+	}
 	for line := range strings.SplitSeq(agentsTSV, "\n") {
 		phrase, role, ok := strings.Cut(line, "\t")
 		if !ok {
@@ -204,138 +257,84 @@ var agents = sync.OnceValue(func() *agentTable {
 		if len(words) > maxAgentWords {
 			continue // never matched: FindGeneric reads at most maxAgentWords
 		}
-		n, ok := t.first[words[0]]
-		if !ok {
-			n = int32(len(t.byFirst))
-			t.first[words[0]] = n
-			t.byFirst = append(t.byFirst, nil)
-			t.firstWords = append(t.firstWords, words[0])
+		var ns [maxAgentWords]uint16
+		for k, w := range words {
+			ns[k] = number(w)
 		}
-		t.byFirst[n] = append(t.byFirst[n], agentPhrase{rest: words[1:], agent: a})
-	}
-	for _, ps := range t.byFirst {
-		slices.SortStableFunc(ps, func(a, b agentPhrase) int { return len(b.rest) - len(a.rest) })
-	}
-	// A quarter full at most, so that a probe ends soon.
-	size := 1 << bits.Len(uint(4*len(t.firstWords)))
-	if len(t.firstWords) >= math.MaxUint16 {
-		panic("relations: too many first words for agentTable.slots")
-	}
-	t.slots, t.slotMask = make([]uint16, size), uint32(size-1)
-	for n, w := range t.firstWords {
-		h, ok := foldKey(w)
-		if !ok {
-			continue // firstAt looks such a word up in first
+		switch len(words) {
+		case 1:
+			t.one[ns[0]] = agentOne{agent: a, ok: true}
+		default:
+			t.firsts[ns[0]] = true
+			t.seconds[ns[1]] = true
+			t.more[phraseKey(ns[0], ns[1], ns[2])] = a
+			h := startsBit(ns[0], ns[1])
+			t.starts[h/64] |= 1 << (h % 64)
 		}
-		t.firstSeen[h/64] |= 1 << (h % 64)
-		s := h & t.slotMask
-		for t.slots[s] != 0 {
-			s = (s + 1) & t.slotMask
-		}
-		t.slots[s] = uint16(n + 1)
 	}
 	return t
 })
 
-// firstAt returns the number in first of token i of d, a word, if it is
-// a first word of the table. It reads the token's text rather than its
-// lowered form, which is in the token's lexeme: loading that was half of
-// FindGeneric, a cache miss a token.
-func (t *agentTable) firstAt(d *features.Document, i int) (int32, bool) {
-	tok := d.Tokens[i]
-	w := d.Text[tok.Start:tok.End]
-	h, ok := foldKey(w)
-	if !ok {
-		w = d.LowerFast(i)
-		if h, ok = foldKey(w); !ok {
-			n, ok := t.first[w]
-			return n, ok
-		}
-	}
-	if t.firstSeen[h/64]&(1<<(h%64)) == 0 {
-		return 0, false
-	}
-	var buf [maxWordBytes]byte
-	lw, ok := lowered(buf[:0], d, i)
-	if !ok {
-		return 0, false
-	}
-	for s := h & t.slotMask; t.slots[s] != 0; s = (s + 1) & t.slotMask {
-		if n := int32(t.slots[s]) - 1; t.firstWords[n] == string(lw) {
-			return n, true
-		}
-	}
-	return 0, false
-}
-
-// maxWordBytes is the longest word that lowered returns: no word of the
-// table is longer (TestAgentsTable).
-const maxWordBytes = 48
-
-// longestAt returns the longest phrase of the table that starts at token i
-// of d, a word that is first of phrases byFirst[n], and ends by token end,
-// and the token after it; ok is false when none does.
-func (t *agentTable) longestAt(d *features.Document, n int32, i, end int) (a agent, after int, ok bool) {
-	// The words after token i, lowered once for all the phrases.
-	var bufs [maxAgentWords - 1][maxWordBytes]byte
-	var next [maxAgentWords - 1][]byte
-	var done, fits [maxAgentWords - 1]bool
-	for _, p := range t.byFirst[n] {
-		if i+1+len(p.rest) > end {
-			continue
-		}
-		match := true
-		for k, w := range p.rest {
-			if !done[k] {
-				next[k], fits[k] = lowered(bufs[k][:0], d, i+1+k)
-				done[k] = true
+// longestAt returns the longest phrase of the table that starts at token
+// i and ends by token end, and the token after it; ok is false when none
+// does. marks are the marks of tokens from first on. No two phrases are
+// the same words, so at most one of each length matches.
+func (t *agentTable) longestAt(marks []uint16, first, i, end int) (a agent, after int, ok bool) {
+	word := func(k int) uint16 { return marks[k-first] >> markWordShift }
+	if w0 := word(i); w0 != 0 && i+2 <= end {
+		if w1 := word(i + 1); w1 != 0 && t.mayStart(w0, w1) {
+			if i+3 <= end {
+				if w2 := word(i + 2); w2 != 0 {
+					if a, ok := t.more[phraseKey(w0, w1, w2)]; ok {
+						return a, i + 3, true
+					}
+				}
 			}
-			if !fits[k] || string(next[k]) != w {
-				match = false
-				break
+			if a, ok := t.more[phraseKey(w0, w1, 0)]; ok {
+				return a, i + 2, true
 			}
 		}
-		if match {
-			return p.agent, i + 1 + len(p.rest), true
-		}
+	}
+	if marks[i-first]&markFirstOne != 0 {
+		return t.one[word(i)].agent, i + 1, true
 	}
 	return agent{}, 0, false
 }
 
-// lowered appends token i of d lowered to dst, as LowerFast gives it, if
-// that is at most maxWordBytes long; otherwise it returns dst and false
-// (no phrase has such a word). ASCII text is lowered here, which spares
-// loading the token's lexeme.
-func lowered(dst []byte, d *features.Document, i int) ([]byte, bool) {
-	tok := d.Tokens[i]
-	s := d.Text[tok.Start:tok.End]
-	for k := 0; k < len(s); k++ {
-		if s[k] >= utf8.RuneSelf {
-			if s = d.LowerFast(i); len(s) > maxWordBytes {
-				return dst, false
-			}
-			return append(dst, s...), true
-		}
-	}
-	if len(s) > maxWordBytes {
-		return dst, false
-	}
-	return foldASCII(dst, s), true
+// mayStart reports whether a phrase of two or three words may start with
+// the words numbered w0 and w1: false only where none does. A bit per
+// hash of the two in agentTable.starts, 2 KB that stay in the cache,
+// answers most candidates ("the" before a second word of some phrase)
+// without a look-up in more, which misses the cache.
+func (t *agentTable) mayStart(w0, w1 uint16) bool {
+	h := startsBit(w0, w1)
+	return t.starts[h/64]&(1<<(h%64)) != 0
 }
+
+// startsBit is the bit of agentTable.starts for the first two words w0
+// and w1 of a phrase.
+func startsBit(w0, w1 uint16) uint32 {
+	return (uint32(w0)<<16 | uint32(w1)) * 0x9e3779b1 >> (32 - startsBits)
+}
+
+// startsBits is the width of startsBit: the first two words of the 1,754
+// longer phrases set 1,326 of its 16,384 bits.
+const startsBits = 14
+
+// maxWordBytes is the longest word of the table (TestAgentsTable): a
+// longer word of a text is none of its words.
+const maxWordBytes = 48
 
 // foldASCII appends ASCII w lowered as features lowers words: A-Z only.
 func foldASCII(dst []byte, w string) []byte {
 	for k := 0; k < len(w); k++ {
-		dst = append(dst, lowerASCII(w[k]))
+		c := w[k]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
 	}
 	return dst
-}
-
-func lowerASCII(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
 }
 
 // Agents returns the number of phrases in the generic actor table.
@@ -350,28 +349,56 @@ type Generic struct {
 	Entity     entities.Entity
 }
 
-// FindGeneric appends the generic actors of the sentences of d with want
-// set. A phrase inside a target's tokens is skipped (a named mention
-// wins), and one that follows a target of a state or group right after
-// (or after its possessive) takes that target in: it is that state's
+// FindGeneric appends the generic actors of the sentences of c's document
+// with want set. A phrase inside a target's tokens is skipped (a named
+// mention wins), and one that follows a target of a state or group right
+// after (or after its possessive) takes that target in: it is that state's
 // police, army or government. targets and ents are the document's
 // mentions in token order and their entities.
-func FindGeneric(dst []Generic, d *features.Document, want []bool, targets []features.Target, ents []entities.Entity) []Generic {
+//
+// The words are read as their marks (wordMarks), which the mention stage
+// copied per token: only a token that is a phrase of one word, or starts
+// a longer one and is followed by a second word of one, is looked at, and
+// its phrase is looked up by the numbers of its words.
+func FindGeneric(dst []Generic, c *features.Context, want []bool, targets []features.Target, ents []entities.Entity) []Generic {
+	return findGeneric(dst, c, want, targets, ents, true)
+}
+
+// findGeneric is FindGeneric; without useMarks it works out each word's
+// marks itself, as it does for a document whose words are not marked.
+func findGeneric(dst []Generic, c *features.Context, want []bool, targets []features.Target, ents []entities.Entity, useMarks bool) []Generic {
 	tab := agents()
+	d := c.Doc
 	ti := 0
+	var own []uint16 // the marks of a sentence whose words are not marked
 	for si, s := range d.Sentences {
 		if si >= len(want) || !want[si] {
 			continue
 		}
+		marks, ok := c.SentenceMarks(si)
+		if !ok || !useMarks {
+			own = own[:0]
+			for i := s.First; i < s.End; i++ {
+				own = append(own, wordMarks(d.Surface(i), d.LowerFast(i)))
+			}
+			marks = own
+		}
 		for i := s.First; i < s.End; i++ {
+			// A phrase of one word here, or of more whose second word
+			// follows, tested without a branch a word: the flags are
+			// bits 0, 1 and 2.
+			m, next := marks[i-s.First], uint16(0)
+			if i+1 < s.End {
+				next = marks[i+1-s.First]
+			}
+			one, more, second := m&markFirstOne, m&markFirstMore>>1, next&markSecond>>2
+			if one|more&second == 0 {
+				continue // no phrase starts here
+			}
 			if d.Tokens[i].Kind != features.KindWord {
 				continue
 			}
-			n, ok := tab.firstAt(d, i)
-			if !ok {
-				continue
-			}
-			a, end, ok := tab.longestAt(d, n, i, min(s.End, i+maxAgentWords))
+			a, end, ok := tab.longestAt(marks, s.First, i, min(s.End, i+maxAgentWords))
 			if !ok {
 				continue
 			}
@@ -417,9 +444,8 @@ func notOwnActor(d *features.Document, s features.Sentence, i, end int) bool {
 	if i == s.First || startsUpper(d.Surface(i)) {
 		return false // "the People's Army": a name
 	}
-	var buf [maxWordBytes]byte
-	prev, _ := lowered(buf[:0], d, i-1)
-	return ownerWords[string(prev)] || countWords[string(prev)] || moveWords[string(prev)] || hasDigit(prev)
+	prev := d.LowerFast(i - 1)
+	return ownerWords[prev] || countWords[prev] || moveWords[prev] || hasDigit(prev)
 }
 
 // modifiesNoun reports whether the generic phrase at tokens [i, end) of
@@ -439,13 +465,10 @@ func modifiesNoun(d *features.Document, s features.Sentence, i, end int) bool {
 	if end >= s.End {
 		return false
 	}
-	var buf [maxWordBytes]byte
-	head, _ := lowered(buf[:0], d, end-1)
-	if !modifierHeads[string(head)] || i > s.First && startsUpper(d.Surface(i)) {
+	if !modifierHeads[d.LowerFast(end-1)] || i > s.First && startsUpper(d.Surface(i)) {
 		return false
 	}
-	next, _ := lowered(buf[:0], d, end)
-	return nounLike(d.Surface(end), string(next))
+	return nounLike(d.Surface(end), d.LowerFast(end))
 }
 
 // ownerWords before a generic phrase make it someone's: possessive
@@ -511,8 +534,8 @@ func nounLike(surface, lower string) bool {
 	return true
 }
 
-func hasDigit(w []byte) bool {
-	for _, c := range w {
+func hasDigit(w string) bool {
+	for _, c := range []byte(w) {
 		if c >= '0' && c <= '9' {
 			return true
 		}
