@@ -2,12 +2,13 @@ package entities
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"unsafe"
+
+	"github.com/stance/classifierd/internal/snapshot"
 )
 
 // Loading the embedded table (gunzip, parse, check, pack, build the tries)
@@ -36,58 +37,56 @@ const snapshotFormat = "stance-gazetteer-snapshot/1\n"
 // not, as given to Load), in the form that Default reads (cmd/gazettegen
 // writes data/gazetteer.snapshot with it).
 func (g *Gazetteer) WriteSnapshot(w io.Writer, table []byte) error {
-	var e snapEncoder
-	e.b = append(e.b, snapshotFormat...)
 	sum := sha256.Sum256(table)
-	e.b = append(e.b, sum[:]...)
-	e.str(g.text)
-	e.u32(uint32(len(g.ents)))
+	e := snapshot.NewEncoder(snapshotFormat, sum[:])
+	e.Str(g.text)
+	e.U32(uint32(len(g.ents)))
 	for _, r := range g.ents {
-		e.u32(r.id)
-		e.u32(r.name)
-		e.u32(r.end)
-		e.u32(uint32(r.country))
-		e.b = append(e.b, byte(r.typ))
+		e.U32(r.id)
+		e.U32(r.name)
+		e.U32(r.end)
+		e.U32(uint32(r.country))
+		e.Raw(byte(r.typ))
 	}
 	for _, ss := range [][]surname{g.surnames, g.given} {
-		e.u32(uint32(len(ss)))
+		e.U32(uint32(len(ss)))
 		for _, s := range ss {
-			e.u32(s.start)
-			e.u32(s.end)
-			e.u32(uint32(s.entity))
+			e.U32(s.start)
+			e.U32(s.end)
+			e.U32(uint32(s.entity))
 		}
 	}
-	e.u32(uint32(len(g.refers)))
+	e.U32(uint32(len(g.refers)))
 	for _, ids := range g.refers {
-		e.u32(uint32(len(ids)))
+		e.U32(uint32(len(ids)))
 		for _, id := range ids {
-			e.u32(uint32(id))
+			e.U32(uint32(id))
 		}
 	}
-	e.u32(uint32(len(g.referWords)))
+	e.U32(uint32(len(g.referWords)))
 	for _, w := range g.referWords {
-		e.str(w)
+		e.Str(w)
 	}
-	e.u32(uint32(g.people))
-	e.u32(uint32(g.aliases))
+	e.U32(uint32(g.people))
+	e.U32(uint32(g.aliases))
 	for _, t := range g.tries() {
-		e.u32(uint32(t.keys))
-		e.b = append(e.b, t.class[:]...)
-		e.u32(uint32(len(t.cells)))
+		e.U32(uint32(t.keys))
+		e.Raw(t.class[:]...)
+		e.U32(uint32(len(t.cells)))
 		for _, c := range t.cells {
-			e.u32(c.base)
-			e.u32(uint32(c.check))
+			e.U32(c.base)
+			e.U32(uint32(c.check))
 		}
 		for _, v := range t.values {
-			e.u32(uint32(v))
+			e.U32(uint32(v))
 		}
-		e.u32(uint32(len(t.patterns)))
+		e.U32(uint32(len(t.patterns)))
 		for _, p := range t.patterns {
-			e.u32(uint32(p.entity))
-			e.b = append(e.b, b2u(p.capFirst), b2u(p.plural), p.marks)
+			e.U32(uint32(p.entity))
+			e.Raw(snapshot.Bool(p.capFirst), snapshot.Bool(p.plural), p.marks)
 		}
 	}
-	if _, err := w.Write(e.b); err != nil {
+	if _, err := w.Write(e.B); err != nil {
 		return fmt.Errorf("write gazetteer snapshot: %w", err)
 	}
 	return nil
@@ -104,76 +103,69 @@ var errStaleSnapshot = errors.New("gazetteer snapshot: written from another tabl
 // index and trie walk stays in range), so that a damaged snapshot is
 // refused rather than read.
 func readSnapshot(snap, table string) (*Gazetteer, error) {
-	rest, ok := strings.CutPrefix(snap, snapshotFormat)
-	if !ok {
-		return nil, errors.New("gazetteer snapshot: not " + strings.TrimSpace(snapshotFormat))
-	}
-	if len(rest) < sha256.Size {
-		return nil, errTruncated
-	}
 	// The table is hashed in place (an embedded string, never written).
-	if sha256.Sum256(unsafe.Slice(unsafe.StringData(table), len(table))) != [sha256.Size]byte([]byte(rest[:sha256.Size])) {
+	sum := sha256.Sum256(unsafe.Slice(unsafe.StringData(table), len(table)))
+	body, ok, fresh := snapshot.Body(snap, snapshotFormat, sum[:])
+	switch {
+	case !ok:
+		return nil, errors.New("gazetteer snapshot: not " + strings.TrimSpace(snapshotFormat))
+	case !fresh:
 		return nil, errStaleSnapshot
 	}
-	return decodeSnapshot(rest[sha256.Size:])
+	return decodeSnapshot(body)
 }
-
-var errTruncated = errors.New("gazetteer snapshot: truncated")
 
 // decodeSnapshot reads the fields of a snapshot, after its table's hash.
 func decodeSnapshot(b string) (*Gazetteer, error) {
-	d := snapDecoder{b: b}
+	d := snapshot.NewDecoder("gazetteer snapshot", b)
 	g := &Gazetteer{}
 	// The strings are the snapshot's, as embedded: not copied.
-	g.text = d.str()
+	g.text = d.Str()
 	text := uint32(len(g.text))
-	n := d.count(17)
+	n := d.Count(17)
 	g.ents = make([]entityRec, n)
 	for i := range g.ents {
 		r := &g.ents[i]
-		r.id, r.name, r.end, r.country = d.u32(), d.u32(), d.u32(), int32(d.u32())
-		r.typ = Type(d.byte())
+		r.id, r.name, r.end, r.country = d.U32(), d.U32(), d.U32(), int32(d.U32())
+		r.typ = Type(d.Byte())
 		if r.id > r.name || r.name > r.end || r.end > text || r.country < -1 || int(r.country) >= n || int(r.typ) >= len(typeNames) {
-			d.fail("entity %d out of range", i)
+			d.Fail("entity %d out of range", i)
 		}
 	}
 	for _, ss := range []*[]surname{&g.surnames, &g.given} {
-		*ss = make([]surname, d.count(12))
+		*ss = make([]surname, d.Count(12))
 		for i := range *ss {
 			s := &(*ss)[i]
-			s.start, s.end, s.entity = d.u32(), d.u32(), int32(d.u32())
+			s.start, s.end, s.entity = d.U32(), d.U32(), int32(d.U32())
 			if s.start > s.end || s.end > text || s.entity < -1 || int(s.entity) >= n {
-				d.fail("name %d out of range", i)
+				d.Fail("name %d out of range", i)
 			}
 		}
 	}
-	g.refers = make([][]int32, d.count(4))
+	g.refers = make([][]int32, d.Count(4))
 	for i := range g.refers {
-		ids := make([]int32, d.count(4))
+		ids := make([]int32, d.Count(4))
 		for k := range ids {
-			ids[k] = int32(d.u32())
+			ids[k] = int32(d.U32())
 			if ids[k] < 0 || int(ids[k]) >= n {
-				d.fail("refer %d: entity out of range", i)
+				d.Fail("refer %d: entity out of range", i)
 			}
 		}
 		g.refers[i] = ids
 	}
-	g.referWords = make([]string, d.count(4))
+	g.referWords = make([]string, d.Count(4))
 	for i := range g.referWords {
-		g.referWords[i] = d.str()
+		g.referWords[i] = d.Str()
 	}
-	g.people, g.aliases = int32(d.u32()), int(d.u32())
+	g.people, g.aliases = int32(d.U32()), int(d.U32())
 	for _, t := range g.tries() {
-		d.trie(t, n)
+		readTrie(d, t, n)
 	}
-	if d.err == nil && (g.people < 0 || int(g.people) > len(g.folded.patterns)) {
-		d.fail("people %d out of range", g.people)
+	if g.people < 0 || int(g.people) > len(g.folded.patterns) {
+		d.Fail("people %d out of range", g.people)
 	}
-	if d.err == nil && d.b != "" {
-		d.fail("%d bytes after the last trie", len(d.b))
-	}
-	if d.err != nil {
-		return nil, d.err
+	if err := d.Finish("the last trie"); err != nil {
+		return nil, err
 	}
 	g.finish()
 	return g, nil
@@ -187,84 +179,12 @@ func (g *Gazetteer) finish() {
 	g.scratch.New = func() any { return new(scratch) }
 }
 
-type snapEncoder struct{ b []byte }
-
-func (e *snapEncoder) u32(v uint32) { e.b = binary.LittleEndian.AppendUint32(e.b, v) }
-
-func (e *snapEncoder) str(s string) {
-	e.u32(uint32(len(s)))
-	e.b = append(e.b, s...)
-}
-
-func b2u(b bool) byte {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// snapDecoder reads a snapshot; after the first error it reads zeros.
-type snapDecoder struct {
-	b   string
-	err error
-}
-
-func (d *snapDecoder) fail(format string, a ...any) {
-	if d.err == nil {
-		d.err = fmt.Errorf("gazetteer snapshot: "+format, a...)
-	}
-	d.b = ""
-}
-
-func (d *snapDecoder) take(n int) string {
-	if n < 0 || n > len(d.b) {
-		if d.err == nil {
-			d.err = errTruncated
-		}
-		d.b = ""
-		return ""
-	}
-	s := d.b[:n]
-	d.b = d.b[n:]
-	return s
-}
-
-func (d *snapDecoder) u32() uint32 {
-	s := d.take(4)
-	if len(s) < 4 {
-		return 0
-	}
-	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
-}
-
-func (d *snapDecoder) byte() byte {
-	s := d.take(1)
-	if s == "" {
-		return 0
-	}
-	return s[0]
-}
-
-func (d *snapDecoder) str() string { return d.take(int(d.u32())) }
-
-// count reads a number of items of at least size bytes each, refusing one
-// that the bytes left could not hold (so that it allocates no more than
-// the snapshot's size).
-func (d *snapDecoder) count(size int) int {
-	n := int(d.u32())
-	if n > len(d.b)/size {
-		d.fail("count %d past the end", n)
-		return 0
-	}
-	return n
-}
-
-// trie reads a trie whose patterns name entities below ents, checking
+// readTrie reads a trie whose patterns name entities below ents, checking
 // that every walk stays in its arrays and every value names a key.
-func (d *snapDecoder) trie(t *trie, ents int) {
-	t.keys = int(d.u32())
-	copy(t.class[:], d.take(len(t.class)))
-	n := d.count(12)
+func readTrie(d *snapshot.Decoder, t *trie, ents int) {
+	t.keys = int(d.U32())
+	copy(t.class[:], d.Take(len(t.class)))
+	n := d.Count(12)
 	maxClass := uint32(0)
 	for _, c := range t.class {
 		maxClass = max(maxClass, uint32(c))
@@ -273,33 +193,33 @@ func (d *snapDecoder) trie(t *trie, ents int) {
 		t.cells, t.values = make([]cell, n), make([]int32, n)
 	}
 	for i := range t.cells {
-		t.cells[i] = cell{base: d.u32(), check: int32(d.u32())}
+		t.cells[i] = cell{base: d.U32(), check: int32(d.U32())}
 	}
 	for i := range t.values {
-		t.values[i] = int32(d.u32())
+		t.values[i] = int32(d.U32())
 	}
 	for i, c := range t.cells {
 		v := t.values[i]
 		if int(c.base&^keyEnds+maxClass) >= n || c.check < -2 || int(c.check) >= n ||
 			v < -1 || int(v) >= t.keys || (c.base&keyEnds != 0) != (v >= 0) {
-			d.fail("trie cell %d out of range", i)
+			d.Fail("trie cell %d out of range", i)
 			return
 		}
 	}
-	np := d.count(7)
+	np := d.Count(7)
 	if np > 0 {
 		t.patterns = make([]pattern, np)
 	}
 	for i := range t.patterns {
 		p := &t.patterns[i]
-		p.entity = int32(d.u32())
-		p.capFirst, p.plural, p.marks = d.byte() != 0, d.byte() != 0, d.byte()
+		p.entity = int32(d.U32())
+		p.capFirst, p.plural, p.marks = d.Byte() != 0, d.Byte() != 0, d.Byte()
 		if p.entity < kindTitle || int(p.entity) >= ents {
-			d.fail("pattern %d out of range", i)
+			d.Fail("pattern %d out of range", i)
 			return
 		}
 	}
 	if np > 0 && np != t.keys {
-		d.fail("%d patterns for %d keys", np, t.keys)
+		d.Fail("%d patterns for %d keys", np, t.keys)
 	}
 }

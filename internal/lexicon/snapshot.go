@@ -2,13 +2,13 @@ package lexicon
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strings"
+
+	"github.com/stance/classifierd/internal/snapshot"
 )
 
 // Parsing the embedded table (27,000 lines: fields, weights, checks, a map
@@ -32,20 +32,18 @@ const snapshotFormat = "stance-lexicon-snapshot/1\n"
 // WriteSnapshot writes l, parsed from table, in the form that Default
 // reads (cmd/lexicongen writes data/lexicon.snapshot with it).
 func (l *Lexicon) WriteSnapshot(w io.Writer, table []byte) error {
-	b := []byte(snapshotFormat)
 	sum := sha256.Sum256(table)
-	b = append(b, sum[:]...)
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(l.blob)))
-	b = append(b, l.blob...)
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(l.records)))
+	e := snapshot.NewEncoder(snapshotFormat, sum[:])
+	e.Str(l.blob)
+	e.U32(uint32(len(l.records)))
 	for _, r := range l.records {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(r.weight))
-		b = binary.LittleEndian.AppendUint32(b, uint32(r.off))
-		b = append(b, r.phraseLen, r.sourceLen, byte(r.kind))
+		e.F64(r.weight)
+		e.U32(uint32(r.off))
+		e.Raw(r.phraseLen, r.sourceLen, byte(r.kind))
 	}
-	b = binary.LittleEndian.AppendUint32(b, uint32(l.maxWords))
-	b = append(b, l.digest[:]...)
-	if _, err := w.Write(b); err != nil {
+	e.U32(uint32(l.maxWords))
+	e.Raw(l.digest[:]...)
+	if _, err := w.Write(e.B); err != nil {
 		return fmt.Errorf("write lexicon snapshot: %w", err)
 	}
 	return nil
@@ -63,62 +61,45 @@ const recordBytes = 8 + 4 + 3
 // comes after the one before it in phrase order (as build leaves them),
 // so that a damaged snapshot is refused rather than read.
 func readSnapshot(snap string, table []byte) (*Lexicon, error) {
-	rest, ok := strings.CutPrefix(snap, snapshotFormat)
-	if !ok {
+	sum := sha256.Sum256(table)
+	body, ok, fresh := snapshot.Body(snap, snapshotFormat, sum[:])
+	switch {
+	case !ok:
 		return nil, errors.New("lexicon snapshot: not " + strings.TrimSpace(snapshotFormat))
-	}
-	if len(rest) < sha256.Size || sha256.Sum256(table) != [sha256.Size]byte([]byte(rest[:sha256.Size])) {
+	case !fresh:
 		return nil, errStaleSnapshot
 	}
-	return decodeSnapshot(rest[sha256.Size:])
+	return decodeSnapshot(body)
 }
-
-var errTruncated = errors.New("lexicon snapshot: truncated")
 
 // decodeSnapshot reads the fields of a snapshot, after its table's hash.
 func decodeSnapshot(b string) (*Lexicon, error) {
-	u32 := func() (uint32, bool) {
-		if len(b) < 4 {
-			return 0, false
-		}
-		v := binary.LittleEndian.Uint32([]byte(b[:4]))
-		b = b[4:]
-		return v, true
-	}
-	n, ok := u32()
-	if !ok || int(n) > len(b) {
-		return nil, errTruncated
-	}
+	d := snapshot.NewDecoder("lexicon snapshot", b)
 	// The strings are the snapshot's, as embedded: not copied.
-	l := &Lexicon{blob: b[:n]}
-	b = b[n:]
-	n, ok = u32()
-	if !ok || int(n) > len(b)/recordBytes {
-		return nil, errTruncated
-	}
-	l.records = make([]record, n)
+	l := &Lexicon{blob: d.Str()}
+	l.records = make([]record, d.Count(recordBytes))
 	prev := ""
 	for i := range l.records {
 		r := &l.records[i]
-		r.weight = math.Float64frombits(binary.LittleEndian.Uint64([]byte(b[:8])))
-		r.off = int(binary.LittleEndian.Uint32([]byte(b[8:12])))
-		r.phraseLen, r.sourceLen, r.kind = b[12], b[13], Kind(b[14])
-		b = b[recordBytes:]
+		r.weight, r.off = d.F64(), int(d.U32())
+		r.phraseLen, r.sourceLen, r.kind = d.Byte(), d.Byte(), Kind(d.Byte())
 		if r.off+int(r.phraseLen)+int(r.sourceLen) > len(l.blob) || r.kind < KindVerb || r.kind > lastKind {
-			return nil, fmt.Errorf("lexicon snapshot: record %d out of range", i)
+			d.Fail("record %d out of range", i)
+			break
 		}
 		p := l.phrase(*r)
 		if i > 0 && p <= prev {
-			return nil, fmt.Errorf("lexicon snapshot: record %d out of order", i)
+			d.Fail("record %d out of order", i)
+			break
 		}
 		prev = p
 	}
-	maxWords, ok := u32()
-	if !ok || len(b) != sha256.Size {
-		return nil, errTruncated
+	maxWords := d.U32()
+	copy(l.digest[:], d.Take(sha256.Size))
+	if err := d.Finish("the digest"); err != nil {
+		return nil, err
 	}
 	l.maxWords = int(maxWords)
-	copy(l.digest[:], b)
 	l.version = hex.EncodeToString(l.digest[:])[:12]
 	l.index()
 	return l, nil
