@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"unsafe"
 
 	"github.com/stance/classifierd/internal/snapshot"
@@ -105,12 +104,9 @@ var errStaleSnapshot = errors.New("gazetteer snapshot: written from another tabl
 func readSnapshot(snap, table string) (*Gazetteer, error) {
 	// The table is hashed in place (an embedded string, never written).
 	sum := sha256.Sum256(unsafe.Slice(unsafe.StringData(table), len(table)))
-	body, ok, fresh := snapshot.Body(snap, snapshotFormat, sum[:])
-	switch {
-	case !ok:
-		return nil, errors.New("gazetteer snapshot: not " + strings.TrimSpace(snapshotFormat))
-	case !fresh:
-		return nil, errStaleSnapshot
+	body, err := snapshot.Body("gazetteer snapshot", snap, snapshotFormat, sum[:], errStaleSnapshot)
+	if err != nil {
+		return nil, err
 	}
 	return decodeSnapshot(body)
 }

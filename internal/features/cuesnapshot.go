@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/stance/classifierd/internal/lexicon"
 	"github.com/stance/classifierd/internal/snapshot"
@@ -91,12 +90,9 @@ var errOtherLexicon = errors.New("cue index snapshot: written from another lexic
 // refused rather than read.
 func readCueSnapshot(snap string, lex *lexicon.Lexicon) (*CueIndex, error) {
 	digest := lex.Digest()
-	body, ok, fresh := snapshot.Body(snap, cueSnapshotFormat, digest[:])
-	switch {
-	case !ok:
-		return nil, errors.New("cue index snapshot: not " + strings.TrimSpace(cueSnapshotFormat))
-	case !fresh:
-		return nil, errOtherLexicon
+	body, err := snapshot.Body("cue index snapshot", snap, cueSnapshotFormat, digest[:], errOtherLexicon)
+	if err != nil {
+		return nil, err
 	}
 	return decodeCueSnapshot(body)
 }

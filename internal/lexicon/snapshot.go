@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/stance/classifierd/internal/snapshot"
 )
@@ -62,12 +61,9 @@ const recordBytes = 8 + 4 + 3
 // so that a damaged snapshot is refused rather than read.
 func readSnapshot(snap string, table []byte) (*Lexicon, error) {
 	sum := sha256.Sum256(table)
-	body, ok, fresh := snapshot.Body(snap, snapshotFormat, sum[:])
-	switch {
-	case !ok:
-		return nil, errors.New("lexicon snapshot: not " + strings.TrimSpace(snapshotFormat))
-	case !fresh:
-		return nil, errStaleSnapshot
+	body, err := snapshot.Body("lexicon snapshot", snap, snapshotFormat, sum[:], errStaleSnapshot)
+	if err != nil {
+		return nil, err
 	}
 	return decodeSnapshot(body)
 }

@@ -8,6 +8,7 @@ package snapshot
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -44,18 +45,18 @@ func Bool(b bool) byte {
 	return 0
 }
 
-// Body returns the fields of snap after its format line and key: ok is
-// false when snap is not a snapshot of format, fresh false when it was
-// built from something other than key.
-func Body(snap, format string, key []byte) (body string, ok, fresh bool) {
+// Body returns the fields of snap after its format line and key. A snap
+// of another format is an error that name ("gazetteer snapshot") starts;
+// one built from something other than key is stale, the caller's error.
+func Body(name, snap, format string, key []byte, stale error) (string, error) {
 	rest, ok := strings.CutPrefix(snap, format)
 	if !ok || len(rest) < len(key) {
-		return "", false, false
+		return "", errors.New(name + ": not " + strings.TrimSpace(format))
 	}
 	if rest[:len(key)] != string(key) {
-		return "", true, false
+		return "", stale
 	}
-	return rest[len(key):], true, true
+	return rest[len(key):], nil
 }
 
 // Decoder reads a snapshot's fields. After its first error it reads

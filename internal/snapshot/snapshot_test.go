@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -17,15 +18,16 @@ func TestRoundTrip(t *testing.T) {
 	e.Raw(Bool(true), 9)
 	snap := string(e.B)
 
-	if _, ok, _ := Body(snap, "other/1\n", key); ok {
-		t.Error("a snapshot of another format was taken")
+	stale := errors.New("stale")
+	if _, err := Body("test snapshot", snap, "other/1\n", key, stale); err == nil || err.Error() != "test snapshot: not other/1" {
+		t.Errorf("another format: %v", err)
 	}
-	if _, ok, fresh := Body(snap, format, []byte("fedcba9876543210")); !ok || fresh {
-		t.Errorf("another key: ok %v fresh %v, want true false", ok, fresh)
+	if _, err := Body("test snapshot", snap, format, []byte("fedcba9876543210"), stale); err != stale {
+		t.Errorf("another key: %v, want the stale error", err)
 	}
-	body, ok, fresh := Body(snap, format, key)
-	if !ok || !fresh {
-		t.Fatalf("ok %v fresh %v", ok, fresh)
+	body, err := Body("test snapshot", snap, format, key, stale)
+	if err != nil {
+		t.Fatal(err)
 	}
 	d := NewDecoder("test snapshot", body)
 	if u, f, s, b1, b2 := d.U32(), d.F64(), d.Str(), d.Byte(), d.Byte(); u != 7 || f != -2.5 || s != "héllo" || b1 != 1 || b2 != 9 {
