@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/stance/classifierd/internal/entities"
@@ -130,7 +131,7 @@ func (a *Analyzer) analyze(w *workspace, text string, opts entities.Options, spa
 		w.want(t, w.doc.SentenceOf(t.First))
 	}
 	w.genericOnly = w.genericOnly[:0]
-	if len(text) <= genericScanBytes {
+	if len(text) <= genericScanBytes && slices.Contains(w.wanted, false) {
 		w.ctx.Reset(&w.doc, nil) // FindGeneric reads the words' marks from it
 		w.wantGenericOnly()
 	}
