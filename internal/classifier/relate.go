@@ -109,7 +109,12 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 			*ps = c.scorePair(w, m, w.feats)
 			scores.at[t-first][h-first] = c.scorePair(w, m, w.feats2)
 		}
-		if ps.label != model.Neutral {
+		// Not attacking is no cooperation: a cooperative relation whose
+		// every cooperative cue is a negated hostile one ("did not
+		// condemn") is none. The other way it stands: "would not
+		// recognise Kosovo" is a rejection. In relation CV: +0.0007
+		// [+0.0002, +0.0012] precision, recall unchanged.
+		if ps.label != model.Neutral && !(ps.label == model.Cooperative && w.ctx.NegatedOnly(targets, h, t, false)) {
 			cands = append(cands, relCand{h: int32(h), t: int32(t), label: ps.label, probs: ps.probs,
 				joint: w.ctx.Joint(targets, h, t), sentence: int32(si), feats: ps.feats})
 		}

@@ -545,3 +545,36 @@ func (d *Document) PieceIDs(i int) []int32 {
 func (c *Context) SentenceCues(si int) []CueMatch {
 	return c.Cues[c.firstCue[si]:c.firstCue[si+1]]
 }
+
+// NegatedOnly reports whether every cue of the given side (hostile or
+// cooperative) within reach of parties h and t in their sentence is one
+// that a negator flipped, and there is one: "Egypt did not condemn
+// Ethiopia" has a cooperative cue only because "condemn" is negated, and
+// not condemning is no cooperation; "did not attack" no friendship. A
+// refusal is no negator ("refused to cooperate": the refusal is its own
+// hostile cue), so it is not affected.
+func (c *Context) NegatedOnly(targets []Target, h, t int, hostile bool) bool {
+	d := c.Doc
+	lo, hi := targets[h], targets[t]
+	if hi.First < lo.First {
+		lo, hi = hi, lo
+	}
+	si := d.SentenceOf(lo.First)
+	sent := d.Sentences[si]
+	from, to := max(sent.First, lo.First-cueReach), min(sent.End, hi.End+cueReach)
+	negated := false
+	for ci := int(c.firstCue[si]); ci < int(c.firstCue[si+1]); ci++ {
+		cue := &c.Cues[ci]
+		if cue.End <= from || cue.First >= to || (cue.Polarity < 0) != hostile || cue.Polarity == 0 {
+			continue
+		}
+		if cue.First < lo.End && cue.End > lo.First || cue.First < hi.End && cue.End > hi.First {
+			continue // a cue inside a party's own name
+		}
+		if !cue.Negated {
+			return false
+		}
+		negated = true
+	}
+	return negated
+}

@@ -256,3 +256,43 @@ func TestSpeechNear(t *testing.T) {
 		t.Fatalf("%d speakers, %d targets ruled out", speakers, ruledOut)
 	}
 }
+
+// TestNegatedOnly: a side's cues count as negated only where every one of
+// them within reach of the pair was flipped by a negator, and one was.
+func TestNegatedOnly(t *testing.T) {
+	tok := mustTokenizer(t)
+	idx := NewCueIndex(lexicon.Default())
+	var s Scratch
+	for _, tc := range []struct {
+		text, holder, target string
+		coop, hostile        bool // NegatedOnly for each side
+	}{
+		{"Egypt did not condemn Ethiopia.", "Egypt", "Ethiopia", true, false},
+		{"Egypt condemned Ethiopia.", "Egypt", "Ethiopia", false, false},
+		{"Egypt did not condemn Ethiopia but praised its restraint.", "Egypt", "Ethiopia", false, false},
+		{"Serbia would not recognise Kosovo.", "Serbia", "Kosovo", false, true},
+		{"Serbia met Kosovo.", "Serbia", "Kosovo", false, false},
+	} {
+		d := tok.Tokenize(tc.text)
+		var c Context
+		c.Reset(d, idx.Match(nil, d, &s))
+		var ts []Target
+		for _, w := range []string{tc.holder, tc.target} {
+			for i := range d.Tokens {
+				if d.Surface(i) == w {
+					ts = append(ts, Target{First: i, End: i + 1})
+					break
+				}
+			}
+		}
+		if len(ts) != 2 {
+			t.Fatalf("%q: parties not found: %v", tc.text, ts)
+		}
+		if got := c.NegatedOnly(ts, 0, 1, false); got != tc.coop {
+			t.Errorf("%q: cooperative side negated only: %v, want %v", tc.text, got, tc.coop)
+		}
+		if got := c.NegatedOnly(ts, 0, 1, true); got != tc.hostile {
+			t.Errorf("%q: hostile side negated only: %v, want %v", tc.text, got, tc.hostile)
+		}
+	}
+}

@@ -220,6 +220,9 @@ type DocumentScores struct {
 	// Threshold is the decision threshold chosen on the out-of-fold
 	// probabilities (document.Decide).
 	Threshold float32
+	// Confusion counts the out-of-fold labels, gold (row) by predicted
+	// (column), in model.Label order.
+	Confusion [model.NumLabels][model.NumLabels]int
 }
 
 // ruleLabel is the threshold rule over an entity's weighted mean.
@@ -263,6 +266,7 @@ func TrainDocument(cfg DocumentConfig, c *classifier.Classifier, log io.Writer) 
 		for _, s := range scores {
 			fmt.Fprintf(log, "document cv %s: n=%d accuracy=%.4f [%.4f, %.4f] macro-F1=%.4f [%.4f, %.4f] (majority %.4f; old rule accuracy %.4f macro-F1 %.4f)\n", s.Source,
 				s.Metrics.N, s.Metrics.Accuracy, s.AccuracyLow, s.AccuracyHi, s.Metrics.MacroF1, s.MacroF1Low, s.MacroF1Hi, s.Baseline, s.Rule.Accuracy, s.Rule.MacroF1)
+			fmt.Fprintf(log, "document cv %s: gold (rows) by predicted (columns), hostile/cooperative/neutral: %v\n", s.Source, s.Confusion)
 		}
 	}
 	params := fitDocs(cfg, items)
@@ -375,6 +379,7 @@ func crossValidateDocs(cfg DocumentConfig, items []docItem, log io.Writer) []Doc
 			counts[items[i].label]++
 		}
 		s.Metrics, s.Rule = conf.Metrics(), rule.Metrics()
+		s.Confusion = conf.Counts
 		s.Baseline = float64(slices.Max(counts[:])) / float64(len(idx))
 		s.AccuracyLow, s.AccuracyHi, s.MacroF1Low, s.MacroF1Hi = bootstrapDocs(idx, items, preds)
 		out = append(out, s)
