@@ -5,7 +5,7 @@
 //	go run ./cmd/stancetrain            # all stages: rebuilds internal/model/embedded/stance-model.bin.gz byte for byte
 //	go run ./cmd/stancetrain mention    # one stage, its scores printed, nothing written unless -out
 //	go run ./cmd/stancetrain relation
-//	go run ./cmd/stancetrain document
+//	go run ./cmd/stancetrain document   # -save FILE, -against FILE: paired deltas of its CV between builds
 //	go run ./cmd/stancetrain cv         # k-fold cross-validation of the mention model
 //	go run ./cmd/stancetrain relation-cv # grouped k-fold cross-validation of the relation model
 //
@@ -67,6 +67,11 @@ func train(stage string, args []string, stdout, stderr io.Writer) int {
 	}
 	out := fs.String("out", defOut, "bundle file to write (empty: none)")
 	quiet := fs.Bool("q", false, "no progress on stderr")
+	var save, against *string
+	if stage == "document" {
+		save = fs.String("save", "", "write the document model's out-of-fold labels to this file")
+		against = fs.String("against", "", "print paired deltas of the document model's cross-validation against the labels saved in this file (by another build)")
+	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -78,7 +83,13 @@ func train(stage string, args []string, stdout, stderr io.Writer) int {
 	if *quiet {
 		log = io.Discard
 	}
-	b, err := training.TrainBundle(stage, *shared, ".", log)
+	var preds []training.DocPrediction
+	b, err := training.TrainBundle(stage, *shared, ".", log, func(c *training.DocumentConfig) {
+		c.Predictions = func(ps []training.DocPrediction) { preds = ps }
+	})
+	if err == nil && save != nil {
+		err = compareDocs(stdout, preds, *save, *against)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "stancetrain:", err)
 		return 1
@@ -100,4 +111,38 @@ func train(stage string, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "wrote %s (%s, %d bytes, %d non-zero weights)\n", *out, b.Version(), buf.Len(), b.NonZero())
 	return 0
+}
+
+// compareDocs writes the document model's out-of-fold labels to save and
+// prints their paired deltas against those saved in against, where set.
+func compareDocs(w io.Writer, preds []training.DocPrediction, save, against string) error {
+	if save != "" {
+		var buf bytes.Buffer
+		if err := training.SaveDocPredictions(&buf, preds); err != nil {
+			return err
+		}
+		if err := os.WriteFile(save, buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+	}
+	if against == "" {
+		return nil
+	}
+	b, err := os.ReadFile(against)
+	if err != nil {
+		return err
+	}
+	old, err := training.ReadDocPredictions(b)
+	if err != nil {
+		return fmt.Errorf("%s: %w", against, err)
+	}
+	ds, err := training.CompareDocs(old, preds, 0)
+	if err != nil {
+		return fmt.Errorf("against %s: %w", against, err)
+	}
+	fmt.Fprintf(w, "\nΔ against %s (paired by entity)\n%-22s %5s  %-30s %s\n", against, "set", "n", "accuracy Δ [95% CI]", "macro-F1 Δ [95% CI]")
+	for _, d := range ds {
+		fmt.Fprintf(w, "%-22s %5d  %+.4f [%+.4f, %+.4f]     %+.4f [%+.4f, %+.4f]\n", d.Source, d.N, d.Accuracy, d.AccuracyLo, d.AccuracyHi, d.MacroF1, d.MacroF1Lo, d.MacroF1Hi)
+	}
+	return nil
 }

@@ -31,8 +31,9 @@ func newClassifier(an *classifier.Analyzer, mention, relation *model.Model) (*cl
 // TrainBundle trains the mention model (recording its cross-validated
 // scores), then, unless stage stops there,
 // the relation model and the document model, each on top of the ones
-// before, as they serve together.
-func TrainBundle(stage, shared, root string, log io.Writer) (*model.Bundle, error) {
+// before, as they serve together. docOpts change the document model's
+// default settings (DefaultDocumentConfig), as stancetrain's -save does.
+func TrainBundle(stage, shared, root string, log io.Writer, docOpts ...func(*DocumentConfig)) (*model.Bundle, error) {
 	tok, err := features.NewTokenizer()
 	if err != nil {
 		return nil, err
@@ -65,7 +66,11 @@ func TrainBundle(stage, shared, root string, log io.Writer) (*model.Bundle, erro
 	if err != nil {
 		return nil, err
 	}
-	document, _, err := TrainDocument(DefaultDocumentConfig(shared, root), c, log)
+	dcfg := DefaultDocumentConfig(shared, root)
+	for _, o := range docOpts {
+		o(&dcfg)
+	}
+	document, _, err := TrainDocument(dcfg, c, log)
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,10 @@ type DocumentConfig struct {
 	// instead of the one cross-validation finds best; the scores are
 	// recorded at it, and the best one is logged beside them.
 	Threshold float32
+	// Predictions, when set, is called with the out-of-fold labels of
+	// every labelled entity, to save for a paired comparison with another
+	// build (CompareDocs).
+	Predictions func([]DocPrediction)
 }
 
 // DefaultDocumentConfig returns the settings of the embedded document
@@ -124,6 +128,7 @@ func ReadDocs(path string) ([]Doc, error) {
 // docItem is one labelled entity's document input.
 type docItem struct {
 	doc    string // document id, for folds and holdout
+	entity string // the labelled entity's target id
 	source int
 	in     document.Input
 	label  model.Label
@@ -189,7 +194,7 @@ func docItems(c *classifier.Classifier, docs []Doc, source int, weight float32) 
 				found++
 				links.ToLabelled += in.Corefs
 				links.LabelledMentions += in.Mentions
-				out = append(out, docItem{doc: d.ID, source: source, in: *in, label: l, weight: weight})
+				out = append(out, docItem{doc: d.ID, entity: e.Entity.ID, source: source, in: *in, label: l, weight: weight})
 			}
 		})
 		if err != nil {
@@ -358,6 +363,13 @@ func crossValidateDocs(cfg DocumentConfig, items []docItem, log io.Writer) []Doc
 	}
 	for i := range items {
 		preds[i] = document.Decide(probs[i], best)
+	}
+	if cfg.Predictions != nil {
+		ps := make([]DocPrediction, len(items))
+		for i := range items {
+			ps[i] = DocPrediction{Source: cfg.Sources[items[i].source].Name, Doc: items[i].doc, Entity: items[i].entity, Gold: items[i].label, Pred: preds[i]}
+		}
+		cfg.Predictions(ps)
 	}
 	var out []DocumentScores
 	for si, src := range append(cfg.Sources, Source{Name: "all"}) {
