@@ -62,8 +62,9 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			{Name: "team/relations_i", Path: filepath.Join(rel, "train_i.jsonl")},
 			{Name: "team/relations_j", Path: filepath.Join(rel, "train_j.jsonl")},
 			{Name: "team/relations_k", Path: filepath.Join(rel, "train_k.jsonl")},
-			{Name: "team/relations_n", Path: filepath.Join(rel, "train_n.jsonl")},
+			{Name: "team/relations_l", Path: filepath.Join(rel, "train_l.jsonl")},
 			{Name: "team/relations_m", Path: filepath.Join(rel, "train_m.jsonl")},
+			{Name: "team/relations_n", Path: filepath.Join(rel, "train_n.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
