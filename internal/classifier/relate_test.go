@@ -42,6 +42,9 @@ func TestRelations(t *testing.T) {
 		{"Japan refused to cooperate with North Korea.", []string{"Japan -> North Korea hostile"}, []string{"Japan -> North Korea cooperative"}},
 		{"China pledged support for Pakistan.", []string{"China -> Pakistan cooperative"}, nil},
 		{"Egypt did not condemn Ethiopia.", nil, []string{"Egypt -> Ethiopia hostile", "Egypt -> Ethiopia cooperative"}},
+		// The post in a diplomat's title is no actor.
+		{"The Turkish ambassador to Moscow warned that NATO's plans endanger the region.", nil, []string{"Moscow -> NATO hostile"}},
+		{"India's ambassador to Washington praised Japan for its support.", nil, []string{"Washington -> Japan cooperative"}},
 		// Generic actors alone, in a text that names no state.
 		{"Police fired tear gas at protesters.", []string{"Police -> protesters hostile"}, nil},
 	} {

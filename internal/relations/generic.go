@@ -72,7 +72,14 @@ var agentLine = regexp.MustCompile(`^([A-Z][A-Z'\-_.]*)\s*(\{([^}]*)\})?\s*\[~([
 func DeriveAgents(phoenix io.Reader) (string, error) {
 	table := map[string]string{}
 	put := func(phrase, role string) {
-		phrase = strings.ToLower(strings.Join(strings.Fields(strings.ReplaceAll(phrase, "_", " ")), " "))
+		words := strings.Fields(strings.ToLower(strings.ReplaceAll(phrase, "_", " ")))
+		// "AMBASSADOR_TO" is Phoenix's pattern for "ambassador to
+		// <country>": the actor is the ambassador, and the preposition
+		// belongs to what follows, not to the actor's span.
+		if n := len(words); n > 1 && trailingPreposition(words[n-1]) {
+			words = words[:n-1]
+		}
+		phrase = strings.Join(words, " ")
 		if phrase == "" || strings.Count(phrase, " ") >= maxAgentWords {
 			return
 		}
@@ -118,6 +125,14 @@ func DeriveAgents(phoenix io.Reader) (string, error) {
 		fmt.Fprintf(&b, "%s\t%s\n", k, table[k])
 	}
 	return b.String(), nil
+}
+
+func trailingPreposition(w string) bool {
+	switch w {
+	case "to", "for", "at", "of", "in", "from", "on", "with":
+		return true
+	}
+	return false
 }
 
 func plural(w string) string {

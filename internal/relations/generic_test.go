@@ -36,6 +36,9 @@ func TestAgentsTable(t *testing.T) {
 		t.Errorf("data/agents.tsv is not what the dictionary derives (%d bytes, derived %d): go test ./internal/relations -run TestAgentsTable -update", len(agentsTSV), len(got))
 	}
 	for phrase := range agents().phrases {
+		if f := strings.Fields(phrase); len(f) > 1 && trailingPreposition(f[len(f)-1]) {
+			t.Errorf("%q ends in a preposition: a generic actor's span would take in the word after the actor", phrase)
+		}
 		for w := range strings.FieldsSeq(phrase) {
 			if len(w) > maxWordBytes {
 				t.Errorf("%q in %q is longer than maxWordBytes, %d bytes: FindGeneric would never match it", w, phrase, maxWordBytes)
