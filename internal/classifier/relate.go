@@ -381,9 +381,10 @@ func strongestEvent(w *workspace, m *model.Model, fs []features.Feature, label m
 }
 
 // dyads sums relations up per (holder, target) pair of actors. A person
-// or generic actor that speaks for a state counts for that state too
-// ("Iran's foreign minister said ...": Iran -> NATO as well), unless the
-// state is the target.
+// or generic actor that speaks for a state counts for that state too, on
+// either side ("Iran's foreign minister said ...": Iran -> NATO as well;
+// "Raisi's talks with Putin": Iran -> Russia as well), unless the state is
+// the other side.
 func (c *Classifier) dyads(w *workspace, out []Dyad, rels []Relation) []Dyad {
 	if w.dyadAt == nil {
 		w.dyadAt = map[dyadKey]int{}
@@ -410,10 +411,18 @@ func (c *Classifier) dyads(w *workspace, out []Dyad, rels []Relation) []Dyad {
 			continue // two unnamed governments: nobody a reader can follow
 		}
 		add(h, t, r)
-		if h.Country != "" && h.Country != t.ID && h.Country != t.Country && (h.Type == entities.TypePerson || h.Type == entities.TypeGroup) {
-			if state, ok := c.stateEntity(w, h.Country); ok {
-				add(state, t, r)
-			}
+		hs, hok := c.speaksFor(w, h)
+		ts, tok := c.speaksFor(w, t)
+		hok = hok && hs.ID != t.ID && hs.ID != t.Country
+		tok = tok && ts.ID != h.ID && ts.ID != h.Country
+		if hok {
+			add(hs, t, r)
+		}
+		if tok {
+			add(h, ts, r)
+		}
+		if hok && tok && hs.ID != ts.ID {
+			add(hs, ts, r)
 		}
 	}
 	for i := range out {
@@ -428,6 +437,15 @@ func (c *Classifier) dyads(w *workspace, out []Dyad, rels []Relation) []Dyad {
 	}
 	slices.SortStableFunc(out, func(a, b Dyad) int { return b.Support - a.Support })
 	return out
+}
+
+// speaksFor returns the state that a person or generic actor speaks for,
+// where the text or the gazetteer says.
+func (c *Classifier) speaksFor(w *workspace, e entities.Entity) (entities.Entity, bool) {
+	if e.Country == "" || e.Type != entities.TypePerson && e.Type != entities.TypeGroup {
+		return entities.Entity{}, false
+	}
+	return c.stateEntity(w, e.Country)
 }
 
 // dyadKey names a dyad's two actors.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -336,4 +337,35 @@ func partiesOf(c *Classifier, w *workspace, text string) []party {
 		w.partyTargets = append(w.partyTargets, p.target)
 	}
 	return parties
+}
+
+// TestDyadsCountOfficialsOnBothSides: a relation between two officials
+// counts for their states on either side and for the two states, but a
+// state gets no dyad toward its own official.
+func TestDyadsCountOfficialsOnBothSides(t *testing.T) {
+	c := newTestClassifier(t)
+	w := c.an.get()
+	defer c.an.put(w)
+	raisi := entities.Entity{ID: "person:ebrahim-raisi", Name: "Ebrahim Raisi", Type: entities.TypePerson, Country: "IRN"}
+	putin := entities.Entity{ID: "person:vladimir-putin", Name: "Vladimir Putin", Type: entities.TypePerson, Country: "RUS"}
+	iran := entities.Entity{ID: "IRN", Name: "Iran", Type: entities.TypeCountry}
+	coop := [model.NumLabels]float32{model.Cooperative: 0.8, model.Neutral: 0.2}
+	rels := []Relation{
+		{Holder: Party{Entity: raisi}, Target: Party{Entity: putin}, Label: model.Cooperative, Probs: coop},
+		{Holder: Party{Entity: iran}, Target: Party{Entity: raisi}, Label: model.Cooperative, Probs: coop},
+	}
+	got := map[string]int{}
+	for _, d := range c.dyads(w, nil, rels) {
+		got[d.Holder.ID+" -> "+d.Target.ID] = d.Support
+	}
+	want := map[string]int{
+		"person:ebrahim-raisi -> person:vladimir-putin": 1,
+		"IRN -> person:vladimir-putin":                  1,
+		"person:ebrahim-raisi -> RUS":                   1,
+		"IRN -> RUS":                                    1,
+		"IRN -> person:ebrahim-raisi":                   1,
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("dyads %v, want %v", got, want)
+	}
 }
