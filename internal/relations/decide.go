@@ -13,14 +13,16 @@ import (
 // the model's class balance and the weight of pairs with unmarked parties
 // (training.RelationConfig.UnmarkedWeight), is chosen by the relation
 // model's cross-validation (stancetrain relation-cv) over train_a to
-// train_k as the setting that comes closest to what users need on both
-// counts (recall 0.75, precision 0.60) and keeps the seed articles'
-// holders and dyads: out of fold, recall 0.750 [0.738, 0.760], precision
-// 0.597 [0.586, 0.608]. The grid (threshold, unmarked weight: recall /
-// precision): 0.25, 0.3: 0.755 / 0.580; 0.25, 1: 0.752 / 0.591; 0.3, 1:
-// 0.739 / 0.615; 0.3, 2: 0.737 / 0.621 (the best F1, 0.674, but the Iran ->
-// NATO and Iran -> Russia dyads of seed articles 000 and 003 fall under it).
-const Threshold = 0.25
+// train_n. Out of fold, recall falls and precision rises with it (0.25:
+// 0.739 / 0.587; 0.3: 0.724 [0.714, 0.734] / 0.612 [0.601, 0.622]; 0.35:
+// 0.708 / 0.636; 0.4: 0.690 / 0.658; F1 0.654, 0.663, 0.670, 0.674).
+// Users need 0.75 recall on wire sentences and 0.60 precision on sentences
+// with every pair annotated: the ordinary wire sets (train_d, e, g, k)
+// keep 0.81-0.85 recall at 0.3, and precision on the hard cases is the
+// short one, so the balance leans to precision, as far as the seed
+// articles allow: from 0.35 on, seed 003 loses its Iran -> NATO dyad (a
+// former ambassador's words, at 0.30).
+const Threshold = 0.3
 
 // BothWaysAt is the probability at which a relation stands although the
 // relation the other way between the same two parties is more probable:
