@@ -43,6 +43,7 @@ func TestRelations(t *testing.T) {
 		{"Japan refused to cooperate with North Korea.", []string{"Japan -> North Korea hostile"}, []string{"Japan -> North Korea cooperative"}},
 		{"China pledged support for Pakistan.", []string{"China -> Pakistan cooperative"}, nil},
 		{"Egypt did not condemn Ethiopia.", nil, []string{"Egypt -> Ethiopia hostile", "Egypt -> Ethiopia cooperative"}},
+		{"Russia denied it had attacked Ukraine.", nil, []string{"Russia -> Ukraine hostile"}},
 		// The post in a diplomat's title is no actor.
 		{"The Turkish ambassador to Moscow warned that NATO's plans endanger the region.", nil, []string{"Moscow -> NATO hostile"}},
 		{"India's ambassador to Washington praised Japan for its support.", nil, []string{"Washington -> Japan cooperative"}},

@@ -578,3 +578,88 @@ func (c *Context) NegatedOnly(targets []Target, h, t int, hostile bool) bool {
 	}
 	return negated
 }
+
+// DeniedOnly reports whether every hostile cue within reach of parties h
+// and t in their sentence stands in what the holder h denies, before the
+// target, and one does: "Russia denied it had attacked Ukraine",
+// "Thailand rejected reports that its jets had bombed Cambodia" assert no
+// attack. Where the target comes before the denied act ("rejected
+// Azerbaijani claims that its forces fired first"), the rejection is an
+// act toward it. A cue is
+// denied when a denial word ("denied", "rejected", "dismissed") stands
+// between the holder and it with no clause break or "and" between the
+// two; the denial word itself, a cue or not, is the holder's own act
+// ("Iran rejected the U.S. proposal") and is not counted either way.
+func (c *Context) DeniedOnly(targets []Target, h, t int) bool {
+	d := c.Doc
+	hold := targets[h]
+	lo, hi := hold, targets[t]
+	if hi.First < lo.First {
+		lo, hi = hi, lo
+	}
+	si := d.SentenceOf(hold.First)
+	sent := d.Sentences[si]
+	from, to := max(sent.First, lo.First-cueReach), min(sent.End, hi.End+cueReach)
+	denied := false
+	for ci := int(c.firstCue[si]); ci < int(c.firstCue[si+1]); ci++ {
+		cue := &c.Cues[ci]
+		if cue.End <= from || cue.First >= to || cue.Polarity >= 0 {
+			continue
+		}
+		if cue.First < hi.End && cue.End > hi.First || cue.First < lo.End && cue.End > lo.First {
+			continue // a cue inside a party's own name
+		}
+		if scopeMarkers(d, cue.First, cue.End)&markDenial != 0 {
+			continue // the denial itself
+		}
+		if cue.First < hold.End || cue.End > targets[t].First || !deniedBetween(d, hold.End, cue.First) {
+			return false
+		}
+		denied = true
+	}
+	return denied
+}
+
+// deniedBetween reports whether a denial that opens a clause stands in
+// tokens [from, to) with no comma, clause break or "and" after it:
+// "denied that ...", "denied it had ...", "denied bombing ...",
+// "rejected reports that ...". A denial of a thing ("rejected Somali
+// calls to scrap the deal", "dismissed demands from the UN") is an act
+// toward whoever made it, not a denied act.
+func deniedBetween(d *Document, from, to int) bool {
+	denied := false
+	for i := from; i < to; i++ {
+		w := d.LowerFast(i)
+		switch {
+		case scopeMarks(w)&markDenial != 0:
+			denied = opensClause(d, i+1, len(d.Tokens)) // the clause may open with the cue itself ("denied bombing")
+		case denied && (w == "and" || w == "," || isClauseBoundary(w)):
+			denied = false
+		}
+	}
+	return denied
+}
+
+// opensClause reports whether the tokens from i, before end, open a
+// denied clause: "that" within three words ("claims that", "reports
+// that"), or at once a pronoun subject or a gerund ("it had", "its
+// troops", "bombing").
+func opensClause(d *Document, i, end int) bool {
+	if i >= end {
+		return false
+	}
+	switch w := d.LowerFast(i); w {
+	case "it", "its", "they", "their", "that":
+		return true
+	default:
+		if len(w) > 5 && w[len(w)-3:] == "ing" {
+			return true
+		}
+	}
+	for j := i + 1; j < min(end, i+3); j++ {
+		if d.LowerFast(j) == "that" {
+			return true
+		}
+	}
+	return false
+}

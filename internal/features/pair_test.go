@@ -296,3 +296,44 @@ func TestNegatedOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestDeniedOnly: a holder's hostile cues are denied only inside a clause
+// that its denial opens, before the target; a rejection of the target's
+// own words or demands is an act toward it.
+func TestDeniedOnly(t *testing.T) {
+	tok := mustTokenizer(t)
+	idx := NewCueIndex(lexicon.Default())
+	var s Scratch
+	for _, tc := range []struct {
+		text, holder, target string
+		want                 bool
+	}{
+		{"Russia denied it had attacked Ukraine.", "Russia", "Ukraine", true},
+		{"China denied that its ships had damaged cables off Taiwan.", "China", "Taiwan", true},
+		{"Chad denied bombing villages in Cameroon.", "Chad", "Cameroon", true},
+		{"Russia attacked Ukraine.", "Russia", "Ukraine", false},
+		{"Russia denied it had attacked Ukraine and accused Kyiv of lying.", "Russia", "Kyiv", false},
+		{"Armenia rejected Azerbaijani claims that its forces had attacked first.", "Armenia", "Azerbaijani", false},
+		{"Ethiopia rejected Somali demands to scrap the deal.", "Ethiopia", "Somali", false},
+		{"Ukraine denied it had attacked Russia.", "Russia", "Ukraine", false}, // the holder is not the denier
+	} {
+		d := tok.Tokenize(tc.text)
+		var c Context
+		c.Reset(d, idx.Match(nil, d, &s))
+		var ts []Target
+		for _, w := range []string{tc.holder, tc.target} {
+			for i := range d.Tokens {
+				if d.Surface(i) == w {
+					ts = append(ts, Target{First: i, End: i + 1})
+					break
+				}
+			}
+		}
+		if len(ts) != 2 {
+			t.Fatalf("%q: parties not found: %v", tc.text, ts)
+		}
+		if got := c.DeniedOnly(ts, 0, 1); got != tc.want {
+			t.Errorf("%q, %s -> %s: denied only %v, want %v", tc.text, tc.holder, tc.target, got, tc.want)
+		}
+	}
+}
