@@ -546,14 +546,10 @@ func (c *Context) SentenceCues(si int) []CueMatch {
 	return c.Cues[c.firstCue[si]:c.firstCue[si+1]]
 }
 
-// NegatedOnly reports whether every cue of the given side (hostile or
-// cooperative) within reach of parties h and t in their sentence is one
-// that a negator flipped, and there is one: "Egypt did not condemn
-// Ethiopia" has a cooperative cue only because "condemn" is negated, and
-// not condemning is no cooperation; "did not attack" no friendship. A
-// refusal is no negator ("refused to cooperate": the refusal is its own
-// hostile cue), so it is not affected.
-func (c *Context) NegatedOnly(targets []Target, h, t int, hostile bool) bool {
+// pairCues calls fn with each cue within reach of parties h and t in
+// their sentence, as ExtractPair reads them (cues inside a party's own
+// name aside), until fn returns false.
+func (c *Context) pairCues(targets []Target, h, t int, fn func(cue *CueMatch) bool) {
 	d := c.Doc
 	lo, hi := targets[h], targets[t]
 	if hi.First < lo.First {
@@ -562,62 +558,64 @@ func (c *Context) NegatedOnly(targets []Target, h, t int, hostile bool) bool {
 	si := d.SentenceOf(lo.First)
 	sent := d.Sentences[si]
 	from, to := max(sent.First, lo.First-cueReach), min(sent.End, hi.End+cueReach)
-	negated := false
 	for ci := int(c.firstCue[si]); ci < int(c.firstCue[si+1]); ci++ {
 		cue := &c.Cues[ci]
-		if cue.End <= from || cue.First >= to || (cue.Polarity < 0) != hostile || cue.Polarity == 0 {
+		if cue.End <= from || cue.First >= to || cue.First < lo.End && cue.End > lo.First || cue.First < hi.End && cue.End > hi.First {
 			continue
 		}
-		if cue.First < lo.End && cue.End > lo.First || cue.First < hi.End && cue.End > hi.First {
-			continue // a cue inside a party's own name
+		if !fn(cue) {
+			return
+		}
+	}
+}
+
+// NegatedOnly reports whether every cue of the given side (hostile or
+// cooperative) within reach of parties h and t in their sentence is one
+// that a negator flipped, and there is one: "Egypt did not condemn
+// Ethiopia" has a cooperative cue only because "condemn" is negated, and
+// not condemning is no cooperation; "did not attack" no friendship. A
+// refusal is no negator ("refused to cooperate": the refusal is its own
+// hostile cue), so it is not affected.
+func (c *Context) NegatedOnly(targets []Target, h, t int, hostile bool) bool {
+	negated, plain := false, false
+	c.pairCues(targets, h, t, func(cue *CueMatch) bool {
+		if cue.Polarity == 0 || (cue.Polarity < 0) != hostile {
+			return true
 		}
 		if !cue.Negated {
+			plain = true
 			return false
 		}
 		negated = true
-	}
-	return negated
+		return true
+	})
+	return negated && !plain
 }
 
 // DeniedOnly reports whether every hostile cue within reach of parties h
-// and t in their sentence stands in what the holder h denies, before the
-// target, and one does: "Russia denied it had attacked Ukraine",
-// "Thailand rejected reports that its jets had bombed Cambodia" assert no
-// attack. Where the target comes before the denied act ("rejected
-// Azerbaijani claims that its forces fired first"), the rejection is an
-// act toward it. A cue is
-// denied when a denial word ("denied", "rejected", "dismissed") stands
-// between the holder and it with no clause break or "and" between the
-// two; the denial word itself, a cue or not, is the holder's own act
-// ("Iran rejected the U.S. proposal") and is not counted either way.
+// and t in their sentence stands, before the target, in a clause that the
+// holder h's denial opens, and one does: "Russia denied it had attacked
+// Ukraine" and "Thailand rejected reports that its jets had bombed
+// Cambodia" assert no attack (deniedBetween says what a denied clause
+// is). Where the target comes before the denied act ("rejected Azerbaijani
+// claims that its forces fired first"), the rejection is an act toward
+// it; the denial word itself, a cue or not, is the holder's own act
+// ("Iran rejected the U.S. proposal") and counts neither way.
 func (c *Context) DeniedOnly(targets []Target, h, t int) bool {
 	d := c.Doc
-	hold := targets[h]
-	lo, hi := hold, targets[t]
-	if hi.First < lo.First {
-		lo, hi = hi, lo
-	}
-	si := d.SentenceOf(hold.First)
-	sent := d.Sentences[si]
-	from, to := max(sent.First, lo.First-cueReach), min(sent.End, hi.End+cueReach)
-	denied := false
-	for ci := int(c.firstCue[si]); ci < int(c.firstCue[si+1]); ci++ {
-		cue := &c.Cues[ci]
-		if cue.End <= from || cue.First >= to || cue.Polarity >= 0 {
-			continue
+	hold, target := targets[h], targets[t]
+	denied, other := false, false
+	c.pairCues(targets, h, t, func(cue *CueMatch) bool {
+		switch {
+		case cue.Polarity >= 0 || scopeMarkers(d, cue.First, cue.End)&markDenial != 0:
+		case cue.First < hold.End || cue.End > target.First || !deniedBetween(d, hold.End, cue.First):
+			other = true
+		default:
+			denied = true
 		}
-		if cue.First < hi.End && cue.End > hi.First || cue.First < lo.End && cue.End > lo.First {
-			continue // a cue inside a party's own name
-		}
-		if scopeMarkers(d, cue.First, cue.End)&markDenial != 0 {
-			continue // the denial itself
-		}
-		if cue.First < hold.End || cue.End > targets[t].First || !deniedBetween(d, hold.End, cue.First) {
-			return false
-		}
-		denied = true
-	}
-	return denied
+		return !other
+	})
+	return denied && !other
 }
 
 // deniedBetween reports whether a denial that opens a clause stands in
