@@ -127,6 +127,8 @@ func DeriveAgents(phoenix io.Reader) (string, error) {
 	return b.String(), nil
 }
 
+// trailingPreposition reports whether w, the last word of a Phoenix agent
+// phrase, is a preposition that belongs to the words after the actor.
 func trailingPreposition(w string) bool {
 	switch w {
 	case "to", "for", "at", "of", "in", "from", "on", "with":
