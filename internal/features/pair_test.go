@@ -257,6 +257,29 @@ func TestSpeechNear(t *testing.T) {
 	}
 }
 
+// pairContext tokenizes text, matches its cues into a Context and returns
+// it with the parties holder and target, each the first token of that
+// surface.
+func pairContext(t *testing.T, tok *Tokenizer, idx *CueIndex, s *Scratch, text, holder, target string) (*Context, []Target) {
+	t.Helper()
+	d := tok.Tokenize(text)
+	c := &Context{}
+	c.Reset(d, idx.Match(nil, d, s))
+	var ts []Target
+	for _, w := range []string{holder, target} {
+		for i := range d.Tokens {
+			if d.Surface(i) == w {
+				ts = append(ts, Target{First: i, End: i + 1})
+				break
+			}
+		}
+	}
+	if len(ts) != 2 {
+		t.Fatalf("%q: parties not found: %v", text, ts)
+	}
+	return c, ts
+}
+
 // TestNegatedOnly: a side's cues count as negated only where every one of
 // them within reach of the pair was flipped by a negator, and one was.
 func TestNegatedOnly(t *testing.T) {
@@ -273,21 +296,7 @@ func TestNegatedOnly(t *testing.T) {
 		{"Serbia would not recognise Kosovo.", "Serbia", "Kosovo", false, true},
 		{"Serbia met Kosovo.", "Serbia", "Kosovo", false, false},
 	} {
-		d := tok.Tokenize(tc.text)
-		var c Context
-		c.Reset(d, idx.Match(nil, d, &s))
-		var ts []Target
-		for _, w := range []string{tc.holder, tc.target} {
-			for i := range d.Tokens {
-				if d.Surface(i) == w {
-					ts = append(ts, Target{First: i, End: i + 1})
-					break
-				}
-			}
-		}
-		if len(ts) != 2 {
-			t.Fatalf("%q: parties not found: %v", tc.text, ts)
-		}
+		c, ts := pairContext(t, tok, idx, &s, tc.text, tc.holder, tc.target)
 		if got := c.NegatedOnly(ts, 0, 1, false); got != tc.coop {
 			t.Errorf("%q: cooperative side negated only: %v, want %v", tc.text, got, tc.coop)
 		}
@@ -317,21 +326,7 @@ func TestDeniedOnly(t *testing.T) {
 		{"Ethiopia rejected Somali demands to scrap the deal.", "Ethiopia", "Somali", false},
 		{"Ukraine denied it had attacked Russia.", "Russia", "Ukraine", false}, // the holder is not the denier
 	} {
-		d := tok.Tokenize(tc.text)
-		var c Context
-		c.Reset(d, idx.Match(nil, d, &s))
-		var ts []Target
-		for _, w := range []string{tc.holder, tc.target} {
-			for i := range d.Tokens {
-				if d.Surface(i) == w {
-					ts = append(ts, Target{First: i, End: i + 1})
-					break
-				}
-			}
-		}
-		if len(ts) != 2 {
-			t.Fatalf("%q: parties not found: %v", tc.text, ts)
-		}
+		c, ts := pairContext(t, tok, idx, &s, tc.text, tc.holder, tc.target)
 		if got := c.DeniedOnly(ts, 0, 1); got != tc.want {
 			t.Errorf("%q, %s -> %s: denied only %v, want %v", tc.text, tc.holder, tc.target, got, tc.want)
 		}
