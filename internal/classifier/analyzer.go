@@ -75,7 +75,6 @@ type workspace struct {
 	candFeats    []features.Feature
 	feats2       []features.Feature // the second direction's, in relate
 	pairScores   pairScores
-	pairGen      uint64             // pairScores' entries of the current sentence have it
 	hostility    map[string]float32 // aggregate's, by entity ID
 	held         map[string]int     // relSums' index by entity ID
 	relSums      []entityRelations

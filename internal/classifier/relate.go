@@ -28,8 +28,8 @@ type party struct {
 // first maxSentenceParties), not the same actor, within a clause
 // (features.Context.Pairable); si is their sentence and first its first
 // party. parties and targets are in token order. Where (h, t) is a pair,
-// so is (t, h): sameActor and Pairable are symmetric, so each is asked
-// once for the two.
+// so is (t, h), and (h, t) with h > t comes first: sameActor and Pairable
+// are symmetric, so each is asked once for the two.
 func pairsInSentences(w *workspace, parties []party, targets []features.Target, fn func(si, first, h, t int)) {
 	d := &w.doc
 	// pair[a][b]: whether (lo+a, lo+b) is a pair, once (lo+b, lo+a) has
@@ -92,17 +92,12 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 	cands := w.relCands[:0]
 	w.candFeats = w.candFeats[:0]
 	// Both directions of a pair are extracted together, when the first
-	// comes (ExtractPairs shares their work); the second's score waits in
-	// w.pairScores until its turn.
+	// comes, which is (h, t) with h > t (pairsInSentences); the second's
+	// score waits in w.pairScores until its turn, in the same sentence.
 	scores := &w.pairScores
-	scores.first = -1
 	pairsInSentences(w, parties, targets, func(si, first, h, t int) {
-		if first != scores.first {
-			scores.first = first
-			w.pairGen++ // the scores of the last sentence, or document, are stale
-		}
 		ps := &scores.at[h-first][t-first]
-		if ps.gen != w.pairGen {
+		if h > t {
 			c.an.dueStance(w, c.model, h)
 			c.an.dueStance(w, c.model, t)
 			w.feats, w.feats2 = c.relExt.ExtractPairs(w.feats[:0], w.feats2[:0], &w.ctx, targets, stances, h, t)
@@ -160,7 +155,6 @@ func asserted(c *features.Context, targets []features.Target, h, t int, label mo
 // (Neutral for none) and, for a relation, its probabilities and the range
 // of its features in workspace.candFeats.
 type pairScore struct {
-	gen   uint64 // workspace.pairGen when scored
 	label model.Label
 	probs [model.NumLabels]float32
 	feats [2]int32
@@ -169,14 +163,13 @@ type pairScore struct {
 // pairScores are the scores of the ordered pairs of one sentence's
 // parties, at[h-first][t-first].
 type pairScores struct {
-	first int
-	at    [maxSentenceParties][maxSentenceParties]pairScore
+	at [maxSentenceParties][maxSentenceParties]pairScore
 }
 
 // scorePair scores the features fs of an ordered pair with the relation
 // model m, keeping the features of a relation in w.candFeats.
 func (c *Classifier) scorePair(w *workspace, m *model.Model, fs []features.Feature) pairScore {
-	ps := pairScore{gen: w.pairGen, label: model.Neutral}
+	ps := pairScore{label: model.Neutral}
 	logits := m.Logits(fs)
 	if relations.Unreachable(logits, m.Temperature()) {
 		return ps

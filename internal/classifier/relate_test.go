@@ -218,7 +218,8 @@ func TestPartyStancesReuseMentionScores(t *testing.T) {
 
 // TestPairsInSentencesSymmetric: pairsInSentences, which asks sameActor and
 // Pairable once for both directions of a pair, enumerates what asking them
-// for each direction does, in the same order, over the news corpus.
+// for each direction does, in the same order, over the news corpus, and
+// gives each pair first as (h, t) with h > t.
 func TestPairsInSentencesSymmetric(t *testing.T) {
 	c := newTestClassifier(t)
 	pairs := 0
@@ -249,6 +250,16 @@ func TestPairsInSentencesSymmetric(t *testing.T) {
 		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("in %.60q: pairs %v, asking for each direction %v", text, got, want)
+		}
+		// relate scores both directions at a pair's first visit, which
+		// must be the one with h > t.
+		seen := map[[2]int]bool{}
+		for _, p := range got {
+			k := [2]int{min(p[2], p[3]), max(p[2], p[3])}
+			if !seen[k] && p[2] < p[3] {
+				t.Fatalf("in %.60q: pair %v comes before its reverse", text, p)
+			}
+			seen[k] = true
 		}
 		pairs += len(got)
 		c.an.put(w)
