@@ -600,10 +600,8 @@ func (c *Classifier) holdersFromRelations(w *workspace, res *Result) {
 		}
 		if ok {
 			h := res.Relations[j].Holder.Entity
-			if h.Country != "" && (h.Type == entities.TypePerson || h.Type == entities.TypeGroup) {
-				if state, ok := c.stateEntity(w, h.Country); ok {
-					h = state
-				}
+			if state, ok := c.speaksFor(w, h); ok {
+				h = state
 			}
 			m.Holder = h
 		}
