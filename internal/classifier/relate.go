@@ -83,10 +83,6 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 	if len(parties) < 2 {
 		return out
 	}
-	w.partyTargets = w.partyTargets[:0]
-	for _, p := range parties {
-		w.partyTargets = append(w.partyTargets, p.target)
-	}
 	targets := w.partyTargets
 	stances := c.an.partyStances(w, c.model, parties, mentions, true)
 	cands := w.relCands[:0]
@@ -235,7 +231,7 @@ func oneWay(cands []relCand) []relCand {
 // the found mentions, the caller's spans (which win over a mention they
 // overlap, so that a relation's party is exactly the caller's span) and
 // generic actors (which take in a state mention right before them:
-// "Iraqi police").
+// "Iraqi police"), and leaves their token ranges in w.partyTargets.
 func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 	d := &w.doc
 	// The three kinds are listed apart and merged: the mentions and the
@@ -305,6 +301,10 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 		out = append(out, p)
 	}
 	w.parties = out
+	w.partyTargets = w.partyTargets[:0]
+	for _, p := range out {
+		w.partyTargets = append(w.partyTargets, p.target)
+	}
 	return out
 }
 
@@ -507,12 +507,10 @@ func (a *Analyzer) trainingParties(w *workspace, text string, spans []Span, unty
 		return nil, err
 	}
 	parties := a.parties(w, text, spans)
-	w.partyTargets = w.partyTargets[:0]
-	for _, p := range parties {
-		if untyped {
-			p.target.Type = uint8(entities.TypeUnspecified)
+	if untyped {
+		for i := range w.partyTargets {
+			w.partyTargets[i].Type = uint8(entities.TypeUnspecified)
 		}
-		w.partyTargets = append(w.partyTargets, p.target)
 	}
 	return parties, nil
 }

@@ -197,7 +197,7 @@ func TestPartyStancesReuseMentionScores(t *testing.T) {
 		if err := c.an.analyze(w, text, entities.Options{Builtin: true}, nil, false); err != nil {
 			t.Fatal(err)
 		}
-		parties := partiesOf(c, w, text)
+		parties := c.an.parties(w, text, nil)
 		for i, p := range parties {
 			if p.mention < 0 || !w.ctx.SameFeatures(w.partyTargets, i, w.targets, p.mention) {
 				continue
@@ -228,7 +228,7 @@ func TestPairsInSentencesSymmetric(t *testing.T) {
 		if err := c.an.analyze(w, text, entities.Options{Builtin: true}, nil, false); err != nil {
 			t.Fatal(err)
 		}
-		parties := partiesOf(c, w, text)
+		parties := c.an.parties(w, text, nil)
 		targets := w.partyTargets
 		var got, want [][4]int
 		pairsInSentences(w, parties, targets, func(si, first, h, t int) { got = append(got, [4]int{si, first, h, t}) })
@@ -306,7 +306,7 @@ func TestPartyStancesAsScored(t *testing.T) {
 		if err := c.scoreMentions(context.Background(), w, req, &res); err != nil {
 			t.Fatal(err)
 		}
-		ps := partiesOf(c, w, text)
+		ps := c.an.parties(w, text, nil)
 		got := slices.Clone(c.an.partyStances(w, c.model, ps, res.Mentions, false))
 		targets, d := w.partyTargets, &w.doc
 		for lo := 0; lo < len(ps); {
@@ -338,17 +338,6 @@ func TestPartyStancesAsScored(t *testing.T) {
 	if parties < 10000 || differing == 0 {
 		t.Fatalf("%d parties, %d in sentences of mentions only whose features differ among the parties", parties, differing)
 	}
-}
-
-// partiesOf lists the parties of the text analyzed in w, as the relation
-// stage does, with their token ranges in w.partyTargets.
-func partiesOf(c *Classifier, w *workspace, text string) []party {
-	parties := c.an.parties(w, text, nil)
-	w.partyTargets = w.partyTargets[:0]
-	for _, p := range parties {
-		w.partyTargets = append(w.partyTargets, p.target)
-	}
-	return parties
 }
 
 // TestDyadsCountOfficialsOnBothSides: a relation between two officials
