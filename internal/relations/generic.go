@@ -334,8 +334,8 @@ func startsBit(w0, w1 uint16) uint32 {
 	return (uint32(w0)<<16 | uint32(w1)) * 0x9e3779b1 >> (32 - startsBits)
 }
 
-// startsBits is the width of startsBit: the first two words of the 1,754
-// longer phrases set 1,326 of its 16,384 bits.
+// startsBits is the width of startsBit: the first two words of the 1,750
+// longer phrases set 1,339 of its 16,384 bits.
 const startsBits = 14
 
 // maxWordBytes is the longest word of the table (TestAgentsTable): a
@@ -373,8 +373,8 @@ type Generic struct {
 // police, army or government. targets and ents are the document's
 // mentions in token order and their entities.
 //
-// The words are read as their marks (wordMarks), which the mention stage
-// copied per token: only a token that is a phrase of one word, or starts
+// The words are read as their marks (wordMarks), which the Context copies
+// per token when it first reads a sentence (SentenceMarks): only a token that is a phrase of one word, or starts
 // a longer one and is followed by a second word of one, is looked at, and
 // its phrase is looked up by the numbers of its words.
 func FindGeneric(dst []Generic, c *features.Context, want []bool, targets []features.Target, ents []entities.Entity) []Generic {

@@ -24,12 +24,14 @@ type RelationConfig struct {
 	Holdout float64
 	// UnmarkedWeight is the loss weight of the pairs with a party the data
 	// does not mark, labelled no relation (see relationExamples); 0 leaves
-	// them out. Over train_a-k at relations.Threshold 0.25, weight 2 gains
-	// precision (+0.017) for recall (-0.005) over 0.3. It was left out
-	// while the generic actor finder took "military" in "military drills"
-	// for a party: most unmarked parties were such, and the model learnt
-	// to doubt generic actors that serving must find ("The Iranian
-	// president stated ... NATO is a serious threat").
+	// them out. Over train_a-k at a threshold of 0.25 (relations.Threshold
+	// then), weight 2 gains precision (+0.017) for recall (-0.005) over 0.3;
+	// over train_a-o at 0.3, weights 3 to 6 trade recall for precision at
+	// no F1 gain. It was left out while the generic actor finder took
+	// "military" in "military drills" for a party: most unmarked parties
+	// were such, and the model learnt to doubt generic actors that serving
+	// must find ("The Iranian president stated ... NATO is a serious
+	// threat").
 	UnmarkedWeight float64
 }
 
