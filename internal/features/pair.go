@@ -604,11 +604,12 @@ func (c *Context) NegatedOnly(targets []Target, h, t int, hostile bool) bool {
 func (c *Context) DeniedOnly(targets []Target, h, t int) bool {
 	d := c.Doc
 	hold, target := targets[h], targets[t]
+	end := d.Sentences[d.SentenceOf(hold.First)].End
 	denied, other := false, false
 	c.pairCues(targets, h, t, func(cue *CueMatch) bool {
 		switch {
 		case cue.Polarity >= 0 || scopeMarkers(d, cue.First, cue.End)&markDenial != 0:
-		case cue.First < hold.End || cue.End > target.First || !deniedBetween(d, hold.End, cue.First):
+		case cue.First < hold.End || cue.End > target.First || !deniedBetween(d, hold.End, cue.First, end):
 			other = true
 		default:
 			denied = true
@@ -618,19 +619,20 @@ func (c *Context) DeniedOnly(targets []Target, h, t int) bool {
 	return denied && !other
 }
 
-// deniedBetween reports whether a denial that opens a clause stands in
-// tokens [from, to) with no comma, clause break or "and" after it:
+// deniedBetween reports whether a denial that opens a clause (in the
+// sentence that ends at token end) stands in tokens [from, to) with no
+// comma, clause break or "and" after it:
 // "denied that ...", "denied it had ...", "denied bombing ...",
 // "rejected reports that ...". A denial of a thing ("rejected Somali
 // calls to scrap the deal", "dismissed demands from the UN") is an act
 // toward whoever made it, not a denied act.
-func deniedBetween(d *Document, from, to int) bool {
+func deniedBetween(d *Document, from, to, end int) bool {
 	denied := false
 	for i := from; i < to; i++ {
 		w := d.LowerFast(i)
 		switch {
-		case scopeMarks(w)&markDenial != 0:
-			denied = opensClause(d, i+1, len(d.Tokens)) // the clause may open with the cue itself ("denied bombing")
+		case scopeMarkers(d, i, i+1)&markDenial != 0:
+			denied = opensClause(d, i+1, end) // the clause may open with the cue itself ("denied bombing")
 		case denied && (w == "and" || w == "," || isClauseBoundary(w)):
 			denied = false
 		}
