@@ -222,8 +222,9 @@ type DocumentScores struct {
 	// the document model (model.Model.DocumentLabel at 0.3).
 	Baseline float64
 	Rule     evaluation.Metrics
-	// Threshold is the decision threshold chosen on the out-of-fold
-	// probabilities (document.Decide).
+	// Threshold is the decision threshold the scores are at
+	// (document.Decide): DocumentConfig.Threshold where set, else the one
+	// chosen on the out-of-fold probabilities.
 	Threshold float32
 	// Confusion counts the out-of-fold labels, gold (row) by predicted
 	// (column), in model.Label order.
@@ -275,8 +276,13 @@ func TrainDocument(cfg DocumentConfig, c *classifier.Classifier, log io.Writer) 
 		}
 	}
 	params := fitDocs(cfg, items)
+	// The decision threshold: the configured one, or the one the
+	// cross-validation finds best, or, with neither, 0.5.
 	params.DocThreshold = 0.5
-	if len(scores) > 0 {
+	switch {
+	case cfg.Threshold > 0:
+		params.DocThreshold = cfg.Threshold
+	case len(scores) > 0:
 		params.DocThreshold = scores[0].Threshold
 	}
 	fmt.Fprintf(log, "document temperature %.3f, threshold %.3f\n", params.Temperature, params.DocThreshold)
