@@ -2,17 +2,8 @@ package training
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
-	"io"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/stance/classifierd/internal/classifier"
-	"github.com/stance/classifierd/internal/document"
-	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/model"
 )
 
@@ -76,59 +67,5 @@ func TestCompareDocs(t *testing.T) {
 	}
 	if _, err := ReadDocPredictions([]byte("relation-cv 5\n")); err == nil {
 		t.Error("another file read as document predictions")
-	}
-}
-
-// TestTrainDocumentThreshold: a configured decision threshold is the
-// model's whether or not the document model is cross-validated, and
-// without one the model takes cross-validation's best.
-func TestTrainDocumentThreshold(t *testing.T) {
-	tok, err := features.NewTokenizer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := classifier.Open(classifier.Sources{}, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "docs.jsonl")
-	var lines []byte
-	for i, text := range []string{
-		"Iran praised Russia for its support and signed a trade deal with Moscow.",
-		"Israel bombed Syria, and Damascus accused Israel of aggression.",
-		"Kenya hosted talks on trade with Ethiopia in Nairobi.",
-		"Ukraine condemned Russia's attack on its ports.",
-		"Japan and India held joint naval exercises off Chennai.",
-		"Mali expelled the French ambassador after a row with Paris.",
-	} {
-		b, _ := json.Marshal(Doc{ID: fmt.Sprint("d", i), Text: text, Entities: []DocEntity{
-			{Entity: strings.Fields(text)[0], Label: []string{"cooperative", "hostile", "neutral"}[i%3]},
-		}})
-		lines = append(append(lines, b...), '\n')
-	}
-	if err := os.WriteFile(path, lines, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		folds     int
-		threshold float32
-	}{{0, 0.375}, {2, 0.375}, {2, 0}} {
-		cfg := DocumentConfig{
-			Sources:   []Source{{Name: "test", Path: path, Domain: "geo"}},
-			FitConfig: FitConfig{Bits: document.Bits, Epochs: 2, L2: 1e-3, LearningRate: 0.05, ClassBalance: 1, Runs: 1, Seed: 1},
-			Folds:     tc.folds,
-			Threshold: tc.threshold,
-		}
-		m, scores, err := TrainDocument(cfg, c, io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := tc.threshold
-		if want == 0 {
-			want = scores[0].Threshold
-		}
-		if got := m.DocThreshold(); got != want {
-			t.Errorf("folds %d, threshold %v: the model's threshold is %v, want %v", tc.folds, tc.threshold, got, want)
-		}
 	}
 }
