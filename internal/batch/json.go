@@ -132,37 +132,7 @@ func (e *jsonEncoder) uint32(k string, v uint32) {
 		return
 	}
 	e.key(k)
-	e.b = appendUint32(e.b, v)
-}
-
-// digitPairs holds "00" to "99".
-const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
-	"8081828384858687888990919293949596979899"
-
-// appendUint32 appends v in decimal, as strconv.AppendUint does, two
-// digits at a time and without its generality (spans and counts are
-// written by the hundred thousand).
-func appendUint32(b []byte, v uint32) []byte {
-	if v < 10 {
-		return append(b, byte('0'+v))
-	}
-	var d [10]byte
-	i := len(d)
-	for v >= 100 {
-		r := v % 100
-		v /= 100
-		i -= 2
-		d[i], d[i+1] = digitPairs[2*r], digitPairs[2*r+1]
-	}
-	if v >= 10 {
-		i -= 2
-		d[i], d[i+1] = digitPairs[2*v], digitPairs[2*v+1]
-	} else {
-		i--
-		d[i] = byte('0' + v)
-	}
-	return append(b, d[i:]...)
+	e.b = strconv.AppendUint(e.b, uint64(v), 10)
 }
 
 func (e *jsonEncoder) int32(k string, v int32) {

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -290,24 +289,3 @@ func BenchmarkJSON(b *testing.B) {
 }
 
 var unmarshalOptions = protojson.UnmarshalOptions{}
-
-// TestAppendUint32 checks appendUint32 against strconv: every value below
-// a million, around every power of ten, and the largest.
-func TestAppendUint32(t *testing.T) {
-	check := func(v uint32) {
-		if got, want := string(appendUint32([]byte("x"), v)), "x"+strconv.FormatUint(uint64(v), 10); got != want {
-			t.Fatalf("appendUint32(%d) = %q, want %q", v, got, want)
-		}
-	}
-	for v := range uint32(1_000_000) {
-		check(v)
-	}
-	for p := uint64(1); p <= math.MaxUint32; p *= 10 {
-		for _, v := range []uint64{p - 1, p, p + 1, 2*p - 1, 5 * p, 9*p + p - 1} {
-			if v <= math.MaxUint32 {
-				check(uint32(v))
-			}
-		}
-	}
-	check(math.MaxUint32)
-}
