@@ -37,6 +37,13 @@ const cueSnapshotFormat = "stance-cue-index-snapshot/1\n"
 //go:embed data/cues.snapshot
 var cueSnapshot string
 
+// The sizes of an entry and of a cue as WriteSnapshot writes them, which
+// bound their counts as read.
+const (
+	snapEntryBytes = 4 + 4 + 8 + 1
+	snapCueBytes   = 8 + 5*4 + 2
+)
+
 // WriteSnapshot writes x, built from lex, in the form that NewCueIndex
 // reads (cmd/lexicongen writes data/cues.snapshot with it).
 func (x *CueIndex) WriteSnapshot(w io.Writer, lex *lexicon.Lexicon) error {
@@ -112,7 +119,7 @@ func decodeCueSnapshot(b string) (*CueIndex, error) {
 			d.Fail("word %d out of range", i)
 		}
 	}
-	x.entries = make([]wordEntry, d.Count(17))
+	x.entries = make([]wordEntry, d.Count(snapEntryBytes))
 	for i := range x.entries {
 		e := &x.entries[i]
 		e.first, e.end = int32(d.U32()), int32(d.U32())
@@ -126,7 +133,7 @@ func decodeCueSnapshot(b string) (*CueIndex, error) {
 	for i := range marks {
 		x.marks[i] = entryMark(marks[i])
 	}
-	x.cues = make([]indexedCue, d.Count(26))
+	x.cues = make([]indexedCue, d.Count(snapCueBytes))
 	for i := range x.cues {
 		c := &x.cues[i]
 		c.weight = d.F64()
