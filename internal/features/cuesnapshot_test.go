@@ -9,6 +9,7 @@ import (
 
 	"github.com/stance/classifierd/internal/lexicon"
 	"github.com/stance/classifierd/internal/sharedtest"
+	"github.com/stance/classifierd/internal/snapshot/snapshottest"
 )
 
 // sameCueIndex fails t unless a and b hold the same index (every field of
@@ -109,26 +110,12 @@ func TestCueSnapshotChecked(t *testing.T) {
 		t.Error("another format read")
 	}
 	body := snap[len(cueSnapshotFormat)+32:]
-	for n := range len(body) {
-		if _, err := decodeCueSnapshot(body[:n]); err == nil {
-			t.Fatalf("truncated to %d of %d bytes: read", n, len(body))
-		}
-	}
-	if _, err := decodeCueSnapshot(body + "x"); err == nil {
-		t.Error("a byte after the end: read")
-	}
 	tok := mustTokenizer(t)
 	d := tok.Tokenize("NATO reportedly did not sign it; Iran accused Iraq and signed a memorandum with Syria.")
 	var s Scratch
-	for i := range len(body) {
-		for _, v := range []string{"\xff", "\xff\xff\xff\x7f", "\x00"} {
-			b := []byte(body)
-			copy(b[i:], v)
-			if x, err := decodeCueSnapshot(string(b)); err == nil {
-				x.Match(nil, d, &s)
-			}
-		}
-	}
+	snapshottest.Damage(t, body, 1, []string{"\xff", "\xff\xff\xff\x7f", "\x00"}, decodeCueSnapshot, func(x *CueIndex) {
+		x.Match(nil, d, &s)
+	})
 }
 
 // FuzzDecodeCueSnapshot: no damage to a snapshot makes reading it, or

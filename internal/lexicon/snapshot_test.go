@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stance/classifierd/internal/snapshot/snapshottest"
 )
 
 // sameLexicon fails t unless a and b hold the same cues in the same
@@ -86,26 +88,12 @@ func TestSnapshotChecked(t *testing.T) {
 		t.Error("another format read")
 	}
 	body := snap[len(snapshotFormat)+32:]
-	for n := range len(body) {
-		if _, err := decodeSnapshot(body[:n]); err == nil {
-			t.Fatalf("truncated to %d of %d bytes: read", n, len(body))
-		}
-	}
-	if _, err := decodeSnapshot(body + "x"); err == nil {
-		t.Error("a byte after the end: read")
-	}
 	// Every byte and every 4-byte word set to large values, one at a
 	// time: what still reads answers lookups without failing.
-	for i := range len(body) {
-		for _, v := range []string{"\xff", "\xff\xff\xff\x7f", "\x00"} {
-			b := []byte(body)
-			copy(b[i:], v)
-			if l, err := decodeSnapshot(string(b)); err == nil {
-				l.Lookup("accused")
-				l.Cues()
-			}
-		}
-	}
+	snapshottest.Damage(t, body, 1, []string{"\xff", "\xff\xff\xff\x7f", "\x00"}, decodeSnapshot, func(l *Lexicon) {
+		l.Lookup("accused")
+		l.Cues()
+	})
 	// The records out of order: the second's offset set to the first's.
 	b := []byte(body)
 	first := 4 + len(l.blob) + 4
