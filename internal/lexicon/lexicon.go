@@ -111,9 +111,16 @@ func build(cues []Cue) *Lexicon {
 	}
 	l.blob = blob.String()
 	h.Sum(l.digest[:0])
+	l.finish()
+	return l
+}
+
+// finish derives what a lexicon built from its table and one read from a
+// snapshot both derive from their records and digest: the version and
+// the phrase index.
+func (l *Lexicon) finish() {
 	l.version = hex.EncodeToString(l.digest[:])[:12]
 	l.index()
-	return l
 }
 
 // index builds the hash table of the phrases of l.records.

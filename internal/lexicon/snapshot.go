@@ -2,7 +2,6 @@ package lexicon
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -96,7 +95,6 @@ func decodeSnapshot(b string) (*Lexicon, error) {
 		return nil, err
 	}
 	l.maxWords = int(maxWords)
-	l.version = hex.EncodeToString(l.digest[:])[:12]
-	l.index()
+	l.finish()
 	return l, nil
 }
