@@ -110,15 +110,21 @@ func (w *Writer) Write(resp *stancev1.ClassifyResponse) error {
 		return err
 	}
 	w.buf = append(line, '\n')
-	if len(w.buf) >= writeBlock {
-		if err := w.writeOut(); err != nil {
-			return err
-		}
+	if err := w.spill(); err != nil {
+		return err
 	}
 	if time.Since(w.lastFlush) > time.Second {
 		return w.Flush()
 	}
 	return nil
+}
+
+// spill writes the buffered lines out once they fill a block.
+func (w *Writer) spill() error {
+	if len(w.buf) < writeBlock {
+		return nil
+	}
+	return w.writeOut()
 }
 
 // writeOut writes the buffered lines to the compressor.
@@ -139,10 +145,8 @@ type rawWriter struct{ w *Writer }
 
 func (r rawWriter) Write(p []byte) (int, error) {
 	r.w.buf = append(r.w.buf, p...)
-	if len(r.w.buf) >= writeBlock {
-		if err := r.w.writeOut(); err != nil {
-			return 0, err
-		}
+	if err := r.w.spill(); err != nil {
+		return 0, err
 	}
 	return len(p), nil
 }
