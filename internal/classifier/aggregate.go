@@ -18,6 +18,8 @@ import (
 // conflict as background says which conflict it is about, not which side
 // it takes: counted in full, every article that mentions a war would lean
 // hostile toward both belligerents, whatever it says about them elsewhere.
+// Such a mention weighs mutualWeight in the weighted and lead means, and
+// sets the largest probabilities only of an entity named in no other way.
 const mutualWeight = 0.25
 
 // defendedAt is the probability from which a hostile relation counts in
@@ -77,6 +79,8 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 		probs, weights = probs[:0], weights[:0]
 		in := document.Input{Type: uint8(g.Entity.Type), Mentions: len(g.Mentions), Salience: g.Salience, DocTone: docTone}
 		var speaks, mutual int
+		var mutualMax [model.NumLabels]float32
+		var leadWeight float32
 		for n, i := range g.Mentions {
 			p := scored[i].Probs
 			probs = append(probs, p)
@@ -89,7 +93,11 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 			for l := range p {
 				in.Mean[l] += p[l]
 				in.Weighted[l] += wt * p[l]
-				in.Max[l] = max(in.Max[l], p[l])
+				if wt == 1 {
+					in.Max[l] = max(in.Max[l], p[l])
+				} else {
+					mutualMax[l] = max(mutualMax[l], p[l])
+				}
 			}
 			in.Share[scored[i].Label]++
 			t := w.targets[i]
@@ -99,8 +107,9 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 			in.Tone[1] += k
 			if si < leadSentences {
 				in.LeadMentions++
+				leadWeight += wt
 				for l := range p {
-					in.Lead[l] += p[l]
+					in.Lead[l] += wt * p[l]
 				}
 			}
 			if w.ctx.Speaks(t) {
@@ -142,7 +151,10 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 				in.Weighted[l] /= wsum
 			}
 			if in.LeadMentions > 0 {
-				in.Lead[l] /= float32(in.LeadMentions)
+				in.Lead[l] /= leadWeight
+			}
+			if mutual == len(g.Mentions) {
+				in.Max[l] = mutualMax[l]
 			}
 		}
 		in.Mutual = float32(mutual) / float32(len(g.Mentions))

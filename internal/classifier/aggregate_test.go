@@ -1,10 +1,14 @@
 package classifier
 
 import (
+	"context"
+	"math"
 	"strings"
 	"testing"
 
+	"github.com/stance/classifierd/internal/document"
 	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/model"
 )
 
 func TestMutualParty(t *testing.T) {
@@ -62,5 +66,53 @@ func TestMutualPartyOverlap(t *testing.T) {
 	}
 	if !mutualParty(text, ms, 1) {
 		t.Error(`Iraq in "between Iran and Iraq" is not one party of a pair`)
+	}
+}
+
+// TestDocumentInputsMutual: a mention that only names an entity as one
+// party of a pair ("the Ukraine-Russia crisis") does not set its largest
+// mention probabilities, and weighs mutualWeight in the lead's mean,
+// unless the pair is all there is of it.
+func TestDocumentInputsMutual(t *testing.T) {
+	c := newTestClassifier(t)
+	text := "The Ukraine-Russia crisis escalated on Monday. Russia signed a trade deal with Kazakhstan.\nLater, Ukraine thanked its partners."
+	res, err := c.Classify(context.Background(), Request{Text: text, Builtin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	probs := map[string][]Mention{}
+	for _, m := range res.Mentions {
+		probs[m.Entity.Name] = append(probs[m.Entity.Name], m)
+	}
+	if len(probs["Russia"]) != 2 || len(probs["Ukraine"]) != 2 {
+		t.Fatalf("mentions: %+v", probs)
+	}
+	inputs := map[string]document.Input{}
+	err = c.DocumentInputs(context.Background(), Request{Text: text, Builtin: true}, func(e EntityStance, in *document.Input) {
+		inputs[e.Entity.Name] = *in
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair, alone := probs["Russia"][0].Probs, probs["Russia"][1].Probs
+	in := inputs["Russia"]
+	if in.Max != alone {
+		t.Errorf("Russia's Max = %v, want its one mention outside the pair, %v (the pair's is %v)", in.Max, alone, pair)
+	}
+	for l := range pair {
+		want := (mutualWeight*pair[l] + alone[l]) / (mutualWeight + 1)
+		if math.Abs(float64(in.Lead[l]-want)) > 1e-6 {
+			t.Errorf("Russia's Lead[%d] = %v, want %v", l, in.Lead[l], want)
+		}
+	}
+	// A pair that is all there is of an entity still gives its maximum.
+	text = "The Ukraine-Russia crisis escalated on Monday."
+	err = c.DocumentInputs(context.Background(), Request{Text: text, Builtin: true}, func(e EntityStance, in *document.Input) {
+		if in.Max == ([model.NumLabels]float32{}) {
+			t.Errorf("%s: Max is zero where every mention is one party of a pair", e.Entity.Name)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

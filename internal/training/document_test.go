@@ -11,6 +11,7 @@ import (
 
 	"github.com/stance/classifierd/internal/classifier"
 	"github.com/stance/classifierd/internal/document"
+	"github.com/stance/classifierd/internal/entities"
 	"github.com/stance/classifierd/internal/features"
 )
 
@@ -65,5 +66,36 @@ func TestTrainDocumentThreshold(t *testing.T) {
 		if got := m.DocThreshold(); got != want {
 			t.Errorf("folds %d, threshold %v: the model's threshold is %v, want %v", tc.folds, tc.threshold, got, want)
 		}
+	}
+}
+
+// TestServedTypes: the team's labelled entities are scored in
+// cross-validation with the types the service finds them with.
+func TestServedTypes(t *testing.T) {
+	d := Doc{
+		ID:    "t1",
+		Title: "Moscow rejects alliance claims",
+		Text:  "Foreign Minister Hamid Rezaei said Russia and NATO had met. The Zorblax Front said nothing.",
+		Entities: []DocEntity{
+			{Entity: "Russia", Aliases: []string{"Moscow"}, Label: "neutral"},
+			{Entity: "NATO", Label: "hostile"},
+			{Entity: "Hamid Rezaei", Label: "neutral"},
+			{Entity: "Zorblax Front", Label: "neutral"},
+		},
+	}
+	want := map[string]entities.Type{
+		"doc:Russia":        entities.TypeCountry,
+		"doc:NATO":          entities.TypeOrganization,
+		"doc:Hamid Rezaei":  entities.TypePerson,
+		"doc:Zorblax Front": entities.TypeUnspecified,
+	}
+	got := servedTypes(&d)
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: served type %v, want %v", id, got[id], w)
+		}
+	}
+	if p := servedTypes(&Doc{Entity: "Jane Roe", Label: "neutral", Text: "Jane Roe won."}); p != nil {
+		t.Errorf("PerSenT document: served types %v, want none (its people are trained as people)", p)
 	}
 }
