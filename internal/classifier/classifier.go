@@ -516,7 +516,7 @@ func holder(w *workspace, targets []features.Target, m int) entities.Entity {
 	firstTarget, _ := slices.BinarySearchFunc(targets, first, func(t features.Target, f int) int { return t.First - f })
 	for ci := firstCue; ci < len(w.cues) && w.cues[ci].End <= end; ci++ {
 		cue := &w.cues[ci]
-		if features.RoleOf(d, targets, m, cue) != features.RoleObject {
+		if cue.RelationOnly || features.RoleOf(d, targets, m, cue) != features.RoleObject {
 			continue
 		}
 		for j := firstTarget; j < len(targets) && targets[j].End <= end; j++ {

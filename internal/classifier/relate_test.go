@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/model"
 	"github.com/stance/classifierd/internal/sharedtest"
 )
@@ -47,6 +49,9 @@ func TestRelations(t *testing.T) {
 		// The post in a diplomat's title is no actor.
 		{"The Turkish ambassador to Moscow warned that NATO's plans endanger the region.", nil, []string{"Moscow -> NATO hostile"}},
 		{"India's ambassador to Washington praised Japan for its support.", nil, []string{"Washington -> Japan cooperative"}},
+		// A stance noun for the relation stage alone: the one who opposes
+		// is the holder, and no mention is hostile for opposing.
+		{"Turkey's opposition to Sweden's membership delayed the vote.", []string{"Turkey -> Sweden hostile"}, []string{"Turkey -> Sweden cooperative"}},
 		// Generic actors alone, in a text that names no state.
 		{"Police fired tear gas at protesters.", []string{"Police -> protesters hostile"}, nil},
 	} {
@@ -368,5 +373,74 @@ func TestDyadsCountOfficialsOnBothSides(t *testing.T) {
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("dyads %v, want %v", got, want)
+	}
+}
+
+// TestRelationOnlyCue: a relation-only cue ("opposition") carries a
+// relation, and the mention stage does not read it: the mentions score as
+// they do with the cue left out of the lexicon.
+func TestRelationOnlyCue(t *testing.T) {
+	tok, err := features.NewTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	with, err := Open(Sources{}, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	override := filepath.Join(t.TempDir(), "no-opposition.tsv")
+	if err := os.WriteFile(override, []byte("opposition to\t0\tnoun\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	without, err := Open(Sources{LexiconPath: override}, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Iran declared its opposition to NATO's presence in the region."
+	req := Request{Text: text, Builtin: true, MaxEvidence: 3}
+	a, err := with.Classify(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := without.Classify(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Mentions) != len(b.Mentions) {
+		t.Fatalf("%d mentions with the cue, %d without", len(a.Mentions), len(b.Mentions))
+	}
+	for i := range a.Mentions {
+		if a.Mentions[i].Probs != b.Mentions[i].Probs {
+			t.Errorf("%s: mention probabilities %v with the relation-only cue, %v without", a.Mentions[i].Entity.Name, a.Mentions[i].Probs, b.Mentions[i].Probs)
+		}
+	}
+	// The override must take the cue out, or the comparison above says
+	// nothing: without it the relation is weaker.
+	hostility := func(res Result) float32 {
+		for _, r := range res.Relations {
+			if r.Holder.Entity.Name == "Iran" && r.Target.Entity.Name == "NATO" {
+				return r.Probs[model.Hostile]
+			}
+		}
+		return 0
+	}
+	if hostility(a) <= hostility(b) {
+		t.Errorf("Iran -> NATO hostile %.3f with the cue, %.3f without: the override took nothing out", hostility(a), hostility(b))
+	}
+	var found bool
+	for _, r := range a.Relations {
+		if r.Holder.Entity.Name == "Iran" && r.Target.Entity.Name == "NATO" && r.Label == model.Hostile {
+			found = true
+			cited := false
+			for _, e := range r.Evidence {
+				cited = cited || text[e.Span.Start:e.Span.End] == "opposition"
+			}
+			if !cited {
+				t.Errorf("Iran -> NATO hostile does not cite \"opposition\": %+v", r.Evidence)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no Iran -> NATO hostile among %q", relationTexts(text, a))
 	}
 }

@@ -32,6 +32,10 @@ type CueMatch struct {
 	ID uint32
 	// Source is the lexicon source of the cue ("cameo:112", "team").
 	Source string
+	// RelationOnly is set for a cue that only the relation stage reads
+	// (lexicon.SourceRelation): the mention features, the mentions'
+	// holders and the sentences' tone leave it out.
+	RelationOnly bool
 }
 
 // CueIndex finds lexicon cues in tokenized documents. It is immutable and
@@ -55,8 +59,11 @@ type CueIndex struct {
 	cues []indexedCue
 	// rest holds the entries of the words after each cue's first.
 	rest []int32
-	// sources are the distinct cue sources, named by indexedCue.source.
-	sources []string
+	// sources are the distinct cue sources, named by indexedCue.source;
+	// relationOnly[i] says whether sources[i] is a relation stage cue's
+	// (lexicon.RelationOnlySource).
+	sources      []string
+	relationOnly []bool
 	// id tells this index's entries cached in the lexemes from another's
 	// (see cueCache).
 	id uint64
@@ -167,6 +174,7 @@ func BuildCueIndex(lex *lexicon.Lexicon) *CueIndex {
 			src = int32(len(x.sources))
 			sourceIDs[c.Source] = src
 			x.sources = append(x.sources, c.Source)
+			x.relationOnly = append(x.relationOnly, lexicon.RelationOnlySource(c.Source))
 		}
 		b := building{ic: indexedCue{weight: c.Weight, kind: c.Kind, quad: c.Quad(), id: fnv32a(c.Phrase), source: src},
 			rest: words[1:]}
@@ -306,7 +314,7 @@ func (x *CueIndex) MatchIn(dst []CueMatch, d *Document, s *Scratch, want []bool)
 			pol *= hedge
 			pol = min(max(pol, -maxCuePolarity), maxCuePolarity)
 			dst = append(dst, CueMatch{First: i, End: i + n, Polarity: pol, Negated: negated,
-				Kind: ic.kind, Quad: ic.quad, ID: ic.id, Source: x.sources[ic.source]})
+				Kind: ic.kind, Quad: ic.quad, ID: ic.id, Source: x.sources[ic.source], RelationOnly: x.relationOnly[ic.source]})
 			i += n
 		}
 	}

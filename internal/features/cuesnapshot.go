@@ -149,8 +149,10 @@ func decodeCueSnapshot(b string) (*CueIndex, error) {
 		}
 	}
 	x.sources = make([]string, d.Count(4))
+	x.relationOnly = make([]bool, len(x.sources))
 	for i := range x.sources {
 		x.sources[i] = d.Str()
+		x.relationOnly[i] = lexicon.RelationOnlySource(x.sources[i])
 	}
 	for i, e := range x.entries {
 		if e.first < 0 || e.first > e.end || int(e.end) > len(x.cues) {

@@ -21,12 +21,12 @@ func sameCueIndex(t *testing.T, a, b *CueIndex) {
 	for f := range reflect.TypeFor[CueIndex]().Fields() {
 		fields = append(fields, f.Name)
 	}
-	if want := []string{"words", "entries", "marks", "cues", "rest", "sources", "id"}; !slices.Equal(fields, want) {
+	if want := []string{"words", "entries", "marks", "cues", "rest", "sources", "relationOnly", "id"}; !slices.Equal(fields, want) {
 		t.Fatalf("CueIndex's fields are %v; the snapshot and this test know %v", fields, want)
 	}
 	if !bytes.Equal(a.words.text, b.words.text) || !slices.Equal(a.words.ends, b.words.ends) || len(a.words.slots) != len(b.words.slots) ||
 		!slices.Equal(a.entries, b.entries) || !slices.Equal(a.marks, b.marks) || !slices.Equal(a.cues, b.cues) ||
-		!slices.Equal(a.rest, b.rest) || !slices.Equal(a.sources, b.sources) {
+		!slices.Equal(a.rest, b.rest) || !slices.Equal(a.sources, b.sources) || !slices.Equal(a.relationOnly, b.relationOnly) {
 		t.Fatal("the indexes differ")
 	}
 	for i := range int32(len(a.words.ends)) {
@@ -80,6 +80,7 @@ func TestCueSnapshotChecked(t *testing.T) {
 		{Phrase: "accused", Weight: -0.7, Kind: lexicon.KindVerb, Source: "cameo:112"},
 		{Phrase: "signed a memorandum", Weight: 0.8, Kind: lexicon.KindVerb, Source: "team"},
 		{Phrase: "signed", Weight: 0.5, Kind: lexicon.KindVerb, Source: "team"},
+		{Phrase: "opposition to", Weight: -0.5, Kind: lexicon.KindNoun, Source: "team+relation"},
 		{Phrase: "not", Weight: -1, Kind: lexicon.KindNegator, Source: "team"},
 		{Phrase: "reportedly", Weight: 0.5, Kind: lexicon.KindHedge, Source: "team"},
 	})
@@ -97,6 +98,9 @@ func TestCueSnapshotChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameCueIndex(t, built, read)
+	if !slices.Contains(read.relationOnly, true) || !slices.Contains(read.relationOnly, false) {
+		t.Errorf("relationOnly %v: want the relation cue's source marked and the others not", read.relationOnly)
+	}
 	if _, err := readCueSnapshot(snap, lexicon.Default()); err != errOtherLexicon {
 		t.Errorf("another lexicon's snapshot: %v", err)
 	}

@@ -157,6 +157,9 @@ func (c *Context) Reset(d *Document, cues []CueMatch) {
 		c.firstCue = append(c.firstCue, int32(ci))
 		var h, k float32
 		for j := ci; j < len(cues) && cues[j].First < s.End; j++ {
+			if cues[j].RelationOnly {
+				continue
+			}
 			if p := cues[j].Polarity; p < 0 {
 				h -= p
 			} else {
@@ -292,8 +295,8 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 	lo += sort.Search(hi-lo, func(j int) bool { return cues[lo+j].End+cueReach >= t.First })
 	for ci := lo; ci < hi && cues[ci].First <= t.End+cueReach; ci++ {
 		cue := &cues[ci]
-		if cue.First < t.End && cue.End > t.First {
-			continue // the mention itself ("Cooperation Organization")
+		if cue.First < t.End && cue.End > t.First || cue.RelationOnly {
+			continue // the mention itself ("Cooperation Organization"), or not the mention stage's
 		}
 		dist := distance(t, cue)
 		if dist > cueReach {
@@ -424,7 +427,7 @@ func (c *Context) SameFeatures(a []Target, i int, b []Target, j int) bool {
 	lo += sort.Search(hi-lo, func(k int) bool { return cues[lo+k].End+cueReach >= t.First })
 	for ci := lo; ci < hi && cues[ci].First <= t.End+cueReach; ci++ {
 		cue := &cues[ci]
-		if cue.First < t.End && cue.End > t.First || distance(t, cue) > cueReach {
+		if cue.First < t.End && cue.End > t.First || distance(t, cue) > cueReach || cue.RelationOnly {
 			continue
 		}
 		if RoleOf(d, a, i, cue) != RoleOf(d, b, j, cue) || mentionBetween(a, i, cue) != mentionBetween(b, j, cue) {

@@ -65,6 +65,29 @@ func (c Cue) CAMEO() string {
 // it has none.
 func (c Cue) Quad() Quad { return QuadOf(c.CAMEO()) }
 
+// SourceRelation is the source part of a cue that names a stance one actor
+// holds toward another ("Turkey's opposition to Sweden's membership") and
+// says nothing of the text's own stance toward either: the relation stage
+// reads it, the mention stage and the sentences' tone do not. Read as a
+// mention cue, "opposition" makes the one who opposes a target of
+// hostility, which the text is not.
+const SourceRelation = "relation"
+
+// RelationOnly reports whether the cue is for the relation stage alone (its
+// source has the part SourceRelation).
+func (c Cue) RelationOnly() bool { return RelationOnlySource(c.Source) }
+
+// RelationOnlySource reports whether a cue source has the part
+// SourceRelation.
+func RelationOnlySource(source string) bool {
+	for part := range strings.SplitSeq(source, "+") {
+		if part == SourceRelation {
+			return true
+		}
+	}
+	return false
+}
+
 // Quad is a CAMEO quad class: an event code's root grouped into verbal or
 // material cooperation or conflict.
 type Quad uint8

@@ -18,8 +18,9 @@ type teamCue struct {
 	expanded bool // made by inflecting a "+" verb or pluralising a "~" noun
 }
 
-// parseTeam reads the team's cue file: "phrase<TAB>weight<TAB>kind" lines
-// and '#' comments. In a phrase, a word written "+word" is a verb and
+// parseTeam reads the team's cue file: "phrase<TAB>weight<TAB>kind" lines,
+// with "<TAB>relation" after a cue for the relation stage alone
+// (lexicon.SourceRelation), and '#' comments. In a phrase, a word written "+word" is a verb and
 // expands to its inflections ("+sign a memorandum" gives "signed a
 // memorandum", "signs a memorandum", ...) and a word written "word~" is a
 // noun that expands to its singular and plural ("provocation~"). Problems
@@ -53,8 +54,15 @@ func parseTeam(r io.Reader) ([]teamCue, error) {
 
 func parseTeamLine(line string) ([]teamCue, error) {
 	fields := strings.Split(line, "\t")
-	if len(fields) != 3 {
-		return nil, fmt.Errorf("want phrase<TAB>weight<TAB>kind, got %d fields", len(fields))
+	if len(fields) != 3 && len(fields) != 4 {
+		return nil, fmt.Errorf("want phrase<TAB>weight<TAB>kind[<TAB>relation], got %d fields", len(fields))
+	}
+	source := "team"
+	if len(fields) == 4 {
+		if fields[3] != lexicon.SourceRelation {
+			return nil, fmt.Errorf("fourth field %q: only %q (a cue for the relation stage alone)", fields[3], lexicon.SourceRelation)
+		}
+		source += "+" + lexicon.SourceRelation
 	}
 	w, err := strconv.ParseFloat(fields[1], 64)
 	if err != nil {
@@ -73,7 +81,7 @@ func parseTeamLine(line string) ([]teamCue, error) {
 	}
 	out := make([]teamCue, 0, len(phrases))
 	for _, p := range phrases {
-		c := lexicon.Cue{Phrase: p, Weight: w, Kind: kind, Source: "team"}
+		c := lexicon.Cue{Phrase: p, Weight: w, Kind: kind, Source: source}
 		if err := c.Validate(); err != nil {
 			return nil, err
 		}

@@ -32,7 +32,7 @@ func TestExpandTeamPhrase(t *testing.T) {
 }
 
 func TestBuildTeam(t *testing.T) {
-	cues, err := buildTeam([]byte("# c\n+back\t0.4\tverb\nbacked\t0.5\tverb\nthreat~\t-0.7\tnoun\n"))
+	cues, err := buildTeam([]byte("# c\n+back\t0.4\tverb\nbacked\t0.5\tverb\nthreat~\t-0.7\tnoun\nobjection~\t-0.5\tnoun\trelation\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,8 +46,11 @@ func TestBuildTeam(t *testing.T) {
 	if c := got["backs"]; c.Weight != 0.4 || c.Kind != lexicon.KindVerb || c.Source != "team" {
 		t.Errorf("backs = %+v", c)
 	}
-	if c := got["threats"]; c.Weight != -0.7 || c.Kind != lexicon.KindNoun {
+	if c := got["threats"]; c.Weight != -0.7 || c.Kind != lexicon.KindNoun || c.RelationOnly() {
 		t.Errorf("threats = %+v", c)
+	}
+	if c := got["objections"]; c.Source != "team+relation" || !c.RelationOnly() {
+		t.Errorf("objections = %+v (RelationOnly %v), want source team+relation", c, c.RelationOnly())
 	}
 
 	for name, bad := range map[string]string{
@@ -59,6 +62,8 @@ func TestBuildTeam(t *testing.T) {
 		"phrase":           "Threat\t-0.7\tnoun\n",
 		"repeat":           "threat\t-0.7\tnoun\nthreat\t-0.6\tnoun\n",
 		"clashing expands": "+attack\t-0.9\tverb\nattack~\t-0.8\tnoun\n",
+		"fourth field":     "threat\t-0.7\tnoun\tmention\n",
+		"five fields":      "threat\t-0.7\tnoun\trelation\tx\n",
 	} {
 		if _, err := buildTeam([]byte(bad)); err == nil {
 			t.Errorf("%s: buildTeam(%q) succeeded, want an error", name, bad)
