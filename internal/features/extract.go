@@ -616,7 +616,7 @@ func distBucket(d int) int {
 func RoleOf(d *Document, targets []Target, m int, c *CueMatch) Role {
 	t := targets[m]
 	if c.Kind == lexicon.KindVerb {
-		passive := c.First > 0 && isBeForm(d.Surface(c.First-1))
+		passive := passiveAt(d, c)
 		if t.End <= c.First {
 			if blockedBefore(targets, m, c.First) {
 				return RoleNear
@@ -719,6 +719,42 @@ func isSpeechVerb(w string) bool {
 		return true
 	}
 	return false
+}
+
+// passiveAt reports whether verb cue c stands in a passive: a form of
+// "be" before it, across a few adverbs ("was repeatedly shelled by") and a
+// participle it is coordinated with ("was boarded and seized by").
+func passiveAt(d *Document, c *CueMatch) bool {
+	i := c.First - 1
+	skipAdverbs := func() {
+		for n := 0; i >= 0 && n < 2 && isAdverb(d.LowerFast(i)); n++ {
+			i--
+		}
+	}
+	skipAdverbs()
+	if i >= 0 && isBeForm(d.LowerFast(i)) {
+		return true
+	}
+	if i >= 1 && isCoordinator(d.LowerFast(i)) && isParticiple(d.LowerFast(i-1)) {
+		i -= 2
+		skipAdverbs()
+		return i >= 0 && isBeForm(d.LowerFast(i))
+	}
+	return false
+}
+
+func isAdverb(w string) bool {
+	switch w {
+	case "not", "never", "also", "then", "again", "later", "twice", "once", "first", "since", "just", "allegedly":
+		return true
+	}
+	return len(w) > 4 && strings.HasSuffix(w, "ly")
+}
+
+func isCoordinator(w string) bool { return w == "and" || w == "or" || w == "," }
+
+func isParticiple(w string) bool {
+	return len(w) > 3 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "en"))
 }
 
 func isBeForm(w string) bool {

@@ -66,6 +66,12 @@ func TestRoleOf(t *testing.T) {
 		{"NATO's expansion poses a serious threat.", "threat", []string{"NATO"}, []Role{RoleAttribute}},
 		{"The expansion of the NATO is a serious threat.", "threat", []string{"NATO"}, []Role{RoleAttribute}},
 		{"A call with Russia after the escalation of the crisis.", "escalation", []string{"Russia"}, []Role{RoleNear}},
+		// Passives across adverbs and coordinated participles.
+		{"Syria was repeatedly bombed by Israel.", "bombed", []string{"Syria", "Israel"}, []Role{RoleObject, RoleSubject}},
+		{"Iran was not accused by NATO.", "accused", []string{"Iran", "NATO"}, []Role{RoleObject, RoleSubject}},
+		{"Iran was criticised and accused by NATO.", "accused", []string{"Iran", "NATO"}, []Role{RoleObject, RoleSubject}},
+		{"Russia attacked and accused Ukraine.", "accused", []string{"Russia", "Ukraine"}, []Role{RoleSubject, RoleObject}},
+		{"Yemen accused Israel.", "accused", []string{"Yemen", "Israel"}, []Role{RoleSubject, RoleObject}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

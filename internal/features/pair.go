@@ -463,7 +463,7 @@ func byBefore(d *Document, sent Sentence, i int) bool {
 func pairRole(d *Document, sent Sentence, targets []Target, m int, c *CueMatch) Role {
 	r := RoleOf(d, targets, m, c)
 	t := targets[m]
-	if r == RoleObject && c.Kind == lexicon.KindVerb && t.First >= c.End && c.First > 0 && isBeForm(d.Surface(c.First-1)) &&
+	if r == RoleObject && c.Kind == lexicon.KindVerb && t.First >= c.End && passiveAt(d, c) &&
 		byBefore(d, sent, t.First) {
 		return RoleSubject
 	}
