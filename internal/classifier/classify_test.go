@@ -46,11 +46,17 @@ func TestClassifyIntoReusesResult(t *testing.T) {
 // newTestClassifier opens the default classifier with a new tokenizer.
 func newTestClassifier(t testing.TB) *Classifier {
 	t.Helper()
+	return openTestClassifier(t, Sources{})
+}
+
+// openTestClassifier opens the classifier of src with a new tokenizer.
+func openTestClassifier(t testing.TB, src Sources) *Classifier {
+	t.Helper()
 	tok, err := features.NewTokenizer()
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := Open(Sources{}, tok)
+	c, err := Open(src, tok)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/stance/classifierd/internal/entities"
-	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/model"
 	"github.com/stance/classifierd/internal/sharedtest"
 )
@@ -380,22 +379,12 @@ func TestDyadsCountOfficialsOnBothSides(t *testing.T) {
 // relation, and the mention stage does not read it: the mentions score as
 // they do with the cue left out of the lexicon.
 func TestRelationOnlyCue(t *testing.T) {
-	tok, err := features.NewTokenizer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	with, err := Open(Sources{}, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
+	with := newTestClassifier(t)
 	override := filepath.Join(t.TempDir(), "no-opposition.tsv")
 	if err := os.WriteFile(override, []byte("opposition to\t0\tnoun\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	without, err := Open(Sources{LexiconPath: override}, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
+	without := openTestClassifier(t, Sources{LexiconPath: override})
 	text := "Iran declared its opposition to NATO's presence in the region."
 	req := Request{Text: text, Builtin: true, MaxEvidence: 3}
 	a, err := with.Classify(context.Background(), req)
