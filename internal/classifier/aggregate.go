@@ -100,6 +100,11 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 				}
 			}
 			in.Share[scored[i].Label]++
+			if hd := scored[i].Holder.ID; hd != "" && hd != g.Entity.ID {
+				blame := hostility[hd]
+				in.HeldHostile[0] += blame * p[model.Hostile]
+				in.HeldHostile[1] += (1 - blame) * p[model.Hostile]
+			}
 			t := w.targets[i]
 			si := d.SentenceOf(t.First)
 			h, k := w.ctx.Tone(si)
@@ -157,6 +162,8 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 				in.Max[l] = mutualMax[l]
 			}
 		}
+		in.HeldHostile[0] /= float32(len(g.Mentions))
+		in.HeldHostile[1] /= float32(len(g.Mentions))
 		in.Mutual = float32(mutual) / float32(len(g.Mentions))
 		in.Tone[0] /= float32(n)
 		in.Tone[1] /= float32(n)

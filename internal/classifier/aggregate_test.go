@@ -116,3 +116,40 @@ func TestDocumentInputsMutual(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDocumentInputsHeldHostile: a mention whose stance another entity
+// holds ("NATO threatened Russia") gives its hostility to HeldHostile,
+// split by how hostile the text is toward the holder.
+func TestDocumentInputsHeldHostile(t *testing.T) {
+	c := newTestClassifier(t)
+	text := "NATO threatened Russia on Monday."
+	res, err := c.Classify(context.Background(), Request{Text: text, Builtin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nato, russia Mention
+	for _, m := range res.Mentions {
+		switch m.Entity.Name {
+		case "NATO":
+			nato = m
+		case "Russia":
+			russia = m
+		}
+	}
+	if russia.Holder.ID != nato.Entity.ID || nato.Entity.ID == "" {
+		t.Fatalf("Russia's holder is %q, want NATO (%q)", russia.Holder.ID, nato.Entity.ID)
+	}
+	var in document.Input
+	err = c.DocumentInputs(context.Background(), Request{Text: text, Builtin: true}, func(e EntityStance, x *document.Input) {
+		if e.Entity.Name == "Russia" {
+			in = *x
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blame, p := nato.Probs[model.Hostile], russia.Probs[model.Hostile]
+	if want := [2]float32{blame * p, (1 - blame) * p}; math.Abs(float64(in.HeldHostile[0]-want[0])) > 1e-6 || math.Abs(float64(in.HeldHostile[1]-want[1])) > 1e-6 {
+		t.Errorf("Russia's HeldHostile = %v, want %v", in.HeldHostile, want)
+	}
+}

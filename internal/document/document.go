@@ -52,6 +52,12 @@ type Input struct {
 	// hostile the text is toward its holder: hostility from the actor an
 	// article blames makes the target its victim, not its villain.
 	ReceivesFromBlamed [model.NumLabels]float32
+	// HeldHostile is the hostile probability of the mentions whose stance
+	// another entity holds ("NATO threatened Russia": NATO holds it toward
+	// Russia), per mention, split by how hostile the text is toward that
+	// holder: [0] weighed by it, [1] by the rest. Hostility from the
+	// article's villain makes a victim; from its hero, a villain.
+	HeldHostile [2]float32
 	// Mutual is the share of mentions that name it as one party of a pair.
 	Mutual float32
 	// Corefs is the number of pronouns that refer to the entity (a
@@ -81,6 +87,7 @@ const (
 	tSalience
 	tDominant
 	tTone
+	tHeld
 )
 
 // Features appends the features of in to dst.
@@ -125,6 +132,8 @@ func Features(dst []model.Feature, in *Input) []model.Feature {
 		add(squash(in.Tone[k])*(1-in.Speaks), tTone<<56|2<<48|uint64(k))
 		add(squash(in.Tone[k]-in.DocTone[k]+1), tTone<<56|3<<48|uint64(k))
 	}
+	add(in.HeldHostile[0], tHeld<<56)
+	add(in.HeldHostile[1], tHeld<<56|1)
 	// Which side the mentions lean to, by how many there are: one hostile
 	// mention in passing is not a hostile article.
 	dom := model.Neutral
