@@ -69,32 +69,40 @@ func TestMutualPartyOverlap(t *testing.T) {
 	}
 }
 
+// mentionsAndInputs classifies text with the built-in gazetteer and
+// returns its mentions and its entities' document inputs, by entity name.
+func mentionsAndInputs(t *testing.T, c *Classifier, text string) (map[string][]Mention, map[string]document.Input) {
+	t.Helper()
+	req := Request{Text: text, Builtin: true}
+	res, err := c.Classify(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mentions := map[string][]Mention{}
+	for _, m := range res.Mentions {
+		mentions[m.Entity.Name] = append(mentions[m.Entity.Name], m)
+	}
+	inputs := map[string]document.Input{}
+	err = c.DocumentInputs(context.Background(), req, func(e EntityStance, in *document.Input) {
+		inputs[e.Entity.Name] = *in
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mentions, inputs
+}
+
 // TestDocumentInputsMutual: a mention that only names an entity as one
 // party of a pair ("the Ukraine-Russia crisis") does not set its largest
 // mention probabilities, and weighs mutualWeight in the lead's mean,
 // unless the pair is all there is of it.
 func TestDocumentInputsMutual(t *testing.T) {
 	c := newTestClassifier(t)
-	text := "The Ukraine-Russia crisis escalated on Monday. Russia signed a trade deal with Kazakhstan.\nLater, Ukraine thanked its partners."
-	res, err := c.Classify(context.Background(), Request{Text: text, Builtin: true})
-	if err != nil {
-		t.Fatal(err)
+	mentions, inputs := mentionsAndInputs(t, c, "The Ukraine-Russia crisis escalated on Monday. Russia signed a trade deal with Kazakhstan.\nLater, Ukraine thanked its partners.")
+	if len(mentions["Russia"]) != 2 || len(mentions["Ukraine"]) != 2 {
+		t.Fatalf("mentions: %+v", mentions)
 	}
-	probs := map[string][]Mention{}
-	for _, m := range res.Mentions {
-		probs[m.Entity.Name] = append(probs[m.Entity.Name], m)
-	}
-	if len(probs["Russia"]) != 2 || len(probs["Ukraine"]) != 2 {
-		t.Fatalf("mentions: %+v", probs)
-	}
-	inputs := map[string]document.Input{}
-	err = c.DocumentInputs(context.Background(), Request{Text: text, Builtin: true}, func(e EntityStance, in *document.Input) {
-		inputs[e.Entity.Name] = *in
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pair, alone := probs["Russia"][0].Probs, probs["Russia"][1].Probs
+	pair, alone := mentions["Russia"][0].Probs, mentions["Russia"][1].Probs
 	in := inputs["Russia"]
 	if in.Max != alone {
 		t.Errorf("Russia's Max = %v, want its one mention outside the pair, %v (the pair's is %v)", in.Max, alone, pair)
@@ -106,14 +114,11 @@ func TestDocumentInputsMutual(t *testing.T) {
 		}
 	}
 	// A pair that is all there is of an entity still gives its maximum.
-	text = "The Ukraine-Russia crisis escalated on Monday."
-	err = c.DocumentInputs(context.Background(), Request{Text: text, Builtin: true}, func(e EntityStance, in *document.Input) {
+	_, inputs = mentionsAndInputs(t, c, "The Ukraine-Russia crisis escalated on Monday.")
+	for name, in := range inputs {
 		if in.Max == ([model.NumLabels]float32{}) {
-			t.Errorf("%s: Max is zero where every mention is one party of a pair", e.Entity.Name)
+			t.Errorf("%s: Max is zero where every mention is one party of a pair", name)
 		}
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -122,32 +127,15 @@ func TestDocumentInputsMutual(t *testing.T) {
 // split by how hostile the text is toward the holder.
 func TestDocumentInputsHeldHostile(t *testing.T) {
 	c := newTestClassifier(t)
-	text := "NATO threatened Russia on Monday."
-	res, err := c.Classify(context.Background(), Request{Text: text, Builtin: true})
-	if err != nil {
-		t.Fatal(err)
+	mentions, inputs := mentionsAndInputs(t, c, "NATO threatened Russia on Monday.")
+	if len(mentions["NATO"]) != 1 || len(mentions["Russia"]) != 1 {
+		t.Fatalf("mentions: %+v", mentions)
 	}
-	var nato, russia Mention
-	for _, m := range res.Mentions {
-		switch m.Entity.Name {
-		case "NATO":
-			nato = m
-		case "Russia":
-			russia = m
-		}
-	}
-	if russia.Holder.ID != nato.Entity.ID || nato.Entity.ID == "" {
+	nato, russia := mentions["NATO"][0], mentions["Russia"][0]
+	if russia.Holder.ID != nato.Entity.ID {
 		t.Fatalf("Russia's holder is %q, want NATO (%q)", russia.Holder.ID, nato.Entity.ID)
 	}
-	var in document.Input
-	err = c.DocumentInputs(context.Background(), Request{Text: text, Builtin: true}, func(e EntityStance, x *document.Input) {
-		if e.Entity.Name == "Russia" {
-			in = *x
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := inputs["Russia"]
 	blame, p := nato.Probs[model.Hostile], russia.Probs[model.Hostile]
 	if want := [2]float32{blame * p, (1 - blame) * p}; math.Abs(float64(in.HeldHostile[0]-want[0])) > 1e-6 || math.Abs(float64(in.HeldHostile[1]-want[1])) > 1e-6 {
 		t.Errorf("Russia's HeldHostile = %v, want %v", in.HeldHostile, want)
