@@ -2,8 +2,6 @@ package entities
 
 import (
 	"crypto/sha256"
-	"errors"
-	"fmt"
 	"io"
 	"unsafe"
 
@@ -30,14 +28,14 @@ import (
 // cells, each cell's base and check, each cell's value, the number of
 // patterns and each pattern (entity int32, then capFirst, plural and marks
 // as bytes). first, lowerPairs and capitalPairs are computed from the tries.
-const snapshotFormat = "stance-gazetteer-snapshot/1\n"
+var gazetteerSnapshot = snapshot.NewKind("gazetteer snapshot", "stance-gazetteer-snapshot/1\n", "table")
 
 // WriteSnapshot writes g, loaded from the table file table (compressed or
 // not, as given to Load), in the form that Default reads (cmd/gazettegen
 // writes data/gazetteer.snapshot with it).
 func (g *Gazetteer) WriteSnapshot(w io.Writer, table []byte) error {
 	sum := sha256.Sum256(table)
-	e := snapshot.NewEncoder(snapshotFormat, sum[:])
+	e := gazetteerSnapshot.Encoder(sum[:])
 	e.Str(g.text)
 	e.U32(uint32(len(g.ents)))
 	for _, r := range g.ents {
@@ -85,17 +83,14 @@ func (g *Gazetteer) WriteSnapshot(w io.Writer, table []byte) error {
 			e.Raw(snapshot.Bool(p.capFirst), snapshot.Bool(p.plural), p.marks)
 		}
 	}
-	if _, err := w.Write(e.B); err != nil {
-		return fmt.Errorf("write gazetteer snapshot: %w", err)
-	}
-	return nil
+	return gazetteerSnapshot.Write(w, e)
 }
 
 // tries returns g's tries in the snapshot's order.
 func (g *Gazetteer) tries() []*trie { return []*trie{&g.folded, &g.lower, &g.capitals, &g.exact} }
 
 // errStaleSnapshot is readSnapshot's answer for a snapshot of another table.
-var errStaleSnapshot = errors.New("gazetteer snapshot: written from another table")
+var errStaleSnapshot = gazetteerSnapshot.Stale
 
 // readSnapshot reads a gazetteer from snap, a snapshot written from the
 // table file table. It checks what a lookup could trip on (every offset,
@@ -104,7 +99,7 @@ var errStaleSnapshot = errors.New("gazetteer snapshot: written from another tabl
 func readSnapshot(snap, table string) (*Gazetteer, error) {
 	// The table is hashed in place (an embedded string, never written).
 	sum := sha256.Sum256(unsafe.Slice(unsafe.StringData(table), len(table)))
-	body, err := snapshot.Body("gazetteer snapshot", snap, snapshotFormat, sum[:], errStaleSnapshot)
+	body, err := gazetteerSnapshot.Body(snap, sum[:])
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +108,7 @@ func readSnapshot(snap, table string) (*Gazetteer, error) {
 
 // decodeSnapshot reads the fields of a snapshot, after its table's hash.
 func decodeSnapshot(b string) (*Gazetteer, error) {
-	d := snapshot.NewDecoder("gazetteer snapshot", b)
+	d := gazetteerSnapshot.Decoder(b)
 	g := &Gazetteer{}
 	// The strings are the snapshot's, as embedded: not copied.
 	g.text = d.Str()

@@ -105,10 +105,10 @@ func TestSnapshotChecked(t *testing.T) {
 	if _, err := readSnapshot(snap, table+"\n"); err != errStaleSnapshot {
 		t.Errorf("another table's snapshot: %v", err)
 	}
-	if _, err := readSnapshot("stance-gazetteer-snapshot/0\n"+snap[len(snapshotFormat):], table); err == nil {
+	if _, err := readSnapshot("stance-gazetteer-snapshot/0\n"+snap[len(gazetteerSnapshot.Format):], table); err == nil {
 		t.Error("another format read")
 	}
-	body := snap[len(snapshotFormat)+32:]
+	body := snap[len(gazetteerSnapshot.Format)+32:]
 	// Every 4-byte word set to a large value, one at a time: anything that
 	// reads is still within range, which a lookup checks.
 	snapshottest.Damage(t, body, len(body)/97, []string{"\xff\xff\xff\x7f"}, decodeSnapshot, func(g *Gazetteer) {
@@ -140,7 +140,7 @@ func FuzzDecodeSnapshot(f *testing.F) {
 	if err := g.WriteSnapshot(&w, []byte(table)); err != nil {
 		f.Fatal(err)
 	}
-	f.Add(w.Bytes()[len(snapshotFormat)+32:])
+	f.Add(w.Bytes()[len(gazetteerSnapshot.Format)+32:])
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if g, err := decodeSnapshot(string(body)); err == nil {
 			_, _ = g.Find("President Ali Khamenei of the Islamic Republic said the U.S. and Iran Air; the country. Khamenei", Options{Builtin: true})

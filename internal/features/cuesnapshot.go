@@ -2,8 +2,6 @@ package features
 
 import (
 	_ "embed"
-	"errors"
-	"fmt"
 	"io"
 
 	"github.com/stance/classifierd/internal/lexicon"
@@ -29,7 +27,7 @@ import (
 // sources (a count, then each as a length and bytes); integers
 // little-endian. The word table's hash slots are built as it is read (its
 // seed is the process's own).
-const cueSnapshotFormat = "stance-cue-index-snapshot/1\n"
+var cueSnapshotKind = snapshot.NewKind("cue index snapshot", "stance-cue-index-snapshot/1\n", "lexicon")
 
 // cueSnapshot is the index of the embedded lexicon, as cmd/lexicongen
 // writes it.
@@ -48,7 +46,7 @@ const (
 // reads (cmd/lexicongen writes data/cues.snapshot with it).
 func (x *CueIndex) WriteSnapshot(w io.Writer, lex *lexicon.Lexicon) error {
 	d := lex.Digest()
-	e := snapshot.NewEncoder(cueSnapshotFormat, d[:])
+	e := cueSnapshotKind.Encoder(d[:])
 	e.Str(string(x.words.text))
 	e.U32(uint32(len(x.words.ends)))
 	for _, end := range x.words.ends {
@@ -82,22 +80,19 @@ func (x *CueIndex) WriteSnapshot(w io.Writer, lex *lexicon.Lexicon) error {
 	for _, src := range x.sources {
 		e.Str(src)
 	}
-	if _, err := w.Write(e.B); err != nil {
-		return fmt.Errorf("write cue index snapshot: %w", err)
-	}
-	return nil
+	return cueSnapshotKind.Write(w, e)
 }
 
 // errOtherLexicon is readCueSnapshot's answer for a snapshot of another
 // lexicon.
-var errOtherLexicon = errors.New("cue index snapshot: written from another lexicon")
+var errOtherLexicon = cueSnapshotKind.Stale
 
 // readCueSnapshot reads the index of lex from snap. It checks that every
 // index in it stays within its arrays, so that a damaged snapshot is
 // refused rather than read.
 func readCueSnapshot(snap string, lex *lexicon.Lexicon) (*CueIndex, error) {
 	digest := lex.Digest()
-	body, err := snapshot.Body("cue index snapshot", snap, cueSnapshotFormat, digest[:], errOtherLexicon)
+	body, err := cueSnapshotKind.Body(snap, digest[:])
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +102,7 @@ func readCueSnapshot(snap string, lex *lexicon.Lexicon) (*CueIndex, error) {
 // decodeCueSnapshot reads the fields of a snapshot, after the lexicon's
 // digest.
 func decodeCueSnapshot(b string) (*CueIndex, error) {
-	d := snapshot.NewDecoder("cue index snapshot", b)
+	d := cueSnapshotKind.Decoder(b)
 	x := &CueIndex{id: cueIndexIDs.Add(1)}
 	x.words.seed = newWordTable().seed
 	text := d.Str()

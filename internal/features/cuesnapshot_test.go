@@ -113,7 +113,7 @@ func TestCueSnapshotChecked(t *testing.T) {
 	if _, err := readCueSnapshot(strings.Replace(snap, "/1\n", "/0\n", 1), lex); err == nil {
 		t.Error("another format read")
 	}
-	body := snap[len(cueSnapshotFormat)+32:]
+	body := snap[len(cueSnapshotKind.Format)+32:]
 	tok := mustTokenizer(t)
 	d := tok.Tokenize("NATO reportedly did not sign it; Iran accused Iraq and signed a memorandum with Syria.")
 	var s Scratch
@@ -138,7 +138,7 @@ func FuzzDecodeCueSnapshot(f *testing.F) {
 	if err := BuildCueIndex(lex).WriteSnapshot(&w, lex); err != nil {
 		f.Fatal(err)
 	}
-	f.Add(w.Bytes()[len(cueSnapshotFormat)+32:])
+	f.Add(w.Bytes()[len(cueSnapshotKind.Format)+32:])
 	tok := mustTokenizer(f)
 	d := tok.Tokenize("NATO reportedly did not sign it; Iran accused Iraq and signed a memorandum with Syria.")
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -2,8 +2,6 @@ package lexicon
 
 import (
 	"crypto/sha256"
-	"errors"
-	"fmt"
 	"io"
 
 	"github.com/stance/classifierd/internal/snapshot"
@@ -25,13 +23,13 @@ import (
 // and its source's lengths and its kind as bytes), maxWords as a uint32 and
 // the digest; integers little-endian. The hash table is built as it is
 // read (its seed is the process's own).
-const snapshotFormat = "stance-lexicon-snapshot/1\n"
+var lexiconSnapshot = snapshot.NewKind("lexicon snapshot", "stance-lexicon-snapshot/1\n", "table")
 
 // WriteSnapshot writes l, parsed from table, in the form that Default
 // reads (cmd/lexicongen writes data/lexicon.snapshot with it).
 func (l *Lexicon) WriteSnapshot(w io.Writer, table []byte) error {
 	sum := sha256.Sum256(table)
-	e := snapshot.NewEncoder(snapshotFormat, sum[:])
+	e := lexiconSnapshot.Encoder(sum[:])
 	e.Str(l.blob)
 	e.U32(uint32(len(l.records)))
 	for _, r := range l.records {
@@ -41,15 +39,12 @@ func (l *Lexicon) WriteSnapshot(w io.Writer, table []byte) error {
 	}
 	e.U32(uint32(l.maxWords))
 	e.Raw(l.digest[:]...)
-	if _, err := w.Write(e.B); err != nil {
-		return fmt.Errorf("write lexicon snapshot: %w", err)
-	}
-	return nil
+	return lexiconSnapshot.Write(w, e)
 }
 
 // errStaleSnapshot is readSnapshot's answer for a snapshot of another
 // table.
-var errStaleSnapshot = errors.New("lexicon snapshot: written from another table")
+var errStaleSnapshot = lexiconSnapshot.Stale
 
 // recordBytes is the size of a record in a snapshot.
 const recordBytes = 8 + 4 + 3
@@ -60,7 +55,7 @@ const recordBytes = 8 + 4 + 3
 // so that a damaged snapshot is refused rather than read.
 func readSnapshot(snap string, table []byte) (*Lexicon, error) {
 	sum := sha256.Sum256(table)
-	body, err := snapshot.Body("lexicon snapshot", snap, snapshotFormat, sum[:], errStaleSnapshot)
+	body, err := lexiconSnapshot.Body(snap, sum[:])
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +64,7 @@ func readSnapshot(snap string, table []byte) (*Lexicon, error) {
 
 // decodeSnapshot reads the fields of a snapshot, after its table's hash.
 func decodeSnapshot(b string) (*Lexicon, error) {
-	d := snapshot.NewDecoder("lexicon snapshot", b)
+	d := lexiconSnapshot.Decoder(b)
 	// The strings are the snapshot's, as embedded: not copied.
 	l := &Lexicon{blob: d.Str()}
 	l.records = make([]record, d.Count(recordBytes))

@@ -87,7 +87,7 @@ func TestSnapshotChecked(t *testing.T) {
 	if _, err := readSnapshot(strings.Replace(snap, "/1\n", "/0\n", 1), table); err == nil {
 		t.Error("another format read")
 	}
-	body := snap[len(snapshotFormat)+32:]
+	body := snap[len(lexiconSnapshot.Format)+32:]
 	// Every byte and every 4-byte word set to large values, one at a
 	// time: what still reads answers lookups without failing.
 	snapshottest.Damage(t, body, 1, []string{"\xff", "\xff\xff\xff\x7f", "\x00"}, decodeSnapshot, func(l *Lexicon) {
@@ -115,7 +115,7 @@ func FuzzDecodeSnapshot(f *testing.F) {
 	if err := l.WriteSnapshot(&w, table); err != nil {
 		f.Fatal(err)
 	}
-	f.Add(w.Bytes()[len(snapshotFormat)+32:])
+	f.Add(w.Bytes()[len(lexiconSnapshot.Format)+32:])
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if l, err := decodeSnapshot(string(body)); err == nil {
 			for _, c := range l.Cues() {

@@ -10,17 +10,57 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 )
 
+// Kind is one kind of snapshot: Name starts its errors ("gazetteer
+// snapshot"), Format is its first line, and Stale is the error for a
+// snapshot built from another source than the one at hand.
+type Kind struct {
+	Name, Format string
+	Stale        error
+}
+
+// NewKind returns the kind name of snapshot, whose first line is format
+// and which is built from a source ("table", "lexicon").
+func NewKind(name, format, source string) Kind {
+	return Kind{Name: name, Format: format, Stale: errors.New(name + ": written from another " + source)}
+}
+
+// Encoder starts a snapshot of kind k, built from what key names.
+func (k Kind) Encoder(key []byte) *Encoder {
+	return &Encoder{B: append([]byte(k.Format), key...)}
+}
+
+// Write writes what e holds to w.
+func (k Kind) Write(w io.Writer, e *Encoder) error {
+	if _, err := w.Write(e.B); err != nil {
+		return fmt.Errorf("write %s: %w", k.Name, err)
+	}
+	return nil
+}
+
+// Body returns the fields of snap after its format line and key: an error
+// for a snap of another format, k.Stale for one built from something other
+// than key.
+func (k Kind) Body(snap string, key []byte) (string, error) {
+	rest, ok := strings.CutPrefix(snap, k.Format)
+	if !ok || len(rest) < len(key) {
+		return "", errors.New(k.Name + ": not " + strings.TrimSpace(k.Format))
+	}
+	if rest[:len(key)] != string(key) {
+		return "", k.Stale
+	}
+	return rest[len(key):], nil
+}
+
+// Decoder reads body, the fields of a snapshot of kind k.
+func (k Kind) Decoder(body string) *Decoder { return &Decoder{name: k.Name, b: body} }
+
 // Encoder appends a snapshot's fields to B.
 type Encoder struct{ B []byte }
-
-// NewEncoder starts a snapshot of format, built from what key names.
-func NewEncoder(format string, key []byte) *Encoder {
-	return &Encoder{B: append([]byte(format), key...)}
-}
 
 // U32 appends v.
 func (e *Encoder) U32(v uint32) { e.B = binary.LittleEndian.AppendUint32(e.B, v) }
@@ -45,20 +85,6 @@ func Bool(b bool) byte {
 	return 0
 }
 
-// Body returns the fields of snap after its format line and key. A snap
-// of another format is an error that name ("gazetteer snapshot") starts;
-// one built from something other than key is stale, the caller's error.
-func Body(name, snap, format string, key []byte, stale error) (string, error) {
-	rest, ok := strings.CutPrefix(snap, format)
-	if !ok || len(rest) < len(key) {
-		return "", errors.New(name + ": not " + strings.TrimSpace(format))
-	}
-	if rest[:len(key)] != string(key) {
-		return "", stale
-	}
-	return rest[len(key):], nil
-}
-
 // Decoder reads a snapshot's fields. After its first error it reads
 // zeros and empty strings, so that a reader checks Err once, at the end.
 type Decoder struct {
@@ -66,9 +92,6 @@ type Decoder struct {
 	b    string
 	err  error
 }
-
-// NewDecoder reads body; name ("gazetteer snapshot") starts its errors.
-func NewDecoder(name, body string) *Decoder { return &Decoder{name: name, b: body} }
 
 // Fail records an error, unless one is recorded already, and stops
 // reading.
