@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/stance/classifierd/internal/classifier"
-	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/classifier/classifiertest"
 	"github.com/stance/classifierd/internal/sharedtest"
 )
 
@@ -103,14 +103,7 @@ func BenchmarkWholeProcess(b *testing.B) {
 	writeCorpus(b, in, docs)
 	bin := buildBinaries(b, dir)
 
-	tok, err := features.NewTokenizer()
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := classifier.Open(classifier.Sources{}, tok)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := classifiertest.Embedded(b)
 	ctx := context.Background()
 	inproc := func() {
 		for _, d := range docs {

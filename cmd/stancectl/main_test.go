@@ -16,8 +16,7 @@ import (
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
-	"github.com/stance/classifierd/internal/classifier"
-	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/classifier/classifiertest"
 	"github.com/stance/classifierd/internal/server"
 	"github.com/stance/classifierd/internal/sharedtest"
 	"google.golang.org/grpc"
@@ -26,28 +25,15 @@ import (
 var (
 	svcOnce sync.Once
 	svc     *server.Server
-	svcErr  error
 )
 
 // service is the real service with the embedded model, loaded once.
 func service(t *testing.T) *server.Server {
 	t.Helper()
+	c := classifiertest.Embedded(t)
 	svcOnce.Do(func() {
-		tok, err := features.NewTokenizer()
-		if err != nil {
-			svcErr = err
-			return
-		}
-		c, err := classifier.Open(classifier.Sources{}, tok)
-		if err != nil {
-			svcErr = err
-			return
-		}
 		svc = server.New(c, server.DefaultLimits, slog.New(slog.DiscardHandler))
 	})
-	if svcErr != nil {
-		t.Fatal(svcErr)
-	}
 	return svc
 }
 

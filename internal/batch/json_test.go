@@ -14,8 +14,7 @@ import (
 	"testing"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
-	"github.com/stance/classifierd/internal/classifier"
-	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/classifier/classifiertest"
 	"github.com/stance/classifierd/internal/server"
 	"github.com/stance/classifierd/internal/sharedtest"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -69,28 +68,15 @@ func checkJSON(t testing.TB, resp *stancev1.ClassifyResponse) {
 var (
 	testSvcOnce sync.Once
 	testSvc     *server.Server
-	testSvcErr  error
 )
 
 // service is the in-process service with the embedded model.
 func service(t testing.TB) *server.Server {
 	t.Helper()
+	c := classifiertest.Embedded(t)
 	testSvcOnce.Do(func() {
-		tok, err := features.NewTokenizer()
-		if err != nil {
-			testSvcErr = err
-			return
-		}
-		cl, err := classifier.Open(classifier.Sources{}, tok)
-		if err != nil {
-			testSvcErr = err
-			return
-		}
-		testSvc = server.New(cl, server.DefaultLimits, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		testSvc = server.New(c, server.DefaultLimits, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	})
-	if testSvcErr != nil {
-		t.Fatal(testSvcErr)
-	}
 	return testSvc
 }
 

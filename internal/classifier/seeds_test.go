@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/stance/classifierd/internal/classifier"
-	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/classifier/classifiertest"
 	"github.com/stance/classifierd/internal/sharedtest"
 )
 
@@ -42,15 +42,7 @@ type expectations struct {
 
 func openClassifier(t *testing.T) *classifier.Classifier {
 	t.Helper()
-	tok, err := features.NewTokenizer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := classifier.Open(classifier.Sources{}, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return classifiertest.Embedded(t)
 }
 
 // TestSeedExpectations checks the stance the seed articles express, read by

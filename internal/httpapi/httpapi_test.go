@@ -13,13 +13,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/classifier"
-	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/classifier/classifiertest"
 	"github.com/stance/classifierd/internal/server"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
@@ -30,26 +29,9 @@ import (
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
-var (
-	sharedOnce sync.Once
-	sharedC    *classifier.Classifier
-	sharedErr  error
-)
-
 func testClassifier(t testing.TB) *classifier.Classifier {
 	t.Helper()
-	sharedOnce.Do(func() {
-		tok, err := features.NewTokenizer()
-		if err != nil {
-			sharedErr = err
-			return
-		}
-		sharedC, sharedErr = classifier.Open(classifier.Sources{}, tok)
-	})
-	if sharedErr != nil {
-		t.Fatal(sharedErr)
-	}
-	return sharedC
+	return classifiertest.Embedded(t)
 }
 
 const testToken = "correct-horse-battery-staple"

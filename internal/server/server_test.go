@@ -8,7 +8,6 @@ import (
 	"math"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -16,7 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
 	"github.com/stance/classifierd/internal/classifier"
-	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/classifier/classifiertest"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -26,26 +25,9 @@ import (
 	"google.golang.org/protobuf/testing/protocmp"
 )
 
-var (
-	sharedOnce sync.Once
-	sharedC    *classifier.Classifier
-	sharedErr  error
-)
-
 func testClassifier(t testing.TB) *classifier.Classifier {
 	t.Helper()
-	sharedOnce.Do(func() {
-		tok, err := features.NewTokenizer()
-		if err != nil {
-			sharedErr = err
-			return
-		}
-		sharedC, sharedErr = classifier.Open(classifier.Sources{}, tok)
-	})
-	if sharedErr != nil {
-		t.Fatal(sharedErr)
-	}
-	return sharedC
+	return classifiertest.Embedded(t)
 }
 
 // startServer serves the service over bufconn, as classifierd wires it

@@ -9,24 +9,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stance/classifierd/internal/classifier"
+	"github.com/stance/classifierd/internal/classifier/classifiertest"
 	"github.com/stance/classifierd/internal/document"
 	"github.com/stance/classifierd/internal/entities"
-	"github.com/stance/classifierd/internal/features"
 )
 
 // TestTrainDocumentThreshold: a configured decision threshold is the
 // model's whether or not the document model is cross-validated, and
 // without one the model takes cross-validation's best.
 func TestTrainDocumentThreshold(t *testing.T) {
-	tok, err := features.NewTokenizer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := classifier.Open(classifier.Sources{}, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := classifiertest.Embedded(t)
 	path := filepath.Join(t.TempDir(), "docs.jsonl")
 	var lines []byte
 	for i, text := range []string{

@@ -8,8 +8,7 @@ import (
 	"testing"
 
 	stancev1 "github.com/stance/classifierd/api/gen/stance/v1"
-	"github.com/stance/classifierd/internal/classifier"
-	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/classifier/classifiertest"
 	"github.com/stance/classifierd/internal/server"
 	"github.com/stance/classifierd/internal/sharedtest"
 	"github.com/stance/classifierd/internal/wire"
@@ -76,15 +75,7 @@ func TestMarshalMatchesProto(t *testing.T) {
 // the tests encode.
 func newServer(t testing.TB) *server.Server {
 	t.Helper()
-	tok, err := features.NewTokenizer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := classifier.Open(classifier.Sources{}, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return server.New(c, server.DefaultLimits, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return server.New(classifiertest.Embedded(t), server.DefaultLimits, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 // BenchmarkStageMarshal encodes the answer to the seed article as gRPC

@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stance/classifierd/internal/classifier"
+	"github.com/stance/classifierd/internal/classifier/classifiertest"
 	"github.com/stance/classifierd/internal/dataset"
-	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/model"
 	"github.com/stance/classifierd/internal/model/embedded"
 	"github.com/stance/classifierd/internal/sharedtest"
@@ -64,14 +63,7 @@ var floors = map[string]float64{
 // that what the metadata records is what the models score.
 func TestQualityFloor(t *testing.T) {
 	sharedtest.Dir(t)
-	tok, err := features.NewTokenizer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := classifier.Open(classifier.Sources{}, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := classifiertest.Embedded(t)
 	recorded := make(map[string]model.Evaluation)
 	for _, e := range c.Model().Metadata().Evaluations {
 		recorded[e.Dataset] = e
