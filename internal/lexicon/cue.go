@@ -73,10 +73,6 @@ func (c Cue) Quad() Quad { return QuadOf(c.CAMEO()) }
 // hostility, which the text is not.
 const SourceRelation = "relation"
 
-// RelationOnly reports whether the cue is for the relation stage alone (its
-// source has the part SourceRelation).
-func (c Cue) RelationOnly() bool { return RelationOnlySource(c.Source) }
-
 // RelationOnlySource reports whether a cue source has the part
 // SourceRelation.
 func RelationOnlySource(source string) bool {

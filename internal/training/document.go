@@ -139,15 +139,20 @@ type docItem struct {
 	weight float32
 }
 
+// fullText is the document as it is classified: its title first, as a
+// headline, then its text.
+func (d *Doc) fullText() string {
+	if d.Title == "" {
+		return d.Text
+	}
+	return d.Title + "\n" + d.Text
+}
+
 // DocRequest is the request a labelled document is scored with: its text
 // (title first, as a headline), the built-in gazetteer, and its labelled
 // entities as caller targets with ids "doc:NAME".
 func DocRequest(d *Doc) classifier.Request {
-	text := d.Text
-	if d.Title != "" {
-		text = d.Title + "\n" + d.Text
-	}
-	req := classifier.Request{Text: text, Builtin: true}
+	req := classifier.Request{Text: d.fullText(), Builtin: true}
 	for _, e := range d.Labelled() {
 		t := entities.Target{ID: "doc:" + e.Entity, Name: e.Entity, Aliases: e.Aliases}
 		if len(d.Entities) == 0 {
@@ -178,10 +183,7 @@ func servedTypes(d *Doc) map[string]entities.Type {
 	if len(d.Entities) == 0 {
 		return nil
 	}
-	text := d.Text
-	if d.Title != "" {
-		text = d.Title + "\n" + d.Text
-	}
+	text := d.fullText()
 	found, _ := entities.Default().Find(text, entities.Options{Builtin: true})
 	out := map[string]entities.Type{}
 	for _, e := range d.Entities {

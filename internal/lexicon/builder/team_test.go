@@ -46,11 +46,11 @@ func TestBuildTeam(t *testing.T) {
 	if c := got["backs"]; c.Weight != 0.4 || c.Kind != lexicon.KindVerb || c.Source != "team" {
 		t.Errorf("backs = %+v", c)
 	}
-	if c := got["threats"]; c.Weight != -0.7 || c.Kind != lexicon.KindNoun || c.RelationOnly() {
+	if c := got["threats"]; c.Weight != -0.7 || c.Kind != lexicon.KindNoun || lexicon.RelationOnlySource(c.Source) {
 		t.Errorf("threats = %+v", c)
 	}
-	if c := got["objections"]; c.Source != "team+relation" || !c.RelationOnly() {
-		t.Errorf("objections = %+v (RelationOnly %v), want source team+relation", c, c.RelationOnly())
+	if c := got["objections"]; c.Source != "team+relation" || !lexicon.RelationOnlySource(c.Source) {
+		t.Errorf("objections = %+v, want source team+relation", c)
 	}
 
 	for name, bad := range map[string]string{
