@@ -51,6 +51,12 @@ func TestRelations(t *testing.T) {
 		// A stance noun for the relation stage alone: the one who opposes
 		// is the holder, and no mention is hostile for opposing.
 		{"Turkey's opposition to Sweden's membership delayed the vote.", []string{"Turkey -> Sweden hostile"}, []string{"Turkey -> Sweden cooperative"}},
+		// The one whose "its" owns the stance noun holds it, inside a
+		// quote as well; the possessor of the target's policies does not.
+		{"Mexico's president said, “Just as Mexico opposes conflict and war, it also declares its strong opposition to Russia's expansionist policies.”",
+			[]string{"Mexico -> Russia hostile"}, []string{"Russia -> Mexico hostile"}},
+		{"Brazil's foreign minister said, “Just as Brazil rejects sanctions and blockades, it also declares its firm opposition to Washington's interventionist policies.”",
+			[]string{"Brazil -> Washington hostile"}, []string{"Washington -> Brazil hostile"}},
 		// Generic actors alone, in a text that names no state.
 		{"Police fired tear gas at protesters.", []string{"Police -> protesters hostile"}, nil},
 	} {

@@ -226,6 +226,10 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 		if cue.Negated {
 			neg = 1
 		}
+		pron := -1 // "its" before a stance noun: whose it is
+		if cue.Kind != 0 && cue.Kind != lexicon.KindVerb {
+			pron = possessivePronounBefore(d, sent, cue)
+		}
 		dist := max(distance(th, cue), distance(tt, cue))
 		v := mag * float32(1/(1+0.1*float64(dist)))
 		cf := Feature{Value: v, Cue: int32(ci), Token: -1}
@@ -255,7 +259,8 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 			if joint {
 				add(k, cf, tPairJoint<<56|pol<<40|uint64(rh)<<32|uint64(cue.Quad)<<24)
 			}
-			if dr.possessor && cue.First >= dr.th.End && cue.First <= dr.th.End+3 && cue.Kind != 0 {
+			if cue.Kind != 0 && (dr.possessor && cue.First >= dr.th.End && cue.First <= dr.th.End+3 ||
+				pron >= 0 && antecedentOf(targets, dr.h, pron, sent)) {
 				add(k, cf, tPairPossessor<<56|pol<<40|uint64(cue.Kind)<<32|dr.order<<24)
 			}
 			if dr.agentBy {
@@ -295,7 +300,13 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 		if dr.agentBy {
 			add(k, none, tPairAgentBy<<56|1<<52|dr.order)
 		}
-		add(k, none, tPairQuoted<<56|dr.quoted<<8|dr.order)
+		// A quote's speaker outside it speaks toward the parties in it;
+		// two parties both inside it are what the speaker says.
+		hq := uint64(0)
+		if c.quoted[dr.th.First] {
+			hq = 1
+		}
+		add(k, none, tPairQuoted<<56|hq<<16|dr.quoted<<8|dr.order)
 		sp := uint64(0)
 		if dr.speaker {
 			sp = 1
@@ -463,11 +474,53 @@ func byBefore(d *Document, sent Sentence, i int) bool {
 func pairRole(d *Document, sent Sentence, targets []Target, m int, c *CueMatch) Role {
 	r := RoleOf(d, targets, m, c)
 	t := targets[m]
+	if c.RelationOnly {
+		// A relation-only stance noun names its object with its own
+		// preposition ("opposition to", "mistrust of"): the party right
+		// after it is its object, the one it is attributed to (or the
+		// antecedent of "its" before it) its subject, as for a verb.
+		if t.First >= c.End && t.First-c.End <= 3 {
+			return RoleObject
+		}
+		if r == RoleAttribute {
+			return RoleSubject
+		}
+		if p := possessivePronounBefore(d, sent, c); p >= 0 && antecedentOf(targets, m, p, sent) {
+			return RoleSubject
+		}
+	}
 	if r == RoleObject && c.Kind == lexicon.KindVerb && t.First >= c.End && passiveAt(d, c) &&
 		byBefore(d, sent, t.First) {
 		return RoleSubject
 	}
 	return r
+}
+
+// possessivePronounBefore returns the token of a possessive pronoun
+// ("its", "their", "his", "her") at most three tokens before cue c in its
+// sentence, with no punctuation between ("declares its strong opposition
+// to"), or -1.
+func possessivePronounBefore(d *Document, sent Sentence, c *CueMatch) int {
+	for i := c.First - 1; i >= max(sent.First, c.First-3); i-- {
+		if d.Tokens[i].Kind == KindPunct {
+			return -1
+		}
+		switch d.LowerFast(i) {
+		case "its", "their", "his", "her":
+			return i
+		}
+	}
+	return -1
+}
+
+// antecedentOf reports whether targets[m] is the party a possessive
+// pronoun at token pron refers to, by the simplest rule that news bears
+// out: the nearest party before it in its sentence ("Iran opposes war,
+// and it declares its opposition to NATO": Iran). The party then owns the
+// stance noun after the pronoun as "Iran's opposition to NATO" would.
+func antecedentOf(targets []Target, m, pron int, sent Sentence) bool {
+	t := targets[m]
+	return t.First >= sent.First && t.End <= pron && (m+1 == len(targets) || targets[m+1].First >= pron)
 }
 
 // Scope markers between a holder and a cue, a bit each.

@@ -332,3 +332,60 @@ func TestDeniedOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestPairRoleRelationOnly: a relation-only stance noun ("opposition to")
+// takes its subject and object as a verb would: the party it is
+// attributed to, or the antecedent of the "its" before it, is the
+// subject; the party its preposition names, the object. Other nouns keep
+// RoleOf's roles.
+func TestPairRoleRelationOnly(t *testing.T) {
+	tests := []struct {
+		text    string
+		cue     string
+		targets []string
+		want    []Role
+	}{
+		{"Iran declared its strong opposition to NATO's policies.", "opposition", []string{"Iran", "NATO"}, []Role{RoleSubject, RoleObject}},
+		{"Turkey's objection to Sweden's membership stands.", "objection", []string{"Turkey", "Sweden"}, []Role{RoleSubject, RoleObject}},
+		{"Iran voiced opposition to the NATO presence.", "opposition", []string{"Iran", "NATO"}, []Role{RoleSubject, RoleObject}},
+		// The nearest party before "its" is its antecedent.
+		{"Russia said Iran declared its opposition to NATO.", "opposition", []string{"Russia", "Iran", "NATO"}, []Role{RoleNear, RoleSubject, RoleObject}},
+		// Not a relation-only cue: RoleOf's attribute stands.
+		{"NATO's expansion poses a serious threat to Russia.", "threat", []string{"NATO", "Russia"}, []Role{RoleAttribute, RoleAttribute}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			d, cues := prepared(t, tt.text)
+			targets := targetsOf(t, d, tt.targets...)
+			c := cueAt(t, d, cues, tt.cue)
+			sent := d.Sentences[d.SentenceOf(targets[0].First)]
+			for m, want := range tt.want {
+				if got := pairRole(d, sent, targets, m, c); got != want {
+					t.Errorf("%s: role %d, want %d", tt.targets[m], got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestPossessivePronounAntecedent: "its" before a noun cue is owned by the
+// nearest party before it in its sentence, and the pronoun is found
+// across an adjective but not across punctuation.
+func TestPossessivePronounAntecedent(t *testing.T) {
+	d, cues := prepared(t, "Russia said Iran declared its strong opposition to NATO.")
+	targets := targetsOf(t, d, "Russia", "Iran", "NATO")
+	sent := d.Sentences[0]
+	p := possessivePronounBefore(d, sent, cueAt(t, d, cues, "opposition"))
+	if p < 0 || d.Surface(p) != "its" {
+		t.Fatalf("pronoun at %d, want \"its\"", p)
+	}
+	for m, want := range []bool{false, true, false} {
+		if got := antecedentOf(targets, m, p, sent); got != want {
+			t.Errorf("antecedentOf(%s) = %v, want %v", d.Surface(targets[m].First), got, want)
+		}
+	}
+	d, cues = prepared(t, "Iran spoke of its allies, opposition to NATO.")
+	if p := possessivePronounBefore(d, d.Sentences[0], cueAt(t, d, cues, "opposition")); p >= 0 {
+		t.Errorf("pronoun found at %d across a comma", p)
+	}
+}
