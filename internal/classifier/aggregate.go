@@ -90,21 +90,28 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 				mutual++
 			}
 			weights = append(weights, wt)
-			for l := range p {
-				in.Mean[l] += p[l]
-				in.Weighted[l] += wt * p[l]
-				if wt == 1 {
-					in.Max[l] = max(in.Max[l], p[l])
-				} else {
-					mutualMax[l] = max(mutualMax[l], p[l])
-				}
-			}
-			in.Share[scored[i].Label]++
+			// Hostility that an actor the text blames holds toward the
+			// entity ("NATO's expansion is directed towards Russia") makes
+			// it a victim: it does not set the entity's largest hostility.
+			pm := p
 			if hd := scored[i].Holder.ID; hd != "" && hd != g.Entity.ID {
 				blame := hostility[hd]
 				in.HeldHostile[0] += blame * p[model.Hostile]
 				in.HeldHostile[1] += (1 - blame) * p[model.Hostile]
+				if i < len(w.actedOn) && w.actedOn[i] {
+					pm[model.Hostile] *= 1 - blame
+				}
 			}
+			for l := range p {
+				in.Mean[l] += p[l]
+				in.Weighted[l] += wt * p[l]
+				if wt == 1 {
+					in.Max[l] = max(in.Max[l], pm[l])
+				} else {
+					mutualMax[l] = max(mutualMax[l], pm[l])
+				}
+			}
+			in.Share[scored[i].Label]++
 			t := w.targets[i]
 			si := d.SentenceOf(t.First)
 			h, k := w.ctx.Tone(si)

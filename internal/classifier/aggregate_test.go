@@ -140,4 +140,30 @@ func TestDocumentInputsHeldHostile(t *testing.T) {
 	if want := [2]float32{blame * p, (1 - blame) * p}; math.Abs(float64(in.HeldHostile[0]-want[0])) > 1e-6 || math.Abs(float64(in.HeldHostile[1]-want[1])) > 1e-6 {
 		t.Errorf("Russia's HeldHostile = %v, want %v", in.HeldHostile, want)
 	}
+	// The hostility that NATO, acting first, holds toward Russia sets
+	// Russia's largest hostility only as far as the text does not blame
+	// NATO: a victim's.
+	if want := (1 - blame) * p; math.Abs(float64(in.Max[model.Hostile]-want)) > 1e-6 {
+		t.Errorf("Russia's Max hostile = %v, want %v (its mention's %v less NATO's blame %v)", in.Max[model.Hostile], want, p, blame)
+	}
+}
+
+// TestActorFirst: a relation reads actor first where its holder stands
+// before its target or is a passive's agent.
+func TestActorFirst(t *testing.T) {
+	for _, tc := range []struct {
+		text, holder, target string
+		want                 bool
+	}{
+		{"NATO threatened Russia.", "NATO", "Russia", true},
+		{"Russia was threatened by NATO.", "NATO", "Russia", true},
+		{"Russia was threatened by the NATO alliance.", "NATO", "Russia", true},
+		{"Russia and NATO met.", "NATO", "Russia", false},
+	} {
+		h, tg := strings.Index(tc.text, tc.holder), strings.Index(tc.text, tc.target)
+		r := Relation{Holder: Party{Span: Span{h, h + len(tc.holder)}}, Target: Party{Span: Span{tg, tg + len(tc.target)}}}
+		if got := actorFirst(tc.text, &r); got != tc.want {
+			t.Errorf("%q: actorFirst(%s -> %s) = %v, want %v", tc.text, tc.holder, tc.target, got, tc.want)
+		}
+	}
 }

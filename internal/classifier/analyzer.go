@@ -83,6 +83,9 @@ type workspace struct {
 	dyadAt       map[dyadKey]int            // dyads' index by actors
 	holderAt     map[Span]int               // the best relation toward each span
 	holderIn     map[entityInSentence]int   // the best relation toward each entity in a sentence
+	// actedOn[i] is set where mention i's holder came from a relation
+	// in the order news reports an act in (actorFirst).
+	actedOn      []bool
 	corefs       []coref
 	corefProbs   [][model.NumLabels]float32
 	groupProbs   [][model.NumLabels]float32

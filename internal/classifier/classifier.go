@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/stance/classifierd/internal/document"
 	"github.com/stance/classifierd/internal/entities"
@@ -183,6 +184,7 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 		return err
 	}
 	res.Relations, res.Dyads = res.Relations[:0], res.Dyads[:0]
+	w.actedOn = w.actedOn[:0]
 	if c.models.Relation != nil {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -598,6 +600,7 @@ func (c *Classifier) holdersFromRelations(w *workspace, res *Result) {
 			sent := d.Sentences[d.SentenceOf(w.targets[i].First)]
 			j, ok = w.holderIn[entityInSentence{m.Entity.ID, d.Tokens[sent.First].Start}]
 		}
+		w.actedOn = append(w.actedOn, ok && actorFirst(d.Text, &res.Relations[j]))
 		if ok {
 			h := res.Relations[j].Holder.Entity
 			if state, ok := c.speaksFor(w, h); ok {
@@ -606,6 +609,19 @@ func (c *Classifier) holdersFromRelations(w *workspace, res *Result) {
 			m.Holder = h
 		}
 	}
+}
+
+// actorFirst reports whether relation r reads in the order news reports
+// an act in: its holder before its target ("NATO's policy is directed at
+// Russia"), or after it as a passive's agent ("Russia was threatened by
+// NATO"). The model's relations the other way round are more often its
+// misreadings.
+func actorFirst(text string, r *Relation) bool {
+	if r.Holder.Span.Start < r.Target.Span.Start {
+		return true
+	}
+	before := strings.TrimSuffix(strings.TrimRight(text[:r.Holder.Span.Start], " "), " the")
+	return strings.HasSuffix(before, " by")
 }
 
 // entityInSentence keys the relations toward an entity in one sentence

@@ -28,6 +28,13 @@ const (
 	tPairStance
 )
 
+// cueDecay is how fast a cue's pair features fall with its distance in
+// tokens from the farther party: 1/(1+cueDecay·d). Chosen by relation CV
+// over train_a to train_o against 0.1 with the cue's identity undecayed:
+// +0.004 [+0.001, +0.008] recall, +0.007 [+0.004, +0.010] precision (0.1,
+// 0.3 and 0.4 read within 0.001 of it; an undecayed identity is the loss).
+const cueDecay = 0.2
+
 // maxPairGap is the farthest apart, in tokens, that two parties of one
 // sentence are paired: beyond it a sentence is a list, not an event.
 const maxPairGap = 40
@@ -231,7 +238,11 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 			pron = possessivePronounBefore(d, sent, cue)
 		}
 		dist := max(distance(th, cue), distance(tt, cue))
-		v := mag * float32(1/(1+0.1*float64(dist)))
+		// A cue counts less the farther it stands from the farther
+		// party, its identity as well: a "meeting with" twenty words
+		// before a quote says little about the quote's two parties.
+		near := float32(1 / (1 + cueDecay*float64(dist)))
+		v := mag * near
 		cf := Feature{Value: v, Cue: int32(ci), Token: -1}
 		for k := range nd {
 			dr := &dirs[k]
@@ -246,7 +257,7 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 			add(k, cf, tPairCueRoles<<56|neg<<48|pol<<40|uint64(rh)<<32|uint64(rt)<<24|uint64(cue.Quad)<<16|uint64(cue.Kind)<<8)
 			add(k, cf, tPairCueRolesCoarse<<56|pol<<40|uint64(rh)<<32|uint64(rt)<<24)
 			add(k, cf, tPairCuePosition<<56|neg<<48|pol<<40|pos<<32|dr.order<<24|uint64(cue.Quad)<<16)
-			add(k, Feature{Value: 1, Cue: int32(ci), Token: -1}, tPairCueIdentity<<56|neg<<48|uint64(rh)<<40|uint64(rt)<<32|uint64(cue.ID))
+			add(k, Feature{Value: near, Cue: int32(ci), Token: -1}, tPairCueIdentity<<56|neg<<48|uint64(rh)<<40|uint64(rt)<<32|uint64(cue.ID))
 			add(k, cf, tPairCueClause<<56|pol<<40|inH<<32|inT<<24|dr.order<<16|dr.sameClause<<8)
 			if dr.speaker {
 				// "X said Y is a threat", "X's minister said": X speaks
