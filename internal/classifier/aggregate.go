@@ -74,7 +74,7 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 		}
 		hostility[g.Entity.ID] = sum / float32(len(g.Mentions))
 	}
-	c.sumRelations(w, res.Relations, hostility)
+	c.sumRelations(w, w.stageRels, hostility)
 	for _, g := range groups {
 		probs, weights = probs[:0], weights[:0]
 		in := document.Input{Type: uint8(g.Entity.Type), Mentions: len(g.Mentions), Salience: g.Salience, DocTone: docTone}
@@ -196,7 +196,7 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 	}
 	w.groupProbs, w.groupWeights = probs, weights
 	if c.models.Document != nil {
-		defended(w, out, res.Relations)
+		defended(w, out, w.stageRels)
 	}
 	res.Entities = out
 }

@@ -83,6 +83,10 @@ type workspace struct {
 	dyadAt       map[dyadKey]int            // dyads' index by actors
 	holderAt     map[Span]int               // the best relation toward each span
 	holderIn     map[entityInSentence]int   // the best relation toward each entity in a sentence
+	// quietRels are the relations the relation stage found but the
+	// service does not return (relations.Returned); stageRels the returned
+	// and those, which the stages after it read.
+	quietRels, stageRels []Relation
 	// actedOn[i] is set where mention i's holder came from a relation
 	// in the order news reports an act in (actorFirst).
 	actedOn      []bool

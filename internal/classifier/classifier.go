@@ -184,14 +184,15 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 		return err
 	}
 	res.Relations, res.Dyads = res.Relations[:0], res.Dyads[:0]
-	w.actedOn = w.actedOn[:0]
+	w.actedOn, w.stageRels = w.actedOn[:0], w.stageRels[:0]
 	if c.models.Relation != nil {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		res.Relations = c.relate(w, req, res.Mentions, res.Relations)
 		res.Dyads = c.dyads(w, res.Dyads, res.Relations)
-		c.holdersFromRelations(w, res)
+		w.stageRels = append(append(w.stageRels, res.Relations...), w.quietRels...)
+		c.holdersFromRelations(w, res, w.stageRels)
 	}
 	c.scoreCorefs(w, res)
 	c.aggregate(res, w, req.Text, w.mentions)
@@ -554,9 +555,10 @@ func (c *Classifier) ScoreSpans(text string, spans []Span, fn func(i int, probs 
 }
 
 // holdersFromRelations sets each mention's holder to the holder of the
-// most probable relation toward it, where the relation stage found one:
-// the relation model sees speakers, passives and possessors that the
-// mention scorer's own holder rule does not.
+// most probable of rels toward it (the relations the relation stage
+// found, returned or not: w.stageRels): the relation model sees speakers,
+// passives and possessors that the mention scorer's own holder rule does
+// not.
 //
 // A mention that no relation is toward takes the holder of the most
 // probable relation toward the same entity in its sentence: in "The
@@ -567,7 +569,7 @@ func (c *Classifier) ScoreSpans(text string, spans []Span, fn func(i int, probs 
 // An official or a generic actor ("the government") who speaks for a
 // state is reported as that state: a mention's holder says whose stance it
 // is, and news holds states to what their officials say.
-func (c *Classifier) holdersFromRelations(w *workspace, res *Result) {
+func (c *Classifier) holdersFromRelations(w *workspace, res *Result, rels []Relation) {
 	if w.holderAt == nil {
 		w.holderAt = map[Span]int{}
 		w.holderIn = map[entityInSentence]int{}
@@ -575,10 +577,10 @@ func (c *Classifier) holdersFromRelations(w *workspace, res *Result) {
 	clear(w.holderAt)
 	clear(w.holderIn)
 	surer := func(j, b int) bool {
-		return res.Relations[j].Probs[res.Relations[j].Label] > res.Relations[b].Probs[res.Relations[b].Label]
+		return rels[j].Probs[rels[j].Label] > rels[b].Probs[rels[b].Label]
 	}
-	for j := range res.Relations {
-		r := &res.Relations[j]
+	for j := range rels {
+		r := &rels[j]
 		if r.Holder.Entity.ID == "" {
 			continue
 		}
@@ -600,9 +602,9 @@ func (c *Classifier) holdersFromRelations(w *workspace, res *Result) {
 			sent := d.Sentences[d.SentenceOf(w.targets[i].First)]
 			j, ok = w.holderIn[entityInSentence{m.Entity.ID, d.Tokens[sent.First].Start}]
 		}
-		w.actedOn = append(w.actedOn, ok && actorFirst(d.Text, &res.Relations[j]))
+		w.actedOn = append(w.actedOn, ok && actorFirst(d.Text, &rels[j]))
 		if ok {
-			h := res.Relations[j].Holder.Entity
+			h := rels[j].Holder.Entity
 			if state, ok := c.speaksFor(w, h); ok {
 				h = state
 			}

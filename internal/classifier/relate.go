@@ -73,12 +73,15 @@ const maxSentenceParties = 16
 // relate is the relation stage: it pairs the parties of each sentence
 // (found mentions, the caller's spans, generic actors such as "police"),
 // scores each ordered pair with the relation model and keeps the pairs it
-// finds a stance in, with their evidence. Mentions must be scored first:
+// finds a stance in (relations.Decide): those the service returns
+// (relations.Returned) in out, with their evidence, the others in
+// w.quietRels, for the later stages. Mentions must be scored first:
 // relate reads w's cues and features context as analyze left them.
 func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out []Relation) []Relation {
 	m := c.models.Relation
 	d := &w.doc
 	clear(w.states) // stateEntity's, of the last document
+	w.quietRels = w.quietRels[:0]
 	parties := c.an.parties(w, req.Text, req.Spans)
 	if len(parties) < 2 {
 		return out
@@ -118,12 +121,17 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 			Sentence: Span{d.Tokens[sent.First].Start, d.Tokens[sent.End-1].End},
 		}
 		fs := w.candFeats[cd.feats[0]:cd.feats[1]]
+		r.Quad, r.CAMEO = strongestEvent(w, m, fs, cd.label)
+		if !relations.Returned(cd.label, cd.probs) {
+			// Read by the later stages, not returned: no evidence.
+			w.quietRels = append(w.quietRels, r)
+			continue
+		}
 		if req.MaxEvidence > 0 {
 			start := len(w.evidence)
 			w.evidence = c.explain(w, m, fs, cd.label, req.MaxEvidence, targets[h], targets[t], true)
 			w.evRanges = append(w.evRanges, int32(start), int32(len(w.evidence)))
 		}
-		r.Quad, r.CAMEO = strongestEvent(w, m, fs, cd.label)
 		out = append(out, r)
 	}
 	return out

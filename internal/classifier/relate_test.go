@@ -185,7 +185,7 @@ func TestHolderFromSameEntityInSentence(t *testing.T) {
 		Probs:    [model.NumLabels]float32{0.9, 0.05, 0.05},
 		Sentence: Span{0, strings.Index(text, " NATO met")},
 	}}
-	c.holdersFromRelations(w, &res)
+	c.holdersFromRelations(w, &res, res.Relations)
 	for k, want := range []string{"IRN", "IRN", ""} {
 		if got := res.Mentions[natos[k]].Holder.ID; got != want {
 			t.Errorf("NATO mention %d: holder %q, want %q", k, got, want)
