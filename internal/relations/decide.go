@@ -35,7 +35,7 @@ const Floor = 0.3
 // +0.003 [+0.002, +0.004] F1 (0.4: -0.018, +0.021, +0.004).
 const (
 	Threshold     = 0.3
-	CoopThreshold = 0.3
+	CoopThreshold = 0.35
 )
 
 // BothWaysAt is the probability at which a relation stands although the
