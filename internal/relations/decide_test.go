@@ -15,7 +15,7 @@ func TestUnreachable(t *testing.T) {
 	for range 200000 {
 		for _, temp := range []float32{0.5, 0.9, 1, 2, 10} {
 			// Logits about the bound: the neutral one's, less the
-			// temperature times logit(Threshold), a hair either side.
+			// temperature times logit(Floor), a hair either side.
 			n := float32(rng.NormFloat64() * 30)
 			edge := n + min(0, temp*thresholdLogit)
 			l := [model.NumLabels]float32{n, n, n}
@@ -40,5 +40,28 @@ func TestUnreachable(t *testing.T) {
 	}
 	if skipped == 0 {
 		t.Fatal("Unreachable held for no logits")
+	}
+}
+
+// TestReturned: of the relations Decide finds, the service returns the
+// hostile ones from Threshold and the cooperative ones from
+// CoopThreshold, and never a pair Decide finds none in.
+func TestReturned(t *testing.T) {
+	for _, tc := range []struct {
+		p    [model.NumLabels]float32
+		want bool
+	}{
+		{[model.NumLabels]float32{Threshold, 0, 1 - Threshold}, true},
+		{[model.NumLabels]float32{0, CoopThreshold, 1 - CoopThreshold}, true},
+		{[model.NumLabels]float32{0, (Floor + CoopThreshold) / 2, 1 - (Floor+CoopThreshold)/2}, Floor == CoopThreshold},
+		{[model.NumLabels]float32{Floor / 2, Floor / 2, 1 - Floor}, false},
+	} {
+		l := Decide(tc.p)
+		if got := Returned(l, tc.p); got != tc.want {
+			t.Errorf("Returned(%v, %v) = %v, want %v", l, tc.p, got, tc.want)
+		}
+	}
+	if Floor > Threshold || Floor > CoopThreshold {
+		t.Errorf("Floor %v above a returned threshold (%v, %v): the later stages would miss returned relations", Floor, Threshold, CoopThreshold)
 	}
 }
