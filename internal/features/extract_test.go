@@ -52,13 +52,35 @@ func cueAt(t *testing.T, d *Document, cues []CueMatch, word string) *CueMatch {
 	return nil
 }
 
+// roleCase is a sentence, one of its cues and its parties (single words,
+// in order) with the role each should take toward the cue.
+type roleCase struct {
+	text    string
+	cue     string
+	targets []string
+	want    []Role
+}
+
+// checkRoles runs role on each case's parties and cue.
+func checkRoles(t *testing.T, cases []roleCase, role func(d *Document, sent Sentence, targets []Target, m int, c *CueMatch) Role) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.text, func(t *testing.T) {
+			d, cues := prepared(t, tt.text)
+			targets := targetsOf(t, d, tt.targets...)
+			c := cueAt(t, d, cues, tt.cue)
+			sent := d.Sentences[d.SentenceOf(targets[0].First)]
+			for m, want := range tt.want {
+				if got := role(d, sent, targets, m, c); got != want {
+					t.Errorf("%s: role %d, want %d", tt.targets[m], got, want)
+				}
+			}
+		})
+	}
+}
+
 func TestRoleOf(t *testing.T) {
-	tests := []struct {
-		text    string
-		cue     string
-		targets []string
-		want    []Role
-	}{
+	checkRoles(t, []roleCase{
 		{"NATO accused Iran of destabilizing the region.", "accused", []string{"NATO", "Iran"}, []Role{RoleSubject, RoleObject}},
 		{"Iran was accused by NATO of destabilizing the region.", "accused", []string{"Iran", "NATO"}, []Role{RoleObject, RoleSubject}},
 		{"NATO accused Iran and Russia.", "accused", []string{"NATO", "Iran", "Russia"}, []Role{RoleSubject, RoleObject, RoleObject}},
@@ -72,19 +94,9 @@ func TestRoleOf(t *testing.T) {
 		{"Iran was criticised and accused by NATO.", "accused", []string{"Iran", "NATO"}, []Role{RoleObject, RoleSubject}},
 		{"Russia attacked and accused Ukraine.", "accused", []string{"Russia", "Ukraine"}, []Role{RoleSubject, RoleObject}},
 		{"Yemen accused Israel.", "accused", []string{"Yemen", "Israel"}, []Role{RoleSubject, RoleObject}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.text, func(t *testing.T) {
-			d, cues := prepared(t, tt.text)
-			targets := targetsOf(t, d, tt.targets...)
-			c := cueAt(t, d, cues, tt.cue)
-			for m, want := range tt.want {
-				if got := RoleOf(d, targets, m, c); got != want {
-					t.Errorf("%s: role %d, want %d", tt.targets[m], got, want)
-				}
-			}
-		})
-	}
+	}, func(d *Document, _ Sentence, targets []Target, m int, c *CueMatch) Role {
+		return RoleOf(d, targets, m, c)
+	})
 }
 
 func TestIsSpeaker(t *testing.T) {

@@ -339,12 +339,7 @@ func TestDeniedOnly(t *testing.T) {
 // subject; the party its preposition names, the object. Other nouns keep
 // RoleOf's roles.
 func TestPairRoleRelationOnly(t *testing.T) {
-	tests := []struct {
-		text    string
-		cue     string
-		targets []string
-		want    []Role
-	}{
+	checkRoles(t, []roleCase{
 		{"Iran declared its strong opposition to NATO's policies.", "opposition", []string{"Iran", "NATO"}, []Role{RoleSubject, RoleObject}},
 		{"Turkey's objection to Sweden's membership stands.", "objection", []string{"Turkey", "Sweden"}, []Role{RoleSubject, RoleObject}},
 		{"Iran voiced opposition to the NATO presence.", "opposition", []string{"Iran", "NATO"}, []Role{RoleSubject, RoleObject}},
@@ -352,20 +347,7 @@ func TestPairRoleRelationOnly(t *testing.T) {
 		{"Russia said Iran declared its opposition to NATO.", "opposition", []string{"Russia", "Iran", "NATO"}, []Role{RoleNear, RoleSubject, RoleObject}},
 		// Not a relation-only cue: RoleOf's attribute stands.
 		{"NATO's expansion poses a serious threat to Russia.", "threat", []string{"NATO", "Russia"}, []Role{RoleAttribute, RoleAttribute}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.text, func(t *testing.T) {
-			d, cues := prepared(t, tt.text)
-			targets := targetsOf(t, d, tt.targets...)
-			c := cueAt(t, d, cues, tt.cue)
-			sent := d.Sentences[d.SentenceOf(targets[0].First)]
-			for m, want := range tt.want {
-				if got := pairRole(d, sent, targets, m, c); got != want {
-					t.Errorf("%s: role %d, want %d", tt.targets[m], got, want)
-				}
-			}
-		})
-	}
+	}, pairRole)
 }
 
 // TestPossessivePronounAntecedent: "its" before a noun cue is owned by the
