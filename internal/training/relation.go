@@ -68,6 +68,7 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			{Name: "team/relations_m", Path: filepath.Join(rel, "train_m.jsonl")},
 			{Name: "team/relations_n", Path: filepath.Join(rel, "train_n.jsonl")},
 			{Name: "team/relations_o", Path: filepath.Join(rel, "train_o.jsonl")},
+			{Name: "team/relations_p", Path: filepath.Join(rel, "train_p.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
