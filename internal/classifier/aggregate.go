@@ -288,6 +288,7 @@ func labelOf(p [model.NumLabels]float32) model.Label {
 
 // entityRelations sums the relations an entity holds and receives.
 type entityRelations struct {
+	// held counts the relations it holds that are not material acts.
 	held                                  int
 	holds, material, receives, fromBlamed [model.NumLabels]float32
 }
@@ -324,7 +325,9 @@ func (c *Classifier) sumRelations(w *workspace, rels []Relation, hostility map[s
 				continue
 			}
 			er := get(id)
-			er.held++
+			if !material {
+				er.held++ // what it says; an act is no speech
+			}
 			for l := range r.Probs {
 				er.holds[l] += r.Probs[l]
 				if material {

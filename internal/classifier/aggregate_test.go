@@ -167,3 +167,29 @@ func TestActorFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentInputsSpeaksNotActs: the relations an entity holds count as
+// its speaking only where they are words, not material acts: an
+// aggressor is no speaker.
+func TestDocumentInputsSpeaksNotActs(t *testing.T) {
+	c := newTestClassifier(t)
+	for _, tc := range []struct {
+		text, entity string
+		speaks       bool
+	}{
+		{"Russia bombed Ukraine on Monday.", "Russia", false},
+		{"Russia accused Ukraine on Monday.", "Russia", true},
+	} {
+		res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Relations) == 0 {
+			t.Fatalf("%q: no relation", tc.text)
+		}
+		_, inputs := mentionsAndInputs(t, c, tc.text)
+		if got := inputs[tc.entity].Speaks > 0; got != tc.speaks {
+			t.Errorf("%q: %s speaks %v (relations %+v), want speaking %v", tc.text, tc.entity, inputs[tc.entity].Speaks, res.Relations, tc.speaks)
+		}
+	}
+}
