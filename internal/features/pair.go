@@ -342,8 +342,12 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 		}
 	}
 	// The words just outside the pair: "between X and Y", "X and Y
-	// signed", "denied that X attacked Y".
-	for _, i := range [4]int{lo.First - 2, lo.First - 1, hi.End, hi.End + 1} {
+	// signed", "denied that X attacked Y", and four before it, where what
+	// governs the pair often stands ("mediated between X and Y", "urged X
+	// and Y to"). Relation CV over a-p against two before: -0.000 recall,
+	// +0.006 [+0.003, +0.009] precision (three: +0.004 before train_p;
+	// five: +0.010, but seed 002's United States turns cooperative).
+	for _, i := range [6]int{lo.First - 4, lo.First - 3, lo.First - 2, lo.First - 1, hi.End, hi.End + 1} {
 		if i < sent.First || i >= sent.End {
 			continue
 		}
