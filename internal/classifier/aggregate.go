@@ -91,8 +91,11 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 			}
 			weights = append(weights, wt)
 			// Hostility that an actor the text blames holds toward the
-			// entity ("NATO's expansion is directed towards Russia") makes
-			// it a victim: it does not set the entity's largest hostility.
+			// entity, acting on it (actorFirst: "NATO's expansion is
+			// directed towards Russia"), makes it a victim: as far as the
+			// text blames the holder, it does not set the entity's largest
+			// hostility. (Taken out of the means as well, it moved the
+			// seed labels of other entities.)
 			pm := p
 			if hd := scored[i].Holder.ID; hd != "" && hd != g.Entity.ID {
 				blame := hostility[hd]
