@@ -43,17 +43,18 @@ func TestUnreachable(t *testing.T) {
 	}
 }
 
-// TestReturned: of the relations Decide finds, the service returns the
-// hostile ones from Threshold and the cooperative ones from
-// CoopThreshold, and never a pair Decide finds none in.
+// TestReturned: of the relations Decide finds, the service returns those
+// from Threshold, and never a pair Decide finds none in.
 func TestReturned(t *testing.T) {
+	mid := float32(Floor+Threshold) / 2
 	for _, tc := range []struct {
 		p    [model.NumLabels]float32
 		want bool
 	}{
 		{[model.NumLabels]float32{Threshold, 0, 1 - Threshold}, true},
-		{[model.NumLabels]float32{0, CoopThreshold, 1 - CoopThreshold}, true},
-		{[model.NumLabels]float32{0, (Floor + CoopThreshold) / 2, 1 - (Floor+CoopThreshold)/2}, Floor == CoopThreshold},
+		{[model.NumLabels]float32{0, Threshold, 1 - Threshold}, true},
+		{[model.NumLabels]float32{mid, 0, 1 - mid}, Floor == Threshold},
+		{[model.NumLabels]float32{0, mid, 1 - mid}, Floor == Threshold},
 		{[model.NumLabels]float32{Floor / 2, Floor / 2, 1 - Floor}, false},
 	} {
 		l := Decide(tc.p)
@@ -61,7 +62,7 @@ func TestReturned(t *testing.T) {
 			t.Errorf("Returned(%v, %v) = %v, want %v", l, tc.p, got, tc.want)
 		}
 	}
-	if Floor > Threshold || Floor > CoopThreshold {
-		t.Errorf("Floor %v above a returned threshold (%v, %v): the later stages would miss returned relations", Floor, Threshold, CoopThreshold)
+	if Floor > Threshold {
+		t.Errorf("Floor %v above Threshold %v: the later stages would miss returned relations", Floor, Threshold)
 	}
 }

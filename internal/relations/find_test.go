@@ -117,7 +117,7 @@ func TestFindGenericSkipsUnwanted(t *testing.T) {
 
 func TestDecide(t *testing.T) {
 	const e = 0.02
-	th := float32(Threshold)
+	th := float32(Floor)
 	for _, tc := range []struct {
 		p    [model.NumLabels]float32
 		want model.Label
