@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stance/classifierd/internal/lexicon"
 	"github.com/stance/classifierd/internal/model"
@@ -691,7 +693,11 @@ func blockedBefore(targets []Target, m, cueFirst int) bool {
 // "X said", "X, the minister, told", "said X", "according to X". The
 // stance of what a speaker says is mostly not toward the speaker.
 func isSpeaker(d *Document, sent Sentence, t Target) bool {
-	for i := t.End; i < min(sent.End, t.End+3); i++ {
+	if isPost(d, sent, t) {
+		return false // "the Iranian ambassador to Moscow noted": the ambassador speaks
+	}
+	from := skipPost(d, sent, t.End)
+	for i := from; i < min(sent.End, from+3); i++ {
 		w := d.Surface(i)
 		if isSpeechVerb(w) {
 			return true
@@ -710,6 +716,65 @@ func isSpeaker(d *Document, sent Sentence, t Target) bool {
 	}
 	w := d.Surface(t.First - 2)
 	return w == "according" || w == "According"
+}
+
+// isPost reports whether mention t names an envoy's post ("ambassador to
+// Moscow", "envoy to the UN", "representative in Kabul"): the envoy, not
+// the place, is who speaks.
+func isPost(d *Document, sent Sentence, t Target) bool {
+	i := t.First - 1
+	if i > sent.First && d.LowerFast(i) == "the" {
+		i--
+	}
+	if i <= sent.First {
+		return false
+	}
+	switch d.LowerFast(i) {
+	case "to", "in", "at":
+		return isEnvoy(d.LowerFast(i - 1))
+	}
+	return false
+}
+
+func isEnvoy(w string) bool {
+	switch w {
+	case "ambassador", "ambassadors", "envoy", "envoys", "representative", "representatives", "delegate",
+		"delegates", "delegation", "emissary", "consul":
+		return true
+	}
+	return false
+}
+
+// skipPost returns the token after an envoy's post that starts at token i
+// ("[ambassador] to Moscow noted": the token of "noted"), or i where none
+// does: the envoy's words come after the post.
+func skipPost(d *Document, sent Sentence, i int) int {
+	if i <= sent.First || i+1 >= sent.End || !isEnvoy(d.LowerFast(i-1)) {
+		return i
+	}
+	switch d.LowerFast(i) {
+	case "to", "in", "at":
+	default:
+		return i
+	}
+	j := i + 1
+	if d.LowerFast(j) == "the" {
+		j++
+	}
+	k := j
+	for k < min(sent.End, j+4) && d.Tokens[k].Kind != KindPunct && isCapitalized(d.Surface(k)) {
+		k++
+	}
+	if k == j {
+		return i
+	}
+	return k
+}
+
+// isCapitalized reports whether w starts with an upper-case letter.
+func isCapitalized(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
 }
 
 func isSpeechVerb(w string) bool {

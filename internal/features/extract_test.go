@@ -109,6 +109,10 @@ func TestIsSpeaker(t *testing.T) {
 		{"The talks were useful, said Lavrov.", "Lavrov", true},
 		{"According to Tehran, the talks were useful.", "Tehran", true},
 		{"NATO accused Iran of destabilizing the region.", "Iran", false},
+		// An envoy's post is no speaker; the envoy is.
+		{"The Iranian ambassador to Moscow noted that the talks were useful.", "Moscow", false},
+		{"The Iranian ambassador to Moscow noted that the talks were useful.", "ambassador", true},
+		{"Their envoy to the United Nations said the talks were useful.", "envoy", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

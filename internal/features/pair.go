@@ -437,14 +437,15 @@ func (c *Context) fillParty(p *partyFacts, targets []Target, m, si int) {
 }
 
 // speechNear reports whether a word of attribution class attrSpeech
-// stands in sentence si, which holds t, from two tokens before t to six
+// stands in sentence si, which holds t, from two tokens before t to nine
 // after it: every word that isSpeaker or ownsSpeaker looks for (speech
-// verbs, "according") has the class, and neither looks further. Reading
+// verbs, "according") has the class, and neither looks further (isSpeaker
+// past an envoy's post: "envoy to the United Nations said"). Reading
 // the class per token spares most parties' words their text.
 func (c *Context) speechNear(si int, t Target) bool {
 	c.prepare(si)
 	sent := c.Doc.Sentences[si]
-	for i := max(sent.First, t.First-2); i < min(sent.End, t.End+6); i++ {
+	for i := max(sent.First, t.First-2); i < min(sent.End, t.End+9); i++ {
 		if c.attr[i]&attrSpeech != 0 {
 			return true
 		}
