@@ -87,8 +87,8 @@ type workspace struct {
 	// service does not return (relations.Returned); stageRels the returned
 	// and those, which the stages after it read.
 	quietRels, stageRels []Relation
-	// actedOn[i] is set where mention i's holder came from a relation
-	// in the order news reports an act in (actorFirst).
+	// actedOn[i] is set where mention i's holder came from a hostile
+	// relation in the order news reports an act in (actorFirst).
 	actedOn      []bool
 	corefs       []coref
 	corefProbs   [][model.NumLabels]float32

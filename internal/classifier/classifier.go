@@ -576,6 +576,7 @@ func (c *Classifier) holdersFromRelations(w *workspace, res *Result, rels []Rela
 	}
 	clear(w.holderAt)
 	clear(w.holderIn)
+	w.actedOn = w.actedOn[:0]
 	surer := func(j, b int) bool {
 		return rels[j].Probs[rels[j].Label] > rels[b].Probs[rels[b].Label]
 	}
@@ -602,7 +603,7 @@ func (c *Classifier) holdersFromRelations(w *workspace, res *Result, rels []Rela
 			sent := d.Sentences[d.SentenceOf(w.targets[i].First)]
 			j, ok = w.holderIn[entityInSentence{m.Entity.ID, d.Tokens[sent.First].Start}]
 		}
-		w.actedOn = append(w.actedOn, ok && actorFirst(d.Text, &rels[j]))
+		w.actedOn = append(w.actedOn, ok && rels[j].Label == model.Hostile && actorFirst(d.Text, &rels[j]))
 		if ok {
 			h := rels[j].Holder.Entity
 			if state, ok := c.speaksFor(w, h); ok {

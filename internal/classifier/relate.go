@@ -290,7 +290,7 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 			continue
 		}
 		addUpTo(t.First)
-		if postedTo(d, t.First) {
+		if features.IsPost(d, t.First) {
 			continue // "the Iranian ambassador to Moscow": where he serves, not who speaks
 		}
 		m := w.mentions[i]
@@ -314,32 +314,6 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 		w.partyTargets = append(w.partyTargets, p.target)
 	}
 	return out
-}
-
-// postedTo reports whether the mention at token first is the post of a
-// diplomat's title ("ambassador to Moscow", "envoy to the UN"): the
-// place a person serves, named inside the title, is not an actor of the
-// sentence ("Mehdi Safari, the former Iranian ambassador to Moscow,
-// noted that NATO ..." is Safari's word, not Russia's). A caller's span
-// there still takes part: the caller asked for it.
-func postedTo(d *features.Document, first int) bool {
-	i := first - 1
-	if i >= 0 && d.LowerFast(i) == "the" {
-		i--
-	}
-	if i < 1 {
-		return false
-	}
-	switch d.LowerFast(i) {
-	case "to", "in", "at":
-	default:
-		return false
-	}
-	switch d.LowerFast(i - 1) {
-	case "ambassador", "ambassadors", "envoy", "envoys", "emissary", "consul", "representative", "representatives", "delegate", "delegation":
-		return true
-	}
-	return false
 }
 
 // rank orders overlapping parties: a caller's span first, then a found

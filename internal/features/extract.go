@@ -693,7 +693,7 @@ func blockedBefore(targets []Target, m, cueFirst int) bool {
 // "X said", "X, the minister, told", "said X", "according to X". The
 // stance of what a speaker says is mostly not toward the speaker.
 func isSpeaker(d *Document, sent Sentence, t Target) bool {
-	if isPost(d, sent, t) {
+	if IsPost(d, t.First) {
 		return false // "the Iranian ambassador to Moscow noted": the ambassador speaks
 	}
 	from := skipPost(d, sent, t.End)
@@ -718,15 +718,18 @@ func isSpeaker(d *Document, sent Sentence, t Target) bool {
 	return w == "according" || w == "According"
 }
 
-// isPost reports whether mention t names an envoy's post ("ambassador to
-// Moscow", "envoy to the UN", "representative in Kabul"): the envoy, not
-// the place, is who speaks.
-func isPost(d *Document, sent Sentence, t Target) bool {
-	i := t.First - 1
-	if i > sent.First && d.LowerFast(i) == "the" {
+// IsPost reports whether a mention starting at token first names the post
+// in a diplomat's title ("ambassador to Moscow", "envoy to the UN",
+// "representative in Kabul"): the place a person serves, named inside the
+// title, is neither an actor of the sentence nor its speaker ("Mehdi
+// Safari, the former Iranian ambassador to Moscow, noted that ..." is
+// Safari's word, not Russia's).
+func IsPost(d *Document, first int) bool {
+	i := first - 1
+	if i >= 0 && d.LowerFast(i) == "the" {
 		i--
 	}
-	if i <= sent.First {
+	if i < 1 {
 		return false
 	}
 	switch d.LowerFast(i) {

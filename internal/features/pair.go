@@ -495,9 +495,10 @@ func pairRole(d *Document, sent Sentence, targets []Target, m int, c *CueMatch) 
 	t := targets[m]
 	if c.RelationOnly {
 		// A relation-only stance noun names its object with its own
-		// preposition ("opposition to", "mistrust of"): the party right
-		// after it is its object, the one it is attributed to (or the
-		// antecedent of "its" before it) its subject, as for a verb.
+		// preposition ("opposition to", "mistrust of"): a party at most
+		// three tokens after it is its object ("opposition to the NATO
+		// presence"), the one it is attributed to (or the antecedent of
+		// "its" before it) its subject, as for a verb.
 		if t.First >= c.End && t.First-c.End <= 3 {
 			return RoleObject
 		}

@@ -343,8 +343,10 @@ func TestPairRoleRelationOnly(t *testing.T) {
 		{"Iran declared its strong opposition to NATO's policies.", "opposition", []string{"Iran", "NATO"}, []Role{RoleSubject, RoleObject}},
 		{"Turkey's objection to Sweden's membership stands.", "objection", []string{"Turkey", "Sweden"}, []Role{RoleSubject, RoleObject}},
 		{"Iran voiced opposition to the NATO presence.", "opposition", []string{"Iran", "NATO"}, []Role{RoleSubject, RoleObject}},
-		// The nearest party before "its" is its antecedent.
+		// The nearest party before "its" is its antecedent, also where
+		// the noun is not attributed to it (RoleOf gives RoleNear here).
 		{"Russia said Iran declared its opposition to NATO.", "opposition", []string{"Russia", "Iran", "NATO"}, []Role{RoleNear, RoleSubject, RoleObject}},
+		{"Iran, in a statement, declared its opposition to NATO.", "opposition", []string{"Iran", "NATO"}, []Role{RoleSubject, RoleObject}},
 		// Not a relation-only cue: RoleOf's attribute stands.
 		{"NATO's expansion poses a serious threat to Russia.", "threat", []string{"NATO", "Russia"}, []Role{RoleAttribute, RoleAttribute}},
 	}, pairRole)
@@ -369,5 +371,36 @@ func TestPossessivePronounAntecedent(t *testing.T) {
 	d, cues = prepared(t, "Iran spoke of its allies, opposition to NATO.")
 	if p := possessivePronounBefore(d, d.Sentences[0], cueAt(t, d, cues, "opposition")); p >= 0 {
 		t.Errorf("pronoun found at %d across a comma", p)
+	}
+}
+
+// TestPossessorThroughPronoun: the party an "its" before a stance noun
+// refers to gets the possessor feature toward the noun's object, as
+// "Iran's opposition to NATO" would give it; without the pronoun it does
+// not.
+func TestPossessorThroughPronoun(t *testing.T) {
+	e := NewExtractor(20)
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Iran, in a statement, declared its opposition to NATO.", true},
+		{"Iran, in a statement, declared opposition to NATO.", false},
+	} {
+		d, cues := prepared(t, tc.text)
+		ts := targetsOf(t, d, "Iran", "NATO")
+		var c Context
+		c.Reset(d, cues)
+		fs := e.ExtractPair(nil, &c, ts, make([][2]float32, len(ts)), 0, 1)
+		cue := cueAt(t, d, cues, "opposition")
+		pol, _ := polaritySign(cue.Polarity)
+		key := e.hash(tPairPossessor<<56 | pol<<40 | uint64(cue.Kind)<<32) // holder first
+		found := false
+		for _, f := range fs {
+			found = found || f.Index == key
+		}
+		if found != tc.want {
+			t.Errorf("%q: Iran -> NATO possessor feature %v, want %v", tc.text, found, tc.want)
+		}
 	}
 }
