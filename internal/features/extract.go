@@ -752,20 +752,15 @@ func isEnvoy(w string) bool {
 // ("[ambassador] to Moscow noted": the token of "noted"), or i where none
 // does: the envoy's words come after the post.
 func skipPost(d *Document, sent Sentence, i int) int {
-	if i <= sent.First || i+1 >= sent.End || !isEnvoy(d.LowerFast(i-1)) {
-		return i
-	}
-	switch d.LowerFast(i) {
-	case "to", "in", "at":
-	default:
-		return i
-	}
-	j := i + 1
-	if d.LowerFast(j) == "the" {
+	j := i + 1 // the post's first word, past "to" and an article
+	if j < sent.End && d.LowerFast(j) == "the" {
 		j++
 	}
+	if i <= sent.First || j >= sent.End || !IsPost(d, j) {
+		return i
+	}
 	k := j
-	for k < min(sent.End, j+4) && d.Tokens[k].Kind != KindPunct && isCapitalized(d.Surface(k)) {
+	for k < min(sent.End, j+4) && d.Tokens[k].Kind != KindPunct && StartsUpper(d.Surface(k)) {
 		k++
 	}
 	if k == j {
@@ -774,8 +769,8 @@ func skipPost(d *Document, sent Sentence, i int) int {
 	return k
 }
 
-// isCapitalized reports whether w starts with an upper-case letter.
-func isCapitalized(w string) bool {
+// StartsUpper reports whether w starts with an upper-case letter.
+func StartsUpper(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	return unicode.IsUpper(r)
 }

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/stance/classifierd/internal/entities"
@@ -458,7 +457,7 @@ func findGeneric(dst []Generic, c *features.Context, want []bool, targets []feat
 //   - it is counted or moved, not acting: "two soldiers", "10,000 troops",
 //     "additional troops", "massed troops", "a police station".
 func notOwnActor(d *features.Document, s features.Sentence, i, end int) bool {
-	if i == s.First || startsUpper(d.Surface(i)) {
+	if i == s.First || features.StartsUpper(d.Surface(i)) {
 		return false // "the People's Army": a name
 	}
 	prev := d.LowerFast(i - 1)
@@ -482,7 +481,7 @@ func modifiesNoun(d *features.Document, s features.Sentence, i, end int) bool {
 	if end >= s.End {
 		return false
 	}
-	if !modifierHeads[d.LowerFast(end-1)] || i > s.First && startsUpper(d.Surface(i)) {
+	if !modifierHeads[d.LowerFast(end-1)] || i > s.First && features.StartsUpper(d.Surface(i)) {
 		return false
 	}
 	return nounLike(d.Surface(end), d.LowerFast(end))
@@ -558,11 +557,6 @@ func hasDigit(w string) bool {
 		}
 	}
 	return false
-}
-
-func startsUpper(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	return unicode.IsUpper(r)
 }
 
 // Owns reports whether target t names the owner of the generic phrase at
