@@ -8,6 +8,7 @@ import (
 
 	"github.com/stance/classifierd/internal/document"
 	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/model"
 )
 
@@ -151,6 +152,10 @@ func TestDocumentInputsHeldHostile(t *testing.T) {
 // TestActorFirst: a relation reads actor first where its holder stands
 // before its target or is a passive's agent.
 func TestActorFirst(t *testing.T) {
+	tok, err := features.NewTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		text, holder, target string
 		want                 bool
@@ -160,9 +165,10 @@ func TestActorFirst(t *testing.T) {
 		{"Russia was threatened by the NATO alliance.", "NATO", "Russia", true},
 		{"Russia and NATO met.", "NATO", "Russia", false},
 	} {
+		d := tok.Tokenize(tc.text)
 		h, tg := strings.Index(tc.text, tc.holder), strings.Index(tc.text, tc.target)
 		r := Relation{Holder: Party{Span: Span{h, h + len(tc.holder)}}, Target: Party{Span: Span{tg, tg + len(tc.target)}}}
-		if got := actorFirst(tc.text, &r); got != tc.want {
+		if got := actorFirst(d, &r); got != tc.want {
 			t.Errorf("%q: actorFirst(%s -> %s) = %v, want %v", tc.text, tc.holder, tc.target, got, tc.want)
 		}
 	}

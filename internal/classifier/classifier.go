@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/stance/classifierd/internal/document"
 	"github.com/stance/classifierd/internal/entities"
@@ -603,7 +602,7 @@ func (c *Classifier) holdersFromRelations(w *workspace, res *Result, rels []Rela
 			sent := d.Sentences[d.SentenceOf(w.targets[i].First)]
 			j, ok = w.holderIn[entityInSentence{m.Entity.ID, d.Tokens[sent.First].Start}]
 		}
-		w.actedOn = append(w.actedOn, ok && rels[j].Label == model.Hostile && actorFirst(d.Text, &rels[j]))
+		w.actedOn = append(w.actedOn, ok && rels[j].Label == model.Hostile && actorFirst(d, &rels[j]))
 		if ok {
 			h := rels[j].Holder.Entity
 			if state, ok := c.speaksFor(w, h); ok {
@@ -619,12 +618,8 @@ func (c *Classifier) holdersFromRelations(w *workspace, res *Result, rels []Rela
 // Russia"), or after it as a passive's agent ("Russia was threatened by
 // NATO"). The model's relations the other way round are more often its
 // misreadings.
-func actorFirst(text string, r *Relation) bool {
-	if r.Holder.Span.Start < r.Target.Span.Start {
-		return true
-	}
-	before := strings.TrimSuffix(strings.TrimRight(text[:r.Holder.Span.Start], " "), " the")
-	return strings.HasSuffix(before, " by")
+func actorFirst(d *features.Document, r *Relation) bool {
+	return r.Holder.Span.Start < r.Target.Span.Start || features.AgentBy(d, d.TokenAt(r.Holder.Span.Start))
 }
 
 // entityInSentence keys the relations toward an entity in one sentence

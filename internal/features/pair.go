@@ -473,6 +473,13 @@ func ownsSpeaker(d *Document, sent Sentence, t Target) bool {
 	return false
 }
 
+// AgentBy reports whether token i opens a passive's agent ("was bombed
+// by the Israeli air force": the Israeli air force), as byBefore reads it
+// in i's sentence.
+func AgentBy(d *Document, i int) bool {
+	return i < len(d.Tokens) && byBefore(d, d.Sentences[d.SentenceOf(i)], i)
+}
+
 // byBefore reports whether "by" or "by the" stands right before token i:
 // the agent of a passive ("was bombed by the Israeli air force").
 func byBefore(d *Document, sent Sentence, i int) bool {
