@@ -93,9 +93,12 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 			// Hostility that an actor the text blames holds toward the
 			// entity, acting on it (actorFirst: "NATO's expansion is
 			// directed towards Russia"), makes it a victim: as far as the
-			// text blames the holder, it does not set the entity's largest
-			// hostility. (Taken out of the means as well, it moved the
-			// seed labels of other entities.)
+			// text blames the holder, it counts in neither the entity's
+			// largest hostility nor its means. (In the means too: document
+			// CV -0.0005 [-0.0041, +0.0030] accuracy, flat, and seed
+			// 003's Russia, NATO's target, reads hostile 0.36 instead of
+			// 0.38, under the threshold rather than on it. The lead's mean
+			// keeps the hostility: taken out there too, -0.0016.)
 			pm := p
 			if hd := scored[i].Holder.ID; hd != "" && hd != g.Entity.ID {
 				blame := hostility[hd]
@@ -106,8 +109,8 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 				}
 			}
 			for l := range p {
-				in.Mean[l] += p[l]
-				in.Weighted[l] += wt * p[l]
+				in.Mean[l] += pm[l]
+				in.Weighted[l] += wt * pm[l]
 				if wt == 1 {
 					in.Max[l] = max(in.Max[l], pm[l])
 				} else {

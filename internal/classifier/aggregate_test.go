@@ -141,11 +141,18 @@ func TestDocumentInputsHeldHostile(t *testing.T) {
 	if want := [2]float32{blame * p, (1 - blame) * p}; math.Abs(float64(in.HeldHostile[0]-want[0])) > 1e-6 || math.Abs(float64(in.HeldHostile[1]-want[1])) > 1e-6 {
 		t.Errorf("Russia's HeldHostile = %v, want %v", in.HeldHostile, want)
 	}
-	// The hostility that NATO, acting first, holds toward Russia sets
-	// Russia's largest hostility only as far as the text does not blame
-	// NATO: a victim's.
-	if want := (1 - blame) * p; math.Abs(float64(in.Max[model.Hostile]-want)) > 1e-6 {
-		t.Errorf("Russia's Max hostile = %v, want %v (its mention's %v less NATO's blame %v)", in.Max[model.Hostile], want, p, blame)
+	// The hostility that NATO, acting first, holds toward Russia counts
+	// in Russia's largest hostility and in its means only as far as the
+	// text does not blame NATO: a victim's.
+	want := (1 - blame) * p
+	for name, got := range map[string]float32{"Max": in.Max[model.Hostile], "Mean": in.Mean[model.Hostile], "Weighted": in.Weighted[model.Hostile]} {
+		if math.Abs(float64(got-want)) > 1e-6 {
+			t.Errorf("Russia's %s hostile = %v, want %v (its mention's %v less NATO's blame %v)", name, got, want, p, blame)
+		}
+	}
+	// The lead's mean keeps it.
+	if math.Abs(float64(in.Lead[model.Hostile]-p)) > 1e-6 {
+		t.Errorf("Russia's Lead hostile = %v, want its mention's %v", in.Lead[model.Hostile], p)
 	}
 }
 

@@ -57,6 +57,13 @@ func TestRelations(t *testing.T) {
 			[]string{"Mexico -> Russia hostile"}, []string{"Russia -> Mexico hostile"}},
 		{"Brazil's foreign minister said, “Just as Brazil rejects sanctions and blockades, it also declares its firm opposition to Washington's interventionist policies.”",
 			[]string{"Brazil -> Washington hostile"}, []string{"Washington -> Brazil hostile"}},
+		// A generic actor whose state is named after it is that state's
+		// ("rebels in Yemen", "the army of Sudan"), not a second party
+		// that its own state acts on.
+		{"Rebels in Yemen fired missiles at Saudi Arabia.", []string{"Rebels in Yemen -> Saudi Arabia hostile"}, []string{"Yemen -> Rebels hostile"}},
+		{"The army of Sudan clashed with fighters from South Sudan.",
+			[]string{"army of Sudan -> fighters from South Sudan hostile", "fighters from South Sudan -> army of Sudan hostile"},
+			[]string{"army -> Sudan hostile", "South Sudan -> Sudan hostile"}},
 		// Generic actors alone, in a text that names no state.
 		{"Police fired tear gas at protesters.", []string{"Police -> protesters hostile"}, nil},
 	} {

@@ -60,6 +60,57 @@ func TestFindGeneric(t *testing.T) {
 	}
 }
 
+// TestFindGenericOwnerAfter: a state named after a generic phrase owns
+// it ("police in Kenya", "troops from Chad", "the army of Sudan") where
+// the preposition says so: "in" a country, not for troops (deployed
+// there), nor an organisation; a counted phrase stays no actor.
+func TestFindGenericOwnerAfter(t *testing.T) {
+	tok, err := features.NewTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ents := map[string]entities.Entity{
+		"Kenya": {ID: "KEN", Type: entities.TypeCountry}, "Chad": {ID: "TCD", Type: entities.TypeCountry},
+		"Sudan": {ID: "SDN", Type: entities.TypeCountry}, "Iraq": {ID: "IRQ", Type: entities.TypeCountry},
+		"Hamas": {ID: "HAMAS", Type: entities.TypeGroup}, "NATO": {ID: "NATO", Type: entities.TypeOrganization},
+	}
+	type found struct{ text, country string }
+	for _, c := range []struct {
+		text string
+		want []found
+	}{
+		{"Police in Kenya arrested migrants.", []found{{"Police in Kenya", "KEN"}}},
+		{"Troops from Chad attacked the town.", []found{{"Troops from Chad", "TCD"}}},
+		{"The army of the Sudan clashed with fighters of Hamas.", []found{{"army of the Sudan", "SDN"}, {"fighters of Hamas", "HAMAS"}}},
+		{"Troops in Iraq were attacked.", []found{{"Troops", ""}}},
+		{"Officials in NATO met.", nil},
+		{"Two soldiers from Chad died.", nil},
+	} {
+		d := tok.Tokenize(c.text)
+		var targets []features.Target
+		var es []entities.Entity
+		for i := range d.Tokens {
+			if e, ok := ents[d.Surface(i)]; ok {
+				targets = append(targets, features.Target{First: i, End: i + 1})
+				es = append(es, e)
+			}
+		}
+		want := make([]bool, len(d.Sentences))
+		for i := range want {
+			want[i] = true
+		}
+		var ctx features.Context
+		ctx.Reset(d, nil)
+		var got []found
+		for _, g := range FindGeneric(nil, &ctx, want, targets, es) {
+			got = append(got, found{c.text[d.Tokens[g.First].Start:d.Tokens[g.End-1].End], g.Entity.Country})
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%q: found %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
 // TestFindGenericContext: a generic phrase without a state is an actor
 // only where the words around it make it one. Owned ("its troops"),
 // counted or moved ("two soldiers", "massed troops") and modifying

@@ -358,8 +358,9 @@ func Agents() int { return len(agents().phrases) }
 
 // Generic is a generic actor found in a text: Tokens[First:End], with its
 // role, and the state it belongs to when a mention of one stands right
-// before it ("Iraqi police", "Iran's government"): then First is that
-// mention's first token.
+// before it ("Iraqi police", "Iran's government"), then First is that
+// mention's first token, or names it after it ("police in Kenya", "the
+// army of Sudan"), then End is that mention's end.
 type Generic struct {
 	First, End int
 	Entity     entities.Entity
@@ -435,6 +436,12 @@ func findGeneric(dst []Generic, c *features.Context, want []bool, targets []feat
 					g.Entity.Country = e.ID
 				}
 			}
+			if g.Entity.Country == "" && ti < len(targets) && !notOwnActor(d, s, i, end) {
+				if t := ownerAfter(d, s, targets[ti], ents[ti], role, end); t.End > 0 {
+					g.End, end = t.End, t.End
+					g.Entity.Country = ents[ti].ID
+				}
+			}
 			if g.Entity.Country == "" && (!standalone || notOwnActor(d, s, i, end) || modifiesNoun(d, s, i, end)) {
 				// Unlinked, only the actors news names on their own:
 				// "police fired on protesters", not "the ministry" or
@@ -448,6 +455,39 @@ func findGeneric(dst []Generic, c *features.Context, want []bool, targets []feat
 		}
 	}
 	return dst
+}
+
+// ownerAfter returns t, the next mention (of entity e) after a generic
+// phrase of role that ends at token end of sentence s, where it names the
+// phrase's state from after it: "police in Kenya", "troops from Chad",
+// "the army of Sudan", "fighters of Hamas". "in" takes a country only
+// (the place of an organisation is no owner of it), and not for troops,
+// which news reports where they are deployed ("the number of troops in
+// Iraq"); "from" and "of" take a country, group or organisation. The zero
+// Target where none does.
+func ownerAfter(d *features.Document, s features.Sentence, t features.Target, e entities.Entity, role string, end int) features.Target {
+	if end+1 >= s.End || t.End > s.End {
+		return features.Target{}
+	}
+	at := end + 1
+	if d.LowerFast(at) == "the" {
+		at++
+	}
+	if t.First != at {
+		return features.Target{}
+	}
+	switch d.LowerFast(end) {
+	case "in":
+		if e.Type == entities.TypeCountry && role != "generic:military" {
+			return t
+		}
+	case "from", "of":
+		switch e.Type {
+		case entities.TypeCountry, entities.TypeGroup, entities.TypeOrganization:
+			return t
+		}
+	}
+	return features.Target{}
 }
 
 // notOwnActor reports whether the words before an unlinked generic
