@@ -12,7 +12,7 @@ import (
 	"github.com/stance/classifierd/internal/batch"
 )
 
-const evalHelp = `Usage: stancectl eval -in FILE.jsonl [-addr HOST:PORT | -local] [-output text|json]
+const evalHelp = `Usage: stancectl eval -in FILE.jsonl [-addr HOST:PORT | -local] [-output text|json] [-holders]
 
 Classifies the explicit targets of stance JSONL
 ({"id":"...","text":"...","targets":[{"start":..,"end":..}],"labels":["hostile"]})
@@ -23,6 +23,15 @@ columns predicted). Documents without labels are classified but not
 scored. -output json prints one JSON object with the keys n, accuracy,
 macro_f1, ece, per_class and confusion.
 
+Targets that carry a "holder" (with "holder_start" and "holder_end") are
+relations: each target span is sent as a span, the service finds the
+holder, and the scores are the share of gold relations returned with the
+right holder and label and the precision of the relations returned. With
+-holders the holders' spans are sent too, which scores the relation stage
+on the gold parties, apart from finding the actors. Lines with "entity"
+and "label" (PerSenT's format) or "entities" are document labels: each
+entity is sent as a caller target and its document-level label scored.
+
 Exit status: 0 when every labelled document was scored, 1 when some could
 not be (malformed lines, errors; listed on standard error and left out of
 the scores), 2 on a usage error or when the run stopped early.
@@ -30,9 +39,10 @@ the scores), 2 on a usage error or when the run stopped early.
 
 // evalConfig is the eval command line.
 type evalConfig struct {
-	job    jobConfig
-	In     string
-	Format string
+	job     jobConfig
+	In      string
+	Format  string
+	Holders bool
 }
 
 func evalCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
@@ -40,6 +50,7 @@ func evalCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.StringVar(&cfg.In, "in", "", "stance JSONL `FILE` with labels, or - for standard input (required)")
 	fs.StringVar(&cfg.Format, "output", "text", "how to print the scores: text or json")
+	fs.BoolVar(&cfg.Holders, "holders", false, "send the holders of labelled relations as spans too: score the relation stage on the gold parties")
 	deprecatedFormat := fs.String("format", "", "deprecated: the old name of -output (in classify, -format is the input's format)")
 	cfg.job.register(fs)
 	if err := parseFlags(fs, args, evalHelp, stderr); err != nil {
@@ -61,7 +72,7 @@ func evalCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err := cfg.job.check(); err != nil {
 		return exitError, fmt.Errorf("eval: %w", err)
 	}
-	in, err := batch.Open(cfg.In, batch.FormatJSONL, stdin)
+	in, err := batch.OpenWith(cfg.In, batch.FormatJSONL, stdin, batch.InputOptions{HolderSpans: cfg.Holders})
 	if err != nil {
 		return exitError, err
 	}

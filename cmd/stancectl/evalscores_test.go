@@ -54,3 +54,38 @@ func TestEvalRelationsAndDocuments(t *testing.T) {
 		t.Errorf("document eval: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
+
+// TestEvalHolders: a holder no gazetteer knows ("Gondor") is not found
+// from the target span alone; with -holders its span is sent too, and the
+// relation stage is scored on the gold parties.
+func TestEvalHolders(t *testing.T) {
+	addr, _ := startServer(t, "127.0.0.1:0")
+	rel := filepath.Join(t.TempDir(), "rel.jsonl")
+	line := map[string]any{"id": "g1", "text": "Gondor accused Iran of destabilizing the region.",
+		"targets": []map[string]any{{"start": 15, "end": 19, "entity": "Iran", "holder": "Gondor", "holder_start": 0, "holder_end": 6}},
+		"labels":  []string{"hostile"}}
+	b, _ := json.Marshal(line)
+	if err := os.WriteFile(rel, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		flags []string
+		right int
+	}{
+		{nil, 0},
+		{[]string{"-holders"}, 1},
+	} {
+		args := append([]string{"eval", "-addr", addr, "-in", rel, "-output", "json"}, tc.flags...)
+		code, stdout, stderr := stancectl(t, args...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d\n%s", tc.flags, code, stderr)
+		}
+		var r struct{ Gold, Right int }
+		if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+			t.Fatalf("%v\n%s", err, stdout)
+		}
+		if r.Gold != 1 || r.Right != tc.right {
+			t.Errorf("%v: %d of %d gold relations right, want %d\n%s", tc.flags, r.Right, r.Gold, tc.right, stdout)
+		}
+	}
+}

@@ -52,6 +52,11 @@ type InputOptions struct {
 	// IDColumn names the CSV column holding the id (default "id" when
 	// the header has it; otherwise documents are named line:N).
 	IDColumn string
+	// HolderSpans sends the holders of a JSONL line's labelled relations
+	// as request spans too, beside their targets: the relation stage is
+	// then scored on the gold parties, apart from finding the actors
+	// (which no gazetteer does for PETRARCH's fictional states).
+	HolderSpans bool
 }
 
 // String returns the format as the -format flag spells it.
@@ -267,7 +272,28 @@ func (in *Input) openStream(r io.Reader, id string, format Format) error {
 		return nil
 	}
 	var p fastjson.Parser
-	return in.openLines(br, cr, func(n int, line []byte) *Doc { return parseLine(n, line, &p) })
+	return in.openLines(br, cr, func(n int, line []byte) *Doc {
+		d := parseLine(n, line, &p)
+		if in.opts.HolderSpans {
+			addHolderSpans(d)
+		}
+		return d
+	})
+}
+
+// addHolderSpans adds the holders of d's labelled relations to its
+// request's spans (InputOptions.HolderSpans), each once.
+func addHolderSpans(d *Doc) {
+	for _, r := range d.Relations {
+		addSpan(d.Req, r.Holder)
+	}
+}
+
+// addSpan adds t's span to req's spans unless it is there.
+func addSpan(req *stancev1.ClassifyRequest, t dataset.Target) {
+	if !slices.ContainsFunc(req.Spans, func(s *stancev1.Span) bool { return int(s.Start) == t.Start && int(s.End) == t.End }) {
+		req.Spans = append(req.Spans, &stancev1.Span{Start: uint32(t.Start), End: uint32(t.End)})
+	}
 }
 
 // openLines sets in.next to read one document per line with parse.
@@ -613,9 +639,7 @@ func parseLine(n int, b []byte, p *fastjson.Parser) *Doc {
 	if rels := goldRelations(ex); rels != nil {
 		// Relation labels: the targets' spans are the request's spans.
 		for _, r := range rels {
-			if !slices.ContainsFunc(req.Spans, func(s *stancev1.Span) bool { return int(s.Start) == r.Target.Start && int(s.End) == r.Target.End }) {
-				req.Spans = append(req.Spans, &stancev1.Span{Start: uint32(r.Target.Start), End: uint32(r.Target.End)})
-			}
+			addSpan(req, r.Target)
 		}
 		return &Doc{Line: n, ID: id, Req: req, Relations: rels}
 	}
