@@ -369,8 +369,9 @@ type Generic struct {
 // FindGeneric appends the generic actors of the sentences of c's document
 // with want set. A phrase inside a target's tokens is skipped (a named
 // mention wins), and one that follows a target of a state or group right
-// after (or after its possessive) takes that target in: it is that state's
-// police, army or government. targets and ents are the document's
+// after (or after its possessive), or that such a target follows after
+// "in", "from" or "of" (ownerAfter), takes that target in: it is that
+// state's police, army or government. targets and ents are the document's
 // mentions in token order and their entities.
 //
 // The words are read as their marks (wordMarks), which the Context copies
