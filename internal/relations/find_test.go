@@ -11,6 +11,18 @@ import (
 	"github.com/stance/classifierd/internal/sharedtest"
 )
 
+// findAll finds the generic actors of every sentence of d, with the
+// mentions targets of entities ents.
+func findAll(d *features.Document, targets []features.Target, ents []entities.Entity) []Generic {
+	want := make([]bool, len(d.Sentences))
+	for i := range want {
+		want[i] = true
+	}
+	var c features.Context
+	c.Reset(d, nil)
+	return FindGeneric(nil, &c, want, targets, ents)
+}
+
 // TestFindGeneric finds generic actors: linked to the state mention right
 // before them, standalone ones on their own, and a spokesman's title
 // ("the ministry") left out when no state is named.
@@ -32,13 +44,7 @@ func TestFindGeneric(t *testing.T) {
 	}
 	targets := []features.Target{span("Iraqi"), span("Iran")}
 	ents := []entities.Entity{{ID: "IRQ", Name: "Iraq", Type: entities.TypeCountry}, {ID: "IRN", Name: "Iran", Type: entities.TypeCountry}}
-	want := make([]bool, len(d.Sentences))
-	for i := range want {
-		want[i] = true
-	}
-	var c features.Context
-	c.Reset(d, nil)
-	got := FindGeneric(nil, &c, want, targets, ents)
+	got := findAll(d, targets, ents)
 	type found struct{ text, id, country string }
 	var gotF []found
 	for _, g := range got {
@@ -95,14 +101,8 @@ func TestFindGenericOwnerAfter(t *testing.T) {
 				es = append(es, e)
 			}
 		}
-		want := make([]bool, len(d.Sentences))
-		for i := range want {
-			want[i] = true
-		}
-		var ctx features.Context
-		ctx.Reset(d, nil)
 		var got []found
-		for _, g := range FindGeneric(nil, &ctx, want, targets, es) {
+		for _, g := range findAll(d, targets, es) {
 			got = append(got, found{c.text[d.Tokens[g.First].Start:d.Tokens[g.End-1].End], g.Entity.Country})
 		}
 		if !slices.Equal(got, c.want) {
@@ -136,14 +136,8 @@ func TestFindGenericContext(t *testing.T) {
 		{"They attacked the People's Army.", []string{"Army"}},
 	} {
 		d := tok.Tokenize(c.text)
-		want := make([]bool, len(d.Sentences))
-		for i := range want {
-			want[i] = true
-		}
-		var ctx features.Context
-		ctx.Reset(d, nil)
 		var got []string
-		for _, g := range FindGeneric(nil, &ctx, want, nil, nil) {
+		for _, g := range findAll(d, nil, nil) {
 			got = append(got, c.text[d.Tokens[g.First].Start:d.Tokens[g.End-1].End])
 		}
 		if strings.Join(got, "|") != strings.Join(c.want, "|") {
