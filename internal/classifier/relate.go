@@ -297,11 +297,18 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 		ps = append(ps, party{target: t, entity: m.Entity, span: Span{m.Start, m.End}, mention: i})
 	}
 	addUpTo(len(d.Tokens))
-	// Of overlapping parties the one of higher rank stays.
+	// Of overlapping parties the one of higher rank stays. A caller's
+	// span on the state that a generic actor before it takes in ("police
+	// in [Kenya]") stays with the actor's tokens: the span is the
+	// actor's owner, not the object of "in".
 	out := ps[:0]
 	for _, p := range ps {
 		if n := len(out); n > 0 && overlaps(out[n-1].target, p.target) {
 			if p.rank() < out[n-1].rank() {
+				if q := out[n-1]; p.caller && q.mention < 0 && !q.caller && q.entity.Country != "" &&
+					q.target.First < p.target.First && q.target.End == p.target.End {
+					p.target.First = q.target.First
+				}
 				out[n-1] = p
 			}
 			continue
@@ -331,8 +338,9 @@ func (p *party) rank() int {
 func overlaps(a, b features.Target) bool { return a.First < b.End && b.First < a.End }
 
 // sameActor reports whether two parties are one actor, which holds no
-// stance toward itself: the same entity, or the same generic role of the
-// same state. It is symmetric.
+// stance toward itself: the same entity, an official or generic actor and
+// their state, or a state's official and its generic actor. It is
+// symmetric.
 func sameActor(a, b entities.Entity) bool {
 	if a.ID == "" || b.ID == "" {
 		return a.ID == b.ID && a.Name == b.Name
@@ -343,7 +351,11 @@ func sameActor(a, b entities.Entity) bool {
 	if a.Country != "" && a.Country == b.ID || b.Country != "" && b.Country == a.ID {
 		return true
 	}
-	if a.Country != "" && a.Country == b.Country && (isGeneric(a) || isGeneric(b)) {
+	// A generic actor and an official of one state are one actor; two
+	// generic actors of one state are so in the same role only (below),
+	// as two roles of one state may be at odds ("the army of Sudan
+	// clashed with rebels in Darfur").
+	if a.Country != "" && a.Country == b.Country && isGeneric(a) != isGeneric(b) {
 		return true
 	}
 	return a.ID == b.ID && a.Country == b.Country

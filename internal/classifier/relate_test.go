@@ -64,6 +64,8 @@ func TestRelations(t *testing.T) {
 		{"The army of Sudan clashed with fighters from South Sudan.",
 			[]string{"army of Sudan -> fighters from South Sudan hostile", "fighters from South Sudan -> army of Sudan hostile"},
 			[]string{"army -> Sudan hostile", "South Sudan -> Sudan hostile"}},
+		// Two roles of one state are two actors.
+		{"The government of Syria bombed rebels in Syria's north.", []string{"government of Syria -> rebels in Syria hostile"}, nil},
 		// Generic actors alone, in a text that names no state.
 		{"Police fired tear gas at protesters.", []string{"Police -> protesters hostile"}, nil},
 	} {
@@ -92,6 +94,27 @@ func TestRelations(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCallerSpanOwnsGenericActor: a caller's span on the state that a
+// generic actor before it takes in ("Police in [Kenya]") is the party,
+// with its span exactly, and reads as the actor, not as the object of
+// "in".
+func TestCallerSpanOwnsGenericActor(t *testing.T) {
+	c := newTestClassifier(t)
+	text := "Police in Kenya arrested migrants from Uganda."
+	span := func(s string) Span {
+		i := strings.Index(text, s)
+		return Span{i, i + len(s)}
+	}
+	res, err := c.Classify(context.Background(), Request{Text: text, Builtin: true, Spans: []Span{span("Kenya"), span("Uganda")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := relationTexts(text, res)
+	if !slices.Contains(got, "Kenya -> Uganda hostile") {
+		t.Errorf("no Kenya -> Uganda hostile among %q", got)
 	}
 }
 

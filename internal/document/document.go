@@ -27,7 +27,9 @@ type Input struct {
 	Salience float64
 	// Mean is the mean of the mention probabilities; Weighted the mean with
 	// mentions that only name one party of a pair ("the Ukraine-Russia
-	// crisis") weighing less; Max the largest of each.
+	// crisis") weighing less; Max the largest of each. In all three a
+	// victim's hostility (what a blamed actor, acting on the entity, holds
+	// toward it) counts only as far as the text does not blame the actor.
 	Mean, Weighted, Max [model.NumLabels]float32
 	// Share is the share of mentions labelled each stance.
 	Share [model.NumLabels]float32

@@ -69,7 +69,9 @@ func TestFindGeneric(t *testing.T) {
 // TestFindGenericOwnerAfter: a state named after a generic phrase owns
 // it ("police in Kenya", "troops from Chad", "the army of Sudan") where
 // the preposition says so: "in" a country, not for troops (deployed
-// there), nor an organisation; a counted phrase stays no actor.
+// there), an embassy (another state's) or an organisation; not a state
+// that owns what follows it ("Russia's ally", "Kenya police"), opens a
+// list, or whose troops are moved; a counted phrase stays no actor.
 func TestFindGenericOwnerAfter(t *testing.T) {
 	tok, err := features.NewTokenizer()
 	if err != nil {
@@ -79,6 +81,7 @@ func TestFindGenericOwnerAfter(t *testing.T) {
 		"Kenya": {ID: "KEN", Type: entities.TypeCountry}, "Chad": {ID: "TCD", Type: entities.TypeCountry},
 		"Sudan": {ID: "SDN", Type: entities.TypeCountry}, "Iraq": {ID: "IRQ", Type: entities.TypeCountry},
 		"Hamas": {ID: "HAMAS", Type: entities.TypeGroup}, "NATO": {ID: "NATO", Type: entities.TypeOrganization},
+		"Russia": {ID: "RUS", Type: entities.TypeCountry}, "Uganda": {ID: "UGA", Type: entities.TypeCountry},
 	}
 	type found struct{ text, country string }
 	for _, c := range []struct {
@@ -91,6 +94,11 @@ func TestFindGenericOwnerAfter(t *testing.T) {
 		{"Troops in Iraq were attacked.", []found{{"Troops", ""}}},
 		{"Officials in NATO met.", nil},
 		{"Two soldiers from Chad died.", nil},
+		{"Police from Russia's ally Chad came.", []found{{"Police", ""}}},
+		{"Police in Kenya and Uganda arrested migrants.", []found{{"Police", ""}}},
+		{"Officials from Kenya police spoke.", []found{{"Kenya police", "KEN"}}},
+		{"Russia pulled troops from Chad.", nil},
+		{"Protesters stormed the embassy in Kenya.", []found{{"Protesters", ""}}},
 	} {
 		d := tok.Tokenize(c.text)
 		var targets []features.Target

@@ -368,10 +368,11 @@ type Generic struct {
 
 // FindGeneric appends the generic actors of the sentences of c's document
 // with want set. A phrase inside a target's tokens is skipped (a named
-// mention wins), and one that follows a target of a state or group right
-// after (or after its possessive), or that such a target follows after
-// "in", "from" or "of" (ownerAfter), takes that target in: it is that
-// state's police, army or government. targets and ents are the document's
+// mention wins), and one that follows a target of a state, group or
+// organisation right after (or after its possessive), or, when it is an
+// actor of its own (not someone's, counted or moved), that such a target
+// follows after "in", "from" or "of" (ownerAfter), takes that target in:
+// it is that state's police, army or government. targets and ents are the document's
 // mentions in token order and their entities.
 //
 // The words are read as their marks (wordMarks), which the Context copies
@@ -437,11 +438,10 @@ func findGeneric(dst []Generic, c *features.Context, want []bool, targets []feat
 					g.Entity.Country = e.ID
 				}
 			}
-			if g.Entity.Country == "" && ti < len(targets) && !notOwnActor(d, s, i, end) {
-				if t := ownerAfter(d, s, targets[ti], ents[ti], role, end); t.End > 0 {
-					g.End, end = t.End, t.End
-					g.Entity.Country = ents[ti].ID
-				}
+			if g.Entity.Country == "" && ti < len(targets) && !notOwnActor(d, s, i, end) && !movedBefore(d, s, i) &&
+				ownerAfter(d, s, targets, ents, ti, role, end) && !ownsNext(d, s, marks, targets[ti]) {
+				g.End, end = targets[ti].End, targets[ti].End
+				g.Entity.Country = ents[ti].ID
 			}
 			if g.Entity.Country == "" && (!standalone || notOwnActor(d, s, i, end) || modifiesNoun(d, s, i, end)) {
 				// Unlinked, only the actors news names on their own:
@@ -458,37 +458,82 @@ func findGeneric(dst []Generic, c *features.Context, want []bool, targets []feat
 	return dst
 }
 
-// ownerAfter returns t, the next mention (of entity e) after a generic
-// phrase of role that ends at token end of sentence s, where it names the
-// phrase's state from after it: "police in Kenya", "troops from Chad",
-// "the army of Sudan", "fighters of Hamas". "in" takes a country only
-// (the place of an organisation is no owner of it), and not for troops,
-// which news reports where they are deployed ("the number of troops in
-// Iraq"); "from" and "of" take a country, group or organisation. The zero
-// Target where none does.
-func ownerAfter(d *features.Document, s features.Sentence, t features.Target, e entities.Entity, role string, end int) features.Target {
+// ownerAfter reports whether targets[ti], the next mention (of entity
+// ents[ti]) after a generic phrase of role that ends at token end of
+// sentence s, names the phrase's state from after it: "police in Kenya",
+// "troops from Chad", "the army of Sudan", "fighters of Hamas". "in" takes
+// a country only (the place of an organisation is no owner of it), and not
+// for the military role (troops, the army, forces), which news reports
+// where they are deployed ("the number of troops in Iraq"), nor for an
+// envoy's post ("the ambassador in Russia") or an embassy's host;
+// "from" and "of" take a
+// country, group or organisation, unless it owns what follows ("troops from
+// Russia's ally Belarus": Belarus's). A mention that opens a list ("police
+// in Kenya and Uganda") owns nothing alone.
+func ownerAfter(d *features.Document, s features.Sentence, targets []features.Target, ents []entities.Entity, ti int, role string, end int) bool {
+	t, e := targets[ti], ents[ti]
 	if end+1 >= s.End || t.End > s.End {
-		return features.Target{}
+		return false
 	}
 	at := end + 1
 	if d.LowerFast(at) == "the" {
 		at++
 	}
 	if t.First != at {
-		return features.Target{}
+		return false
+	}
+	if t.End < s.End {
+		switch next := d.LowerFast(t.End); next {
+		case "and", ",", "or":
+			if ti+1 < len(targets) && targets[ti+1].First <= t.End+2 {
+				return false
+			}
+		}
 	}
 	switch d.LowerFast(end) {
 	case "in":
-		if e.Type == entities.TypeCountry && role != "generic:military" {
-			return t
+		// An embassy in a country is another state's.
+		switch d.LowerFast(end - 1) {
+		case "embassy", "embassies", "consulate", "consulates":
+			return false
 		}
+		return e.Type == entities.TypeCountry && role != "generic:military" && !features.IsPost(d, t.First)
 	case "from", "of":
+		if t.End < s.End {
+			if w := d.Surface(t.End); w == "'s" || w == "’s" {
+				return false
+			}
+		}
 		switch e.Type {
 		case entities.TypeCountry, entities.TypeGroup, entities.TypeOrganization:
-			return t
+			return true
 		}
 	}
-	return features.Target{}
+	return false
+}
+
+// ownsNext reports whether mention t starts a generic phrase right after
+// it ("Kenya police"): the phrase is the mention's, not that of a phrase
+// before the mention ("officials from Kenya police").
+func ownsNext(d *features.Document, s features.Sentence, marks []uint16, t features.Target) bool {
+	return t.End < s.End && marks[t.End-s.First]&(markFirstOne|markFirstMore) != 0 && d.Tokens[t.End].Kind == features.KindWord
+}
+
+// movedBefore reports whether the generic phrase at token i of sentence s
+// is what a verb or noun of moving moves, one or two words before it
+// ("pulled troops from Syria", "the withdrawal of troops from Syria"): its
+// state is not named after it.
+func movedBefore(d *features.Document, s features.Sentence, i int) bool {
+	for j := i - 1; j >= s.First && j >= i-3; j-- {
+		w := d.LowerFast(j)
+		if moveWords[w] {
+			return true
+		}
+		if w != "of" && w != "the" && w != "its" && w != "their" {
+			return false
+		}
+	}
+	return false
 }
 
 // notOwnActor reports whether the words before an unlinked generic
@@ -570,7 +615,8 @@ func init() {
 	for _, w := range strings.Fields(`send sends sent sending deploy deploys deployed deploying redeployed mass masses
 		massed massing mobilise mobilised mobilising mobilize mobilized mobilizing withdraw withdrew withdrawn
 		withdrawing reinforce reinforced reinforcing station stationed stationing dispatch dispatched dispatching
-		move moved moving`) {
+		move moved moving pull pulls pulled pulling withdrawal withdrawals pullout evacuate evacuated evacuating
+		evacuation`) {
 		moveWords[w] = true
 	}
 }
