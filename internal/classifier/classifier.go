@@ -393,15 +393,18 @@ func (c *Classifier) explain(w *workspace, m *model.Model, fs []features.Feature
 		it := &items[i]
 		w.itemAt[it.first] = 0
 		it.strength = abs(it.per[label])
-		if it.strength < minContribution || supportOnly && (it.per[label] <= 0 || it.cue >= 0 && (w.cues[it.cue].Polarity < 0) != (label == model.Hostile)) || within(it, skipA) || within(it, skipB) || inMention(w.targets, it) ||
-			it.cue < 0 && !contentWord(&w.doc, int(it.first)) {
+		if it.strength < minContribution || supportOnly && (it.per[label] <= 0 || it.cue >= 0 && (w.cues[it.cue].Polarity < 0) != (label == model.Hostile)) || within(it, skipA) || within(it, skipB) {
 			continue
 		}
 		p := len(top)
 		for p > 0 && it.outranks(&items[top[p-1]]) {
 			p--
 		}
-		if p >= limit {
+		// Where it would rank is asked before the look-ups that may rule
+		// it out (a word of a mention, a function word): an item that
+		// would not make the list needs neither, and the list holds only
+		// items that passed them, so it comes out the same.
+		if p >= limit || inMention(w.targets, it) || it.cue < 0 && !contentWord(&w.doc, int(it.first)) {
 			continue
 		}
 		if len(top) < limit {
