@@ -438,8 +438,11 @@ func findGeneric(dst []Generic, c *features.Context, want []bool, targets []feat
 					g.Entity.Country = e.ID
 				}
 			}
-			if g.Entity.Country == "" && ti < len(targets) && !notOwnActor(d, s, i, end) && !movedBefore(d, s, i) &&
-				ownerAfter(d, s, targets, ents, ti, role, end) && !ownsNext(d, s, marks, targets[ti]) {
+			// The cheap tests first: most phrases have no mention one or
+			// two words after them.
+			if g.Entity.Country == "" && ti < len(targets) && targets[ti].First-end <= 2 &&
+				ownerAfter(d, s, targets, ents, ti, role, end) && !ownsNext(d, s, marks, targets[ti]) &&
+				!notOwnActor(d, s, i, end) && !movedBefore(d, s, i) {
 				g.End, end = targets[ti].End, targets[ti].End
 				g.Entity.Country = ents[ti].ID
 			}
