@@ -305,7 +305,7 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 	for _, p := range ps {
 		if n := len(out); n > 0 && overlaps(out[n-1].target, p.target) {
 			if p.rank() < out[n-1].rank() {
-				if q := out[n-1]; p.caller && q.mention < 0 && !q.caller && q.entity.Country != "" &&
+				if q := out[n-1]; p.caller && isGeneric(q.entity) && q.entity.Country != "" &&
 					q.target.First < p.target.First && q.target.End == p.target.End {
 					p.target.First = q.target.First
 				}

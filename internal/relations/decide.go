@@ -29,8 +29,9 @@ const Floor = 0.3
 // cooperative relations from 0.35 instead of 0.3 gave -0.007 [-0.009,
 // -0.006] recall and +0.011 [+0.009, +0.013] precision (over train_a to
 // train_o), and hostile ones then -0.009 [-0.010, -0.007] and +0.013
-// [+0.011, +0.015] (over train_a to train_p; F1 +0.003 each). Hostile ones stayed at 0.3 until the relation model
-// read seed 003's Iran -> NATO above 0.35 (Raisi's quote: 0.83, from 0.30).
+// [+0.011, +0.015] (over train_a to train_p; F1 +0.003 each). Hostile
+// ones stayed at 0.3 until the relation model read seed 003's Iran ->
+// NATO above 0.35 (Raisi's quote: 0.83, from 0.30).
 const Threshold = 0.35
 
 // BothWaysAt is the probability at which a relation stands although the
@@ -71,13 +72,13 @@ func Unreachable(logits [model.NumLabels]float32, temperature float32) bool {
 	if !(temperature > 0 && temperature <= 10) || !(n > -100 && n < 100) {
 		return false
 	}
-	bound := n + min(0, temperature*thresholdLogit) - margin
+	bound := n + min(0, temperature*floorLogit) - margin
 	return logits[model.Hostile] < bound && logits[model.Cooperative] < bound
 }
 
-// thresholdLogit is logit(Floor), the lead over the neutral logit at
+// floorLogit is logit(Floor), the lead over the neutral logit at
 // which a polar label alone (the third label at zero) would reach it.
-var thresholdLogit = float32(math.Log(Floor / (1 - Floor)))
+var floorLogit = float32(math.Log(Floor / (1 - Floor)))
 
 // BothWays reports whether a relation of probability p (of its label)
 // stands although its reverse is more probable.

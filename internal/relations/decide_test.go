@@ -17,7 +17,7 @@ func TestUnreachable(t *testing.T) {
 			// Logits about the bound: the neutral one's, less the
 			// temperature times logit(Floor), a hair either side.
 			n := float32(rng.NormFloat64() * 30)
-			edge := n + min(0, temp*thresholdLogit)
+			edge := n + min(0, temp*floorLogit)
 			l := [model.NumLabels]float32{n, n, n}
 			for _, k := range []model.Label{model.Hostile, model.Cooperative} {
 				switch rng.IntN(3) {

@@ -21,10 +21,11 @@ type teamCue struct {
 // parseTeam reads the team's cue file: "phrase<TAB>weight<TAB>kind" lines,
 // with "<TAB>relation" after a cue for the relation stage alone
 // (lexicon.SourceRelation), and '#' comments. In a phrase, a word written
-// "+word" is a verb and expands to its inflections ("+sign a memorandum" gives "signed a
-// memorandum", "signs a memorandum", ...) and a word written "word~" is a
-// noun that expands to its singular and plural ("provocation~"). Problems
-// are reported together with their line numbers.
+// "+word" is a verb and expands to its inflections ("+sign a memorandum"
+// gives "signed a memorandum", "signs a memorandum", ...) and a word
+// written "word~" is a noun that expands to its singular and plural
+// ("provocation~"). Problems are reported together with their line
+// numbers.
 func parseTeam(r io.Reader) ([]teamCue, error) {
 	var (
 		out  []teamCue
