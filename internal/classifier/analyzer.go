@@ -54,11 +54,14 @@ type workspace struct {
 	genericOnly []int32
 	genericScan []bool
 	// Evidence scratch (see Classifier.explain).
-	items    []evItem
-	itemAt   []int32
-	top      []int32 // explain's ranking, item indices
-	evidence []Evidence
-	evRanges []int32
+	items  []evItem
+	itemAt []int32
+	// inMention[t] is set where token t lies in a mention (w.targets):
+	// no evidence is shown there.
+	inMention []bool
+	top       []int32 // explain's ranking, item indices
+	evidence  []Evidence
+	evRanges  []int32
 	// aggregate's buffers: the entity groups, and one group's mention
 	// probabilities and weights.
 	grouper entities.Grouper
@@ -131,6 +134,13 @@ func (a *Analyzer) analyze(w *workspace, text string, opts entities.Options, spa
 		w.targets = append(w.targets, t)
 		sent = w.want(t, sent)
 		from = t.First
+	}
+	w.inMention = resize(w.inMention, len(w.doc.Tokens))
+	clear(w.inMention)
+	for _, t := range w.targets {
+		for i := t.First; i < t.End; i++ {
+			w.inMention[i] = true
+		}
 	}
 	for _, s := range spans {
 		t := a.tokenRange(&w.doc, s.Start, s.End, entities.TypeUnspecified)

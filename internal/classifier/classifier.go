@@ -404,7 +404,7 @@ func (c *Classifier) explain(w *workspace, m *model.Model, fs []features.Feature
 		// it out (a word of a mention, a function word): an item that
 		// would not make the list needs neither, and the list holds only
 		// items that passed them, so it comes out the same.
-		if p >= limit || inMention(w.targets, it) || it.cue < 0 && !contentWord(&w.doc, int(it.first)) {
+		if p >= limit || inMention(w.inMention, it) || it.cue < 0 && !contentWord(&w.doc, int(it.first)) {
 			continue
 		}
 		if len(top) < limit {
@@ -452,10 +452,13 @@ func within(it *evItem, t features.Target) bool {
 
 // inMention reports whether item it lies in a found mention: an entity's
 // name ("Treaty", "President") is no reason for a stance.
-func inMention(targets []features.Target, it *evItem) bool {
-	i, _ := slices.BinarySearchFunc(targets, int(it.end), func(t features.Target, end int) int { return t.First - end })
-	// targets[i-1] is the last mention starting before the item ends.
-	return i > 0 && targets[i-1].End > int(it.first)
+func inMention(inMention []bool, it *evItem) bool {
+	for i := it.first; i < it.end; i++ {
+		if inMention[i] {
+			return true
+		}
+	}
+	return false
 }
 
 // contentWord reports whether token i is a word a reader takes as a reason:
@@ -467,28 +470,7 @@ func contentWord(d *features.Document, i int) bool {
 	if r := d.Text[d.Tokens[i].Start]; r == '\'' || r == 0xe2 { // "'s", "’s"
 		return false
 	}
-	_, fn := functionWords[d.Lower(i)]
-	return !fn
-}
-
-// functionWords are the words that carry grammar, not stance: the
-// features use them (a "by" turns a passive around), but they are no
-// evidence to show.
-var functionWords = map[string]struct{}{}
-
-func init() {
-	for _, w := range []string{"a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "and", "or",
-		"but", "as", "is", "was", "were", "are", "be", "been", "being", "has", "have", "had", "that", "this", "these",
-		"those", "it", "its", "their", "his", "her", "he", "she", "they", "them", "we", "our", "i", "you", "which", "who",
-		"whom", "whose", "what", "when", "where", "will", "would", "could", "should", "can", "may", "might", "shall",
-		"do", "does", "did", "into", "over", "about", "after", "before", "than", "then", "there", "here", "also",
-		"s", "mr", "ms", "mrs", "said", "says", "say", "told", "while", "if", "so", "such", "not", "no", "all", "any",
-		"some", "one", "two", "up", "out", "more", "most", "other", "its", "since", "during", "between", "against",
-		"under", "per", "via", "amid", "upon", "both", "each", "own", "same", "very", "just", "only",
-		"president", "minister", "prime", "foreign", "secretary", "general", "spokesman", "spokeswoman", "official",
-		"officials", "leader", "chief", "counterpart", "deputy", "head", "seyed", "sayyid", "ayatollah"} {
-		functionWords[w] = struct{}{}
-	}
+	return !d.IsFunctionWord(i)
 }
 
 // outranks orders items: larger absolute contribution first, then by

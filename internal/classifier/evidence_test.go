@@ -8,6 +8,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/stance/classifierd/internal/features"
 	"github.com/stance/classifierd/internal/model"
 	"github.com/stance/classifierd/internal/sharedtest"
 )
@@ -35,10 +36,7 @@ func TestEvidenceReadable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		isFunction := func(s string) bool {
-			_, ok := functionWords[strings.ToLower(s)]
-			return ok
-		}
+		isFunction := func(s string) bool { return features.FunctionWord(strings.ToLower(s)) }
 		check := func(what string, label model.Label, ev []Evidence) {
 			for _, e := range ev {
 				items++

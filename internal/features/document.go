@@ -70,6 +70,10 @@ func (d *Document) LowerFast(i int) string {
 // appendLower), looking up its sentence's words if that is not done yet.
 func (d *Document) Lower(i int) string { return d.resolveFor(i).lower() }
 
+// IsFunctionWord reports whether token i's lowered word is a FunctionWord,
+// as its lexeme records once a word.
+func (d *Document) IsFunctionWord(i int) bool { return d.resolveFor(i).attr&attrFunction != 0 }
+
 // resolveFor looks up the lexemes of token i's sentence and returns i's.
 func (d *Document) resolveFor(i int) *lexeme {
 	d.resolveSentence(d.SentenceOf(i))

@@ -455,6 +455,10 @@ const (
 	attrBoundary
 )
 
+// attrFunction marks, in a lexeme's attr, a word that is no evidence to
+// show (FunctionWord), above the scope markers.
+const attrFunction uint8 = 1 << 7
+
 // attrScopeShift is where a lexeme's attr keeps the scope markers of its
 // lowered word (scopeMarks), above the attribution classes; Context.attr
 // has them too, and the tests of a class's bit ignore them.

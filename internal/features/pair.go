@@ -571,7 +571,7 @@ func scopeMarkers(d *Document, from, to int) uint8 {
 	for i := from; i < to; i++ {
 		a |= d.lexeme(i).attr
 	}
-	return a >> attrScopeShift
+	return a &^ attrFunction >> attrScopeShift
 }
 
 // scopeMarks returns the scope markers that w, a lowered word, is.

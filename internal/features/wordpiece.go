@@ -153,6 +153,9 @@ func (w *WordPiece) newLexeme(word string, h uint64) *lexeme {
 		}
 	}
 	lx.attr |= scopeMarks(lx.lower()) << attrScopeShift
+	if FunctionWord(lx.lower()) {
+		lx.attr |= attrFunction
+	}
 	if w.marker != nil {
 		lx.marks = w.marker(word, lx.lower())
 	}

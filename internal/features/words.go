@@ -362,3 +362,29 @@ func isSpace(r rune) bool {
 	}
 	return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff'
 }
+
+// FunctionWord reports whether w, a lowered word, carries grammar or a
+// title rather than stance: the features use such words (a "by" turns a
+// passive around, "minister" makes a speaker), but they are no evidence to
+// show a reader.
+func FunctionWord(w string) bool {
+	_, ok := functionWords[w]
+	return ok
+}
+
+var functionWords = map[string]struct{}{}
+
+func init() {
+	for _, w := range []string{"a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "and", "or",
+		"but", "as", "is", "was", "were", "are", "be", "been", "being", "has", "have", "had", "that", "this", "these",
+		"those", "it", "its", "their", "his", "her", "he", "she", "they", "them", "we", "our", "i", "you", "which", "who",
+		"whom", "whose", "what", "when", "where", "will", "would", "could", "should", "can", "may", "might", "shall",
+		"do", "does", "did", "into", "over", "about", "after", "before", "than", "then", "there", "here", "also",
+		"s", "mr", "ms", "mrs", "said", "says", "say", "told", "while", "if", "so", "such", "not", "no", "all", "any",
+		"some", "one", "two", "up", "out", "more", "most", "other", "since", "during", "between", "against",
+		"under", "per", "via", "amid", "upon", "both", "each", "own", "same", "very", "just", "only",
+		"president", "minister", "prime", "foreign", "secretary", "general", "spokesman", "spokeswoman", "official",
+		"officials", "leader", "chief", "counterpart", "deputy", "head", "seyed", "sayyid", "ayatollah"} {
+		functionWords[w] = struct{}{}
+	}
+}
