@@ -26,6 +26,7 @@ const (
 	tPairDenial
 	tPairNegated
 	tPairStance
+	tPairThirdParty
 )
 
 // cueDecay is how fast a cue's pair features fall with its distance in
@@ -237,6 +238,13 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 		if cue.Kind != 0 && cue.Kind != lexicon.KindVerb {
 			pron = possessivePronounBefore(d, sent, cue)
 		}
+		// A cue outside the pair whose other side is a third party: "X
+		// and Y criticized Z" is their act on Z, not on each other; "Z
+		// accused X and Y" Z's on them.
+		third := uint64(0)
+		if pos != 1 && thirdParty(targets, sent, h, t, cue, pos == 2) {
+			third = 1
+		}
 		dist := max(distance(th, cue), distance(tt, cue))
 		// A cue counts less the farther it stands from the farther
 		// party, its identity as well: a "meeting with" twenty words
@@ -259,6 +267,9 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 			add(k, cf, tPairCuePosition<<56|neg<<48|pol<<40|pos<<32|dr.order<<24|uint64(cue.Quad)<<16)
 			add(k, Feature{Value: near, Cue: int32(ci), Token: -1}, tPairCueIdentity<<56|neg<<48|uint64(rh)<<40|uint64(rt)<<32|uint64(cue.ID))
 			add(k, cf, tPairCueClause<<56|pol<<40|inH<<32|inT<<24|dr.order<<16|dr.sameClause<<8)
+			if third != 0 {
+				add(k, cf, tPairThirdParty<<56|pol<<40|pos<<32|uint64(rh)<<24|uint64(rt)<<16)
+			}
 			if dr.speaker {
 				// "X said Y is a threat", "X's minister said": X speaks
 				// toward the parties of what is said.
@@ -365,6 +376,31 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 		}
 	}
 	return dirs[0].dst, dirs[1].dst
+}
+
+// thirdPartyReach is how near a cue a party must stand to be the cue's
+// other side: its object right after it, or its subject right before.
+const thirdPartyReach = 3
+
+// thirdParty reports whether a party other than h and t stands on the far
+// side of cue c from both of them, within thirdPartyReach tokens in
+// sentence sent: after it when after is set (the cue follows the pair),
+// else before it. targets are in token order.
+func thirdParty(targets []Target, sent Sentence, h, t int, c *CueMatch, after bool) bool {
+	if after {
+		for j := max(h, t) + 1; j < len(targets) && targets[j].First < sent.End; j++ {
+			if targets[j].First >= c.End {
+				return targets[j].First-c.End <= thirdPartyReach
+			}
+		}
+		return false
+	}
+	for j := min(h, t) - 1; j >= 0 && targets[j].First >= sent.First; j-- {
+		if targets[j].End <= c.First {
+			return c.First-targets[j].End <= thirdPartyReach
+		}
+	}
+	return false
 }
 
 // growParties makes room in the party cache for n parties. Entries are
