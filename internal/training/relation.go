@@ -70,6 +70,7 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			{Name: "team/relations_o", Path: filepath.Join(rel, "train_o.jsonl")},
 			{Name: "team/relations_p", Path: filepath.Join(rel, "train_p.jsonl")},
 			{Name: "team/relations_t", Path: filepath.Join(rel, "train_t.jsonl")},
+			{Name: "team/relations_v", Path: filepath.Join(rel, "train_v.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
