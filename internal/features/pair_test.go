@@ -404,3 +404,37 @@ func TestPossessorThroughPronoun(t *testing.T) {
 		}
 	}
 }
+
+// TestThirdParty: a cue outside a pair has a third party on its far side
+// when one stands within reach there: the object of the pair's act ("X and
+// Y criticized Z") or the subject of an act on both ("Z accused X and
+// Y"); a joint act has none, nor a party beyond reach or in another
+// sentence.
+func TestThirdParty(t *testing.T) {
+	cases := []struct {
+		text, cue string
+		parties   []string // single words, in order
+		h, t      int      // the pair, as indices into parties
+		after     bool     // the cue follows the pair
+		want      bool
+	}{
+		{"France and Germany criticized Hungary over its veto.", "criticized", []string{"France", "Germany", "Hungary"}, 0, 1, true, true},
+		{"Hungary said France and Germany criticized the plan.", "criticized", []string{"Hungary", "France", "Germany"}, 1, 2, true, false},
+		{"France and Germany signed a treaty in Paris.", "signed", []string{"France", "Germany"}, 0, 1, true, false},
+		{"Russia accused Ukraine and Poland of sabotage.", "accused", []string{"Russia", "Ukraine", "Poland"}, 1, 2, false, true},
+		{"Ukraine and Poland were accused of sabotage.", "accused", []string{"Ukraine", "Poland"}, 0, 1, true, false},
+		{"France and Germany criticized the long delays at Hungary.", "criticized", []string{"France", "Germany", "Hungary"}, 0, 1, true, false},
+		{"France and Germany criticized it. Hungary replied.", "criticized", []string{"France", "Germany", "Hungary"}, 0, 1, true, false},
+	}
+	for _, c := range cases {
+		d, cues := prepared(t, c.text)
+		targets := targetsOf(t, d, c.parties...)
+		cue := cueAt(t, d, cues, c.cue)
+		sent := d.Sentences[d.SentenceOf(cue.First)]
+		for _, hh := range [2][2]int{{c.h, c.t}, {c.t, c.h}} {
+			if got := thirdParty(targets, sent, hh[0], hh[1], cue, c.after); got != c.want {
+				t.Errorf("%q: thirdParty(%s, %s) = %v, want %v", c.text, c.parties[hh[0]], c.parties[hh[1]], got, c.want)
+			}
+		}
+	}
+}
