@@ -293,6 +293,9 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 		if features.IsPost(d, t.First) {
 			continue // "the Iranian ambassador to Moscow": where he serves, not who speaks
 		}
+		if features.MadeIn(d, t) {
+			continue // "US-made missiles": where they were made, not who fired them
+		}
 		m := w.mentions[i]
 		ps = append(ps, party{target: t, entity: m.Entity, span: Span{m.Start, m.End}, mention: i})
 	}

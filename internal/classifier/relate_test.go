@@ -68,6 +68,11 @@ func TestRelations(t *testing.T) {
 		{"The government of Syria bombed rebels in Syria's north.", []string{"government of Syria -> rebels in Syria hostile"}, nil},
 		// Generic actors alone, in a text that names no state.
 		{"Police fired tear gas at protesters.", []string{"Police -> protesters hostile"}, nil},
+		// A state compounded with a participle backs the actor it
+		// modifies and does not act with it ("Iran-backed"); one that
+		// names where arms were made is no party ("US-made").
+		{"Iran-backed Houthi rebels attacked a ship in the Red Sea.", []string{"Iran -> Houthi rebels cooperative"}, []string{"Houthi rebels -> Iran hostile"}},
+		{"The Houthis fired US-made missiles at Israel.", []string{"Houthis -> Israel hostile"}, []string{"Houthis -> US hostile"}},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
 			res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true, MaxEvidence: 3})

@@ -144,6 +144,9 @@ type partyFacts struct {
 	speaks             bool // isSpeaker only
 	agentBy, possessor bool
 	coordinated        bool
+	// compound is the kind of compound the party's last word makes with
+	// a participle ("Iran-backed", "Saudi-led", "US-made"), or 0.
+	compound uint8
 }
 
 // Reset prepares c for document d with its cue matches (in token order).

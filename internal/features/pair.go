@@ -2,6 +2,7 @@ package features
 
 import (
 	"math"
+	"strings"
 
 	"github.com/stance/classifierd/internal/lexicon"
 )
@@ -27,6 +28,7 @@ const (
 	tPairNegated
 	tPairStance
 	tPairThirdParty
+	tPairCompound
 )
 
 // cueDecay is how fast a cue's pair features fall with its distance in
@@ -322,6 +324,15 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 		if dr.agentBy {
 			add(k, none, tPairAgentBy<<56|1<<52|dr.order)
 		}
+		// "Iran-backed Houthis", "the Saudi-led coalition": the state
+		// of the compound backs or leads the actor it modifies, and takes
+		// no part in what that actor does; "US-made missiles" none.
+		if kind := dr.ph.compound; kind != 0 {
+			add(k, none, tPairCompound<<56|uint64(kind)<<16|b2u(dr.tt.First >= dr.th.End && dr.tt.First <= dr.th.End+1)<<8)
+		}
+		if kind := dr.pt.compound; kind != 0 {
+			add(k, none, tPairCompound<<56|1<<48|uint64(kind)<<16|b2u(dr.th.First >= dr.tt.End && dr.th.First <= dr.tt.End+1)<<8)
+		}
 		// A quote's speaker outside it speaks toward the parties in it;
 		// two parties both inside it are what the speaker says.
 		hq := uint64(0)
@@ -376,6 +387,54 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 		}
 	}
 	return dirs[0].dst, dirs[1].dst
+}
+
+// Compound kinds (compoundKind): what a participle after a party's
+// name and a hyphen says of it.
+const (
+	compoundNone uint8 = iota
+	// compoundBacks: "Iran-backed", "Russian-funded", "US-trained".
+	compoundBacks
+	// compoundLeads: "Saudi-led", "Kremlin-run", "state-owned".
+	compoundLeads
+	// compoundMakes: "US-made", "Chinese-built": an origin, no act.
+	compoundMakes
+	// compoundBrokers: "Qatari-brokered", "UN-sponsored".
+	compoundBrokers
+)
+
+// compoundKind returns the kind of compound that the last word of party t
+// makes with a participle after a hyphen ("Iran-backed" in "Iran-backed
+// Houthi rebels", one token), or compoundNone.
+func compoundKind(d *Document, t Target) uint8 {
+	w := d.LowerFast(t.End - 1)
+	i := strings.LastIndexByte(w, '-')
+	if i <= 0 {
+		return compoundNone
+	}
+	switch w[i+1:] {
+	case "backed", "funded", "supported", "armed", "trained", "allied", "aligned", "financed", "equipped", "friendly":
+		return compoundBacks
+	case "led", "run", "controlled", "held", "owned", "dominated", "ruled", "commanded", "appointed":
+		return compoundLeads
+	case "made", "built", "produced", "manufactured", "designed", "supplied", "origin":
+		return compoundMakes
+	case "brokered", "mediated", "sponsored", "drafted", "hosted", "proposed":
+		return compoundBrokers
+	}
+	return compoundNone
+}
+
+// MadeIn reports whether party t only names where something was made
+// ("US-made missiles", "Chinese-built drones"): an origin, which takes no
+// part in what is done with the thing.
+func MadeIn(d *Document, t Target) bool { return compoundKind(d, t) == compoundMakes }
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // thirdPartyReach is how near a cue a party must stand to be the cue's
@@ -464,6 +523,7 @@ func (c *Context) fillParty(p *partyFacts, targets []Target, m, si int) {
 	p.possessor = t.End < len(d.Tokens) && isPossessiveToken(d.Surface(t.End))
 	p.left, p.right = c.clause(si, t)
 	p.coordinated = isCoordinated(d, targets, m)
+	p.compound = compoundKind(d, t)
 	n := int(c.firstCue[si+1] - c.firstCue[si])
 	p.cueOff = len(c.roleBuf)
 	for range n {

@@ -438,3 +438,31 @@ func TestThirdParty(t *testing.T) {
 		}
 	}
 }
+
+// TestCompoundKind: a party's last word compounded with a participle
+// after a hyphen says whether its state backs, leads, brokers or only made
+// what follows; other hyphenated words are no compound.
+func TestCompoundKind(t *testing.T) {
+	for _, c := range []struct {
+		text, word string
+		want       uint8
+	}{
+		{"Iran-backed Houthi rebels attacked a ship.", "Iran-backed", compoundBacks},
+		{"The Saudi-led coalition struck Sanaa.", "Saudi-led", compoundLeads},
+		{"They fired US-made missiles.", "US-made", compoundMakes},
+		{"A Qatari-brokered truce held.", "Qatari-brokered", compoundBrokers},
+		{"An anti-NATO rally was held.", "anti-NATO", compoundNone},
+		{"The Russia-Ukraine war went on.", "Russia-Ukraine", compoundNone},
+		{"Iran struck back.", "Iran", compoundNone},
+	} {
+		d, _ := prepared(t, c.text)
+		ts := targetsOf(t, d, c.word)
+		d.resolveSentence(0)
+		if got := compoundKind(d, ts[0]); got != c.want {
+			t.Errorf("%q: compoundKind(%q) = %d, want %d", c.text, c.word, got, c.want)
+		}
+		if got := MadeIn(d, ts[0]); got != (c.want == compoundMakes) {
+			t.Errorf("%q: MadeIn(%q) = %v", c.text, c.word, got)
+		}
+	}
+}
