@@ -108,6 +108,11 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 					pm[model.Hostile] *= 1 - blame
 				}
 			}
+			for l, v := range w.mentionContext[i] {
+				in.Context[l] += v
+				in.ContextMax[l] = max(in.ContextMax[l], v)
+			}
+
 			for l := range p {
 				in.Mean[l] += pm[l]
 				in.Weighted[l] += wt * pm[l]
@@ -146,6 +151,11 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 			}
 			p := w.corefProbs[ci]
 			n++
+			for l, v := range w.corefContext[ci] {
+				in.Context[l] += v
+				in.ContextMax[l] = max(in.ContextMax[l], v)
+			}
+
 			weights = append(weights, 1)
 			for l := range p {
 				in.Mean[l] += p[l]
@@ -164,6 +174,8 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 		}
 		for l := range in.Mean {
 			in.Mean[l] /= float32(n)
+			in.Context[l] /= float32(n)
+
 			in.Share[l] /= float32(n)
 			if wsum > 0 {
 				in.Weighted[l] /= wsum

@@ -206,3 +206,35 @@ func TestDocumentInputsSpeaksNotActs(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentInputsContext: an entity's Context is its mentions'
+// probabilities without the prior of their own words, which is what the
+// mention model gives the same features less the mention's pieces.
+func TestDocumentInputsContext(t *testing.T) {
+	c := newTestClassifier(t)
+	const text = "Donald Trump praised the new trade agreement on Monday."
+	mentions, inputs := mentionsAndInputs(t, c, text)
+	if len(mentions["Donald Trump"]) != 1 {
+		t.Fatalf("mentions: %+v", mentions)
+	}
+	w := c.an.get()
+	defer c.an.put(w)
+	if err := c.an.analyze(w, text, entities.Options{Builtin: true}, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	fs := c.an.ext.Extract(nil, &w.ctx, w.targets, 0)
+	k := features.PriorStart(fs)
+	if k == len(fs) {
+		t.Fatal("no prior features")
+	}
+	want := model.Softmax(c.model.Logits(fs[:k]), c.model.Temperature())
+	got := inputs["Donald Trump"].Context
+	for l := range want {
+		if math.Abs(float64(got[l]-want[l])) > 1e-4 {
+			t.Fatalf("Context = %v, want %v (the mention model without the prior)", got, want)
+		}
+	}
+	if p := mentions["Donald Trump"][0].Probs; p == got {
+		t.Errorf("Context equals the mention's probabilities %v: the prior was not taken out", p)
+	}
+}

@@ -95,8 +95,13 @@ type workspace struct {
 	actedOn      []bool
 	corefs       []coref
 	corefProbs   [][model.NumLabels]float32
-	groupProbs   [][model.NumLabels]float32
-	groupWeights []float32
+	corefContext [][model.NumLabels]float32 // corefProbs without the pronoun's prior
+	// mentionContext[i] is mention i's probabilities without the prior
+	// of its own words (Classifier.withoutPrior): what this text says of
+	// it, which the document stage reads beside them.
+	mentionContext [][model.NumLabels]float32
+	groupProbs     [][model.NumLabels]float32
+	groupWeights   []float32
 }
 
 func (a *Analyzer) get() *workspace  { return a.pool.Get().(*workspace) }

@@ -207,6 +207,7 @@ func (c *Classifier) scoreMentions(ctx context.Context, w *workspace, req Reques
 	}
 	an := c.an
 	res.Mentions = resize(res.Mentions, len(w.mentions))
+	w.mentionContext = resize(w.mentionContext, len(w.mentions))
 	for i, m := range w.mentions {
 		if i%checkEvery == checkEvery-1 {
 			if err := ctx.Err(); err != nil {
@@ -214,7 +215,12 @@ func (c *Classifier) scoreMentions(ctx context.Context, w *workspace, req Reques
 			}
 		}
 		w.feats = an.ext.Extract(w.feats[:0], &w.ctx, w.targets, i)
-		res.Mentions[i] = c.score(w, w.targets, i, w.feats, req.MaxEvidence)
+		var s model.Scores
+		res.Mentions[i], s = c.score(w, w.targets, i, w.feats, req.MaxEvidence)
+		w.mentionContext[i] = s.Probs
+		if c.models.Document != nil || res.keepInputs {
+			w.mentionContext[i] = c.withoutPrior(w.feats, s)
+		}
 		res.Mentions[i].Span = Span{m.Start, m.End}
 		res.Mentions[i].Entity = m.Entity
 	}
@@ -229,7 +235,7 @@ func (c *Classifier) scoreMentions(ctx context.Context, w *workspace, req Reques
 		var at int
 		merged, at = withSpan(merged, w.targets, an.tokenRange(&w.doc, s.Start, s.End, entities.TypeUnspecified))
 		w.feats = an.ext.Extract(w.feats[:0], &w.ctx, merged, at)
-		res.Targeted[i] = c.score(w, merged, at, w.feats, req.MaxEvidence)
+		res.Targeted[i], _ = c.score(w, merged, at, w.feats, req.MaxEvidence)
 		res.Targeted[i].Span = s
 		res.Targeted[i].Entity = spanEntity(req.Text, s, w.mentions)
 	}
@@ -239,7 +245,7 @@ func (c *Classifier) scoreMentions(ctx context.Context, w *workspace, req Reques
 // scoreCorefs scores the pronouns that refer to people (see findCorefs)
 // as mentions, for the document stage only.
 func (c *Classifier) scoreCorefs(w *workspace, res *Result) {
-	w.corefProbs = w.corefProbs[:0]
+	w.corefProbs, w.corefContext = w.corefProbs[:0], w.corefContext[:0]
 	if len(w.corefs) == 0 || c.models.Document == nil && !res.keepInputs {
 		return
 	}
@@ -248,7 +254,9 @@ func (c *Classifier) scoreCorefs(w *workspace, res *Result) {
 		var at int
 		merged, at = withSpan(merged, w.targets, features.Target{First: cr.token, End: cr.token + 1, Type: uint8(entities.TypePerson)})
 		w.feats = c.an.ext.Extract(w.feats[:0], &w.ctx, merged, at)
-		w.corefProbs = append(w.corefProbs, c.model.Score(w.feats).Probs)
+		sc := c.model.Score(w.feats)
+		w.corefProbs = append(w.corefProbs, sc.Probs)
+		w.corefContext = append(w.corefContext, c.withoutPrior(w.feats, sc))
 	}
 	w.partyTargets = merged
 }
@@ -299,7 +307,7 @@ func spanEntity(text string, s Span, ms []entities.Mention) entities.Entity {
 // score runs the model on one mention's features and explains it. Its
 // evidence goes to w.evidence, and its range there to w.evRanges: Classify
 // hands them out once the document is done.
-func (c *Classifier) score(w *workspace, targets []features.Target, m int, fs []features.Feature, maxEvidence int) Mention {
+func (c *Classifier) score(w *workspace, targets []features.Target, m int, fs []features.Feature, maxEvidence int) (Mention, model.Scores) {
 	s := c.model.Score(fs)
 	label := s.Label()
 	out := Mention{Label: label, Probs: s.Probs}
@@ -309,7 +317,24 @@ func (c *Classifier) score(w *workspace, targets []features.Target, m int, fs []
 		w.evRanges = append(w.evRanges, int32(start), int32(len(w.evidence)))
 	}
 	out.Holder = holder(w, targets, m)
-	return out
+	return out, s
+}
+
+// withoutPrior returns the probabilities of scores s of a mention's
+// features fs without the prior of its own words: news that mostly
+// reports a party one way ("Trump", "Hamas") gives its name a weight that
+// says nothing of how this article treats it.
+func (c *Classifier) withoutPrior(fs []features.Feature, s model.Scores) [model.NumLabels]float32 {
+	k := features.PriorStart(fs)
+	if k == len(fs) {
+		return s.Probs
+	}
+	prior, bias := c.model.Logits(fs[k:]), c.model.Logits(nil)
+	logits := s.Logits
+	for l := range logits {
+		logits[l] -= prior[l] - bias[l]
+	}
+	return model.Softmax(logits, c.model.Temperature())
 }
 
 // evItem is one candidate evidence item: a cue or a context word, as the

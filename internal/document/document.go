@@ -65,6 +65,10 @@ type Input struct {
 	// Corefs is the number of pronouns that refer to the entity (a
 	// person), which Mean, Share and Tone count with its mentions.
 	Corefs int
+	// Context and ContextMax are Mean and Max of the mentions'
+	// probabilities without the prior of their own words (how news
+	// mostly reports the party): what this text says of it.
+	Context, ContextMax [model.NumLabels]float32
 	// Tone is the mean hostile and cooperative cue weight of the
 	// sentences that mention the entity; DocTone of every sentence the
 	// earlier stages read. A polemic is hostile toward someone; the
@@ -90,6 +94,7 @@ const (
 	tDominant
 	tTone
 	tHeld
+	tContext
 )
 
 // Features appends the features of in to dst.
@@ -118,6 +123,9 @@ func Features(dst []model.Feature, in *Input) []model.Feature {
 		// speaker's sentences are hostile toward others, not toward it.
 		add(in.Speaks*in.Mean[l], tSpeaks<<56|1<<48|k)
 		add(in.Mutual*in.Mean[l], tMutual<<56|1<<48|k)
+		add(in.Context[l], tContext<<56|k)
+		add(in.Context[l], tContext<<56|1<<48|typ<<8|k)
+		add(in.ContextMax[l], tContext<<56|2<<48|k)
 	}
 	if in.LeadMentions > 0 {
 		add(1, tLead<<56|1<<48)

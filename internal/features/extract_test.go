@@ -417,7 +417,8 @@ func TestAttrClass(t *testing.T) {
 }
 
 // TestMentionPieces: a mention's own words are features, named by no
-// token, so that evidence cannot show them.
+// token of the text (PriorToken), so that evidence cannot show them, and
+// they come last, where PriorStart finds them.
 func TestMentionPieces(t *testing.T) {
 	d, cues := prepared(t, "Officials met Hamas leaders in Doha.")
 	var c Context
@@ -431,7 +432,7 @@ func TestMentionPieces(t *testing.T) {
 		for _, f := range fs {
 			if f.Index == k {
 				n++
-				if f.Token != -1 || f.Cue != -1 {
+				if f.Token != PriorToken || f.Cue != -1 {
 					t.Errorf("mention piece feature names token %d, cue %d", f.Token, f.Cue)
 				}
 			}
@@ -439,5 +440,14 @@ func TestMentionPieces(t *testing.T) {
 	}
 	if n == 0 {
 		t.Error("no mention piece feature")
+	}
+	k := PriorStart(fs)
+	if len(fs)-k != n {
+		t.Errorf("PriorStart: %d features after it, want the %d mention pieces", len(fs)-k, n)
+	}
+	for _, f := range fs[:k] {
+		if f.Token == PriorToken {
+			t.Errorf("a prior feature before PriorStart %d", k)
+		}
 	}
 }
