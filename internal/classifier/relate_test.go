@@ -73,6 +73,7 @@ func TestRelations(t *testing.T) {
 		// names where arms were made is no party ("US-made").
 		{"Iran-backed Houthi rebels attacked a ship in the Red Sea.", []string{"Iran -> Houthi rebels cooperative"}, []string{"Houthi rebels -> Iran hostile"}},
 		{"The Houthis fired US-made missiles at Israel.", []string{"Houthis -> Israel hostile"}, []string{"Houthis -> US hostile"}},
+		{"The Houthis fired U.S.-made missiles at Israel.", []string{"Houthis -> Israel hostile"}, []string{"Houthis -> U.S. hostile", "U.S. -> Israel hostile"}},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
 			res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true, MaxEvidence: 3})

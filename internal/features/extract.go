@@ -145,8 +145,10 @@ type partyFacts struct {
 	agentBy, possessor bool
 	coordinated        bool
 	// compound is the kind of compound the party's last word makes with
-	// a participle ("Iran-backed", "Saudi-led", "US-made"), or 0.
-	compound uint8
+	// a participle ("Iran-backed", "Saudi-led", "US-made"), or 0, and
+	// compoundEnd the token after the compound (compoundKind).
+	compound    uint8
+	compoundEnd int
 }
 
 // Reset prepares c for document d with its cue matches (in token order).

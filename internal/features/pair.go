@@ -3,6 +3,7 @@ package features
 import (
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/stance/classifierd/internal/lexicon"
 )
@@ -327,11 +328,11 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 		// "Iran-backed Houthis", "the Saudi-led coalition": the state
 		// of the compound backs or leads the actor it modifies, and takes
 		// no part in what that actor does; "US-made missiles" none.
-		if kind := dr.ph.compound; kind != 0 {
-			add(k, none, tPairCompound<<56|uint64(kind)<<16|b2u(dr.tt.First >= dr.th.End && dr.tt.First <= dr.th.End+1)<<8)
+		if kind, end := dr.ph.compound, dr.ph.compoundEnd; kind != 0 {
+			add(k, none, tPairCompound<<56|uint64(kind)<<16|b2u(dr.tt.First >= end && dr.tt.First <= end+1)<<8)
 		}
-		if kind := dr.pt.compound; kind != 0 {
-			add(k, none, tPairCompound<<56|1<<48|uint64(kind)<<16|b2u(dr.th.First >= dr.tt.End && dr.th.First <= dr.tt.End+1)<<8)
+		if kind, end := dr.pt.compound, dr.pt.compoundEnd; kind != 0 {
+			add(k, none, tPairCompound<<56|1<<48|uint64(kind)<<16|b2u(dr.th.First >= end && dr.th.First <= end+1)<<8)
 		}
 		// A quote's speaker outside it speaks toward the parties in it;
 		// two parties both inside it are what the speaker says.
@@ -404,31 +405,48 @@ const (
 )
 
 // compoundKind returns the kind of compound that the last word of party t
-// makes with a participle after a hyphen ("Iran-backed" in "Iran-backed
-// Houthi rebels", one token), or compoundNone.
-func compoundKind(d *Document, t Target) uint8 {
+// makes with a participle after a hyphen, and the token after the
+// compound; compoundNone and t.End where it makes none. The hyphen is
+// inside the word ("Iran-backed", one token; also U+2010 and U+2011), or a
+// token of its own touching both words ("U.S.-made", "Iran–backed").
+func compoundKind(d *Document, t Target) (kind uint8, end int) {
 	w := d.LowerFast(t.End - 1)
-	i := strings.LastIndexByte(w, '-')
-	if i <= 0 {
-		return compoundNone
+	var part string
+	end = t.End
+	if i := strings.LastIndexAny(w, "-\u2010\u2011"); i > 0 {
+		_, size := utf8.DecodeRuneInString(w[i:])
+		part = w[i+size:]
+	} else if e := t.End; e+1 < len(d.Tokens) && isHyphen(d.Surface(e)) &&
+		d.Tokens[e].Start == d.Tokens[e-1].End && d.Tokens[e+1].Start == d.Tokens[e].End {
+		part, end = d.LowerFast(e+1), e+2
+	} else {
+		return compoundNone, t.End
 	}
-	switch w[i+1:] {
-	case "backed", "funded", "supported", "armed", "trained", "allied", "aligned", "financed", "equipped", "friendly":
-		return compoundBacks
+	switch part {
+	case "backed", "funded", "supported", "armed", "trained", "allied", "aligned", "financed", "equipped", "friendly",
+		"supplied":
+		return compoundBacks, end
 	case "led", "run", "controlled", "held", "owned", "dominated", "ruled", "commanded", "appointed":
-		return compoundLeads
-	case "made", "built", "produced", "manufactured", "designed", "supplied", "origin":
-		return compoundMakes
+		return compoundLeads, end
+	case "made", "built", "produced", "manufactured", "designed", "origin":
+		return compoundMakes, end
 	case "brokered", "mediated", "sponsored", "drafted", "hosted", "proposed":
-		return compoundBrokers
+		return compoundBrokers, end
 	}
-	return compoundNone
+	return compoundNone, t.End
 }
+
+// isHyphen reports whether s is a hyphen or an en dash standing for one.
+func isHyphen(s string) bool { return s == "-" || s == "\u2010" || s == "\u2011" || s == "\u2013" }
 
 // MadeIn reports whether party t only names where something was made
 // ("US-made missiles", "Chinese-built drones"): an origin, which takes no
-// part in what is done with the thing.
-func MadeIn(d *Document, t Target) bool { return compoundKind(d, t) == compoundMakes }
+// part in what is done with the thing. (A supplier, "Iran-supplied
+// drones", backs the one it supplies.)
+func MadeIn(d *Document, t Target) bool {
+	kind, _ := compoundKind(d, t)
+	return kind == compoundMakes
+}
 
 func b2u(b bool) uint64 {
 	if b {
@@ -523,7 +541,7 @@ func (c *Context) fillParty(p *partyFacts, targets []Target, m, si int) {
 	p.possessor = t.End < len(d.Tokens) && isPossessiveToken(d.Surface(t.End))
 	p.left, p.right = c.clause(si, t)
 	p.coordinated = isCoordinated(d, targets, m)
-	p.compound = compoundKind(d, t)
+	p.compound, p.compoundEnd = compoundKind(d, t)
 	n := int(c.firstCue[si+1] - c.firstCue[si])
 	p.cueOff = len(c.roleBuf)
 	for range n {

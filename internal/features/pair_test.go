@@ -441,28 +441,39 @@ func TestThirdParty(t *testing.T) {
 
 // TestCompoundKind: a party's last word compounded with a participle
 // after a hyphen says whether its state backs, leads, brokers or only made
-// what follows; other hyphenated words are no compound.
+// what follows, whether the hyphen is inside the word or a token of its
+// own touching both; other hyphenated words are no compound.
 func TestCompoundKind(t *testing.T) {
 	for _, c := range []struct {
 		text, word string
 		want       uint8
+		next       string // the word after the compound
 	}{
-		{"Iran-backed Houthi rebels attacked a ship.", "Iran-backed", compoundBacks},
-		{"The Saudi-led coalition struck Sanaa.", "Saudi-led", compoundLeads},
-		{"They fired US-made missiles.", "US-made", compoundMakes},
-		{"A Qatari-brokered truce held.", "Qatari-brokered", compoundBrokers},
-		{"An anti-NATO rally was held.", "anti-NATO", compoundNone},
-		{"The Russia-Ukraine war went on.", "Russia-Ukraine", compoundNone},
-		{"Iran struck back.", "Iran", compoundNone},
+		{"Iran-backed Houthi rebels attacked a ship.", "Iran-backed", compoundBacks, "Houthi"},
+		{"Iran\u2011backed Houthi rebels attacked a ship.", "Iran\u2011backed", compoundBacks, "Houthi"},
+		{"Iran\u2013backed Houthi rebels attacked a ship.", "Iran", compoundBacks, "Houthi"},
+		{"The Saudi-led coalition struck Sanaa.", "Saudi-led", compoundLeads, "coalition"},
+		{"They fired US-made missiles.", "US-made", compoundMakes, "missiles"},
+		{"They fired U.S.-made missiles.", "U.S.", compoundMakes, "missiles"},
+		{"Russia used Iran-supplied drones.", "Iran-supplied", compoundBacks, "drones"},
+		{"A Qatari-brokered truce held.", "Qatari-brokered", compoundBrokers, "truce"},
+		{"An anti-NATO rally was held.", "anti-NATO", compoundNone, "rally"},
+		{"The Russia-Ukraine war went on.", "Russia-Ukraine", compoundNone, "war"},
+		{"Iran - backed by Russia - struck back.", "Iran", compoundNone, "-"},
+		{"Iran struck back.", "Iran", compoundNone, "struck"},
 	} {
 		d, _ := prepared(t, c.text)
 		ts := targetsOf(t, d, c.word)
 		d.resolveSentence(0)
-		if got := compoundKind(d, ts[0]); got != c.want {
+		got, end := compoundKind(d, ts[0])
+		if got != c.want {
 			t.Errorf("%q: compoundKind(%q) = %d, want %d", c.text, c.word, got, c.want)
 		}
-		if got := MadeIn(d, ts[0]); got != (c.want == compoundMakes) {
-			t.Errorf("%q: MadeIn(%q) = %v", c.text, c.word, got)
+		if end >= len(d.Tokens) || d.Surface(end) != c.next {
+			t.Errorf("%q: the compound ends before token %d, want before %q", c.text, end, c.next)
+		}
+		if MadeIn(d, ts[0]) != (c.want == compoundMakes) {
+			t.Errorf("%q: MadeIn(%q) = %v", c.text, c.word, !(c.want == compoundMakes))
 		}
 	}
 }

@@ -10,6 +10,7 @@ type Feature struct {
 	// Cue is the index of the CueMatch that produced the feature, or -1.
 	Cue int32
 	// Token is the index of the context token that produced the feature,
-	// or -1.
+	// or a negative value: -1 for none, features.PriorToken for the
+	// mention's own words.
 	Token int32
 }
