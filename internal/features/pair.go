@@ -2,8 +2,6 @@ package features
 
 import (
 	"math"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/stance/classifierd/internal/lexicon"
 )
@@ -413,9 +411,8 @@ func compoundKind(d *Document, t Target) (kind uint8, end int) {
 	w := d.LowerFast(t.End - 1)
 	var part string
 	end = t.End
-	if i := strings.LastIndexAny(w, "-\u2010\u2011"); i > 0 {
-		_, size := utf8.DecodeRuneInString(w[i:])
-		part = w[i+size:]
+	if i := lastHyphen(w); i > 0 {
+		part = w[i:]
 	} else if e := t.End; e+1 < len(d.Tokens) && isHyphen(d.Surface(e)) &&
 		d.Tokens[e].Start == d.Tokens[e-1].End && d.Tokens[e+1].Start == d.Tokens[e].End {
 		part, end = d.LowerFast(e+1), e+2
@@ -434,6 +431,21 @@ func compoundKind(d *Document, t Target) (kind uint8, end int) {
 		return compoundBrokers, end
 	}
 	return compoundNone, t.End
+}
+
+// lastHyphen returns the index after the last hyphen in w ("-", U+2010
+// or U+2011), or 0 for none. A byte loop: strings.LastIndexAny, asked of
+// every mention, was 8% of the relation stage.
+func lastHyphen(w string) int {
+	for i := len(w) - 1; i > 0; i-- {
+		switch c := w[i]; {
+		case c == '-':
+			return i + 1
+		case (c == 0x90 || c == 0x91) && i > 2 && w[i-1] == 0x80 && w[i-2] == 0xe2:
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // isHyphen reports whether s is a hyphen or an en dash standing for one.
