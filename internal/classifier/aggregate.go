@@ -108,11 +108,7 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 					pm[model.Hostile] *= 1 - blame
 				}
 			}
-			for l, v := range w.mentionContext[i] {
-				in.Context[l] += v
-				in.ContextMax[l] = max(in.ContextMax[l], v)
-			}
-
+			addContext(&in, w.mentionContext[i])
 			for l := range p {
 				in.Mean[l] += pm[l]
 				in.Weighted[l] += wt * pm[l]
@@ -151,11 +147,7 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 			}
 			p := w.corefProbs[ci]
 			n++
-			for l, v := range w.corefContext[ci] {
-				in.Context[l] += v
-				in.ContextMax[l] = max(in.ContextMax[l], v)
-			}
-
+			addContext(&in, w.corefContext[ci])
 			weights = append(weights, 1)
 			for l := range p {
 				in.Mean[l] += p[l]
@@ -175,7 +167,6 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 		for l := range in.Mean {
 			in.Mean[l] /= float32(n)
 			in.Context[l] /= float32(n)
-
 			in.Share[l] /= float32(n)
 			if wsum > 0 {
 				in.Weighted[l] /= wsum
@@ -302,6 +293,15 @@ func hasWordSuffix(s, w string) bool {
 
 func labelOf(p [model.NumLabels]float32) model.Label {
 	return model.Scores{Probs: p}.Label()
+}
+
+// addContext adds one mention's probabilities without its prior
+// (Classifier.withoutPrior) to in's Context sum and ContextMax.
+func addContext(in *document.Input, p [model.NumLabels]float32) {
+	for l, v := range p {
+		in.Context[l] += v
+		in.ContextMax[l] = max(in.ContextMax[l], v)
+	}
 }
 
 // entityRelations sums the relations an entity holds and receives.

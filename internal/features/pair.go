@@ -434,7 +434,8 @@ func compoundKind(d *Document, t Target) (kind uint8, end int) {
 }
 
 // lastHyphen returns the index after the last hyphen in w ("-", U+2010
-// or U+2011), or 0 for none. A byte loop: strings.LastIndexAny, asked of
+// or U+2011: the hyphens isJoiner keeps inside a word), or 0 for none. A
+// byte loop: strings.LastIndexAny, asked of
 // every mention, was 8% of the relation stage.
 func lastHyphen(w string) int {
 	for i := len(w) - 1; i > 0; i-- {
