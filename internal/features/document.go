@@ -75,7 +75,13 @@ func (d *Document) Lower(i int) string { return d.resolveFor(i).lower() }
 func (d *Document) IsFunctionWord(i int) bool { return d.resolveFor(i).attr&attrFunction != 0 }
 
 // resolveFor looks up the lexemes of token i's sentence and returns i's.
+// A token with its lexeme has its sentence's too (resolve fills whole
+// sentences), so it skips the search for its sentence, which the relation
+// stage's many look-ups of resolved words had made 3% of Classify.
 func (d *Document) resolveFor(i int) *lexeme {
+	if lx := d.lexemes[i]; lx != nil {
+		return lx
+	}
 	d.resolveSentence(d.SentenceOf(i))
 	return d.lexemes[i]
 }
