@@ -77,6 +77,7 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 			last = c.end
 		}
 		sc.cands = sc.cands[:0]
+		out = namePartMentions(text, opts.Targets, targets, out)
 	}
 	if !opts.Builtin {
 		return out, nil

@@ -149,6 +149,12 @@ func addPerson(text string, ms []Mention, ns, ne int, country string) []Mention 
 		if m.Entity.Type != TypePerson {
 			return ms // overlaps a non-person: readName stopped before it, so this is a title-name clash
 		}
+		if m.Source == SourceCaller {
+			// The caller's target wins, as everywhere: "Rep. Tim Ryan
+			// Tuesday" stays the caller's "Tim Ryan Tuesday", not a
+			// titled "Tim Ryan" that drops it as a shared given name.
+			return ms
+		}
 		if m.End != ne {
 			// A known person inside the name but not at its end ("Mohammad
 			// Reza" in "Mohammad Reza Ashtiani") is a shared given name,
