@@ -56,7 +56,12 @@ func DefaultDocumentConfig(shared, root string) DocumentConfig {
 			{Name: "team/geo_docs_c", Path: filepath.Join(root, "data", "docs", "geo_docs_c.jsonl"), Domain: "geo"},
 			{Name: "team/geo_docs_d", Path: filepath.Join(root, "data", "docs", "geo_docs_d.jsonl"), Domain: "geo"},
 		},
-		FitConfig: FitConfig{Bits: document.Bits, Epochs: 10, L2: 1e-3, LearningRate: 0.05, ClassBalance: 1, Runs: 5, Seed: 1},
+		// 50 epochs, not 10: at 10 the fit stopped far from its optimum,
+		// and the seed of the example order alone moved the cross-
+		// validated accuracy over all entities by +0.006 [+0.001, +0.012]
+		// (fixed_test +0.022), as much as most changes tried; at 50 by
+		// +0.003 [-0.001, +0.007], fixed_test 0.000.
+		FitConfig: FitConfig{Bits: document.Bits, Epochs: 50, L2: 1e-3, LearningRate: 0.05, ClassBalance: 1, Runs: 5, Seed: 1},
 		Holdout:   0.1,
 		Folds:     5,
 		// Out of fold, macro-F1 averaged over the two kinds of document
@@ -392,9 +397,10 @@ func crossValidateDocs(cfg DocumentConfig, items []docItem, log io.Writer) []Doc
 				tr = append(tr, items[i])
 			}
 		}
-		c := cfg
-		c.Runs = 1
-		p := fitDocs(c, tr)
+		// As many runs as the served model averages: one run's example
+		// order alone moved fixed_test by 0.03 when six documents more
+		// were found, and it was the served model's scores that users get.
+		p := fitDocs(cfg, tr)
 		p.Meta.Version = "cv"
 		m, err := model.New(p)
 		if err != nil {

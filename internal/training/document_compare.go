@@ -70,8 +70,10 @@ type DocDelta struct {
 }
 
 // CompareDocs pairs two runs' predictions entity by entity and returns the
-// deltas per source, in a's order, then over all. The runs must have
-// scored the same entities: a change of data is no paired comparison.
+// deltas per source, in a's order, then over all. An entity that one run
+// did not find (a change to how entities are found) counts as neutral
+// there, as stancectl eval scores an entity missing from the answer; the
+// runs must agree on every gold label.
 func CompareDocs(a, b []DocPrediction, nboot int) ([]DocDelta, error) {
 	if nboot <= 0 {
 		nboot = 1000
@@ -80,21 +82,34 @@ func CompareDocs(a, b []DocPrediction, nboot int) ([]DocDelta, error) {
 	for _, p := range b {
 		byKey[p.key()] = p
 	}
-	if len(a) != len(b) {
-		return nil, fmt.Errorf("the runs scored %d and %d entities", len(a), len(b))
-	}
+	inA := make(map[string]bool, len(a))
 	var sources []string
 	pairs := map[string][][2]DocPrediction{}
-	for _, p := range a {
-		q, ok := byKey[p.key()]
-		if !ok || q.Gold != p.Gold {
-			return nil, fmt.Errorf("%s %s %s: not in both runs alike", p.Source, p.Doc, p.Entity)
-		}
+	add := func(p, q DocPrediction) {
 		if _, seen := pairs[p.Source]; !seen {
 			sources = append(sources, p.Source)
 		}
 		pairs[p.Source] = append(pairs[p.Source], [2]DocPrediction{p, q})
 		pairs["all"] = append(pairs["all"], [2]DocPrediction{p, q})
+	}
+	for _, p := range a {
+		inA[p.key()] = true
+		q, ok := byKey[p.key()]
+		if !ok {
+			q = p
+			q.Pred = model.Neutral
+		}
+		if q.Gold != p.Gold {
+			return nil, fmt.Errorf("%s %s %s: gold %s in one run, %s in the other", p.Source, p.Doc, p.Entity, p.Gold, q.Gold)
+		}
+		add(p, q)
+	}
+	for _, q := range b {
+		if !inA[q.key()] {
+			p := q
+			p.Pred = model.Neutral
+			add(p, q)
+		}
 	}
 	var out []DocDelta
 	for _, s := range append(sources, "all") {

@@ -9,8 +9,9 @@ import (
 
 // TestCompareDocs: saved predictions read back as written; a run
 // compared with itself moves nothing; a run that gets one more entity
-// right gains accuracy on its source and on all, and none elsewhere; and
-// runs over different entities do not compare.
+// right gains accuracy on its source and on all, and none elsewhere; an
+// entity one run did not find counts as neutral there; and runs that
+// disagree on a gold label do not compare.
 func TestCompareDocs(t *testing.T) {
 	var a []DocPrediction
 	for i, src := range []string{"persent/dev", "persent/dev", "persent/dev", "persent/dev", "team/geo", "team/geo"} {
@@ -60,10 +61,23 @@ func TestCompareDocs(t *testing.T) {
 			t.Errorf("%s: interval [%.4f, %.4f] misses the delta %.4f", d.Source, d.AccuracyLo, d.AccuracyHi, d.Accuracy)
 		}
 	}
-	c := append([]DocPrediction(nil), a...)
-	c[1].Doc = "other"
+	// A run that finds one entity more and one fewer: each counts as
+	// neutral where it is missing, as stancectl eval scores it.
+	c := append([]DocPrediction(nil), a[1:]...)
+	c = append(c, DocPrediction{Source: "persent/dev", Doc: "new", Entity: "doc:X", Gold: model.Cooperative, Pred: model.Cooperative})
+	ds, err = CompareDocs(a, c, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		if d.Source == "persent/dev" && (d.N != 5 || d.Accuracy < 0.2-1e-9 || d.Accuracy > 0.2+1e-9) {
+			t.Errorf("one entity more found and right, one fewer: %+v, want 5 entities and accuracy Δ 0.2", d)
+		}
+	}
+	c = append([]DocPrediction(nil), a...)
+	c[1].Gold = model.Hostile
 	if _, err := CompareDocs(a, c, 200); err == nil {
-		t.Error("runs over different entities compared")
+		t.Error("runs with different gold labels compared")
 	}
 	if _, err := ReadDocPredictions([]byte("relation-cv 5\n")); err == nil {
 		t.Error("another file read as document predictions")
