@@ -112,17 +112,20 @@ func (s *documentScore) add(d *batch.Doc, resp *stancev1.ClassifyResponse) error
 	}
 	s.Documents++
 	for i, g := range d.Entities {
-		pred := model.Neutral
-		found := false
+		var found *stancev1.EntityStance
 		for _, e := range resp.GetEntities() {
 			if e.GetEntity().GetId() == batch.GoldTargetID(g.Entity) {
-				found, pred = true, labelOf(e.GetLabel())
+				found = e
 			}
 		}
-		if !found {
+		if found == nil {
 			s.Missing++
+			s.conf.AddLabel(golds[i], model.Neutral)
+			continue
 		}
-		s.conf.AddLabel(golds[i], pred)
+		p := found.GetProbabilities()
+		probs := [model.NumLabels]float32{model.Hostile: p.GetHostile(), model.Cooperative: p.GetCooperative(), model.Neutral: p.GetNeutral()}
+		s.conf.AddDecided(golds[i], labelOf(found.GetLabel()), probs)
 	}
 	return nil
 }

@@ -53,6 +53,18 @@ func TestEvalRelationsAndDocuments(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "1 entity scored (0 not found") {
 		t.Errorf("document eval: exit %d\n%s\n%s", code, stdout, stderr)
 	}
+	// The entity's probabilities come back, so its calibration is scored.
+	code, stdout, stderr = stancectl(t, "eval", "-addr", addr, "-in", doc, "-output", "json")
+	var ds struct {
+		NotFound int `json:"not_found"`
+		Metrics  struct {
+			N          int `json:"n"`
+			Calibrated int `json:"calibrated"`
+		} `json:"metrics"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &ds); code != exitOK || err != nil || ds.Metrics.N != 1 || ds.Metrics.Calibrated != 1 {
+		t.Errorf("document eval json: exit %d, %v, %+v\n%s\n%s", code, err, ds, stdout, stderr)
+	}
 }
 
 // TestEvalHolders: a holder no gazetteer knows ("Gondor") is not found

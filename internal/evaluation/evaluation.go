@@ -26,7 +26,14 @@ const eceBins = 10
 
 // Add records one prediction with its probabilities.
 func (c *Confusion) Add(gold model.Label, probs [model.NumLabels]float32) {
-	pred := model.Scores{Probs: probs}.Label()
+	c.AddDecided(gold, model.Scores{Probs: probs}.Label(), probs)
+}
+
+// AddDecided records a prediction pred made from probs by a rule other
+// than the most probable label (the document stage's threshold): its
+// calibration is that of probs[pred], the probability given to the label
+// answered.
+func (c *Confusion) AddDecided(gold, pred model.Label, probs [model.NumLabels]float32) {
 	c.Counts[gold][pred]++
 	conf := float64(probs[pred])
 	b := min(int(conf*eceBins), eceBins-1)
@@ -42,14 +49,17 @@ func (c *Confusion) AddLabel(gold, pred model.Label) { c.Counts[gold][pred]++ }
 
 // Metrics are the scores of a Confusion.
 type Metrics struct {
-	N        int                                   `json:"n"`
-	Accuracy float64                               `json:"accuracy"`
-	MacroF1  float64                               `json:"macro_f1"`
-	ECE      float64                               `json:"ece"`
-	PerClass map[string]model.ClassScore           `json:"per_class"`
-	Matrix   [model.NumLabels][model.NumLabels]int `json:"-"`
-	Labels   [model.NumLabels]string               `json:"-"`
-	Confuse  map[string]map[string]int             `json:"confusion"`
+	N        int     `json:"n"`
+	Accuracy float64 `json:"accuracy"`
+	MacroF1  float64 `json:"macro_f1"`
+	ECE      float64 `json:"ece"`
+	// Calibrated is how many predictions came with probabilities, which
+	// ECE is over; 0 where none did (ECE is then 0 and means nothing).
+	Calibrated int                                   `json:"calibrated"`
+	PerClass   map[string]model.ClassScore           `json:"per_class"`
+	Matrix     [model.NumLabels][model.NumLabels]int `json:"-"`
+	Labels     [model.NumLabels]string               `json:"-"`
+	Confuse    map[string]map[string]int             `json:"confusion"`
 }
 
 // Metrics computes the scores.
@@ -96,6 +106,7 @@ func (c *Confusion) Metrics() Metrics {
 	for _, b := range c.bins {
 		binned += b.n
 	}
+	m.Calibrated = binned
 	if binned > 0 {
 		for _, b := range c.bins {
 			if b.n > 0 {
@@ -122,7 +133,14 @@ func (m Metrics) Evaluation(dataset string) model.Evaluation {
 // WriteText prints the metrics as a human-readable report.
 func (m Metrics) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "n=%d  accuracy=%.4f  macro-F1=%.4f  ECE=%.4f\n\n", m.N, m.Accuracy, m.MacroF1, m.ECE)
+	switch {
+	case m.Calibrated == 0:
+		fmt.Fprintf(&b, "n=%d  accuracy=%.4f  macro-F1=%.4f  ECE n/a (no probabilities)\n\n", m.N, m.Accuracy, m.MacroF1)
+	case m.Calibrated < m.N:
+		fmt.Fprintf(&b, "n=%d  accuracy=%.4f  macro-F1=%.4f  ECE=%.4f (over the %d with probabilities)\n\n", m.N, m.Accuracy, m.MacroF1, m.ECE, m.Calibrated)
+	default:
+		fmt.Fprintf(&b, "n=%d  accuracy=%.4f  macro-F1=%.4f  ECE=%.4f\n\n", m.N, m.Accuracy, m.MacroF1, m.ECE)
+	}
 	fmt.Fprintf(&b, "%-12s %9s %9s %9s %8s\n", "class", "precision", "recall", "f1", "support")
 	for _, l := range model.Labels {
 		cs := m.PerClass[l.String()]

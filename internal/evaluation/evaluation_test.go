@@ -73,6 +73,35 @@ func TestExpectedCalibrationError(t *testing.T) {
 	}
 }
 
+// A label decided by a threshold is scored as answered, its calibration
+// by the probability of that label; one without probabilities counts in
+// the scores and not in the calibration.
+func TestAddDecided(t *testing.T) {
+	var c Confusion
+	probs := [model.NumLabels]float32{0.4, 0.25, 0.35} // hostile most probable
+	c.AddDecided(model.Neutral, model.Neutral, probs)
+	c.AddLabel(model.Hostile, model.Neutral)
+	m := c.Metrics()
+	if m.N != 2 || m.Calibrated != 1 || m.Confuse["neutral"]["neutral"] != 1 {
+		t.Fatalf("metrics = %+v", m)
+	}
+	if math.Abs(m.ECE-0.65) > 1e-6 { // confidence 0.35, right
+		t.Errorf("ECE = %v, want 0.65", m.ECE)
+	}
+	var text strings.Builder
+	m.WriteText(&text)
+	if !strings.Contains(text.String(), "(over the 1 with probabilities)") {
+		t.Errorf("report:\n%s", text.String())
+	}
+	var none Confusion
+	none.AddLabel(model.Hostile, model.Hostile)
+	text.Reset()
+	none.Metrics().WriteText(&text)
+	if !strings.Contains(text.String(), "ECE n/a") {
+		t.Errorf("report without probabilities:\n%s", text.String())
+	}
+}
+
 func TestEmpty(t *testing.T) {
 	var c Confusion
 	if m := c.Metrics(); m.N != 0 || m.Accuracy != 0 {
