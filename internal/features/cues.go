@@ -64,9 +64,21 @@ type CueIndex struct {
 	// (lexicon.RelationOnlySource).
 	sources      []string
 	relationOnly []bool
+	// multi holds the modifiers of more than one word ("refused to",
+	// "stopped short of", "not only", "is said to") by the entry of their
+	// first word, longest first; their words have entries, and a first
+	// word is marked markModifier (and markHedge for a hedge).
+	multi map[int32][]multiModifier
 	// id tells this index's entries cached in the lexemes from another's
 	// (see cueCache).
 	id uint64
+}
+
+// multiModifier is a modifier of more than one word.
+type multiModifier struct {
+	rest   []int32 // the entries of its words after the first
+	weight float64
+	kind   lexicon.Kind
 }
 
 // cueIndexIDs numbers CueIndexes, from 1, so that a lexeme's cached entry
@@ -161,6 +173,14 @@ func BuildCueIndex(lex *lexicon.Lexicon) *CueIndex {
 	for _, c := range lex.Cues() {
 		switch c.Kind {
 		case lexicon.KindNegator, lexicon.KindIntensifier, lexicon.KindHedge:
+			if words := strings.Fields(c.Phrase); len(words) > 1 {
+				// Indexed from the lexicon by indexMulti; their words
+				// need entries and the first its marks.
+				for _, w := range words {
+					entry(w)
+				}
+				continue
+			}
 			e := entry(c.Phrase)
 			x.entries[e].modWeight, x.entries[e].modKind, isMod[e] = c.Weight, c.Kind, true
 			continue
@@ -225,7 +245,70 @@ func BuildCueIndex(lex *lexicon.Lexicon) *CueIndex {
 	}
 	x.cues = slices.Clip(x.cues)
 	x.rest = slices.Clip(x.rest)
+	x.indexMulti(lex)
+	for e, mods := range x.multi {
+		x.marks[e] |= markModifier
+		for _, m := range mods {
+			if m.kind == lexicon.KindHedge {
+				x.marks[e] |= markHedge
+			}
+		}
+	}
 	return x
+}
+
+// indexMulti sets x.multi from lex's modifiers of more than one word,
+// whose words x has entries for. It reports whether every word had one
+// (a snapshot built from another lexicon may lack them).
+func (x *CueIndex) indexMulti(lex *lexicon.Lexicon) bool {
+	x.multi = map[int32][]multiModifier{}
+	for _, c := range lex.Cues() {
+		words := strings.Fields(c.Phrase)
+		if !c.Kind.IsModifier() || len(words) < 2 {
+			continue
+		}
+		first := x.words.find(words[0])
+		m := multiModifier{weight: c.Weight, kind: c.Kind}
+		for _, w := range words[1:] {
+			m.rest = append(m.rest, x.words.find(w))
+		}
+		if first < 0 || slices.Contains(m.rest, -1) {
+			return false
+		}
+		mods := append(x.multi[first], m)
+		for i := len(mods) - 1; i > 0 && len(mods[i].rest) > len(mods[i-1].rest); i-- {
+			mods[i], mods[i-1] = mods[i-1], mods[i]
+		}
+		x.multi[first] = mods
+	}
+	return true
+}
+
+// modifierAt returns the modifier that starts at token j and ends by
+// token limit: the longest of several words whose words follow, else the
+// word's own; ok is false where there is none.
+func (x *CueIndex) modifierAt(s *Scratch, j, limit int) (weight float64, kind lexicon.Kind, n int, ok bool) {
+	e := s.entry[j]
+	for _, m := range x.multi[e] {
+		n := 1 + len(m.rest)
+		if j+n > limit {
+			continue
+		}
+		match := true
+		for k, r := range m.rest {
+			if s.entry[j+1+k] != r {
+				match = false
+				break
+			}
+		}
+		if match {
+			return m.weight, m.kind, n, true
+		}
+	}
+	if we := &x.entries[e]; we.modKind.IsModifier() {
+		return we.modWeight, we.modKind, 1, true
+	}
+	return 0, 0, 0, false
 }
 
 // fnv32a is the 32-bit FNV-1a hash of s (hash/fnv's New32a), without
@@ -295,8 +378,12 @@ func (x *CueIndex) MatchIn(dst []CueMatch, d *Document, s *Scratch, want []bool)
 		}
 		hedge := float32(1)
 		for i := sent.First; i < sent.End; i++ {
-			if s.mark[i]&markHedge != 0 {
-				hedge *= float32(x.entries[s.entry[i]].modWeight)
+			if s.mark[i]&markHedge == 0 {
+				continue
+			}
+			if w, kind, n, ok := x.modifierAt(s, i, sent.End); ok && kind == lexicon.KindHedge {
+				hedge *= float32(w)
+				i += n - 1
 			}
 		}
 		hedge = max(hedge, minHedgedFactor)
@@ -397,8 +484,13 @@ func (x *CueIndex) longestAt(s *Scratch, i, end int) (*indexedCue, int) {
 
 // modify applies negators and intensifiers that stand just before the cue
 // at token i, without crossing punctuation.
+//
+// A modifier of several words must end before the cue ("refused to
+// condemn", "stopped short of condemning"); a negator whose weight is
+// positive cancels the negation of its words ("not only condemned": no
+// flip), as the lexicon format says.
 func (x *CueIndex) modify(s *Scratch, d *Document, first, i int, w float32) (float32, bool) {
-	negated := false
+	negated, cancelled := false, false
 	for j := i - 1; j >= first && j >= i-negationWindow; j-- {
 		if d.Tokens[j].Kind == KindPunct {
 			break
@@ -406,13 +498,18 @@ func (x *CueIndex) modify(s *Scratch, d *Document, first, i int, w float32) (flo
 		if s.mark[j]&markModifier == 0 {
 			continue
 		}
-		m := &x.entries[s.entry[j]]
+		weight, kind, _, ok := x.modifierAt(s, j, i)
+		if !ok {
+			continue
+		}
 		switch {
-		case m.modKind == lexicon.KindNegator && !negated:
+		case kind == lexicon.KindNegator && weight > 0:
+			cancelled = true
+		case kind == lexicon.KindNegator && !negated && !cancelled:
 			w *= negationFactor
 			negated = true
-		case m.modKind == lexicon.KindIntensifier && j >= i-modifierWindow:
-			w *= float32(m.modWeight)
+		case kind == lexicon.KindIntensifier && j >= i-modifierWindow:
+			w *= float32(weight)
 		}
 	}
 	return w, negated

@@ -148,3 +148,43 @@ func TestMatchInWantedSentences(t *testing.T) {
 		}
 	}
 }
+
+// TestMultiWordModifiers: a modifier of several words acts as the lexicon
+// says, where its words end before the cue; a word of it alone does not,
+// and a one-word modifier still does.
+func TestMultiWordModifiers(t *testing.T) {
+	plain := func(text, cue string) float32 {
+		d, cues := prepared(t, text)
+		return cueAt(t, d, cues, cue).Polarity
+	}
+	condemned := plain("Egypt condemned Ethiopia.", "condemned")
+	for _, tc := range []struct {
+		text, cue string
+		negated   bool
+		// factor is the cue's polarity over its plain one: -0.75 for a
+		// negation, the hedge's weight for a hedge.
+		factor float32
+	}{
+		{"Egypt refused to condemn Ethiopia.", "condemn", true, -0.75},
+		{"Egypt refrained from condemning Ethiopia.", "condemning", true, -0.75},
+		{"Egypt stopped short of condemning Ethiopia.", "condemning", true, -0.75},
+		{"Egypt no longer condemned Ethiopia.", "condemned", true, -0.75},
+		{"Egypt not only condemned Ethiopia.", "condemned", false, 1},
+		{"Egypt did not condemn Ethiopia.", "condemn", true, -0.75},
+		{"Egypt refused condemned Ethiopia.", "condemned", false, 1},
+		{"Egypt is said to have condemned Ethiopia.", "condemned", false, 0.6},
+	} {
+		d, cues := prepared(t, tc.text)
+		cue := cueAt(t, d, cues, tc.cue)
+		base := plain("Egypt "+tc.cue+" Ethiopia.", tc.cue)
+		if tc.cue == "condemned" {
+			base = condemned
+		}
+		if cue.Negated != tc.negated {
+			t.Errorf("%q: negated %v, want %v", tc.text, cue.Negated, tc.negated)
+		}
+		if got := cue.Polarity / base; got < tc.factor-1e-4 || got > tc.factor+1e-4 {
+			t.Errorf("%q: polarity %.3f, %.3f of the plain cue's, want %.3f", tc.text, cue.Polarity, got, tc.factor)
+		}
+	}
+}

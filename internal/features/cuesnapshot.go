@@ -2,6 +2,7 @@ package features
 
 import (
 	_ "embed"
+	"errors"
 	"io"
 
 	"github.com/stance/classifierd/internal/lexicon"
@@ -96,7 +97,14 @@ func readCueSnapshot(snap string, lex *lexicon.Lexicon) (*CueIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeCueSnapshot(body)
+	x, err := decodeCueSnapshot(body)
+	if err != nil {
+		return nil, err
+	}
+	if !x.indexMulti(lex) {
+		return nil, errors.New("cue snapshot: a word of a modifier has no entry")
+	}
+	return x, nil
 }
 
 // decodeCueSnapshot reads the fields of a snapshot, after the lexicon's

@@ -363,8 +363,11 @@ func TestAttribution(t *testing.T) {
 		// the hostile sign the cue had before negation.
 		{"Egypt did not condemn Ethiopia.", []string{"Egypt", "Ethiopia"}, 1, "condemn", negd, 0, 1},
 		{"Iran said NATO threatened the region.", []string{"Iran", "NATO"}, 0, "threatened", speech, 1, 1},
-		{"Russia refused to condemn Israel.", []string{"Russia", "Israel"}, 1, "condemn", denyG, 0, 1},
-		{"Russia refused to condemn Israel.", []string{"Russia", "Israel"}, 0, "condemn", deny, 1, 1},
+		// "refused to" negates what it governs, as "did not" does, and
+		// governs it as a refusal.
+		{"Russia refused to condemn Israel.", []string{"Russia", "Israel"}, 1, "condemn", negd, 0, 1},
+		{"Russia refused to condemn Israel.", []string{"Russia", "Israel"}, 1, "condemn", denyG, 0, 2},
+		{"Russia refused to condemn Israel.", []string{"Russia", "Israel"}, 0, "condemn", deny, 1, 2},
 		{"The United States suspended cooperation with Egypt.", []string{"Egypt"}, 0, "cooperation", rev, 0, 2},
 	}
 	e := NewExtractor(20)

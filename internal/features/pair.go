@@ -682,7 +682,8 @@ const (
 	// markDenial: "denied", "rejected reports", "dismissed allegations":
 	// the act is not asserted.
 	markDenial = 1 << iota
-	// markNegation: "not", "no", "never".
+	// markNegation: "not", "no", "never", and holding back: "refrained
+	// from", "avoided".
 	markNegation
 	// markRefusal: "refused to", "declined to": a cooperative act
 	// refused is a hostile one.
@@ -707,7 +708,8 @@ func scopeMarks(w string) uint8 {
 	case "denied", "denies", "deny", "denying", "rejected", "rejects", "dismissed", "dismisses", "disputed",
 		"disputes", "refuted", "refutes", "contradicting", "contradicted", "rebuffed":
 		return markDenial
-	case "not", "no", "never", "none", "neither", "nor", "n't", "without":
+	case "not", "no", "never", "none", "neither", "nor", "n't", "without", "refrained", "refrains", "refraining",
+		"avoided", "avoids", "abstained":
 		return markNegation
 	case "refused", "refuses", "refusing", "declined", "declines":
 		return markRefusal

@@ -295,6 +295,11 @@ func TestNegatedOnly(t *testing.T) {
 		{"Egypt did not condemn Ethiopia but praised its restraint.", "Egypt", "Ethiopia", false, false},
 		{"Serbia would not recognise Kosovo.", "Serbia", "Kosovo", false, true},
 		{"Serbia met Kosovo.", "Serbia", "Kosovo", false, false},
+		// Holding back from an act is not doing it.
+		{"Egypt refrained from condemning Ethiopia.", "Egypt", "Ethiopia", true, false},
+		{"Egypt avoided criticising Ethiopia.", "Egypt", "Ethiopia", true, false},
+		{"Egypt declined to condemn Ethiopia.", "Egypt", "Ethiopia", true, false},
+		{"Egypt stopped short of condemning Ethiopia.", "Egypt", "Ethiopia", true, false},
 	} {
 		c, ts := pairContext(t, tok, idx, &s, tc.text, tc.holder, tc.target)
 		if got := c.NegatedOnly(ts, 0, 1, false); got != tc.coop {
