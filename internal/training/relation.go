@@ -71,6 +71,7 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			{Name: "team/relations_p", Path: filepath.Join(rel, "train_p.jsonl")},
 			{Name: "team/relations_t", Path: filepath.Join(rel, "train_t.jsonl")},
 			{Name: "team/relations_v", Path: filepath.Join(rel, "train_v.jsonl")},
+			{Name: "team/relations_w", Path: filepath.Join(rel, "train_w.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
