@@ -28,6 +28,7 @@ const (
 	tPairStance
 	tPairThirdParty
 	tPairCompound
+	tPairActsBack
 )
 
 // cueDecay is how fast a cue's pair features fall with its distance in
@@ -246,6 +247,12 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 		if pos != 1 && thirdParty(targets, sent, h, t, cue, pos == 2) {
 			third = 1
 		}
+		// Where one party undergoes the other's hostile verb ("NATO
+		// accused Iran", "Russia attacked Ukraine"), whether a later act
+		// in the sentence turns back on the actor ("accused Venezuelan
+		// soldiers of firing on its troops"): only then does the one
+		// acted on act on the actor, as victims do not reciprocate.
+		back := uint64(2) // not worked out yet
 		dist := max(distance(th, cue), distance(tt, cue))
 		// A cue counts less the farther it stands from the farther
 		// party, its identity as well: a "meeting with" twenty words
@@ -270,6 +277,12 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 			add(k, cf, tPairCueClause<<56|pol<<40|inH<<32|inT<<24|dr.order<<16|dr.sameClause<<8)
 			if third != 0 {
 				add(k, cf, tPairThirdParty<<56|pol<<40|pos<<32|uint64(rh)<<24|uint64(rt)<<16)
+			}
+			if rh == RoleObject && rt == RoleSubject && cue.Polarity < 0 && cue.Kind == lexicon.KindVerb {
+				if back == 2 {
+					back = b2u(actsBack(d, sent, cues[c.firstCue[si]:c.firstCue[si+1]], cue))
+				}
+				add(k, cf, tPairActsBack<<56|back<<8)
 			}
 			if dr.speaker {
 				// "X said Y is a threat", "X's minister said": X speaks
@@ -700,6 +713,28 @@ func scopeMarkers(d *Document, from, to int) uint8 {
 		a |= d.lexeme(i).attr
 	}
 	return a &^ attrFunction >> attrScopeShift
+}
+
+// actsBack reports whether, after cue c in sentence sent, a later hostile
+// cue of sentCues is followed by a pronoun that may stand for c's subject:
+// "Guyana accused Venezuelan soldiers of firing on a boat carrying rations
+// to its troops" (but not "NATO accused Iran of destabilizing the
+// region").
+func actsBack(d *Document, sent Sentence, sentCues []CueMatch, c *CueMatch) bool {
+	for i := range sentCues {
+		n := &sentCues[i]
+		if n.First < c.End || n.Polarity >= 0 {
+			continue
+		}
+		for j := n.End; j < sent.End; j++ {
+			switch d.LowerFast(j) {
+			case "it", "its", "itself", "them", "their", "themselves", "us", "our":
+				return true
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // scopeMarks returns the scope markers that w, a lowered word, is.

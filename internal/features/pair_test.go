@@ -444,6 +444,28 @@ func TestThirdParty(t *testing.T) {
 	}
 }
 
+// TestActsBack: after a hostile verb, a later hostile act turns back on
+// its subject only where a pronoun after that act may stand for it.
+func TestActsBack(t *testing.T) {
+	for _, c := range []struct {
+		text, cue string
+		want      bool
+	}{
+		{"Guyana accused Venezuela of firing on a boat carrying rations to its troops.", "accused", true},
+		{"Iran accused Israel of sabotage at its nuclear site.", "accused", true},
+		{"NATO accused Iran of destabilizing the region.", "accused", false},
+		{"Russia attacked Ukraine and its allies.", "attacked", false}, // no later act
+		{"Its allies said Russia attacked Ukraine.", "attacked", false}, // the pronoun comes before
+	} {
+		d, cues := prepared(t, c.text)
+		cue := cueAt(t, d, cues, c.cue)
+		sent := d.Sentences[d.SentenceOf(cue.First)]
+		if got := actsBack(d, sent, cues, cue); got != c.want {
+			t.Errorf("%q: actsBack = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
 // TestCompoundKind: a party's last word compounded with a participle
 // after a hyphen says whether its state backs, leads, brokers or only made
 // what follows, whether the hyphen is inside the word or a token of its

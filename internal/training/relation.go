@@ -72,6 +72,7 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			{Name: "team/relations_t", Path: filepath.Join(rel, "train_t.jsonl")},
 			{Name: "team/relations_v", Path: filepath.Join(rel, "train_v.jsonl")},
 			{Name: "team/relations_w", Path: filepath.Join(rel, "train_w.jsonl")},
+			{Name: "team/relations_x", Path: filepath.Join(rel, "train_x.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
