@@ -14,7 +14,7 @@ import (
 // Stilp" or "Stilp", "Tim Ryan Tuesday" holds "Tim Ryan"). Of PerSenT's
 // 578 dev documents, 8 main persons were never found, 6 of them named so.
 //
-// For each person target with two or more words whose name and aliases
+// For each person target with two to eight words whose name and aliases
 // match nowhere, the longest run of the name's words that the text has,
 // case as written and as whole words, names it; among runs of one length
 // the one the text has most often, the later on a tie (a surname comes
@@ -23,8 +23,16 @@ import (
 // in lower case (a common word capitalised at a sentence's start: "You",
 // "Will"). Its occurrences that overlap no mention in ms become the
 // target's mentions. ms must be sorted; the result is not.
+//
+// The text's words are counted once, in one pass, and only where some
+// person target is missing; a run of several words is looked for in the
+// text only when each of its words is there, and at most maxRunScans
+// times a request. So a request of 64 targets with names of 256 bytes
+// costs a pass over the text, those scans and one scan per target found.
 func namePartMentions(text string, ts []Target, ents []Entity, ms []Mention) []Mention {
 	var found []bool
+	var words map[string]int
+	scans := maxRunScans
 	for i := range ts {
 		if ts[i].Type != TypePerson {
 			continue
@@ -42,11 +50,14 @@ func namePartMentions(text string, ts []Target, ents []Entity, ms []Mention) []M
 		if found[i] {
 			continue
 		}
-		words := strings.Fields(ts[i].Name)
-		if len(words) < 2 {
+		name := strings.Fields(ts[i].Name)
+		if len(name) < 2 || len(name) > maxPartWords {
 			continue
 		}
-		part := bestNamePart(text, words)
+		if words == nil {
+			words = textWords(text)
+		}
+		part := bestNamePart(text, words, name, &scans)
 		if part == "" {
 			continue
 		}
@@ -69,18 +80,36 @@ func namePartMentions(text string, ts []Target, ents []Entity, ms []Mention) []M
 	return ms
 }
 
-// bestNamePart returns the longest run of words (shorter than all of
-// them) that text names, by the rules of namePartMentions, or "".
-func bestNamePart(text string, words []string) string {
-	for size := len(words) - 1; size >= 1; size-- {
+// maxPartWords bounds the words of a name that namePartMentions reads: a
+// person's name has a few.
+const maxPartWords = 8
+
+// maxRunScans bounds the scans of the text for runs of several words in
+// one request: 64 targets of eight words each, every word in the text,
+// would otherwise scan it 1,700 times.
+const maxRunScans = 64
+
+// bestNamePart returns the longest run of name's words (shorter than all
+// of them) that text names, by the rules of namePartMentions, or "".
+// words counts text's words (textWords); a run of several words costs a
+// scan of the text, of which *scans are left.
+func bestNamePart(text string, words map[string]int, name []string, scans *int) string {
+	for size := len(name) - 1; size >= 1; size-- {
 		best, bestCount := "", 0
-		for i := 0; i+size <= len(words); i++ {
-			part := strings.Join(words[i:i+size], " ")
-			if size == 1 && !nameWord(text, part) {
+		for i := 0; i+size <= len(name); i++ {
+			run := name[i : i+size]
+			if size == 1 && !nameWord(words, run[0]) {
 				continue
 			}
-			if c := countWords(text, part); c > 0 && c >= bestCount {
-				best, bestCount = part, c
+			c := 0
+			if size == 1 && isPlainWord(run[0]) {
+				c = words[run[0]]
+			} else if *scans > 0 && allPresent(words, run) {
+				*scans--
+				c = countWords(text, strings.Join(run, " "))
+			}
+			if c > 0 && c >= bestCount {
+				best, bestCount = strings.Join(run, " "), c
 			}
 		}
 		if best != "" {
@@ -90,14 +119,61 @@ func bestNamePart(text string, words []string) string {
 	return ""
 }
 
-// nameWord reports whether w may stand alone for a person in text.
-func nameWord(text, w string) bool {
+// nameWord reports whether w may stand alone for a person in a text whose
+// words words counts.
+func nameWord(words map[string]int, w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	if !unicode.IsUpper(r) || utf8.RuneCountInString(w) < 2 || calendarWords[w] {
 		return false
 	}
 	lower := strings.ToLower(w)
-	return lower == w || countWords(text, lower) == 0
+	return lower == w || !isPlainWord(lower) || words[lower] == 0
+}
+
+// allPresent reports whether every word of run that is a plain word is
+// one of the text's words (a run with a word the text lacks is nowhere in
+// it).
+func allPresent(words map[string]int, run []string) bool {
+	for _, w := range run {
+		if isPlainWord(w) && words[w] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// isPlainWord reports whether w is all word runes, as textWords splits
+// the text ("Kan'ani" and "al-Abadi" are not).
+func isPlainWord(w string) bool {
+	for _, r := range w {
+		if !isWordRune(r) {
+			return false
+		}
+	}
+	return w != ""
+}
+
+// textWords counts the words of text, runs of word runes (isWordRune), as
+// written.
+func textWords(text string) map[string]int {
+	m := map[string]int{}
+	start := -1
+	for i, r := range text {
+		if isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			m[text[start:i]]++
+			start = -1
+		}
+	}
+	if start >= 0 {
+		m[text[start:]]++
+	}
+	return m
 }
 
 // calendarWords are capitalised words that trail names in annotations and

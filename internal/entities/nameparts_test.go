@@ -1,6 +1,9 @@
 package entities
 
 import (
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -63,6 +66,48 @@ func TestFindTargetNameParts(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, hits(tc.text, ms)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// BenchmarkFindNamePartsWorst finds 64 person targets of eight words in a
+// 1 MB text that has every word of them but none of the names: the most a
+// request can ask of the name-part look-up.
+func BenchmarkFindNamePartsWorst(b *testing.B) {
+	words := []string{"Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Ginkgo", "Hazel"}
+	var text strings.Builder
+	for text.Len() < 1<<20 {
+		for _, w := range words {
+			text.WriteString(w)
+			text.WriteString(" said so. ")
+		}
+	}
+	var ts []Target
+	for i := range 64 {
+		name := make([]string, len(words))
+		for j := range words {
+			name[j] = words[(i+j*3)%len(words)]
+		}
+		ts = append(ts, Target{ID: fmt.Sprint("t", i), Name: strings.Join(name, " "), Type: TypePerson})
+	}
+	// Untyped, the same targets are looked for as written only: the cost
+	// of the look-up is the difference.
+	untyped := slices.Clone(ts)
+	for i := range untyped {
+		untyped[i].Type = TypeUnspecified
+	}
+	g := Default()
+	for _, c := range []struct {
+		name string
+		ts   []Target
+	}{{"people", ts}, {"untyped", untyped}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(text.Len()))
+			for b.Loop() {
+				if _, err := g.Find(text.String(), Options{Targets: c.ts}); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}
