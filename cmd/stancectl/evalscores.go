@@ -124,6 +124,10 @@ func (s *documentScore) add(d *batch.Doc, resp *stancev1.ClassifyResponse) error
 			continue
 		}
 		p := found.GetProbabilities()
+		if p == nil {
+			s.conf.AddLabel(golds[i], labelOf(found.GetLabel()))
+			continue
+		}
 		probs := [model.NumLabels]float32{model.Hostile: p.GetHostile(), model.Cooperative: p.GetCooperative(), model.Neutral: p.GetNeutral()}
 		s.conf.AddDecided(golds[i], labelOf(found.GetLabel()), probs)
 	}

@@ -77,10 +77,9 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 			last = c.end
 		}
 		sc.cands = sc.cands[:0]
-		out = namePartMentions(text, opts.Targets, targets, out)
 	}
 	if !opts.Builtin {
-		return out, nil
+		return namePartMentions(text, opts.Targets, targets, out), nil
 	}
 	nTargets := len(out)
 	sc.cands, sc.starts = g.collectBuiltin(text, sc.cands, sc.starts[:0])
@@ -148,6 +147,11 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 	}
 	if len(sc.titles) > 0 {
 		out = g.findPeople(text, out, sc.titles)
+	}
+	if tm != nil {
+		// After the built-in mentions, which keep what they name
+		// ("Israel" of a target "Israel Epstein" stays the state).
+		out = namePartMentions(text, opts.Targets, targets, out)
 	}
 	out = g.resolveShortRefs(text, out, sc.starts, sc.dropped)
 	if len(sc.support) > 0 {

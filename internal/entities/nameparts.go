@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,11 +19,17 @@ import (
 // match nowhere, the longest run of the name's words that the text has,
 // case as written and as whole words, names it; among runs of one length
 // the one the text has most often, the later on a tie (a surname comes
-// last in English). A single word must start with a capital, have two
-// letters or more, be no weekday or month, and never appear in the text
-// in lower case (a common word capitalised at a sentence's start: "You",
-// "Will"). Its occurrences that overlap no mention in ms become the
-// target's mentions. ms must be sorted; the result is not.
+// last in English). A run starts and ends with a name word: a capital,
+// two letters or more, no weekday or month (so "de la" of "Jean de la
+// Fontaine" and "Queen of" of "Mary Queen of Scots" are none); a single
+// word must also never appear in the text in lower case (a common word
+// capitalised at a sentence's start: "You", "Will") and be in no other
+// missing target's name ("Ryan" of "Paul Ryan" and "Tim Ryan" is
+// neither's). The run's occurrences that overlap no mention in ms, built-in
+// ones included ("Israel" of "Israel Epstein" stays the state), and that
+// no other capitalised word follows ("Ali" of "Ali Larijani" is not the
+// "Ali" of "Ali Bagheri"), become the target's mentions. ms must be
+// sorted, and so is the result.
 //
 // The text's words are counted once, in one pass, and only where some
 // person target is missing; a run of several words is looked for in the
@@ -30,34 +37,36 @@ import (
 // times a request. So a request of 64 targets with names of 256 bytes
 // costs a pass over the text, those scans and one scan per target found.
 func namePartMentions(text string, ts []Target, ents []Entity, ms []Mention) []Mention {
-	var found []bool
-	var words map[string]int
-	scans := maxRunScans
+	var missing []int
 	for i := range ts {
 		if ts[i].Type != TypePerson {
 			continue
 		}
-		if found == nil {
-			found = make([]bool, len(ts))
-			for _, m := range ms {
-				for j := range ents {
-					if ents[j].ID == m.Entity.ID {
-						found[j] = true
-					}
-				}
-			}
-		}
-		if found[i] {
+		if n := len(strings.Fields(ts[i].Name)); n < 2 || n > maxPartWords {
 			continue
 		}
-		name := strings.Fields(ts[i].Name)
-		if len(name) < 2 || len(name) > maxPartWords {
-			continue
+		found := false
+		for _, m := range ms {
+			found = found || m.Source == SourceCaller && m.Entity.ID == ents[i].ID
 		}
-		if words == nil {
-			words = textWords(text)
+		if !found {
+			missing = append(missing, i)
 		}
-		part := bestNamePart(text, words, name, &scans)
+	}
+	if len(missing) == 0 {
+		return ms
+	}
+	// A word in the names of two missing targets names neither.
+	shared := map[string]int{}
+	for _, i := range missing {
+		for _, w := range uniqueWords(ts[i].Name) {
+			shared[w]++
+		}
+	}
+	words := textWords(text)
+	scans := maxRunScans
+	for _, i := range missing {
+		part := bestNamePart(text, words, strings.Fields(ts[i].Name), shared, &scans)
 		if part == "" {
 			continue
 		}
@@ -69,7 +78,7 @@ func namePartMentions(text string, ts []Target, ents []Entity, ms []Mention) []M
 			}
 			s, e := p+k, p+k+len(part)
 			p = e
-			if wholeWord(text, s, e) && !overlapsAny(ms[:n], s, e) {
+			if wholeWord(text, s, e) && !nameWordAfter(text, e) && !overlapsAny(ms[:n], s, e) {
 				ms = append(ms, Mention{Start: s, End: e, Entity: ents[i], Source: SourceCaller})
 			}
 		}
@@ -80,31 +89,52 @@ func namePartMentions(text string, ts []Target, ents []Entity, ms []Mention) []M
 	return ms
 }
 
+// uniqueWords returns the distinct words of name.
+func uniqueWords(name string) []string {
+	var out []string
+	for _, w := range strings.Fields(name) {
+		if !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // maxPartWords bounds the words of a name that namePartMentions reads: a
 // person's name has a few.
 const maxPartWords = 8
 
 // maxRunScans bounds the scans of the text for runs of several words in
 // one request: 64 targets of eight words each, every word in the text,
-// would otherwise scan it 1,700 times.
-const maxRunScans = 64
+// would otherwise scan it 1,700 times; a request's few people need a few.
+const maxRunScans = 16
 
 // bestNamePart returns the longest run of name's words (shorter than all
 // of them) that text names, by the rules of namePartMentions, or "".
-// words counts text's words (textWords); a run of several words costs a
-// scan of the text, of which *scans are left.
-func bestNamePart(text string, words map[string]int, name []string, scans *int) string {
+// words counts text's words (textWords) and shared the missing targets'
+// names that have each word; a run of several words costs a scan of the
+// text, of which *scans are left.
+func bestNamePart(text string, words map[string]int, name []string, shared map[string]int, scans *int) string {
 	for size := len(name) - 1; size >= 1; size-- {
 		best, bestCount := "", 0
 		for i := 0; i+size <= len(name); i++ {
 			run := name[i : i+size]
-			if size == 1 && !nameWord(words, run[0]) {
+			if !nameWord(run[0]) || !nameWord(run[size-1]) {
 				continue
 			}
 			c := 0
-			if size == 1 && isPlainWord(run[0]) {
-				c = words[run[0]]
-			} else if *scans > 0 && allPresent(words, run) {
+			switch {
+			case size == 1:
+				w := run[0]
+				if shared[w] > 1 || isPlainWord(strings.ToLower(w)) && words[strings.ToLower(w)] > 0 {
+					continue
+				}
+				if isPlainWord(w) {
+					c = words[w]
+				} else {
+					c = countWords(text, w)
+				}
+			case *scans > 0 && allPresent(words, run):
 				*scans--
 				c = countWords(text, strings.Join(run, " "))
 			}
@@ -119,15 +149,11 @@ func bestNamePart(text string, words map[string]int, name []string, scans *int) 
 	return ""
 }
 
-// nameWord reports whether w may stand alone for a person in a text whose
-// words words counts.
-func nameWord(words map[string]int, w string) bool {
+// nameWord reports whether w may begin or end a part of a name: a
+// capital first, two letters or more, no weekday or month.
+func nameWord(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
-	if !unicode.IsUpper(r) || utf8.RuneCountInString(w) < 2 || calendarWords[w] {
-		return false
-	}
-	lower := strings.ToLower(w)
-	return lower == w || !isPlainWord(lower) || words[lower] == 0
+	return unicode.IsUpper(r) && utf8.RuneCountInString(w) >= 2 && !calendarWords[w]
 }
 
 // allPresent reports whether every word of run that is a plain word is

@@ -71,23 +71,25 @@ func TestFindTargetNameParts(t *testing.T) {
 	}
 }
 
-// BenchmarkFindNamePartsWorst finds 64 person targets of eight words in a
-// 1 MB text that has every word of them but none of the names: the most a
-// request can ask of the name-part look-up.
+// BenchmarkFindNamePartsWorst finds 64 person targets of eight words each,
+// no word shared, in a 1 MB text that has every word of them but none of
+// the names: the most a request can ask of the name-part look-up.
 func BenchmarkFindNamePartsWorst(b *testing.B) {
-	words := []string{"Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Ginkgo", "Hazel"}
+	word := func(i, j int) string { return fmt.Sprintf("Q%cx%c", 'a'+rune(i%26), 'a'+rune((i/26)*8+j)) }
 	var text strings.Builder
 	for text.Len() < 1<<20 {
-		for _, w := range words {
-			text.WriteString(w)
-			text.WriteString(" said so. ")
+		for i := range 64 {
+			for j := range 8 {
+				text.WriteString(word(i, j))
+				text.WriteString(" said so. ")
+			}
 		}
 	}
 	var ts []Target
 	for i := range 64 {
-		name := make([]string, len(words))
-		for j := range words {
-			name[j] = words[(i+j*3)%len(words)]
+		name := make([]string, 8)
+		for j := range name {
+			name[j] = word(i, j)
 		}
 		ts = append(ts, Target{ID: fmt.Sprint("t", i), Name: strings.Join(name, " "), Type: TypePerson})
 	}
@@ -108,6 +110,53 @@ func BenchmarkFindNamePartsWorst(b *testing.B) {
 				if _, err := g.Find(text.String(), Options{Targets: c.ts}); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// TestFindTargetNamePartsKeepOthers: a part of a person's name does not
+// take what names someone or something else.
+func TestFindTargetNamePartsKeepOthers(t *testing.T) {
+	person := func(id, name string) Target { return Target{ID: id, Name: name, Type: TypePerson} }
+	for _, tc := range []struct {
+		name    string
+		targets []Target
+		text    string
+		want    []hit
+	}{{
+		name:    "a state of the same name stays the state",
+		targets: []Target{person("doc", "Israel Epstein")},
+		text:    "Israel struck Gaza. Iran condemned Israel.",
+		want:    []hit{{"Israel", "ISR", SourceGazetteer}, {"Gaza", "GAZA", SourceGazetteer}, {"Iran", "IRN", SourceGazetteer}, {"Israel", "ISR", SourceGazetteer}},
+	}, {
+		name:    "a given name of other people",
+		targets: []Target{person("doc", "Ali Larijani")},
+		text:    "Ayatollah Ali Khamenei met Foreign Minister Ali Bagheri.",
+		want:    []hit{{"Ali Khamenei", "person:ali-khamenei", SourceGazetteer}, {"Ali Bagheri", "person:ali-bagheri", SourceTitle}},
+	}, {
+		name:    "a caller's name inside a titled name is a shared given name",
+		targets: []Target{person("doc", "Mohammad Reza")},
+		text:    "Foreign Minister Mohammad Reza Ashtiani met Iraq's minister.",
+		want:    []hit{{"Mohammad Reza Ashtiani", "person:mohammad-reza-ashtiani", SourceTitle}, {"Iraq", "IRQ", SourceGazetteer}},
+	}, {
+		name:    "no run of small words",
+		targets: []Target{person("doc", "Jean de la Fontaine")},
+		text:    "The Musee de la Marine opened.",
+		want:    []hit{},
+	}, {
+		name:    "a word of two missing names is neither's",
+		targets: []Target{person("paul", "Paul Ryan"), person("tim", "Tim Ryan")},
+		text:    "Ryan attacked the bill. Tim said no.",
+		want:    []hit{{"Tim", "tim", SourceCaller}},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ms, err := Default().Find(tc.text, Options{Builtin: true, Targets: tc.targets})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, hits(tc.text, ms)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -149,10 +149,13 @@ func addPerson(text string, ms []Mention, ns, ne int, country string) []Mention 
 		if m.Entity.Type != TypePerson {
 			return ms // overlaps a non-person: readName stopped before it, so this is a title-name clash
 		}
-		if m.Source == SourceCaller {
-			// The caller's target wins, as everywhere: "Rep. Tim Ryan
-			// Tuesday" stays the caller's "Tim Ryan Tuesday", not a
-			// titled "Tim Ryan" that drops it as a shared given name.
+		if m.Source == SourceCaller && (m.End > ne || m.Start < ns) {
+			// A caller's name reaching past the titled name wins, as
+			// caller targets do: "Rep. Tim Ryan Tuesday" stays the
+			// caller's "Tim Ryan Tuesday", not a titled "Tim Ryan" that
+			// drops it as a shared given name. One inside it is a
+			// shared given name ("Mohammad Reza" in "Foreign Minister
+			// Mohammad Reza Ashtiani") or widens, as below.
 			return ms
 		}
 		if m.End != ne {

@@ -36,6 +36,10 @@ func (c *Confusion) Add(gold model.Label, probs [model.NumLabels]float32) {
 func (c *Confusion) AddDecided(gold, pred model.Label, probs [model.NumLabels]float32) {
 	c.Counts[gold][pred]++
 	conf := float64(probs[pred])
+	if !(conf >= 0) { // NaN or below 0: a malformed answer
+		conf = 0
+	}
+	conf = min(conf, 1)
 	b := min(int(conf*eceBins), eceBins-1)
 	c.bins[b].n++
 	c.bins[b].conf += conf

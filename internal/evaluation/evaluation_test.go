@@ -93,6 +93,12 @@ func TestAddDecided(t *testing.T) {
 	if !strings.Contains(text.String(), "(over the 1 with probabilities)") {
 		t.Errorf("report:\n%s", text.String())
 	}
+	var odd Confusion // a malformed answer's probabilities count as 0
+	odd.AddDecided(model.Hostile, model.Hostile, [model.NumLabels]float32{float32(math.NaN()), 0, 0})
+	odd.AddDecided(model.Hostile, model.Cooperative, [model.NumLabels]float32{0, -3, 0})
+	if m := odd.Metrics(); m.Calibrated != 2 || math.Abs(m.ECE-0.5) > 1e-6 {
+		t.Errorf("malformed probabilities: %+v", m)
+	}
 	var none Confusion
 	none.AddLabel(model.Hostile, model.Hostile)
 	text.Reset()

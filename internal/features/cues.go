@@ -69,6 +69,8 @@ type CueIndex struct {
 	// first word, longest first; their words have entries, and a first
 	// word is marked markModifier (and markHedge for a hedge).
 	multi map[int32][]multiModifier
+	// maxMultiWords is the most words of a modifier (1 without multi).
+	maxMultiWords int
 	// id tells this index's entries cached in the lexemes from another's
 	// (see cueCache).
 	id uint64
@@ -262,6 +264,7 @@ func BuildCueIndex(lex *lexicon.Lexicon) *CueIndex {
 // (a snapshot built from another lexicon may lack them).
 func (x *CueIndex) indexMulti(lex *lexicon.Lexicon) bool {
 	x.multi = map[int32][]multiModifier{}
+	x.maxMultiWords = 1
 	for _, c := range lex.Cues() {
 		words := strings.Fields(c.Phrase)
 		if !c.Kind.IsModifier() || len(words) < 2 {
@@ -275,6 +278,7 @@ func (x *CueIndex) indexMulti(lex *lexicon.Lexicon) bool {
 		if first < 0 || slices.Contains(m.rest, -1) {
 			return false
 		}
+		x.maxMultiWords = max(x.maxMultiWords, len(words))
 		mods := append(x.multi[first], m)
 		for i := len(mods) - 1; i > 0 && len(mods[i].rest) > len(mods[i-1].rest); i-- {
 			mods[i], mods[i-1] = mods[i-1], mods[i]
@@ -387,9 +391,25 @@ func (x *CueIndex) MatchIn(dst []CueMatch, d *Document, s *Scratch, want []bool)
 			}
 		}
 		hedge = max(hedge, minHedgedFactor)
+		// skip is the token after the last modifier phrase begun: the
+		// words inside one start no cue ("no doubt" holds no "doubt",
+		// "stopped short of" no "short"), while its first word may
+		// ("refused to" keeps the refusal, "refused").
+		skip := 0
 		for i := sent.First; i < sent.End; {
-			if s.mark[i]&markCues == 0 {
-				i++ // most tokens: no cue starts here
+			if s.mark[i]&(markCues|markModifier) == 0 {
+				i++ // most tokens: no cue or modifier starts here
+				continue
+			}
+			first := false
+			if s.mark[i]&markModifier != 0 {
+				if _, _, m, ok := x.modifierAt(s, i, sent.End); ok && m > 1 {
+					first = i >= skip
+					skip = max(skip, i+m)
+				}
+			}
+			if i < skip && !first || s.mark[i]&markCues == 0 {
+				i++
 				continue
 			}
 			ic, n := x.longestAt(s, i, sent.End)
@@ -491,24 +511,28 @@ func (x *CueIndex) longestAt(s *Scratch, i, end int) (*indexedCue, int) {
 // flip), as the lexicon format says.
 func (x *CueIndex) modify(s *Scratch, d *Document, first, i int, w float32) (float32, bool) {
 	negated, cancelled := false, false
-	for j := i - 1; j >= first && j >= i-negationWindow; j-- {
+	// The windows count from a modifier's last word ("stopped short of
+	// openly condemning": "of" is two words before the cue), so a phrase
+	// may start up to maxMultiWords-1 words further back.
+	for j := i - 1; j >= first && j >= i-negationWindow-x.maxMultiWords+1; j-- {
 		if d.Tokens[j].Kind == KindPunct {
 			break
 		}
 		if s.mark[j]&markModifier == 0 {
 			continue
 		}
-		weight, kind, _, ok := x.modifierAt(s, j, i)
+		weight, kind, n, ok := x.modifierAt(s, j, i)
 		if !ok {
 			continue
 		}
+		last := j + n - 1
 		switch {
-		case kind == lexicon.KindNegator && weight > 0:
+		case kind == lexicon.KindNegator && last >= i-negationWindow && weight > 0:
 			cancelled = true
-		case kind == lexicon.KindNegator && !negated && !cancelled:
+		case kind == lexicon.KindNegator && last >= i-negationWindow && !negated && !cancelled:
 			w *= negationFactor
 			negated = true
-		case kind == lexicon.KindIntensifier && j >= i-modifierWindow:
+		case kind == lexicon.KindIntensifier && last >= i-modifierWindow:
 			w *= float32(weight)
 		}
 	}

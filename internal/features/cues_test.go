@@ -82,13 +82,32 @@ func TestMatchFindsLongestCues(t *testing.T) {
 		}
 		return true
 	}
+	// A modifier of several words: its words are no cue unless a longer
+	// cue starts where it does.
+	isMulti := func(phrase string) bool {
+		c, ok := lex.Lookup(phrase)
+		return ok && c.Kind.IsModifier() && strings.Contains(phrase, " ")
+	}
 	var s, ref Scratch
 	for _, text := range sharedtest.News(t) {
 		d := tok.Tokenize(text)
 		ref.lowerAll(d)
 		var want [][2]int
 		for _, sent := range d.Sentences {
+			skip := 0 // the words inside a modifier phrase start no cue
 			for i := sent.First; i < sent.End; {
+				m := min(lexicon.MaxPhraseWords, sent.End-i)
+				for ; m > 1 && !isMulti(strings.Join(ref.lower[i:i+m], " ")); m-- {
+				}
+				first := false
+				if m > 1 {
+					first = i >= skip
+					skip = max(skip, i+m)
+				}
+				if i < skip && !first {
+					i++
+					continue
+				}
 				n := min(lexicon.MaxPhraseWords, sent.End-i)
 				for ; n > 0 && !isCue(strings.Join(ref.lower[i:i+n], " ")); n-- {
 				}
@@ -185,6 +204,25 @@ func TestMultiWordModifiers(t *testing.T) {
 		}
 		if got := cue.Polarity / base; got < tc.factor-1e-4 || got > tc.factor+1e-4 {
 			t.Errorf("%q: polarity %.3f, %.3f of the plain cue's, want %.3f", tc.text, cue.Polarity, got, tc.factor)
+		}
+	}
+	// The window counts from the phrase's last word.
+	d, cues := prepared(t, "Egypt stopped short of formally condemning Ethiopia.")
+	if cue := cueAt(t, d, cues, "condemning"); !cue.Negated {
+		t.Errorf("%q: condemning not negated", d.Text)
+	}
+	// The words inside a modifier phrase are no cue of their own; its
+	// first word may be ("refused" of "refused to" is a refusal).
+	d, cues = prepared(t, "Egypt refused to condemn Ethiopia.")
+	cueAt(t, d, cues, "refused")
+	for _, tc := range []struct{ text, word string }{
+		{"Egypt no doubt condemned Ethiopia.", "doubt"},
+	} {
+		d, cues := prepared(t, tc.text)
+		for _, c := range cues {
+			if d.Surface(c.First) == tc.word {
+				t.Errorf("%q: %q matched as a cue", tc.text, tc.word)
+			}
 		}
 	}
 }

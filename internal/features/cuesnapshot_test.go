@@ -23,13 +23,13 @@ func sameCueIndex(t *testing.T, a, b *CueIndex) {
 	}
 	// multi is not in the snapshot: reading one indexes it from the
 	// lexicon, as building does.
-	if want := []string{"words", "entries", "marks", "cues", "rest", "sources", "relationOnly", "multi", "id"}; !slices.Equal(fields, want) {
+	if want := []string{"words", "entries", "marks", "cues", "rest", "sources", "relationOnly", "multi", "maxMultiWords", "id"}; !slices.Equal(fields, want) {
 		t.Fatalf("CueIndex's fields are %v; the snapshot and this test know %v", fields, want)
 	}
 	if !bytes.Equal(a.words.text, b.words.text) || !slices.Equal(a.words.ends, b.words.ends) || len(a.words.slots) != len(b.words.slots) ||
 		!slices.Equal(a.entries, b.entries) || !slices.Equal(a.marks, b.marks) || !slices.Equal(a.cues, b.cues) ||
 		!slices.Equal(a.rest, b.rest) || !slices.Equal(a.sources, b.sources) || !slices.Equal(a.relationOnly, b.relationOnly) ||
-		!reflect.DeepEqual(a.multi, b.multi) {
+		!reflect.DeepEqual(a.multi, b.multi) || a.maxMultiWords != b.maxMultiWords {
 		t.Fatal("the indexes differ")
 	}
 	for i := range int32(len(a.words.ends)) {

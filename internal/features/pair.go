@@ -728,7 +728,7 @@ func actsBack(d *Document, sent Sentence, sentCues []CueMatch, c *CueMatch) bool
 		}
 		for j := n.End; j < sent.End; j++ {
 			switch d.LowerFast(j) {
-			case "it", "its", "itself", "them", "their", "themselves", "us", "our":
+			case "it", "its", "itself", "them", "their", "themselves":
 				return true
 			}
 		}
@@ -744,7 +744,7 @@ func scopeMarks(w string) uint8 {
 		"disputes", "refuted", "refutes", "contradicting", "contradicted", "rebuffed":
 		return markDenial
 	case "not", "no", "never", "none", "neither", "nor", "n't", "without", "refrained", "refrains", "refraining",
-		"avoided", "avoids", "abstained":
+		"avoided", "avoids", "avoiding", "abstained", "abstains", "abstaining":
 		return markNegation
 	case "refused", "refuses", "refusing", "declined", "declines":
 		return markRefusal
