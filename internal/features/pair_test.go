@@ -454,7 +454,7 @@ func TestActsBack(t *testing.T) {
 		{"Guyana accused Venezuela of firing on a boat carrying rations to its troops.", "accused", true},
 		{"Iran accused Israel of sabotage at its nuclear site.", "accused", true},
 		{"NATO accused Iran of destabilizing the region.", "accused", false},
-		{"Russia attacked Ukraine and its allies.", "attacked", false}, // no later act
+		{"Russia attacked Ukraine and its allies.", "attacked", false},  // no later act
 		{"Its allies said Russia attacked Ukraine.", "attacked", false}, // the pronoun comes before
 	} {
 		d, cues := prepared(t, c.text)
