@@ -73,6 +73,7 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			{Name: "team/relations_v", Path: filepath.Join(rel, "train_v.jsonl")},
 			{Name: "team/relations_w", Path: filepath.Join(rel, "train_w.jsonl")},
 			{Name: "team/relations_x", Path: filepath.Join(rel, "train_x.jsonl")},
+			{Name: "team/relations_y", Path: filepath.Join(rel, "train_y.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
