@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"iter"
 	"slices"
 	"strings"
 	"unicode"
@@ -71,14 +72,8 @@ func namePartMentions(text string, ts []Target, ents []Entity, ms []Mention) []M
 			continue
 		}
 		n := len(ms)
-		for p := 0; ; {
-			k := strings.Index(text[p:], part)
-			if k < 0 {
-				break
-			}
-			s, e := p+k, p+k+len(part)
-			p = e
-			if wholeWord(text, s, e) && !nameWordAfter(text, e) && !overlapsAny(ms[:n], s, e) {
+		for s, e := range wholeWords(text, part) {
+			if !nameWordAfter(text, e) && !overlapsAny(ms[:n], s, e) {
 				ms = append(ms, Mention{Start: s, End: e, Entity: ents[i], Source: SourceCaller})
 			}
 		}
@@ -112,8 +107,9 @@ const maxRunScans = 16
 // bestNamePart returns the longest run of name's words (shorter than all
 // of them) that text names, by the rules of namePartMentions, or "".
 // words counts text's words (textWords) and shared the missing targets'
-// names that have each word; a run of several words costs a scan of the
-// text, of which *scans are left.
+// names that have each word; a run that words cannot count (several
+// words, or one with a hyphen or an apostrophe) costs a scan of the text,
+// of which *scans are left.
 func bestNamePart(text string, words map[string]int, name []string, shared map[string]int, scans *int) string {
 	for size := len(name) - 1; size >= 1; size-- {
 		best, bestCount := "", 0
@@ -122,24 +118,24 @@ func bestNamePart(text string, words map[string]int, name []string, shared map[s
 			if !nameWord(run[0]) || !nameWord(run[size-1]) {
 				continue
 			}
-			c := 0
-			switch {
-			case size == 1:
-				w := run[0]
-				if shared[w] > 1 || isPlainWord(strings.ToLower(w)) && words[strings.ToLower(w)] > 0 {
+			if size == 1 {
+				lower := strings.ToLower(run[0])
+				if shared[run[0]] > 1 || isPlainWord(lower) && words[lower] > 0 {
 					continue
 				}
-				if isPlainWord(w) {
-					c = words[w]
-				} else {
-					c = countWords(text, w)
-				}
+			}
+			part, c := strings.Join(run, " "), 0
+			switch {
+			case size == 1 && isPlainWord(part):
+				c = words[part]
 			case *scans > 0 && allPresent(words, run):
 				*scans--
-				c = countWords(text, strings.Join(run, " "))
+				for range wholeWords(text, part) {
+					c++
+				}
 			}
 			if c > 0 && c >= bestCount {
-				best, bestCount = strings.Join(run, " "), c
+				best, bestCount = part, c
 			}
 		}
 		if best != "" {
@@ -210,21 +206,20 @@ var calendarWords = map[string]bool{
 	"July": true, "August": true, "September": true, "October": true, "November": true, "December": true,
 }
 
-// countWords counts the whole-word occurrences of w in text, case as
-// written.
-func countWords(text, w string) int {
-	n := 0
-	for p := 0; ; {
-		k := strings.Index(text[p:], w)
-		if k < 0 {
-			return n
+// wholeWords yields the start and end of each whole-word occurrence of w
+// in text, case as written.
+func wholeWords(text, w string) iter.Seq2[int, int] {
+	return func(yield func(int, int) bool) {
+		for p := 0; ; {
+			k := strings.Index(text[p:], w)
+			if k < 0 {
+				return
+			}
+			s, e := p+k, p+k+len(w)
+			p = e
+			if leftBoundary(text, s) && rightBoundary(text, e) && !yield(s, e) {
+				return
+			}
 		}
-		s, e := p+k, p+k+len(w)
-		if wholeWord(text, s, e) {
-			n++
-		}
-		p = e
 	}
 }
-
-func wholeWord(text string, s, e int) bool { return leftBoundary(text, s) && rightBoundary(text, e) }
