@@ -28,7 +28,7 @@ type party struct {
 // first maxSentenceParties), not the same actor, within a clause
 // (features.Context.Pairable); si is their sentence and first its first
 // party. parties and targets are in token order. Where (h, t) is a pair,
-// so is (t, h), and (h, t) with h > t comes first: sameActor and Pairable
+// so is (t, h), and (h, t) with h > t comes first: oneActor and Pairable
 // are symmetric, so each is asked once for the two.
 func pairsInSentences(w *workspace, parties []party, targets []features.Target, fn func(si, first, h, t int)) {
 	d := &w.doc
@@ -54,7 +54,7 @@ func pairsInSentences(w *workspace, parties []party, targets []features.Target, 
 				}
 				ok := pair[h-lo][t-lo]
 				if h > t {
-					ok = !sameActor(parties[h].entity, parties[t].entity) && w.ctx.PairableIn(si, targets, h, t)
+					ok = !oneActor(d.Text, &parties[h], &parties[t]) && w.ctx.PairableIn(si, targets, h, t)
 					pair[t-lo][h-lo] = ok
 				}
 				if ok {
@@ -346,7 +346,10 @@ func overlaps(a, b features.Target) bool { return a.First < b.End && b.First < a
 // symmetric.
 func sameActor(a, b entities.Entity) bool {
 	if a.ID == "" || b.ID == "" {
-		return a.ID == b.ID && a.Name == b.Name
+		// A caller's span that is no found mention has its words for a
+		// name: where the text names the same actor again ("the Coast
+		// Guard ... Coast Guard units"), with an id or not, it is one.
+		return strings.EqualFold(a.Name, b.Name)
 	}
 	// An official and their own state are one actor here: in "Turkey's
 	// foreign minister Hakan Fidan", Turkey holds no stance toward Fidan;
@@ -362,6 +365,17 @@ func sameActor(a, b entities.Entity) bool {
 		return true
 	}
 	return a.ID == b.ID && a.Country == b.Country
+}
+
+// oneActor reports whether two parties are one actor: sameActor, or a
+// caller's span that is no found mention and the same words elsewhere in
+// the text ("The Coast Guard ordered Coast Guard units", where the second
+// is the generic actor "military"). It is symmetric.
+func oneActor(text string, a, b *party) bool {
+	if sameActor(a.entity, b.entity) {
+		return true
+	}
+	return (a.entity.ID == "" || b.entity.ID == "") && strings.EqualFold(text[a.span.Start:a.span.End], text[b.span.Start:b.span.End])
 }
 
 // strongestEvent returns the CAMEO class and code of the lexicon cue with

@@ -169,6 +169,33 @@ func TestRelationSpanIsCallerSpan(t *testing.T) {
 	t.Errorf("no hostile relation from NATO toward the span %v among %q", span, relationTexts(text, res))
 }
 
+// TestCallerSpanSameActor: a caller's span that is no found mention is the
+// same actor as a mention of the same name elsewhere in its sentence, and
+// holds no stance toward it (the Wikinews relations had "Coast Guard ->
+// Coast Guard hostile 0.65").
+func TestCallerSpanSameActor(t *testing.T) {
+	if !sameActor(entities.Entity{Name: "Coast Guard"}, entities.Entity{ID: "coast-guard", Name: "coast guard"}) {
+		t.Error("a caller's span and a mention of the same name are two actors")
+	}
+	if sameActor(entities.Entity{Name: "Coast Guard"}, entities.Entity{ID: "navy", Name: "Navy"}) {
+		t.Error("a caller's span and a mention of another name are one actor")
+	}
+	c := newTestClassifier(t)
+	text := "The Coast Guard ordered Coast Guard units to join the army in the pursuit of the rebels."
+	start := strings.Index(text, "Coast Guard")
+	span := Span{start, start + len("Coast Guard")}
+	res, err := c.Classify(context.Background(), Request{Text: text, Builtin: true, Spans: []Span{span}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Relations {
+		h, tg := text[r.Holder.Span.Start:r.Holder.Span.End], text[r.Target.Span.Start:r.Target.Span.End]
+		if strings.EqualFold(h, tg) {
+			t.Errorf("%q holds a relation toward itself: %q", h, relationTexts(text, res))
+		}
+	}
+}
+
 // TestDyadsCountOfficialsForTheirState: an official's relation counts for
 // the state they speak for, so that the document's dyads say what the
 // state's officials said.
@@ -262,7 +289,7 @@ func TestPartyStancesReuseMentionScores(t *testing.T) {
 	}
 }
 
-// TestPairsInSentencesSymmetric: pairsInSentences, which asks sameActor and
+// TestPairsInSentencesSymmetric: pairsInSentences, which asks oneActor and
 // Pairable once for both directions of a pair, enumerates what asking them
 // for each direction does, in the same order, over the news corpus, and
 // gives each pair first as (h, t) with h > t.
@@ -287,7 +314,7 @@ func TestPairsInSentencesSymmetric(t *testing.T) {
 			}
 			for tt := lo; tt < min(hi, lo+maxSentenceParties); tt++ {
 				for h := lo; h < min(hi, lo+maxSentenceParties); h++ {
-					if h != tt && !sameActor(parties[h].entity, parties[tt].entity) && w.ctx.Pairable(targets, h, tt) {
+					if h != tt && !oneActor(w.doc.Text, &parties[h], &parties[tt]) && w.ctx.Pairable(targets, h, tt) {
 						want = append(want, [4]int{si, lo, h, tt})
 					}
 				}
