@@ -41,6 +41,11 @@ type Example struct {
 	Text    string   `json:"text"`
 	Targets []Target `json:"targets,omitempty"`
 	Labels  []string `json:"labels,omitempty"`
+	// Group, when set, keeps examples together in cross-validation: the
+	// sentences of one article (ReadRefFile sets it to the article's URL)
+	// share actors and events, and a fold must not learn from one what
+	// another fold is scored on.
+	Group string `json:"group,omitempty"`
 }
 
 // LineError is a malformed line.
@@ -88,25 +93,29 @@ func (e *Example) Check() error {
 // stop the scan by returning an error) and skipped; blank lines are
 // skipped.
 func Scan(r io.Reader, fn func(line int, ex Example) error, bad func(*LineError) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), MaxLineBytes)
-	for n := 1; sc.Scan(); n++ {
-		b := sc.Bytes()
-		if len(b) == 0 {
-			continue
-		}
+	return scanLines(r, func(n int, b []byte) error {
 		var ex Example
 		err := json.Unmarshal(b, &ex)
 		if err == nil {
 			err = ex.Check()
 		}
 		if err != nil {
-			if err := bad(&LineError{Line: n, Err: err}); err != nil {
-				return err
-			}
+			return bad(&LineError{Line: n, Err: err})
+		}
+		return fn(n, ex)
+	})
+}
+
+// scanLines calls fn with each non-blank line of r, up to MaxLineBytes
+// long, and its 1-based number, until fn returns an error.
+func scanLines(r io.Reader, fn func(line int, b []byte) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxLineBytes)
+	for n := 1; sc.Scan(); n++ {
+		if len(sc.Bytes()) == 0 {
 			continue
 		}
-		if err := fn(n, ex); err != nil {
+		if err := fn(n, sc.Bytes()); err != nil {
 			return err
 		}
 	}

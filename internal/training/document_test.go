@@ -91,3 +91,67 @@ func TestServedTypes(t *testing.T) {
 		t.Errorf("PerSenT document: served types %v, want none (its people are trained as people)", p)
 	}
 }
+
+// TestTrainDocumentEval: documents given by reference to an article file
+// are read with the article's title and text and scored, not trained on,
+// and their scores go into the model's metadata.
+func TestTrainDocumentEval(t *testing.T) {
+	c := classifiertest.Embedded(t)
+	dir := t.TempDir()
+	train := filepath.Join(dir, "train.jsonl")
+	var lines []byte
+	for i, text := range []string{
+		"Iran praised Russia for its support and signed a trade deal with Moscow.",
+		"Israel bombed Syria, and Damascus accused Israel of aggression.",
+		"Kenya hosted talks on trade with Ethiopia in Nairobi.",
+	} {
+		b, _ := json.Marshal(Doc{ID: fmt.Sprint("d", i), Text: text, Entities: []DocEntity{
+			{Entity: strings.Fields(text)[0], Label: []string{"cooperative", "hostile", "neutral"}[i]},
+		}})
+		lines = append(append(lines, b...), '\n')
+	}
+	arts := filepath.Join(dir, "articles")
+	if err := os.Mkdir(arts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	csv := "url,date,title,text\nhttps://example.org/1,2020-01-01,Talks in Nairobi,\"Kenya and Ethiopia held talks on trade. Kenya's president praised the deal.\"\n"
+	refs := filepath.Join(dir, "refs.jsonl")
+	ref := `{"id":"r1","article":"https://example.org/1","entities":[{"entity":"Kenya","label":"cooperative"},{"entity":"Ethiopia","label":"neutral"}]}` + "\n"
+	for p, b := range map[string]string{train: string(lines), filepath.Join(arts, "a.csv"): csv, refs: ref} {
+		if err := os.WriteFile(p, []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := DocumentConfig{
+		Sources:   []Source{{Name: "test", Path: train, Domain: "geo"}},
+		Eval:      []Source{{Name: "refs", Path: refs, Articles: arts}},
+		FitConfig: FitConfig{Bits: document.Bits, Epochs: 2, L2: 1e-3, LearningRate: 0.05, ClassBalance: 1, Runs: 1, Seed: 1},
+		Threshold: 0.375,
+	}
+	m, _, err := TrainDocument(cfg, c, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := m.Metadata()
+	found := false
+	for _, e := range meta.Evaluations {
+		if e.Dataset == "eval/refs" {
+			found = true
+			if e.Targets != 2 {
+				t.Errorf("eval/refs scored %d entities, want 2", e.Targets)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no eval/refs evaluation in %+v", meta.Evaluations)
+	}
+	for _, d := range meta.TrainingData {
+		if d.Name == "refs" {
+			t.Error("the evaluation documents are in the training data")
+		}
+	}
+	cfg.Eval[0].Path = train // lines without an article
+	if _, _, err := TrainDocument(cfg, c, io.Discard); err == nil {
+		t.Error("documents that name no known article were scored")
+	}
+}

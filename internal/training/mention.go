@@ -38,6 +38,24 @@ type Source struct {
 	// Format is the file's format; PerSenT files give weak labels, which
 	// are trained on but never scored.
 	Format Format
+	// Articles, when set, is a directory of article CSV files
+	// (dataset.ReadArticles) that the file's lines label by reference,
+	// naming an article and offsets into it instead of holding its text
+	// (dataset.ReadRefFile; Doc.Article for documents).
+	Articles string
+}
+
+// examples reads the stance examples of src, with their text from its
+// articles where it labels them by reference.
+func (src Source) examples() ([]dataset.Example, error) {
+	if src.Articles == "" {
+		return dataset.ReadFile(src.Path)
+	}
+	arts, err := dataset.ReadArticles(src.Articles)
+	if err != nil {
+		return nil, err
+	}
+	return dataset.ReadRefFile(src.Path, arts)
 }
 
 // Format is the file format of a Source.
@@ -200,7 +218,7 @@ func Train(cfg Config, an *classifier.Analyzer, log io.Writer) (*model.Model, er
 		return nil, err
 	}
 	for _, src := range cfg.Dev {
-		exs, err := dataset.ReadFile(src.Path)
+		exs, err := src.examples()
 		if err != nil {
 			return nil, err
 		}
@@ -267,7 +285,7 @@ func loadSource(an *classifier.Analyzer, src Source, pronouns bool, fn func(item
 	var err error
 	switch src.Format {
 	case FormatStance:
-		exs, err = dataset.ReadFile(src.Path)
+		exs, err = src.examples()
 	case FormatPerSenT:
 		exs, err = readPerSenT(src.Path, pronouns)
 	default:

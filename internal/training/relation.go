@@ -185,7 +185,7 @@ func TrainRelation(cfg RelationConfig, an *classifier.Analyzer, mention *model.M
 	var train, holdout []example
 	var datasets []model.Dataset
 	for _, src := range cfg.Train {
-		exs, err := dataset.ReadFile(src.Path)
+		exs, err := src.examples()
 		if err != nil {
 			return nil, err
 		}
@@ -226,7 +226,7 @@ func TrainRelation(cfg RelationConfig, an *classifier.Analyzer, mention *model.M
 		return nil, err
 	}
 	for _, src := range cfg.Eval {
-		exs, err := dataset.ReadFile(src.Path)
+		exs, err := src.examples()
 		if err != nil {
 			return nil, err
 		}

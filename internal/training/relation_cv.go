@@ -3,6 +3,7 @@ package training
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -53,7 +54,7 @@ func LoadRelationCV(an *classifier.Analyzer, mention *model.Model, bits uint, so
 	d := &RelationCVData{Sources: sources, an: an, mention: mention, bits: bits}
 	ext := features.NewExtractor(bits)
 	for si, src := range sources {
-		exs, err := dataset.ReadFile(src.Path)
+		exs, err := src.examples()
 		if err != nil {
 			return nil, err
 		}
@@ -73,7 +74,8 @@ func LoadRelationCV(an *classifier.Analyzer, mention *model.Model, bits uint, so
 }
 
 // relationFolds deals sentences to k folds, grouped by id (every pair of
-// a sentence, and every sentence of an id, in one fold) and stratified by
+// a sentence, and every sentence of an id, in one fold; Run passes an
+// example's Group, its article, as its id where it has one) and stratified by
 // source: each source's ids, in the order of a hash of the id, are dealt
 // round-robin, so that each fold holds its share of every source. An id
 // belongs to the source it first appears in.
@@ -154,11 +156,12 @@ func (d *RelationCVData) Run(opt RelationCVOptions) (*RelationCVResult, error) {
 		k = 5
 	}
 	ids := make([]string, len(d.sents))
+	groups := make([]string, len(d.sents))
 	srcs := make([]int, len(d.sents))
 	for i, s := range d.sents {
-		ids[i], srcs[i] = s.ex.ID, s.source
+		ids[i], groups[i], srcs[i] = s.ex.ID, cmp.Or(s.ex.Group, s.ex.ID), s.source
 	}
-	fold := relationFolds(ids, srcs, k)
+	fold := relationFolds(groups, srcs, k)
 	r := &RelationCVResult{Folds: k, IDs: ids, Sets: make([]string, len(d.sents)), Per: make([]evaluation.RelationMetrics, len(d.sents)),
 		Gold: make([][]evaluation.RelationPair, len(d.sents)), Got: make([][]evaluation.RelationPair, len(d.sents)), Examples: make([]dataset.Example, len(d.sents))}
 	fc := opt.FitConfig
