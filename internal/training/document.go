@@ -424,7 +424,7 @@ func TrainDocument(cfg DocumentConfig, c *classifier.Classifier, log io.Writer) 
 
 // evaluateDocSources scores the document model m on each source, its
 // entities as c's mention and relation models see them and typed as the
-// service finds them, and over all of them together ("all"): held-out
+// service finds them, and over all of them together: held-out
 // figures, with 95% bootstrap intervals, for the log and the metadata.
 func evaluateDocSources(srcs []Source, c *classifier.Classifier, m *model.Model, log io.Writer) ([]model.Evaluation, error) {
 	var items []docItem
@@ -448,19 +448,27 @@ func evaluateDocSources(srcs []Source, c *classifier.Classifier, m *model.Model,
 		in.Type = items[i].served
 		preds[i] = document.Decide(m.Score(document.Features(nil, &in)).Probs, m.DocThreshold())
 	}
+	// The pooled set is named for the kind of document the sources share
+	// ("wikinews"), else "all".
+	pooled := Source{Name: srcs[0].Domain}
+	for _, src := range srcs {
+		if src.Domain != pooled.Name || src.Domain == "" {
+			pooled.Name = "all"
+		}
+	}
 	var out []model.Evaluation
-	for si, src := range append(slices.Clip(srcs), Source{Name: "all"}) {
+	for si, src := range append(slices.Clip(srcs), pooled) {
 		var idx []int
 		var conf evaluation.Confusion
 		var counts [model.NumLabels]int
 		for i := range items {
-			if src.Name == "all" || items[i].source == si {
+			if si == len(srcs) || items[i].source == si {
 				idx = append(idx, i)
 				conf.AddLabel(items[i].label, preds[i])
 				counts[items[i].label]++
 			}
 		}
-		if len(idx) == 0 || src.Name == "all" && len(srcs) == 1 {
+		if len(idx) == 0 || si == len(srcs) && len(srcs) == 1 {
 			continue
 		}
 		met := conf.Metrics()
