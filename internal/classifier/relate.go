@@ -346,10 +346,7 @@ func overlaps(a, b features.Target) bool { return a.First < b.End && b.First < a
 // symmetric.
 func sameActor(a, b entities.Entity) bool {
 	if a.ID == "" || b.ID == "" {
-		// A caller's span that is no found mention has its words for a
-		// name: where the text names the same actor again ("the Coast
-		// Guard ... Coast Guard units"), with an id or not, it is one.
-		return strings.EqualFold(a.Name, b.Name)
+		return a.ID == b.ID && a.Name == b.Name
 	}
 	// An official and their own state are one actor here: in "Turkey's
 	// foreign minister Hakan Fidan", Turkey holds no stance toward Fidan;
@@ -368,14 +365,19 @@ func sameActor(a, b entities.Entity) bool {
 }
 
 // oneActor reports whether two parties are one actor: sameActor, or a
-// caller's span that is no found mention and the same words elsewhere in
-// the text ("The Coast Guard ordered Coast Guard units", where the second
-// is the generic actor "military"). It is symmetric.
+// caller's span that is no found mention, which has only its words for a
+// name, and a party the text names the same way, by its words or its
+// entity's name ("The Coast Guard ordered Coast Guard units", where the
+// second is the generic actor "military"). It is symmetric.
 func oneActor(text string, a, b *party) bool {
 	if sameActor(a.entity, b.entity) {
 		return true
 	}
-	return (a.entity.ID == "" || b.entity.ID == "") && strings.EqualFold(text[a.span.Start:a.span.End], text[b.span.Start:b.span.End])
+	if a.entity.ID != "" && b.entity.ID != "" {
+		return false
+	}
+	return strings.EqualFold(a.entity.Name, b.entity.Name) ||
+		strings.EqualFold(text[a.span.Start:a.span.End], text[b.span.Start:b.span.End])
 }
 
 // strongestEvent returns the CAMEO class and code of the lexicon cue with

@@ -174,16 +174,18 @@ func TestRelationSpanIsCallerSpan(t *testing.T) {
 // holds no stance toward it (the Wikinews relations had "Coast Guard ->
 // Coast Guard hostile 0.65").
 func TestCallerSpanSameActor(t *testing.T) {
-	if !sameActor(entities.Entity{Name: "Coast Guard"}, entities.Entity{ID: "coast-guard", Name: "coast guard"}) {
-		t.Error("a caller's span and a mention of the same name are two actors")
-	}
-	if sameActor(entities.Entity{Name: "Coast Guard"}, entities.Entity{ID: "navy", Name: "Navy"}) {
-		t.Error("a caller's span and a mention of another name are one actor")
-	}
 	c := newTestClassifier(t)
 	text := "The Coast Guard ordered Coast Guard units to join the army in the pursuit of the rebels."
 	start := strings.Index(text, "Coast Guard")
 	span := Span{start, start + len("Coast Guard")}
+	caller := party{entity: entities.Entity{Name: "Coast Guard"}, span: span, mention: -1, caller: true}
+	army := Span{strings.Index(text, "army"), strings.Index(text, "army") + len("army")}
+	if !oneActor(text, &caller, &party{entity: entities.Entity{ID: "coast-guard", Name: "coast guard"}, span: army, mention: 0}) {
+		t.Error("a caller's span and a mention of the same name are two actors")
+	}
+	if oneActor(text, &caller, &party{entity: entities.Entity{ID: "navy", Name: "Navy"}, span: army, mention: 0}) {
+		t.Error("a caller's span and a mention of another name are one actor")
+	}
 	res, err := c.Classify(context.Background(), Request{Text: text, Builtin: true, Spans: []Span{span}})
 	if err != nil {
 		t.Fatal(err)
