@@ -381,9 +381,7 @@ func TrainDocument(cfg DocumentConfig, c *classifier.Classifier, log io.Writer) 
 	if cfg.Folds > 1 {
 		scores = crossValidateDocs(cfg, items, log)
 		for _, s := range scores {
-			fmt.Fprintf(log, "document cv %s: n=%d accuracy=%.4f [%.4f, %.4f] macro-F1=%.4f [%.4f, %.4f] (majority %.4f; old rule accuracy %.4f macro-F1 %.4f)\n", s.Source,
-				s.Metrics.N, s.Metrics.Accuracy, s.AccuracyLow, s.AccuracyHi, s.Metrics.MacroF1, s.MacroF1Low, s.MacroF1Hi, s.Baseline, s.Rule.Accuracy, s.Rule.MacroF1)
-			fmt.Fprintf(log, "document cv %s: gold (rows) by predicted (columns), hostile/cooperative/neutral: %v\n", s.Source, s.Confusion)
+			s.logTo(log, "cv")
 		}
 	}
 	params := fitDocs(cfg, items)
@@ -405,9 +403,7 @@ func TrainDocument(cfg DocumentConfig, c *classifier.Classifier, log io.Writer) 
 		Hyperparameters: cfg.FitConfig.hyperparameters(cfg.Holdout, map[string]float64{"folds": float64(cfg.Folds)}),
 	}
 	for _, s := range scores {
-		e := s.Metrics.Evaluation("cv/" + s.Source)
-		e.MacroF1Low, e.MacroF1High = s.MacroF1Low, s.MacroF1Hi
-		params.Meta.Evaluations = append(params.Meta.Evaluations, e)
+		params.Meta.Evaluations = append(params.Meta.Evaluations, s.evaluation("cv/"))
 	}
 	m, err := model.New(params)
 	if err != nil || len(cfg.Eval) == 0 {
@@ -443,41 +439,29 @@ func evaluateDocSources(srcs []Source, c *classifier.Classifier, m *model.Model,
 		items = append(items, its...)
 	}
 	preds := make([]model.Label, len(items))
+	names := make([]string, len(srcs))
 	for i := range items {
 		in := items[i].in
 		in.Type = items[i].served
 		preds[i] = document.Decide(m.Score(document.Features(nil, &in)).Probs, m.DocThreshold())
 	}
 	// The pooled set is named for the kind of document the sources share
-	// ("wikinews"), else "all".
-	pooled := Source{Name: srcs[0].Domain}
-	for _, src := range srcs {
-		if src.Domain != pooled.Name || src.Domain == "" {
-			pooled.Name = "all"
+	// ("wikinews"), else "all"; one source is not pooled.
+	pooled := srcs[0].Domain
+	for i, src := range srcs {
+		names[i] = src.Name
+		if src.Domain != pooled || src.Domain == "" {
+			pooled = "all"
 		}
 	}
+	if len(srcs) == 1 {
+		pooled = ""
+	}
 	var out []model.Evaluation
-	for si, src := range append(slices.Clip(srcs), pooled) {
-		var idx []int
-		var conf evaluation.Confusion
-		var counts [model.NumLabels]int
-		for i := range items {
-			if si == len(srcs) || items[i].source == si {
-				idx = append(idx, i)
-				conf.AddLabel(items[i].label, preds[i])
-				counts[items[i].label]++
-			}
-		}
-		if len(idx) == 0 || si == len(srcs) && len(srcs) == 1 {
-			continue
-		}
-		met := conf.Metrics()
-		accLo, accHi, f1Lo, f1Hi := bootstrapDocs(idx, items, preds)
-		fmt.Fprintf(log, "document eval %s: n=%d accuracy=%.4f [%.4f, %.4f] macro-F1=%.4f [%.4f, %.4f] (majority %.4f); gold (rows) by predicted (columns), hostile/cooperative/neutral: %v\n",
-			src.Name, met.N, met.Accuracy, accLo, accHi, met.MacroF1, f1Lo, f1Hi, float64(slices.Max(counts[:]))/float64(len(idx)), conf.Counts)
-		e := met.Evaluation("eval/" + src.Name)
-		e.MacroF1Low, e.MacroF1High = f1Lo, f1Hi
-		out = append(out, e)
+	for _, s := range docSetScores(names, pooled, items, preds) {
+		s.Threshold = m.DocThreshold()
+		s.logTo(log, "eval")
+		out = append(out, s.evaluation("eval/"))
 	}
 	return out, nil
 }
@@ -560,18 +544,33 @@ func crossValidateDocs(cfg DocumentConfig, items []docItem, log io.Writer) []Doc
 		}
 		cfg.Predictions(ps)
 	}
+	names := make([]string, len(cfg.Sources))
+	for i, src := range cfg.Sources {
+		names[i] = src.Name
+	}
+	out := docSetScores(names, "all", items, preds)
+	for i := range out {
+		out[i].Threshold = best
+	}
+	return out
+}
+
+// docSetScores scores the labels preds given to items, per source
+// (names[i] names the items of source i) and, where pooled names it, over
+// all of them; a set without items is left out.
+func docSetScores(names []string, pooled string, items []docItem, preds []model.Label) []DocumentScores {
 	var out []DocumentScores
-	for si, src := range append(cfg.Sources, Source{Name: "all"}) {
+	for si, name := range append(slices.Clip(names), pooled) {
 		var idx []int
 		for i := range items {
-			if src.Name == "all" || items[i].source == si {
+			if si == len(names) || items[i].source == si {
 				idx = append(idx, i)
 			}
 		}
-		if len(idx) == 0 {
+		if len(idx) == 0 || name == "" {
 			continue
 		}
-		s := DocumentScores{Source: src.Name, Threshold: best}
+		s := DocumentScores{Source: name}
 		var conf, rule evaluation.Confusion
 		var counts [model.NumLabels]int
 		for _, i := range idx {
@@ -586,6 +585,22 @@ func crossValidateDocs(cfg DocumentConfig, items []docItem, log io.Writer) []Doc
 		out = append(out, s)
 	}
 	return out
+}
+
+// logTo writes s to log, its lines headed "document KIND SOURCE" (cv,
+// eval).
+func (s DocumentScores) logTo(log io.Writer, kind string) {
+	fmt.Fprintf(log, "document %s %s: n=%d accuracy=%.4f [%.4f, %.4f] macro-F1=%.4f [%.4f, %.4f] (majority %.4f; old rule accuracy %.4f macro-F1 %.4f)\n", kind, s.Source,
+		s.Metrics.N, s.Metrics.Accuracy, s.AccuracyLow, s.AccuracyHi, s.Metrics.MacroF1, s.MacroF1Low, s.MacroF1Hi, s.Baseline, s.Rule.Accuracy, s.Rule.MacroF1)
+	fmt.Fprintf(log, "document %s %s: gold (rows) by predicted (columns), hostile/cooperative/neutral: %v\n", kind, s.Source, s.Confusion)
+}
+
+// evaluation returns s as the model metadata's evaluation of the set
+// prefix+s.Source, with its macro-F1 interval.
+func (s DocumentScores) evaluation(prefix string) model.Evaluation {
+	e := s.Metrics.Evaluation(prefix + s.Source)
+	e.MacroF1Low, e.MacroF1High = s.MacroF1Low, s.MacroF1Hi
+	return e
 }
 
 // domainMacroF1 returns the out-of-fold macro-F1 at threshold th,
