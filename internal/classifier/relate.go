@@ -108,6 +108,7 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 				joint: w.ctx.Joint(targets, h, t), sentence: int32(si), feats: ps.feats})
 		}
 	})
+	cands = shareInLists(w, parties, targets, cands)
 	cands = oneWay(cands)
 	w.relCands = cands
 	for _, cd := range cands {
@@ -185,6 +186,84 @@ func (c *Classifier) scorePair(w *workspace, m *model.Model, fs []features.Featu
 		ps.feats = [2]int32{int32(from), int32(len(w.candFeats))}
 	}
 	return ps
+}
+
+// shareInLists gives every member of a list of three or more parties
+// ("condemned by Egypt, Greece and Cyprus", "signed with China, India
+// and Russia") the relations toward and from a party outside the list
+// that its likeliest member has: the model scores each pair on its own,
+// and the members away from the act read farther from it than the one
+// next to it, though the list acts, or is acted on, as one. cands come
+// sentence by sentence and so do the relations returned.
+func shareInLists(w *workspace, parties []party, targets []features.Target, cands []relCand) []relCand {
+	d := &w.doc
+	n0 := len(cands)
+	for first := 0; first < len(targets); {
+		last := listEnd(d, targets, first)
+		if last-first < 2 {
+			first = last + 1
+			continue
+		}
+		in := func(i int32) bool { return int(i) >= first && int(i) <= last }
+		for ci := range n0 {
+			c := cands[ci]
+			if in(c.h) == in(c.t) || c.probs[c.label] < shareFrom {
+				continue
+			}
+			for m := first; m <= last; m++ {
+				h, t := c.h, int32(m)
+				if in(c.h) {
+					h, t = int32(m), c.t
+				}
+				if h == c.h && t == c.t || oneActor(d.Text, &parties[h], &parties[t]) {
+					continue
+				}
+				k := slices.IndexFunc(cands, func(o relCand) bool { return o.h == h && o.t == t })
+				switch {
+				case k < 0:
+					s := c
+					s.h, s.t, s.joint = h, t, false
+					cands = append(cands, s)
+				case cands[k].label == c.label && cands[k].probs[c.label] < c.probs[c.label]:
+					cands[k].probs = c.probs
+				}
+			}
+		}
+		first = last + 1
+	}
+	if len(cands) > n0 {
+		slices.SortStableFunc(cands, func(a, b relCand) int { return int(a.sentence - b.sentence) })
+	}
+	return cands
+}
+
+// shareFrom is the least probability of a relation that the other
+// members of its party's list take.
+const shareFrom = 0.5
+
+// listEnd returns the last party of the list that starts at party first:
+// parties joined by commas and, before the last, "and" or "or" ("Egypt,
+// Greece and Cyprus"), or first itself where none starts there.
+func listEnd(d *features.Document, targets []features.Target, first int) int {
+	last := first
+	for last+1 < len(targets) {
+		a, b := targets[last], targets[last+1]
+		if b.First <= a.End {
+			break
+		}
+		between := b.First - a.End
+		w0 := d.LowerFast(a.End)
+		switch {
+		case between == 1 && w0 == ",":
+			last++
+			continue
+		case between == 1 && (w0 == "and" || w0 == "or"),
+			between == 2 && w0 == "," && (d.LowerFast(a.End+1) == "and" || d.LowerFast(a.End+1) == "or"):
+			return last + 1
+		}
+		break
+	}
+	return first // commas alone make no list ("In Moscow, Russia said")
 }
 
 // relCand is a scored pair that the model finds a relation in.

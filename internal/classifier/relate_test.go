@@ -504,3 +504,43 @@ func TestRelationOnlyCue(t *testing.T) {
 		t.Errorf("no Iran -> NATO hostile among %q", relationTexts(text, a))
 	}
 }
+
+// TestListMembersShareRelations: each member of a list of parties holds
+// the list's act ("pledged by Japan, Norway and Canada"), however far from
+// the act it stands; commas alone make no list.
+func TestListMembersShareRelations(t *testing.T) {
+	c := newTestClassifier(t)
+	text := "Aid for the flood victims in Pakistan was pledged by Japan, Norway and Canada."
+	res, err := c.Classify(context.Background(), Request{Text: text, Builtin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := relationTexts(text, res)
+	for _, h := range []string{"Japan", "Norway", "Canada"} {
+		if !slices.Contains(got, h+" -> Pakistan cooperative") {
+			t.Errorf("no %s -> Pakistan cooperative: %q", h, got)
+		}
+	}
+
+	for _, tc := range []struct {
+		text string
+		want int // parties in the list that starts at the first
+	}{
+		{"Egypt, Greece and Cyprus condemned Turkey.", 3},
+		{"Egypt, Greece, and Cyprus condemned Turkey.", 3},
+		{"Egypt, Greece or Cyprus may host the talks.", 3},
+		{"Egypt and Greece condemned Turkey.", 2},
+		{"In Cairo, Egypt condemned Turkey.", 1},
+		{"Egypt, Greece, Cyprus condemned Turkey.", 1},
+	} {
+		w := c.an.get()
+		if err := c.an.analyze(w, tc.text, entities.Options{Builtin: true}, nil, false); err != nil {
+			t.Fatal(err)
+		}
+		c.an.parties(w, tc.text, nil)
+		if got := listEnd(&w.doc, w.partyTargets, 0) + 1; got != tc.want {
+			t.Errorf("%q: the list from the first party has %d parties, want %d", tc.text, got, tc.want)
+		}
+		c.an.put(w)
+	}
+}
