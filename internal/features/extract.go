@@ -813,8 +813,13 @@ func isSpeechVerb(w string) bool {
 
 // passiveAt reports whether verb cue c stands in a passive: a form of
 // "be" before it, across a few adverbs ("was repeatedly shelled by") and a
-// participle it is coordinated with ("was boarded and seized by").
+// participle it is coordinated with ("was boarded and seized by"). A
+// form in -ing after "be" is the progressive, active ("Israel was bombing
+// Gaza", "is helping Russia").
 func passiveAt(d *Document, c *CueMatch) bool {
+	if w := d.LowerFast(c.First); len(w) > 4 && w[len(w)-3:] == "ing" {
+		return false
+	}
 	i := c.First - 1
 	skipAdverbs := func() {
 		for n := 0; i >= 0 && n < 2 && isAdverb(d.LowerFast(i)); n++ {

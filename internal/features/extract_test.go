@@ -94,6 +94,9 @@ func TestRoleOf(t *testing.T) {
 		{"Iran was criticised and accused by NATO.", "accused", []string{"Iran", "NATO"}, []Role{RoleObject, RoleSubject}},
 		{"Russia attacked and accused Ukraine.", "accused", []string{"Russia", "Ukraine"}, []Role{RoleSubject, RoleObject}},
 		{"Yemen accused Israel.", "accused", []string{"Yemen", "Israel"}, []Role{RoleSubject, RoleObject}},
+		// A form in -ing after "be" is the progressive, active.
+		{"Israel was bombing Gaza.", "bombing", []string{"Israel", "Gaza"}, []Role{RoleSubject, RoleObject}},
+		{"Russia is attacking Ukraine.", "attacking", []string{"Russia", "Ukraine"}, []Role{RoleSubject, RoleObject}},
 	}, func(d *Document, _ Sentence, targets []Target, m int, c *CueMatch) Role {
 		return RoleOf(d, targets, m, c)
 	})
