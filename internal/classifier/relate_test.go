@@ -68,6 +68,9 @@ func TestRelations(t *testing.T) {
 		{"The government of Syria bombed rebels in Syria's north.", []string{"government of Syria -> rebels in Syria hostile"}, nil},
 		// Generic actors alone, in a text that names no state.
 		{"Police fired tear gas at protesters.", []string{"Police -> protesters hostile"}, nil},
+		{"Rebels attacked government forces near the town.", []string{"Rebels -> government forces hostile"}, nil},
+		// The progressive is active, not passive.
+		{"Israel was bombing Gaza when the talks began.", []string{"Israel -> Gaza hostile"}, []string{"Gaza -> Israel hostile"}},
 		// A state compounded with a participle backs the actor it
 		// modifies and does not act with it ("Iran-backed"); one that
 		// names where arms were made is no party ("US-made").

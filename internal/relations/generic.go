@@ -42,6 +42,9 @@ var teamAgents = [][2]string{
 	{"separatists", "rebels"}, {"jihadists", "militants"}, {"security forces", "police"},
 	{"authorities", "government"}, {"officials", "government"}, {"lawmakers", "legislature"},
 	{"forces", "military"}, {"regime", "government"}, {"administration", "government"},
+	{"pro-government forces", "military"}, {"regime forces", "military"}, {"federal forces", "military"},
+	{"federal troops", "military"}, {"rebel fighters", "rebels"}, {"opposition fighters", "rebels"},
+	{"policemen", "police"}, {"peacekeepers", "military"},
 }
 
 // standalone are the generic actors that are parties without a state
@@ -53,7 +56,13 @@ func init() {
 	for _, w := range []string{"police", "rebels", "rebel", "protesters", "demonstrators", "troops", "soldiers", "militants",
 		"insurgents", "army", "military", "government", "opposition", "gunmen", "fighters", "jihadists", "separatists",
 		"activists", "civilians", "security forces", "militia", "militias", "guerrillas", "junta", "regime", "smugglers",
-		"pirates", "terrorists", "extremists", "settlers", "coast guard", "navy", "air force", "forces"} {
+		"pirates", "terrorists", "extremists", "settlers", "coast guard", "navy", "air force", "forces",
+		// The phrases that wire news names its unnamed fighters and police
+		// by: "Rebels attacked government forces", "riot police fired on".
+		"government forces", "government troops", "government soldiers", "pro-government forces", "regime forces",
+		"federal forces", "federal troops", "special forces", "armed forces", "rebel forces", "rebel fighters",
+		"opposition forces", "opposition fighters", "border guards", "riot police", "police officers", "policemen",
+		"armed groups", "armed men", "paramilitaries", "insurgent groups", "peacekeepers"} {
 		standalone[w] = true
 	}
 }
