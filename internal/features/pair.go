@@ -640,6 +640,18 @@ func byBefore(d *Document, sent Sentence, i int) bool {
 func pairRole(d *Document, sent Sentence, targets []Target, m int, c *CueMatch) Role {
 	r := RoleOf(d, targets, m, c)
 	t := targets[m]
+	if c.End-c.First == 1 && isFeeling(d.LowerFast(c.First)) {
+		// "The White House was disappointed by India's decision",
+		// "Jordan has grown alarmed at Iranian smuggling": the one who
+		// feels holds the stance toward its cause, which the passive's
+		// "by" and an adjective's attribute would turn around.
+		switch {
+		case t.First >= c.End && t.First-c.End <= 3 && c.End < sent.End && isFeelingCause(d.LowerFast(c.End)):
+			return RoleObject
+		case t.End <= c.First && !blockedBefore(targets, m, c.First):
+			return RoleSubject
+		}
+	}
 	if c.RelationOnly {
 		// A relation-only stance noun names its object with its own
 		// preposition ("opposition to", "mistrust of"): a party at most
@@ -904,6 +916,28 @@ func opensClause(d *Document, i, end int) bool {
 		if d.LowerFast(j) == "that" {
 			return true
 		}
+	}
+	return false
+}
+
+// isFeeling reports whether w is a word of feeling that news reports an
+// actor's stance with ("concerned by", "angered at", "pleased with").
+func isFeeling(w string) bool {
+	switch w {
+	case "disappointed", "angered", "outraged", "alarmed", "concerned", "dismayed", "frustrated", "troubled",
+		"worried", "shocked", "appalled", "saddened", "irritated", "incensed", "infuriated", "angry", "upset",
+		"unhappy", "pleased", "delighted", "encouraged", "heartened", "impressed", "satisfied", "grateful", "happy":
+		return true
+	}
+	return false
+}
+
+// isFeelingCause reports whether w, right after a word of feeling,
+// introduces what the feeling is about.
+func isFeelingCause(w string) bool {
+	switch w {
+	case "by", "with", "at", "over", "about", "that":
+		return true
 	}
 	return false
 }

@@ -504,3 +504,14 @@ func TestCompoundKind(t *testing.T) {
 		}
 	}
 }
+
+// TestPairRoleFeeling: the one who feels holds the stance toward what the
+// feeling is about, which a passive's "by" or an adjective's attribute
+// would turn around.
+func TestPairRoleFeeling(t *testing.T) {
+	checkRoles(t, []roleCase{
+		{"Canada was disappointed by India's decision.", "disappointed", []string{"Canada", "India"}, []Role{RoleSubject, RoleObject}},
+		{"Jordan has grown alarmed at Iranian smuggling.", "alarmed", []string{"Jordan", "Iranian"}, []Role{RoleSubject, RoleObject}},
+		{"Germany was delighted with France's offer.", "delighted", []string{"Germany", "France"}, []Role{RoleSubject, RoleObject}},
+	}, pairRole)
+}
