@@ -76,6 +76,7 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			{Name: "team/relations_w", Path: filepath.Join(rel, "train_w.jsonl")},
 			{Name: "team/relations_x", Path: filepath.Join(rel, "train_x.jsonl")},
 			{Name: "team/relations_y", Path: filepath.Join(rel, "train_y.jsonl")},
+			{Name: "team/relations_s", Path: filepath.Join(rel, "train_s.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
