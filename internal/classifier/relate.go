@@ -105,7 +105,7 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 		}
 		if ps.label != model.Neutral && asserted(&w.ctx, targets, h, t, ps.label) {
 			cands = append(cands, relCand{h: int32(h), t: int32(t), label: ps.label, probs: ps.probs,
-				joint: w.ctx.Joint(targets, h, t), sentence: int32(si), feats: ps.feats})
+				joint: w.ctx.Joint(targets, h, t) || w.ctx.Mutual(targets, h, t), sentence: int32(si), feats: ps.feats})
 		}
 	})
 	cands = shareInLists(w, parties, targets, cands)

@@ -40,6 +40,8 @@ func TestRelations(t *testing.T) {
 		{"NATO accused Iran of destabilizing the region.", []string{"NATO -> Iran hostile"}, []string{"Iran -> NATO hostile"}},
 		{"Russia attacked Ukraine.", []string{"Russia -> Ukraine hostile"}, []string{"Ukraine -> Russia hostile"}},
 		{"Iran and Russia signed a strategic partnership.", []string{"Iran -> Russia cooperative", "Russia -> Iran cooperative"}, nil},
+		// A state that holds both ways ("at war with") is each side's.
+		{"Ethiopia has been at war with Eritrea for two years.", []string{"Ethiopia -> Eritrea hostile", "Eritrea -> Ethiopia hostile"}, nil},
 		{"Syria was bombed by Israel on Tuesday.", []string{"Israel -> Syria hostile"}, []string{"Syria -> Israel hostile"}},
 		{"Japan refused to cooperate with North Korea.", []string{"Japan -> North Korea hostile"}, []string{"Japan -> North Korea cooperative"}},
 		{"China pledged support for Pakistan.", []string{"China -> Pakistan cooperative"}, nil},

@@ -29,6 +29,7 @@ const (
 	tPairThirdParty
 	tPairCompound
 	tPairActsBack
+	tPairMutual
 )
 
 // cueDecay is how fast a cue's pair features fall with its distance in
@@ -173,6 +174,10 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 		}
 	}
 	joint := hi.First-lo.End <= 1 && ph.coordinated && pt.coordinated // c.Joint
+	mutual := mutualWith(d, sent, targets, lo, hi)
+	if mutual {
+		addBoth(none, tPairMutual<<56)
+	}
 	for k := range nd {
 		dr := &dirs[k]
 		if dr.tt.First < dr.th.First {
@@ -294,6 +299,9 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 			}
 			if joint {
 				add(k, cf, tPairJoint<<56|pol<<40|uint64(rh)<<32|uint64(cue.Quad)<<24)
+			}
+			if mutual && pos == 1 {
+				add(k, cf, tPairMutual<<56|1<<48|pol<<40|uint64(cue.Quad)<<24)
 			}
 			if cue.Kind != 0 && (dr.possessor && cue.First >= dr.th.End && cue.First <= dr.th.End+3 ||
 				pron >= 0 && antecedentOf(targets, dr.h, pron, sent)) {
@@ -937,6 +945,74 @@ func isFeeling(w string) bool {
 func isFeelingCause(w string) bool {
 	switch w {
 	case "by", "with", "at", "over", "about", "that":
+		return true
+	}
+	return false
+}
+
+// Mutual reports whether targets h and t of one sentence are joined by a
+// predicate that holds both ways (mutualWith): "X is at war with Y".
+func (c *Context) Mutual(targets []Target, h, t int) bool {
+	d := c.Doc
+	lo, hi := targets[h], targets[t]
+	if hi.First < lo.First {
+		lo, hi = hi, lo
+	}
+	return mutualWith(d, d.Sentences[d.SentenceOf(lo.First)], targets, lo, hi)
+}
+
+// mutualWith reports whether the parties lo and hi (lo first) of sentence
+// sent are joined by a predicate that holds both ways, the later one
+// named after "with": "Ethiopia has been at war with Eritrea", "Ukraine is
+// in a military conflict with Russia", "Japan signed a trade agreement
+// with Australia". What one does with the other, the other does with it,
+// where "accused" or "attacked" is one actor's act.
+func mutualWith(d *Document, sent Sentence, targets []Target, lo, hi Target) bool {
+	if hi.First-lo.End < 2 || hi.First-lo.End > 8 {
+		return false
+	}
+	with := -1
+	for i := hi.First - 1; i >= max(lo.End, hi.First-3); i-- {
+		w := d.LowerFast(i)
+		if w == "with" {
+			with = i
+			break
+		}
+		if !isDeterminer(w) && !StartsUpper(d.Surface(i)) {
+			return false
+		}
+	}
+	if with < 0 {
+		return false
+	}
+	for i := lo.End; i < with; i++ {
+		if isMutualWord(d.LowerFast(i)) {
+			return true
+		}
+		if d.Tokens[i].Kind == KindPunct {
+			return false
+		}
+	}
+	return false
+}
+
+func isDeterminer(w string) bool {
+	switch w {
+	case "the", "a", "an", "its", "their", "neighbouring", "neighboring":
+		return true
+	}
+	return false
+}
+
+// isMutualWord reports whether w names a state or act that two parties
+// share: war, conflict, alliance, talks, an agreement.
+func isMutualWord(w string) bool {
+	switch w {
+	case "war", "wars", "conflict", "conflicts", "clash", "clashed", "clashes", "clashing", "fought", "fighting",
+		"feud", "feuding", "odds", "dispute", "disputes", "standoff", "allied", "alliance", "talks", "negotiations",
+		"negotiated", "negotiating", "agreement", "agreements", "deal", "deals", "treaty", "pact", "accord", "ties",
+		"relations", "partnership", "cooperation", "cooperated", "cooperating", "co-operation", "met", "meeting",
+		"meetings", "summit", "exercises", "drills", "truce", "ceasefire":
 		return true
 	}
 	return false

@@ -515,3 +515,30 @@ func TestPairRoleFeeling(t *testing.T) {
 		{"Germany was delighted with France's offer.", "delighted", []string{"Germany", "France"}, []Role{RoleSubject, RoleObject}},
 	}, pairRole)
 }
+
+// TestMutual: a predicate that holds both ways joins its subject and the
+// party after "with"; an act of one on the other does not.
+func TestMutual(t *testing.T) {
+	for _, tc := range []struct {
+		text, a, b string
+		want       bool
+	}{
+		{"Ethiopia has been at war with Eritrea for two years.", "Ethiopia", "Eritrea", true},
+		{"Ukraine is in a military conflict with Russia.", "Ukraine", "Russia", true},
+		{"Japan signed a free trade agreement with the Philippines.", "Japan", "Philippines", true},
+		{"NATO accused Iran of destabilizing the region.", "NATO", "Iran", false},
+		{"Russia attacked Ukraine together with Belarus.", "Russia", "Belarus", false},
+		{"Iran and Russia signed a partnership.", "Iran", "Russia", false},
+	} {
+		d, cues := prepared(t, tc.text)
+		ts := targetsOf(t, d, tc.a, tc.b)
+		var c Context
+		c.Reset(d, cues)
+		if got := c.Mutual(ts, 0, 1); got != tc.want {
+			t.Errorf("%q: %s and %s mutual %v, want %v", tc.text, tc.a, tc.b, got, tc.want)
+		}
+		if got := c.Mutual(ts, 1, 0); got != tc.want {
+			t.Errorf("%q: %s and %s mutual %v the other way, want %v", tc.text, tc.b, tc.a, got, tc.want)
+		}
+	}
+}
