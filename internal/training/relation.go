@@ -78,6 +78,7 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			{Name: "team/relations_y", Path: filepath.Join(rel, "train_y.jsonl")},
 			{Name: "team/relations_s", Path: filepath.Join(rel, "train_s.jsonl")},
 			{Name: "team/relations_q", Path: filepath.Join(rel, "train_q.jsonl")},
+			{Name: "team/relations_u", Path: filepath.Join(rel, "train_u.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
