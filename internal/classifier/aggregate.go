@@ -74,7 +74,7 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 		}
 		hostility[g.Entity.ID] = sum / float32(len(g.Mentions))
 	}
-	c.sumRelations(w, w.stageRels, hostility)
+	countHeld(w, w.stageRels)
 	for _, g := range groups {
 		probs, weights = probs[:0], weights[:0]
 		in := document.Input{Type: uint8(g.Entity.Type), Mentions: len(g.Mentions), Salience: g.Salience, DocTone: docTone}
@@ -183,13 +183,7 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 		in.Mutual = float32(mutual) / float32(len(g.Mentions))
 		in.Tone[0] /= float32(n)
 		in.Tone[1] /= float32(n)
-		held := 0
-		if i, ok := w.held[g.Entity.ID]; ok {
-			er := &w.relSums[i]
-			held = er.held
-			in.Holds, in.HoldsMaterial, in.Receives, in.ReceivesFromBlamed = er.holds, er.material, er.receives, er.fromBlamed
-		}
-		in.Speaks = min(1, float32(speaks+held)/float32(len(g.Mentions)))
+		in.Speaks = min(1, float32(speaks+w.held[g.Entity.ID])/float32(len(g.Mentions)))
 		es := EntityStance{Entity: g.Entity, Mentions: len(g.Mentions), Salience: g.Salience}
 		if m := c.models.Document; m != nil {
 			w.feats = document.Features(w.feats[:0], &in)
@@ -304,62 +298,26 @@ func addContext(in *document.Input, p [model.NumLabels]float32) {
 	}
 }
 
-// entityRelations sums the relations an entity holds and receives.
-type entityRelations struct {
-	// held counts the relations it holds that are not material acts.
-	held                                  int
-	holds, material, receives, fromBlamed [model.NumLabels]float32
-}
-
-// sumRelations sums the document's relations by entity, in one pass: what
-// each holds (its officials' relations count for a state), holds as
-// material acts, receives, and receives weighed by the text's hostility
-// toward the holder.
-func (c *Classifier) sumRelations(w *workspace, rels []Relation, hostility map[string]float32) {
+// countHeld counts, by entity, the relations in words that the document's
+// relations give it (its officials' count for a state): what it says
+// toward others, which makes a speaker (Input.Speaks); an act is no
+// speech.
+func countHeld(w *workspace, rels []Relation) {
 	if w.held == nil {
 		w.held = map[string]int{}
 	}
 	clear(w.held)
-	w.relSums = w.relSums[:0]
-	get := func(id string) *entityRelations {
-		i, ok := w.held[id]
-		if !ok {
-			i = len(w.relSums)
-			w.held[id] = i
-			w.relSums = append(w.relSums, entityRelations{})
-		}
-		return &w.relSums[i]
-	}
 	for i := range rels {
 		r := &rels[i]
+		if r.Quad == lexicon.QuadMaterialConflict || r.Quad == lexicon.QuadMaterialCoop {
+			continue
+		}
 		h, t := r.Holder.Entity, r.Target.Entity
-		material := r.Quad == lexicon.QuadMaterialConflict || r.Quad == lexicon.QuadMaterialCoop
-		holders := [2]string{h.ID, ""}
+		if h.ID != "" {
+			w.held[h.ID]++
+		}
 		if h.Country != "" && h.Country != t.ID && h.Country != h.ID {
-			holders[1] = h.Country
-		}
-		for _, id := range holders {
-			if id == "" {
-				continue
-			}
-			er := get(id)
-			if !material {
-				er.held++ // what it says; an act is no speech
-			}
-			for l := range r.Probs {
-				er.holds[l] += r.Probs[l]
-				if material {
-					er.material[l] += r.Probs[l]
-				}
-			}
-		}
-		if t.ID != "" {
-			er := get(t.ID)
-			blame := hostility[h.ID]
-			for l := range r.Probs {
-				er.receives[l] += r.Probs[l]
-				er.fromBlamed[l] += blame * r.Probs[l]
-			}
+			w.held[h.Country]++
 		}
 	}
 }

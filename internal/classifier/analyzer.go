@@ -78,9 +78,8 @@ type workspace struct {
 	candFeats    []features.Feature
 	feats2       []features.Feature // the second direction's, in relate
 	pairScores   pairScores
-	hostility    map[string]float32 // aggregate's, by entity ID
-	held         map[string]int     // relSums' index by entity ID
-	relSums      []entityRelations
+	hostility    map[string]float32         // aggregate's, by entity ID
+	held         map[string]int             // relations in words held, by entity ID (countHeld)
 	states       map[string]entities.Entity // stateEntity's, by ID
 	entityAt     map[string]int             // aggregate's entities by ID
 	dyadAt       map[dyadKey]int            // dyads' index by actors
