@@ -184,6 +184,7 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 		in.Tone[0] /= float32(n)
 		in.Tone[1] /= float32(n)
 		in.Speaks = min(1, float32(speaks+w.held[g.Entity.ID])/float32(len(g.Mentions)))
+		in.Receives = w.received[g.Entity.ID]
 		es := EntityStance{Entity: g.Entity, Mentions: len(g.Mentions), Salience: g.Salience}
 		if m := c.models.Document; m != nil {
 			w.feats = document.Features(w.feats[:0], &in)
@@ -307,8 +308,19 @@ func countHeld(w *workspace, rels []Relation) {
 		w.held = map[string]int{}
 	}
 	clear(w.held)
+	if w.received == nil {
+		w.received = map[string][model.NumLabels]float32{}
+	}
+	clear(w.received)
 	for i := range rels {
 		r := &rels[i]
+		if id := r.Target.Entity.ID; id != "" {
+			s := w.received[id]
+			for l := range s {
+				s[l] += r.Probs[l]
+			}
+			w.received[id] = s
+		}
 		if r.Quad == lexicon.QuadMaterialConflict || r.Quad == lexicon.QuadMaterialCoop {
 			continue
 		}

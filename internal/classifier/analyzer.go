@@ -78,13 +78,14 @@ type workspace struct {
 	candFeats    []features.Feature
 	feats2       []features.Feature // the second direction's, in relate
 	pairScores   pairScores
-	hostility    map[string]float32         // aggregate's, by entity ID
-	held         map[string]int             // relations in words held, by entity ID (countHeld)
-	states       map[string]entities.Entity // stateEntity's, by ID
-	entityAt     map[string]int             // aggregate's entities by ID
-	dyadAt       map[dyadKey]int            // dyads' index by actors
-	holderAt     map[Span]int               // the best relation toward each span
-	holderIn     map[entityInSentence]int   // the best relation toward each entity in a sentence
+	hostility    map[string]float32                  // aggregate's, by entity ID
+	held         map[string]int                      // relations in words held, by entity ID (countHeld)
+	received     map[string][model.NumLabels]float32 // relations received, by entity ID (countHeld)
+	states       map[string]entities.Entity          // stateEntity's, by ID
+	entityAt     map[string]int                      // aggregate's entities by ID
+	dyadAt       map[dyadKey]int                     // dyads' index by actors
+	holderAt     map[Span]int                        // the best relation toward each span
+	holderIn     map[entityInSentence]int            // the best relation toward each entity in a sentence
 	// quietRels are the relations the relation stage found but the
 	// service does not return (relations.Returned); stageRels the returned
 	// and those, which the stages after it read.
