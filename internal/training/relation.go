@@ -98,6 +98,13 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			// 0.409 / 0.346 against 0.415 / 0.340 and the probes 2 and 3
 			// relations fewer right.
 			{Name: "team/eval_z", Path: filepath.Join(rel, "eval_z.jsonl")},
+			// Verbal diplomacy (appeals, demands, rejections, investigations,
+			// threats, protests, visits): scored, not trained on. Trained
+			// on, the earlier sentences read +0.0006 [-0.0017, +0.0028]
+			// recall and +0.0026 [+0.0002, +0.0048] precision, but
+			// Wikinews 0.406 / 0.339 against 0.415 / 0.340 and probe_b four
+			// relations fewer right.
+			{Name: "team/eval_aa", Path: filepath.Join(rel, "eval_aa.jsonl")},
 			{Name: "petrarch/unittest", Path: filepath.Join(shared, "data", "petrarch-unittest", "records.dyad.jsonl")},
 			// Real news, labelled by reference (data/wikinews/README.md),
 			// scored and not trained on. Trained on beside the team's
