@@ -74,7 +74,7 @@ func (c *Classifier) aggregate(res *Result, w *workspace, text string, ms []enti
 		}
 		hostility[g.Entity.ID] = sum / float32(len(g.Mentions))
 	}
-	countHeld(w, w.stageRels)
+	tallyRelations(w, w.stageRels)
 	for _, g := range groups {
 		probs, weights = probs[:0], weights[:0]
 		in := document.Input{Type: uint8(g.Entity.Type), Mentions: len(g.Mentions), Salience: g.Salience, DocTone: docTone}
@@ -299,11 +299,12 @@ func addContext(in *document.Input, p [model.NumLabels]float32) {
 	}
 }
 
-// countHeld counts, by entity, the relations in words that the document's
-// relations give it (its officials' count for a state): what it says
-// toward others, which makes a speaker (Input.Speaks); an act is no
-// speech.
-func countHeld(w *workspace, rels []Relation) {
+// tallyRelations tallies the document's relations by entity: in
+// w.held, how many relations in words it holds (its officials' count for
+// a state), what it says toward others, which makes a speaker
+// (document.Input.Speaks; an act is no speech); in w.received, the sum of
+// the probabilities of the relations it receives, per label.
+func tallyRelations(w *workspace, rels []Relation) {
 	if w.held == nil {
 		w.held = map[string]int{}
 	}

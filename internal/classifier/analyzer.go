@@ -78,9 +78,10 @@ type workspace struct {
 	candFeats    []features.Feature
 	feats2       []features.Feature // the second direction's, in relate
 	pairScores   pairScores
+	shareOrder   []int32                             // shareInLists' candidates of a list, likeliest first
 	hostility    map[string]float32                  // aggregate's, by entity ID
-	held         map[string]int                      // relations in words held, by entity ID (countHeld)
-	received     map[string][model.NumLabels]float32 // relations received, by entity ID (countHeld)
+	held         map[string]int                      // relations in words held, by entity ID (tallyRelations)
+	received     map[string][model.NumLabels]float32 // relations received, by entity ID (tallyRelations)
 	states       map[string]entities.Entity          // stateEntity's, by ID
 	entityAt     map[string]int                      // aggregate's entities by ID
 	dyadAt       map[dyadKey]int                     // dyads' index by actors

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -190,49 +191,81 @@ func (c *Classifier) scorePair(w *workspace, m *model.Model, fs []features.Featu
 
 // shareInLists gives every member of a list of three or more parties
 // ("condemned by Egypt, Greece and Cyprus", "signed with China, India
-// and Russia") the relations toward and from a party outside the list
-// that its likeliest member has: the model scores each pair on its own,
-// and the members away from the act read farther from it than the one
-// next to it, though the list acts, or is acted on, as one. cands come
-// sentence by sentence and so do the relations returned.
+// and Russia") the relation toward, and from, each party outside the list
+// that its likeliest member has, from shareFrom: the model scores each
+// pair on its own, and the members away from the act read farther from it
+// than the one next to it, though the list acts, or is acted on, as one.
+// cands come sentence by sentence, in the order pairsInSentences visits
+// pairs (target, then holder), and so do the relations returned; each
+// list is read in its own sentence's candidates only.
 func shareInLists(w *workspace, parties []party, targets []features.Target, cands []relCand) []relCand {
 	d := &w.doc
 	n0 := len(cands)
+	lo := 0                      // the first candidate of the list's sentence
+	sent, added := int32(-1), n0 // the sentence, and where its shared candidates start
 	for first := 0; first < len(targets); {
 		last := listEnd(d, targets, first)
 		if last-first < 2 {
 			first = last + 1
 			continue
 		}
+		si := int32(d.SentenceOf(targets[first].First))
+		for lo < n0 && cands[lo].sentence < si {
+			lo++
+		}
+		hi := lo
+		for hi < n0 && cands[hi].sentence == si {
+			hi++
+		}
+		if si != sent {
+			sent, added = si, len(cands)
+		}
 		in := func(i int32) bool { return int(i) >= first && int(i) <= last }
-		for ci := range n0 {
-			c := cands[ci]
-			if in(c.h) == in(c.t) || c.probs[c.label] < shareFrom {
-				continue
+		// The sentence's relations between a member and an outsider, the
+		// likeliest first, so that each member takes the likeliest one.
+		order := w.shareOrder[:0]
+		for ci := lo; ci < hi; ci++ {
+			if c := &cands[ci]; in(c.h) != in(c.t) && c.probs[c.label] >= shareFrom {
+				order = append(order, int32(ci))
 			}
-			for m := first; m <= last; m++ {
-				h, t := c.h, int32(m)
+		}
+		slices.SortStableFunc(order, func(a, b int32) int {
+			return cmp.Compare(cands[b].probs[cands[b].label], cands[a].probs[cands[a].label])
+		})
+		w.shareOrder = order
+		for _, ci := range order {
+			c := cands[ci]
+			for m := int32(first); m <= int32(last); m++ {
+				h, t := c.h, m
 				if in(c.h) {
-					h, t = int32(m), c.t
+					h, t = m, c.t
 				}
 				if h == c.h && t == c.t || oneActor(d.Text, &parties[h], &parties[t]) {
 					continue
 				}
-				k := slices.IndexFunc(cands, func(o relCand) bool { return o.h == h && o.t == t })
-				switch {
-				case k < 0:
-					s := c
-					s.h, s.t, s.joint = h, t, false
-					cands = append(cands, s)
-				case cands[k].label == c.label && cands[k].probs[c.label] < c.probs[c.label]:
-					cands[k].probs = c.probs
+				same := func(o relCand) bool { return o.h == h && o.t == t }
+				k := slices.IndexFunc(cands[lo:hi], same) + lo
+				if k < lo {
+					if k = slices.IndexFunc(cands[added:], same) + added; k < added {
+						s := c
+						s.h, s.t = h, t
+						cands = append(cands, s)
+						continue
+					}
+				}
+				// The member's own reading, where it has one of the same
+				// label, counts as much as the likeliest member's.
+				if o := &cands[k]; o.label == c.label && o.probs[c.label] < c.probs[c.label] {
+					o.probs = c.probs
 				}
 			}
 		}
 		first = last + 1
 	}
 	if len(cands) > n0 {
-		slices.SortStableFunc(cands, func(a, b relCand) int { return int(a.sentence - b.sentence) })
+		slices.SortStableFunc(cands, func(a, b relCand) int {
+			return cmp.Or(cmp.Compare(a.sentence, b.sentence), cmp.Compare(a.t, b.t), cmp.Compare(a.h, b.h))
+		})
 	}
 	return cands
 }
@@ -242,13 +275,21 @@ func shareInLists(w *workspace, parties []party, targets []features.Target, cand
 const shareFrom = 0.5
 
 // listEnd returns the last party of the list that starts at party first:
-// parties joined by commas and, before the last, "and" or "or" ("Egypt,
-// Greece and Cyprus"), or first itself where none starts there.
+// parties of one sentence joined by commas and, before the last, "and"
+// or "or" ("Egypt, Greece and Cyprus"), or first itself where none starts
+// there. Commas alone make no list ("In Moscow, Russia said"), nor does a
+// place that opens the sentence ("In Washington, Israel and Egypt
+// condemned Iran": Washington is where, not who).
 func listEnd(d *features.Document, targets []features.Target, first int) int {
+	end := d.Sentences[d.SentenceOf(targets[first].First)].End
+	if f := targets[first].First; f > 0 && isPlacePreposition(d.LowerFast(f-1)) && targets[first].End < end &&
+		d.LowerFast(targets[first].End) == "," {
+		return first
+	}
 	last := first
 	for last+1 < len(targets) {
 		a, b := targets[last], targets[last+1]
-		if b.First <= a.End {
+		if b.First <= a.End || b.End > end {
 			break
 		}
 		between := b.First - a.End
@@ -263,7 +304,16 @@ func listEnd(d *features.Document, targets []features.Target, first int) int {
 		}
 		break
 	}
-	return first // commas alone make no list ("In Moscow, Russia said")
+	return first
+}
+
+// isPlacePreposition reports whether w, before a party, makes it a place.
+func isPlacePreposition(w string) bool {
+	switch w {
+	case "in", "at", "from", "near", "inside", "outside", "across":
+		return true
+	}
+	return false
 }
 
 // relCand is a scored pair that the model finds a relation in.
@@ -271,15 +321,19 @@ type relCand struct {
 	h, t     int32 // party indices
 	sentence int32
 	label    model.Label
-	joint    bool
-	probs    [model.NumLabels]float32
+	// joint: the two parties are joined in one phrase ("Iran and
+	// Russia") or by a predicate that holds both ways ("at war with"):
+	// both directions may stand (oneWay).
+	joint bool
+	probs [model.NumLabels]float32
 	// feats is the range of the pair's features in workspace.candFeats.
 	feats [2]int32
 }
 
 // oneWay keeps, of two relations that run both ways between the same two
 // parties, only the more probable one, unless the two are joined in one
-// phrase ("Iran and Russia signed", "clashes between X and Y") or the less
+// phrase ("Iran and Russia signed", "clashes between X and Y") or by a
+// predicate that holds both ways ("X is at war with Y"), or the less
 // probable one is likely on its own (relations.BothWays): the model
 // scores each direction on its own, and where a sentence reports one
 // actor acting on another it tends to see some of the act both ways.

@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"maps"
@@ -526,6 +527,59 @@ func TestListMembersShareRelations(t *testing.T) {
 			t.Errorf("no %s -> Pakistan cooperative: %q", h, got)
 		}
 	}
+	// The relations keep the API's order: by target, then by holder.
+	if !slices.IsSortedFunc(res.Relations, func(a, b Relation) int {
+		return cmp.Or(cmp.Compare(a.Target.Span.Start, b.Target.Span.Start), cmp.Compare(a.Holder.Span.Start, b.Holder.Span.Start))
+	}) {
+		t.Errorf("relations out of order: %q", got)
+	}
+	// Two lists in one sentence: each member of one toward each of the
+	// other, once.
+	two := "Japan, Norway and Canada sent aid to Chile, Peru and Bolivia after the floods."
+	res, err = c.Classify(context.Background(), Request{Text: two, Builtin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = relationTexts(two, res)
+	seen := map[[2]Span]bool{}
+	for _, r := range res.Relations {
+		k := [2]Span{r.Holder.Span, r.Target.Span}
+		if seen[k] {
+			t.Errorf("%q: %s -> %s twice: %q", two, two[k[0].Start:k[0].End], two[k[1].Start:k[1].End], got)
+		}
+		seen[k] = true
+	}
+	for _, h := range []string{"Japan", "Norway", "Canada"} {
+		for _, tg := range []string{"Chile", "Peru", "Bolivia"} {
+			if !slices.Contains(got, h+" -> "+tg+" cooperative") {
+				t.Errorf("%q: no %s -> %s cooperative: %q", two, h, tg, got)
+			}
+		}
+	}
+	// A list acted on takes the act as one, and a list cut by a line
+	// break is two sentences, whose relations stay in each.
+	for _, tc := range []struct{ text, want, notWant string }{
+		{"Turkey accused Egypt, Greece and Cyprus of violating its waters.", "Turkey -> Cyprus hostile", ""},
+		{"Turkey accused Egypt, Greece\nand Cyprus of violating its waters.", "", "Turkey -> Cyprus hostile"},
+	} {
+		res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := relationTexts(tc.text, res)
+		if tc.want != "" && !slices.Contains(got, tc.want) {
+			t.Errorf("%q: no %s among %q", tc.text, tc.want, got)
+		}
+		if tc.notWant != "" && slices.Contains(got, tc.notWant) {
+			t.Errorf("%q: %s among %q", tc.text, tc.notWant, got)
+		}
+		for _, r := range res.Relations {
+			if r.Holder.Span.Start < r.Sentence.Start || r.Target.Span.End > r.Sentence.End ||
+				r.Target.Span.Start < r.Sentence.Start || r.Holder.Span.End > r.Sentence.End {
+				t.Errorf("%q: a relation's parties outside its sentence: %q", tc.text, got)
+			}
+		}
+	}
 
 	for _, tc := range []struct {
 		text string
@@ -537,6 +591,10 @@ func TestListMembersShareRelations(t *testing.T) {
 		{"Egypt and Greece condemned Turkey.", 2},
 		{"In Cairo, Egypt condemned Turkey.", 1},
 		{"Egypt, Greece, Cyprus condemned Turkey.", 1},
+		// A place that opens the sentence is no member.
+		{"In Washington, Israel and Egypt condemned Iran.", 1},
+		// Nor is a party of the next sentence.
+		{"Egypt, Greece\nand Cyprus condemned Turkey.", 1},
 	} {
 		w := c.an.get()
 		if err := c.an.analyze(w, tc.text, entities.Options{Builtin: true}, nil, false); err != nil {
@@ -547,5 +605,29 @@ func TestListMembersShareRelations(t *testing.T) {
 			t.Errorf("%q: the list from the first party has %d parties, want %d", tc.text, got, tc.want)
 		}
 		c.an.put(w)
+	}
+}
+
+// TestOneWayKeepsJoint: of two relations between the same parties, the
+// less probable one stands beside the other where the two are joined
+// ("Iran and Russia", "at war with") or it is likely on its own.
+func TestOneWayKeepsJoint(t *testing.T) {
+	rel := func(h, tg int32, p float32, joint bool) relCand {
+		c := relCand{h: h, t: tg, label: model.Hostile, joint: joint}
+		c.probs[model.Hostile] = p
+		return c
+	}
+	for _, tc := range []struct {
+		name  string
+		cands []relCand
+		want  int
+	}{
+		{"not joined, weaker under BothWaysAt", []relCand{rel(0, 1, 0.9, false), rel(1, 0, 0.5, false)}, 1},
+		{"joined", []relCand{rel(0, 1, 0.9, true), rel(1, 0, 0.5, true)}, 2},
+		{"weaker likely on its own", []relCand{rel(0, 1, 0.9, false), rel(1, 0, 0.65, false)}, 2},
+	} {
+		if got := len(oneWay(slices.Clone(tc.cands))); got != tc.want {
+			t.Errorf("%s: %d relations kept, want %d", tc.name, got, tc.want)
+		}
 	}
 }

@@ -43,18 +43,14 @@ type Input struct {
 	// sentence ("X said") or the holder of a relation.
 	Speaks float32
 	// Receives sums the probabilities of the relations others hold toward
-	// the entity, per label: what is done or said to it.
+	// the entity, per label: what is done or said to it. The relations it
+	// holds count only through Speaks: their sums by label were features
+	// until the relation model took in train_q, train_s and train_u, and
+	// dropped (with the received ones weighed by blame) they gave +0.006
+	// [+0.000, +0.012] accuracy in document CV, where each of those files
+	// had cost PerSenT dev up to 0.012.
 	Receives [model.NumLabels]float32
-	// The relations an entity holds are read through Speaks only. Their
-	// sums by label (held, held as material acts) and the received ones
-	// weighed by the text's hostility toward their holder were features
-	// until the relation model took in train_q, train_s and train_u: then,
-	// with them and Receives dropped, document CV read +0.006 [+0.000,
-	// +0.012] accuracy over all labelled entities (PerSenT dev +0.005,
-	// fixed_test +0.015 [+0.000, +0.029]), every seed label held, and the
-	// document model stopped moving with each change of the relation model
-	// (each data file had cost PerSenT dev up to 0.012); Receives alone
-	// back reads -0.000 [-0.004, +0.004].
+
 	// HeldHostile is the hostile probability of the mentions whose stance
 	// another entity holds ("NATO threatened Russia": NATO holds it toward
 	// Russia), per mention, split by how hostile the text is toward that
@@ -116,9 +112,9 @@ func Features(dst []model.Feature, in *Input) []model.Feature {
 		if in.LeadMentions > 0 {
 			add(in.Lead[l], tLead<<56|k)
 		}
+		add(squash(in.Receives[l]), tReceives<<56|k)
 		// The entity's own stance signal scaled by how much it speaks: a
 		// speaker's sentences are hostile toward others, not toward it.
-		add(squash(in.Receives[l]), tReceives<<56|k)
 		add(in.Speaks*in.Mean[l], tSpeaks<<56|1<<48|k)
 		add(in.Mutual*in.Mean[l], tMutual<<56|1<<48|k)
 		add(in.Context[l], tContext<<56|k)

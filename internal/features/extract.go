@@ -817,7 +817,7 @@ func isSpeechVerb(w string) bool {
 // form in -ing after "be" is the progressive, active ("Israel was bombing
 // Gaza", "is helping Russia").
 func passiveAt(d *Document, c *CueMatch) bool {
-	if w := d.LowerFast(c.First); len(w) > 4 && w[len(w)-3:] == "ing" {
+	if isIngForm(d.LowerFast(c.First)) {
 		return false
 	}
 	i := c.First - 1
@@ -837,6 +837,10 @@ func passiveAt(d *Document, c *CueMatch) bool {
 	}
 	return false
 }
+
+// isIngForm reports whether w is a verb's form in -ing: a gerund or a
+// present participle ("bombing", "being"; not "king").
+func isIngForm(w string) bool { return len(w) > 4 && w[len(w)-3:] == "ing" }
 
 func isAdverb(w string) bool {
 	switch w {

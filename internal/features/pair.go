@@ -174,7 +174,7 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 		}
 	}
 	joint := hi.First-lo.End <= 1 && ph.coordinated && pt.coordinated // c.Joint
-	mutual := mutualWith(d, sent, targets, lo, hi)
+	mutual := mutualWith(d, targets, min(h, t), max(h, t))
 	if mutual {
 		addBoth(none, tPairMutual<<56)
 	}
@@ -644,11 +644,13 @@ func byBefore(d *Document, sent Sentence, i int) bool {
 }
 
 // pairRole is RoleOf, with the agent of a passive found past a determiner
-// ("were blacklisted by the U.S. Treasury": the U.S. is the subject).
+// ("were blacklisted by the U.S. Treasury": the U.S. is the subject), the
+// one who feels as the subject of a word of feeling (feelingAt), and a
+// relation-only stance noun's parties read as a verb's.
 func pairRole(d *Document, sent Sentence, targets []Target, m int, c *CueMatch) Role {
 	r := RoleOf(d, targets, m, c)
 	t := targets[m]
-	if c.End-c.First == 1 && isFeeling(d.LowerFast(c.First)) {
+	if feelingAt(d, sent, c) {
 		// "The White House was disappointed by India's decision",
 		// "Jordan has grown alarmed at Iranian smuggling": the one who
 		// feels holds the stance toward its cause, which the passive's
@@ -916,7 +918,7 @@ func opensClause(d *Document, i, end int) bool {
 	case "it", "its", "they", "their", "that":
 		return true
 	default:
-		if len(w) > 5 && w[len(w)-3:] == "ing" {
+		if isIngForm(w) {
 			return true
 		}
 	}
@@ -924,6 +926,34 @@ func opensClause(d *Document, i, end int) bool {
 		if d.LowerFast(j) == "that" {
 			return true
 		}
+	}
+	return false
+}
+
+// feelingAt reports whether cue c is a word of feeling said of the one
+// who feels: after a linking verb ("was disappointed", "has grown
+// alarmed", across an adverb) or before what the feeling is about
+// ("disappointed by"). In "India's decision disappointed Canada" the
+// verb's subject is the cause, and RoleOf's roles stand.
+func feelingAt(d *Document, sent Sentence, c *CueMatch) bool {
+	if c.End-c.First != 1 || !isFeeling(d.LowerFast(c.First)) {
+		return false
+	}
+	if c.End < sent.End && isFeelingCause(d.LowerFast(c.End)) {
+		return true
+	}
+	i := c.First - 1
+	if i >= sent.First && isAdverb(d.LowerFast(i)) {
+		i--
+	}
+	return i >= sent.First && (isBeForm(d.LowerFast(i)) || isLinkingVerb(d.LowerFast(i)))
+}
+
+func isLinkingVerb(w string) bool {
+	switch w {
+	case "grew", "grown", "grows", "become", "became", "becomes", "felt", "feel", "feels", "seemed", "seems",
+		"appeared", "appears", "remained", "remains", "looked", "sounded":
+		return true
 	}
 	return false
 }
@@ -953,23 +983,31 @@ func isFeelingCause(w string) bool {
 // Mutual reports whether targets h and t of one sentence are joined by a
 // predicate that holds both ways (mutualWith): "X is at war with Y".
 func (c *Context) Mutual(targets []Target, h, t int) bool {
-	d := c.Doc
-	lo, hi := targets[h], targets[t]
+	return mutualWith(c.Doc, targets, min(h, t), max(h, t))
+}
+
+// mutualWith reports whether parties a and b (a first, targets in token
+// order) of one sentence are joined by a predicate that holds both ways,
+// b named after "with": "Ethiopia has been at war with Eritrea", "Ukraine
+// is in a military conflict with Russia", "Japan signed a trade agreement
+// with Australia". What one does with the other, the other does with it,
+// where "accused" or "attacked" is one actor's act, and so is ending the
+// state ("broke off relations with", "pulled out of the deal with"). No
+// party stands between the two: in "NATO accused Russia of being at war
+// with Ukraine" the war is Russia's; nor does a phrase of time open
+// before the predicate (opensAdjunct).
+func mutualWith(d *Document, targets []Target, a, b int) bool {
+	lo, hi := targets[a], targets[b]
 	if hi.First < lo.First {
 		lo, hi = hi, lo
 	}
-	return mutualWith(d, d.Sentences[d.SentenceOf(lo.First)], targets, lo, hi)
-}
-
-// mutualWith reports whether the parties lo and hi (lo first) of sentence
-// sent are joined by a predicate that holds both ways, the later one
-// named after "with": "Ethiopia has been at war with Eritrea", "Ukraine is
-// in a military conflict with Russia", "Japan signed a trade agreement
-// with Australia". What one does with the other, the other does with it,
-// where "accused" or "attacked" is one actor's act.
-func mutualWith(d *Document, sent Sentence, targets []Target, lo, hi Target) bool {
 	if hi.First-lo.End < 2 || hi.First-lo.End > 8 {
 		return false
+	}
+	for j := a + 1; j < b; j++ {
+		if targets[j].First >= lo.End && targets[j].End <= hi.First {
+			return false
+		}
 	}
 	with := -1
 	for i := hi.First - 1; i >= max(lo.End, hi.First-3); i-- {
@@ -978,27 +1016,57 @@ func mutualWith(d *Document, sent Sentence, targets []Target, lo, hi Target) boo
 			with = i
 			break
 		}
-		if !isDeterminer(w) && !StartsUpper(d.Surface(i)) {
+		if !isArticleOrPossessive(w) && !StartsUpper(d.Surface(i)) {
 			return false
 		}
 	}
 	if with < 0 {
 		return false
 	}
+	mutual := false
 	for i := lo.End; i < with; i++ {
-		if isMutualWord(d.LowerFast(i)) {
-			return true
-		}
-		if d.Tokens[i].Kind == KindPunct {
+		w := d.LowerFast(i)
+		switch {
+		case d.Tokens[i].Kind == KindPunct || endsState(w) || opensAdjunct(w):
 			return false
+		case isMutualWord(w):
+			mutual = true
 		}
+	}
+	return mutual
+}
+
+// isArticleOrPossessive reports whether w may stand between "with" and
+// the party it names ("with the Philippines", "with its neighbour").
+func isArticleOrPossessive(w string) bool {
+	switch w {
+	case "the", "a", "an", "its", "their", "neighbouring", "neighboring":
+		return true
 	}
 	return false
 }
 
-func isDeterminer(w string) bool {
+// opensAdjunct reports whether w opens a phrase of time or circumstance,
+// whose state is not the first party's: "Russia attacked Ukraine after
+// talks with Turkey".
+func opensAdjunct(w string) bool {
 	switch w {
-	case "the", "a", "an", "its", "their", "neighbouring", "neighboring":
+	case "after", "before", "during", "despite", "amid", "following", "since", "while", "without", "ahead",
+		"than", "until":
+		return true
+	}
+	return false
+}
+
+// endsState reports whether w ends or refuses what two parties share: one
+// party's act toward the other ("broke off talks with", "pulled out of
+// the deal with").
+func endsState(w string) bool {
+	switch w {
+	case "ended", "ends", "end", "ending", "broke", "breaks", "break", "breaking", "cut", "cuts", "cutting",
+		"severed", "severs", "sever", "suspended", "suspends", "suspend", "froze", "freezes", "freeze", "pulled",
+		"withdrew", "withdraws", "quit", "quits", "abandoned", "scrapped", "rejected", "refused", "refuses",
+		"violated", "violating", "breached", "tore":
 		return true
 	}
 	return false

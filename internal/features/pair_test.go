@@ -513,6 +513,8 @@ func TestPairRoleFeeling(t *testing.T) {
 		{"Canada was disappointed by India's decision.", "disappointed", []string{"Canada", "India"}, []Role{RoleSubject, RoleObject}},
 		{"Jordan has grown alarmed at Iranian smuggling.", "alarmed", []string{"Jordan", "Iranian"}, []Role{RoleSubject, RoleObject}},
 		{"Germany was delighted with France's offer.", "delighted", []string{"Germany", "France"}, []Role{RoleSubject, RoleObject}},
+		// A verb of feeling whose subject is the cause: RoleOf's roles.
+		{"India's decision disappointed Canada.", "disappointed", []string{"India", "Canada"}, []Role{RoleAttribute, RoleAttribute}},
 	}, pairRole)
 }
 
@@ -520,25 +522,33 @@ func TestPairRoleFeeling(t *testing.T) {
 // party after "with"; an act of one on the other does not.
 func TestMutual(t *testing.T) {
 	for _, tc := range []struct {
-		text, a, b string
-		want       bool
+		text    string
+		parties []string // the first and the last are asked
+		want    bool
 	}{
-		{"Ethiopia has been at war with Eritrea for two years.", "Ethiopia", "Eritrea", true},
-		{"Ukraine is in a military conflict with Russia.", "Ukraine", "Russia", true},
-		{"Japan signed a free trade agreement with the Philippines.", "Japan", "Philippines", true},
-		{"NATO accused Iran of destabilizing the region.", "NATO", "Iran", false},
-		{"Russia attacked Ukraine together with Belarus.", "Russia", "Belarus", false},
-		{"Iran and Russia signed a partnership.", "Iran", "Russia", false},
+		{"Ethiopia has been at war with Eritrea for two years.", []string{"Ethiopia", "Eritrea"}, true},
+		{"Ukraine is in a military conflict with Russia.", []string{"Ukraine", "Russia"}, true},
+		{"Japan signed a free trade agreement with the Philippines.", []string{"Japan", "Philippines"}, true},
+		{"NATO accused Iran of destabilizing the region.", []string{"NATO", "Iran"}, false},
+		{"Russia attacked Ukraine together with Belarus.", []string{"Russia", "Belarus"}, false},
+		{"Iran and Russia signed a partnership.", []string{"Iran", "Russia"}, false},
+		// Another party between: the war is Russia's.
+		{"NATO accused Russia of being at war with Ukraine.", []string{"NATO", "Russia", "Ukraine"}, false},
+		// A phrase of time: the talks are not Ukraine's.
+		{"Russia attacked Ukraine after talks with Turkey.", []string{"Ukraine", "Turkey"}, false},
+		// Ending what two share is one party's act.
+		{"Mali broke off relations with France.", []string{"Mali", "France"}, false},
 	} {
 		d, cues := prepared(t, tc.text)
-		ts := targetsOf(t, d, tc.a, tc.b)
+		ts := targetsOf(t, d, tc.parties...)
 		var c Context
 		c.Reset(d, cues)
-		if got := c.Mutual(ts, 0, 1); got != tc.want {
-			t.Errorf("%q: %s and %s mutual %v, want %v", tc.text, tc.a, tc.b, got, tc.want)
+		a, b := 0, len(ts)-1
+		if got := c.Mutual(ts, a, b); got != tc.want {
+			t.Errorf("%q: %s and %s mutual %v, want %v", tc.text, tc.parties[a], tc.parties[b], got, tc.want)
 		}
-		if got := c.Mutual(ts, 1, 0); got != tc.want {
-			t.Errorf("%q: %s and %s mutual %v the other way, want %v", tc.text, tc.b, tc.a, got, tc.want)
+		if got := c.Mutual(ts, b, a); got != tc.want {
+			t.Errorf("%q: %s and %s mutual %v the other way, want %v", tc.text, tc.parties[b], tc.parties[a], got, tc.want)
 		}
 	}
 }
