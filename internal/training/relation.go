@@ -45,6 +45,20 @@ func weighted(exs []example, w float64) []example {
 	return out
 }
 
+// scaledBy returns exs with each weight multiplied by w, their source's
+// Weight; exs themselves where w is 0 (unset) or 1.
+func scaledBy(exs []example, w float64) []example {
+	if w == 0 || w == 1 {
+		return exs
+	}
+	out := make([]example, len(exs))
+	for i, e := range exs {
+		e.weight *= float32(w)
+		out[i] = e
+	}
+	return out
+}
+
 // DefaultRelationConfig returns the settings of the embedded relation
 // model: the team's relation sentences (data/relations) for training, the
 // probe sets and the event coder's test pairs for evaluation. root is the
@@ -245,6 +259,7 @@ func TrainRelation(cfg RelationConfig, an *classifier.Analyzer, mention *model.M
 			if cfg.UnmarkedWeight > 0 {
 				es = append(es, weighted(un, cfg.UnmarkedWeight)...)
 			}
+			es = scaledBy(es, src.Weight)
 			if inHoldout(ex.ID, cfg.Holdout) {
 				holdout = append(holdout, es...)
 			} else {

@@ -176,6 +176,7 @@ func (d *RelationCVData) Run(opt RelationCVOptions) (*RelationCVResult, error) {
 			if opt.UnmarkedWeight > 0 {
 				es = append(slices.Clip(es), weighted(s.unmarked, opt.UnmarkedWeight)...)
 			}
+			es = scaledBy(es, d.Sources[s.source].Weight)
 			if inHoldout(s.ex.ID, opt.Holdout) {
 				holdout = append(holdout, es...)
 			} else {
