@@ -35,18 +35,9 @@ type RelationConfig struct {
 	UnmarkedWeight float64
 }
 
-// weighted returns exs with their weights set to w.
-func weighted(exs []example, w float64) []example {
-	out := make([]example, len(exs))
-	for i, e := range exs {
-		e.weight = float32(w)
-		out[i] = e
-	}
-	return out
-}
-
-// scaledBy returns exs with each weight multiplied by w, their source's
-// Weight; exs themselves where w is 0 (unset) or 1.
+// scaledBy returns copies of exs with each weight multiplied by w (a
+// source's Weight, or the unmarked pairs' weight); exs themselves where w
+// is 0 (unset) or 1.
 func scaledBy(exs []example, w float64) []example {
 	if w == 0 || w == 1 {
 		return exs
@@ -264,7 +255,7 @@ func TrainRelation(cfg RelationConfig, an *classifier.Analyzer, mention *model.M
 			}
 			n += len(es)
 			if cfg.UnmarkedWeight > 0 {
-				es = append(es, weighted(un, cfg.UnmarkedWeight)...)
+				es = append(es, scaledBy(un, cfg.UnmarkedWeight)...)
 			}
 			es = scaledBy(es, src.Weight)
 			if inHoldout(ex.ID, cfg.Holdout) {

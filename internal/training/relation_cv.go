@@ -174,7 +174,7 @@ func (d *RelationCVData) Run(opt RelationCVOptions) (*RelationCVResult, error) {
 			}
 			es := s.pairs
 			if opt.UnmarkedWeight > 0 {
-				es = append(slices.Clip(es), weighted(s.unmarked, opt.UnmarkedWeight)...)
+				es = append(slices.Clip(es), scaledBy(s.unmarked, opt.UnmarkedWeight)...)
 			}
 			es = scaledBy(es, d.Sources[s.source].Weight)
 			if inHoldout(s.ex.ID, opt.Holdout) {

@@ -106,7 +106,7 @@ func TestRelationCVScores(t *testing.T) {
 // TestScaledBy: a relation source's Weight scales its examples' weights,
 // unmarked pairs' included, on copies; unset or 1 leaves them.
 func TestScaledBy(t *testing.T) {
-	exs := append([]example{newExample(nil, 0, 1)}, weighted([]example{newExample(nil, 0, 1)}, 2)...)
+	exs := append([]example{newExample(nil, 0, 1)}, scaledBy([]example{newExample(nil, 0, 1)}, 2)...)
 	got := scaledBy(exs, 0.5)
 	if got[0].weight != 0.5 || got[1].weight != 1 {
 		t.Errorf("weights %v and %v at 0.5, want 0.5 and 1", got[0].weight, got[1].weight)
