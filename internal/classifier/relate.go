@@ -110,6 +110,7 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 		}
 	})
 	cands = shareInLists(w, parties, targets, cands)
+	cands = shareWithOfficials(w, parties, targets, cands)
 	cands = oneWay(cands)
 	w.relCands = cands
 	for _, cd := range cands {
@@ -200,16 +201,64 @@ func (c *Classifier) scorePair(w *workspace, m *model.Model, fs []features.Featu
 // list is read in its own sentence's candidates only.
 func shareInLists(w *workspace, parties []party, targets []features.Target, cands []relCand) []relCand {
 	d := &w.doc
+	return shareInGroups(w, parties, cands, 3, func(first int) int { return listEnd(d, targets, first) })
+}
+
+// shareWithOfficials gives an official and the state their title names,
+// side by side ("US Secretary of State Mike Pompeo", "Iran's foreign
+// minister Abbas Araghchi", "President Muhammadu Buhari of Nigeria"), each
+// other's relations toward and from the other parties, as shareInLists
+// does for a list: the official speaks and acts for the state, and the
+// state through the official, but the model reads the two apart, and the
+// one farther from the verb (the state in "according to a tweet by US
+// Secretary of State Mike Pompeo") reads weaker.
+func shareWithOfficials(w *workspace, parties []party, targets []features.Target, cands []relCand) []relCand {
+	d := &w.doc
+	return shareInGroups(w, parties, cands, 2, func(first int) int { return officialEnd(d, parties, targets, first) })
+}
+
+// officialEnd returns first+1 where parties first and first+1 are an
+// official and their state named side by side in one sentence
+// (officialOf), else first.
+func officialEnd(d *features.Document, parties []party, targets []features.Target, first int) int {
+	if first+1 < len(parties) && targets[first+1].First-targets[first].End <= maxOfficialGap &&
+		d.SentenceOf(targets[first].First) == d.SentenceOf(targets[first+1].First) &&
+		(officialOf(parties[first].entity, parties[first+1].entity) || officialOf(parties[first+1].entity, parties[first].entity)) {
+		return first + 1
+	}
+	return first
+}
+
+// maxOfficialGap is the most tokens between a state and its official
+// named together: "Iran's foreign minister Abbas Araghchi" ('s, foreign,
+// minister), "Buhari of Nigeria" (of).
+const maxOfficialGap = 3
+
+// officialOf reports whether person p is an official of s: a named
+// person the text links to state s, or to the state of s, the generic
+// actor of the title before the name ("US Secretary of State").
+func officialOf(p, s entities.Entity) bool {
+	return p.Type == entities.TypePerson && p.Country != "" && !isGeneric(p) &&
+		(p.Country == s.ID || isGeneric(s) && p.Country == s.Country)
+}
+
+// shareInGroups gives every member of each group of at least minSize
+// parties the relation toward, and from, each party outside the group
+// that its likeliest member has, from shareFrom. end(first) is the last
+// party of the group that starts at party first, first itself where none
+// does; a group's parties are in one sentence.
+func shareInGroups(w *workspace, parties []party, cands []relCand, minSize int, end func(first int) int) []relCand {
+	d := &w.doc
 	n0 := len(cands)
 	lo := 0                      // the first candidate of the list's sentence
 	sent, added := int32(-1), n0 // the sentence, and where its shared candidates start
-	for first := 0; first < len(targets); {
-		last := listEnd(d, targets, first)
-		if last-first < 2 {
+	for first := 0; first < len(parties); {
+		last := end(first)
+		if last-first+1 < minSize {
 			first = last + 1
 			continue
 		}
-		si := int32(d.SentenceOf(targets[first].First))
+		si := int32(d.SentenceOf(parties[first].target.First))
 		for lo < n0 && cands[lo].sentence < si {
 			lo++
 		}
@@ -439,7 +488,7 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 	// actor's owner, not the object of "in".
 	out := ps[:0]
 	for _, p := range ps {
-		if n := len(out); n > 0 && overlaps(out[n-1].target, p.target) {
+		if n := len(out); n > 0 && overlaps(out[n-1].target, p.target) && !compoundParts(out, p) {
 			if p.rank() < out[n-1].rank() {
 				if q := out[n-1]; p.caller && isGeneric(q.entity) && q.entity.Country != "" &&
 					q.target.First < p.target.First && q.target.End == p.target.End {
@@ -472,6 +521,19 @@ func (p *party) rank() int {
 }
 
 func overlaps(a, b features.Target) bool { return a.First < b.End && b.First < a.End }
+
+// compoundParts reports whether party p, which overlaps the last party of
+// out in tokens, is another actor of the same hyphenated word
+// ("Turkish-Libyan", "US-South Korea"): apart in bytes from every party
+// it overlaps, each names its own actor.
+func compoundParts(out []party, p party) bool {
+	for i := len(out) - 1; i >= 0 && overlaps(out[i].target, p.target); i-- {
+		if p.span.Start < out[i].span.End && out[i].span.Start < p.span.End {
+			return false
+		}
+	}
+	return true
+}
 
 // sameActor reports whether two parties are one actor, which holds no
 // stance toward itself: the same entity, an official or generic actor and

@@ -80,6 +80,21 @@ func TestRelations(t *testing.T) {
 		{"Iran-backed Houthi rebels attacked a ship in the Red Sea.", []string{"Iran -> Houthi rebels cooperative"}, []string{"Houthi rebels -> Iran hostile"}},
 		{"The Houthis fired US-made missiles at Israel.", []string{"Houthis -> Israel hostile"}, []string{"Houthis -> US hostile"}},
 		{"The Houthis fired U.S.-made missiles at Israel.", []string{"Houthis -> Israel hostile"}, []string{"Houthis -> U.S. hostile", "U.S. -> Israel hostile"}},
+		// Two parties of one hyphenated word are the two sides of what
+		// the word modifies, or of nothing.
+		{"The US-China trade war escalated this week.", []string{"US -> China hostile", "China -> US hostile"}, nil},
+		{"The Turkish-Libyan maritime agreement was signed in November.", []string{"Turkish -> Libyan cooperative", "Libyan -> Turkish cooperative"}, nil},
+		// Each part of a compound of two words is a party of its own.
+		{"China condemned the US-South Korea drills near its coast.", []string{"China -> US hostile", "China -> South Korea hostile"}, nil},
+		{"Lorries queued for days at the Iran-Iraq border crossing.", nil,
+			[]string{"Iran -> Iraq hostile", "Iran -> Iraq cooperative", "Iraq -> Iran hostile", "Iraq -> Iran cooperative"}},
+		// A call with someone is had with each other.
+		{"Macron held a phone call with Putin on Friday.", []string{"Macron -> Putin cooperative", "Putin -> Macron cooperative"}, nil},
+		// An official and the state or title named with them hold the
+		// same relations: the name reads weaker than the title next to
+		// "with" here.
+		{"The announcement came after Trump had a phone conversation with Turkish President Recep Tayyip Erdogan.",
+			[]string{"Trump -> Turkish President cooperative", "Trump -> Recep Tayyip Erdogan cooperative"}, nil},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
 			res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true, MaxEvidence: 3})

@@ -64,10 +64,14 @@ func (c *Context) PairableIn(si int, targets []Target, h, t int) bool {
 }
 
 // Close reports whether two parties of one sentence are near enough, and
-// apart, to be scored as a pair.
+// apart, to be scored as a pair. Two parties of one hyphenated word are a
+// pair: "the US-China trade war", "the Turkish-Libyan agreement" name both
+// sides of what follows. Parties that overlap otherwise ("US-South Korea"
+// is two words, "US-South" and "Korea") are not: the features read them
+// in token order.
 func Close(a, b Target) bool {
 	if a.First < b.End && b.First < a.End {
-		return false // overlapping ("Ukraine-Russia" as one word)
+		return a.First == b.First && a.End == b.End
 	}
 	gap := b.First - a.End
 	if a.First > b.First {
@@ -990,7 +994,7 @@ func (c *Context) Mutual(targets []Target, h, t int) bool {
 // order) of one sentence are joined by a predicate that holds both ways,
 // b named after "with": "Ethiopia has been at war with Eritrea", "Ukraine
 // is in a military conflict with Russia", "Japan signed a trade agreement
-// with Australia". What one does with the other, the other does with it,
+// with Australia", "Trump had a phone call with Erdogan". What one does with the other, the other does with it,
 // where "accused" or "attacked" is one actor's act, and so is ending the
 // state ("broke off relations with", "pulled out of the deal with"). No
 // party stands between the two: in "NATO accused Russia of being at war
@@ -1080,7 +1084,8 @@ func isMutualWord(w string) bool {
 		"feud", "feuding", "odds", "dispute", "disputes", "standoff", "allied", "alliance", "talks", "negotiations",
 		"negotiated", "negotiating", "agreement", "agreements", "deal", "deals", "treaty", "pact", "accord", "ties",
 		"relations", "partnership", "cooperation", "cooperated", "cooperating", "co-operation", "met", "meeting",
-		"meetings", "summit", "exercises", "drills", "truce", "ceasefire":
+		"meetings", "summit", "exercises", "drills", "truce", "ceasefire", "call", "calls", "conversation",
+		"conversations", "spoke", "talked", "consultations", "dialogue":
 		return true
 	}
 	return false
