@@ -72,6 +72,20 @@ func TestContextRules(t *testing.T) {
 		{"an alliance named nowhere", "The alliance agreed.", nil},
 		{"mis-encoded possessive", "Iran\u00e2\u0080\u0099s envoy and Iran\u00e2\u20ac\u2122s minister left.", []hit{
 			{"Iran", "IRN", G}, {"Iran", "IRN", G}}},
+		// People without a title, by a given name the table's people bear.
+		{"given name and surname", "Nikos Dendias met the press. Dendias said more.", []hit{
+			{"Nikos Dendias", "person:nikos-dendias", N}, {"Dendias", "person:nikos-dendias", R}}},
+		{"given name opening an institution", "She studied at John Hopkins University.", nil},
+		{"given name that is a month", "May Day parades were held.", nil},
+		{"given name after a capitalised word", "They stayed at the Hotel Maria Regina.", nil},
+		{"place opened by an article", "He crossed at El Paso on Sunday.", nil},
+		// Appositions that close as one, with or without an article.
+		{"apposition with a complement", "Bruno Parrilla, the foreign affairs minister of Cuba, responded.", []hit{
+			{"Bruno Parrilla", "person:bruno-parrilla", SourceTitle}, {"Cuba", "CUB", G}}},
+		{"apposition without an article", "Kerri Kupec, spokeswoman for the department, objected.", []hit{
+			{"Kerri Kupec", "person:kerri-kupec", SourceTitle}}},
+		{"a title as subject is no apposition", "In New York, the mayor said the city would recover.", nil},
+		{"an apposition closes", "Pine Ridge, the mayor said, was flooded.", nil},
 		{"lower-case title", "UN rapporteur Agnes Callamard said. Callamard added.", []hit{
 			{"UN", "UN", G}, {"Agnes Callamard", "person:agnes-callamard", SourceTitle}, {"Callamard", "person:agnes-callamard", R}}},
 	}

@@ -66,8 +66,9 @@ const (
 	// named before it ("the alliance" for NATO).
 	SourceShortRef
 	// SourceName is a personal name that the table does not know, found
-	// around a known person's namesake ("Sam Harris" is not Kamala Harris);
-	// its entity is an unlinked PERSON.
+	// around a known person's namesake ("Sam Harris" is not Kamala Harris)
+	// or by a given name the table's people bear ("Nikos Dendias"); its
+	// entity is an unlinked PERSON.
 	SourceName
 )
 

@@ -153,6 +153,8 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 		// ("Israel" of a target "Israel Epstein" stays the state).
 		out = namePartMentions(text, opts.Targets, targets, out)
 	}
+	// After the caller's targets, which keep the names they give.
+	out = g.findNamedPeople(text, out, sc.starts)
 	out = g.resolveShortRefs(text, out, sc.starts, sc.dropped)
 	if len(sc.support) > 0 {
 		out = unsupported(text, out, sc.support, sc.places, g)

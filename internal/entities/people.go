@@ -85,6 +85,15 @@ func (g *Gazetteer) findPeople(text string, ms []Mention, titles []span) []Menti
 				ce = titles[ti].end
 				continue
 			}
+			// "Ambassador to Germany Richard Grenell": the post, which is
+			// no state the person speaks for, before the name.
+			if strings.HasPrefix(text[ce:], " to ") {
+				if m := mentionAt(ms[:n0], ce+len(" to ")); m != nil && m.Entity.Type == TypeCountry &&
+					strings.HasPrefix(text[m.End:], " ") && startsUpperAt(text, m.End+1) {
+					ce = m.End
+					break
+				}
+			}
 			if p, ok := skipComplement(text, ce, ms[:n0]); ok {
 				complement = appendWithin(complement, ms[:n0], ce, p)
 				if ti+1 < len(titles) && titles[ti+1].start == p+1 && text[p] == ' ' {
@@ -116,7 +125,7 @@ func (g *Gazetteer) findPeople(text string, ms []Mention, titles []span) []Menti
 		}
 		if words == 0 {
 			// "Name, the former Iranian ambassador": the name comes first.
-			ns, ne, words = appositive(text, cs, ms[:n0])
+			ns, ne, words = appositive(text, cs, ce, ms[:n0])
 			if words == 0 {
 				continue
 			}
@@ -135,6 +144,142 @@ func (g *Gazetteer) findPeople(text string, ms []Mention, titles []span) []Menti
 	}
 	sortMentions(out)
 	return out
+}
+
+// findNamedPeople recognises people the table does not know by a given
+// name that the table's people bear, followed by one to three more name
+// words: "Nikos Dendias", "Emily Spanton", "Jean-Yves Le Drian". A name is
+// often the only way news names the one who acts ("Elijah Cummings said").
+// It is no name where it runs into an institution ("John Hopkins
+// University"), where a capitalised word that does not start the sentence
+// comes right before it (part of a longer name or a title the table does
+// not know), or where it runs into a mention. ms is sorted; the result is
+// sorted. starts are the offsets of the words that start with a capital or
+// a non-ASCII letter, in order (collectBuiltin's).
+func (g *Gazetteer) findNamedPeople(text string, ms []Mention, starts []int32) []Mention {
+	n0 := len(ms)
+	next := 0  // the first mention that may end after the scan
+	after := 0 // where the last name found ends
+	for _, s := range starts {
+		p := int(s)
+		if p < after || text[p] < 'A' || text[p] > 'Z' || p > 0 && text[p-1] == '-' {
+			// Inside the last name, no ASCII capital (the table's given
+			// names are ASCII), or inside a hyphenated word ("Jean-Yves").
+			continue
+		}
+		for next < n0 && ms[next].End <= p {
+			next++
+		}
+		if next < n0 && ms[next].Start <= p {
+			continue // inside a mention
+		}
+		w := wordEnd(text, p)
+		// The cheap tests first: a name has a capitalised word after the
+		// first, which most capitalised words (a sentence's first) lack.
+		if w+1 >= len(text) || text[w] != ' ' || !nameWordAt(text, w+1) || commonGiven(text[p:w]) ||
+			capitalisedBefore(text, p) || !g.isGivenName(text[p:w]) {
+			continue
+		}
+		ns, ne, words := readName(text, p, ms[:n0])
+		if words < 2 || words > 4 || len(lastWord(text[ns:ne])) < 2 || institutionAfter(text, ns, ne) ||
+			next < n0 && ms[next].Start < ne {
+			// Too short or long, an institution's name, or running into a
+			// mention: a known person's name ("Sayyid Ali Hosseini
+			// Khamenei") or a caller's stays as it is.
+			continue
+		}
+		name := text[ns:ne]
+		ms = append(ms, Mention{Start: ns, End: ne, Entity: Entity{ID: "person:" + slug(name), Name: name, Type: TypePerson}, Source: SourceName})
+		after = ne
+	}
+	if len(ms) > n0 {
+		sortMentions(ms)
+	}
+	return ms
+}
+
+// nameWordAt reports whether a word of a name may start at q: a capital,
+// an Arabic article joined to one ("al-Jahafi"), or a particle before one
+// ("de Graaf", "van Biljon").
+func nameWordAt(text string, q int) bool {
+	if startsUpperAt(text, q) || hyphenParticle(text, q) {
+		return true
+	}
+	w := wordEnd(text, q)
+	return nameParticle(text[q:w]) && w+1 < len(text) && text[w] == ' ' && startsUpperAt(text, w+1)
+}
+
+// commonGiven reports whether w is a given name that is more often a
+// common word or a month at the head of a phrase ("May Day", "Will
+// Power").
+func commonGiven(w string) bool {
+	switch w {
+	case "May", "Will", "Mark", "Grace", "Hope", "Rose", "Art", "Bill", "Don", "Major", "General", "Justice",
+		"King", "Prince", "Page", "Say", "Bay", "Star", "Sun", "Golden", "Royal", "Long", "Young", "Little",
+		"Faith", "Glory", "Joy", "Summer", "Winter", "Autumn", "Dawn", "Sky", "Ocean", "Land", "Guy", "Chance",
+		"Chase", "Rich", "Frank", "Sterling", "Miles", "Norman", "Christian", "Sharia", "Allah", "God", "Jesus",
+		"Santa", "San", "Saint", "St", "Mount", "Lake", "Port", "Fort", "Cape", "North", "South", "East", "West",
+		"New", "Old", "Great", "Grand", "Upper", "Lower", "Central", "United", "National", "International",
+		// Articles and particles that open places and titles ("El Paso",
+		// "La Paz", "Al Jazeera", "Lord Mayor").
+		"El", "La", "Las", "Los", "Le", "Les", "De", "Del", "Da", "Al", "Ad", "Lord", "Lady", "Sir", "Mass", "Roman",
+		"So", "Air", "First", "No", "Om", "Mars", "Maker", "Fan", "Tin", "Ain":
+		return true
+	}
+	return institutionWord(w) || allCapitals(w)
+}
+
+// allCapitals reports whether w has no lower-case ASCII letter: "AB",
+// "NASA".
+func allCapitals(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= 'a' && w[i] <= 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// capitalisedBefore reports whether a capitalised word comes right before
+// the word at p in its sentence, which makes the word part of a longer
+// name: "Hotel Maria Regina", "Judge Amy Berman Jackson" (where a title the
+// table knows has already made the person).
+func capitalisedBefore(text string, p int) bool {
+	if p < 2 || text[p-1] != ' ' {
+		return false
+	}
+	ws := wordStart(text, p-1)
+	return ws < p-1 && startsUpperAt(text, ws) && !sentenceStart(text, ws)
+}
+
+// institutionAfter reports whether the name read at [ns, ne) is the start
+// of an institution's name: its last word, or the capitalised word after
+// it, is an institution's noun ("John Hopkins University", "Abraham
+// Lincoln Memorial").
+func institutionAfter(text string, ns, ne int) bool {
+	if w := lastWord(text[ns:ne]); institutionWord(w) || placeNoun(w) {
+		return true
+	}
+	if ne+1 < len(text) && text[ne] == ' ' && startsUpperAt(text, ne+1) {
+		w := text[ne+1 : wordEnd(text, ne+1)]
+		return institutionWord(w) || placeNoun(w)
+	}
+	return false
+}
+
+// placeNoun reports whether w is the noun of a named place, work or body
+// that people's names start: "Lincoln Memorial", "Nelson Mandela Bay".
+func placeNoun(w string) bool {
+	switch w {
+	case "University", "College", "School", "Academy", "Hospital", "Institute", "Foundation", "Memorial",
+		"Stadium", "Arena", "Airport", "Center", "Centre", "Museum", "Prize", "Award", "Awards", "Bridge", "Park",
+		"Avenue", "Road", "Square", "Hall", "Library", "Trust", "Fund", "Group", "Corporation", "Company",
+		"Inc", "Ltd", "Station", "Hotel", "Tower", "Street", "Boulevard", "Island", "Islands", "Bay", "Dam",
+		"Canal", "Show", "Festival", "Cup", "Trophy", "Act", "Law", "Doctrine", "Plan", "Era", "County", "World",
+		"Authority", "Strategies", "Colony", "Faire", "Expo", "Point", "Club", "Clubs", "Image":
+		return true
+	}
+	return false
 }
 
 // addPerson records a titled name. A gazetteer person inside the name span
@@ -275,30 +420,54 @@ func hyphenParticle(text string, p int) bool {
 	return false
 }
 
-// appositive finds "First Last, the [former] [Iranian] " before a title that
-// starts at ts and returns the name span.
-func appositive(text string, ts int, ms []Mention) (start, end, words int) {
+// appositive finds the name of "First Last, the [former] [Iranian] " before
+// a title that starts at ts and ends at te, and returns the name span. The
+// article may be "a" or "an", or none ("Kerri Kupec, spokeswoman for the
+// Department of Justice"), and up to two lower-case words may stand before
+// the title ("the caretaker Prime Minister", "the foreign affairs minister
+// of Cuba"). The phrase must close as an apposition does, at a comma or
+// with the title's complement ("of", "for", "to", "at"): in "In New York,
+// the mayor said" the title is the subject, not an apposition, and the
+// name is no name after a preposition either.
+func appositive(text string, ts, te int, ms []Mention) (start, end, words int) {
+	if !closesApposition(text, te) {
+		return 0, 0, 0
+	}
 	p := ts
 	// An optional demonym or country mention directly before the title.
 	if m := mentionEndingAt(ms, p-1); m != nil && m.Entity.Type == TypeCountry && text[p-1] == ' ' {
 		p = m.Start
 	}
-	// An optional modifier word.
-	if p >= 2 && text[p-1] == ' ' {
-		ws := wordStart(text, p-1)
-		if appositiveModifier(text[ws : p-1]) {
-			p = ws
+	// Up to two lower-case modifier words ("former", "caretaker", "foreign
+	// affairs").
+	for range 2 {
+		if p < 2 || text[p-1] != ' ' {
+			break
 		}
+		ws := wordStart(text, p-1)
+		w := text[ws : p-1]
+		if ws == p-1 || !lowerWord(w) || isArticle(w) {
+			break
+		}
+		p = ws
 	}
-	if !strings.HasSuffix(text[:p], ", the ") {
+	switch {
+	case strings.HasSuffix(text[:p], ", the "):
+		end = p - len(", the ")
+	case strings.HasSuffix(text[:p], ", a "):
+		end = p - len(", a ")
+	case strings.HasSuffix(text[:p], ", an "):
+		end = p - len(", an ")
+	case strings.HasSuffix(text[:p], ", ") && p == ts:
+		end = p - len(", ") // no article, no modifier: "Kerri Kupec, spokeswoman for"
+	default:
 		return 0, 0, 0
 	}
-	end = p - len(", the ")
 	start = end
 	q := end
 	for words < 4 {
 		ws := wordStart(text, q)
-		if ws == q || !startsUpperAt(text, ws) || notName(text[ws:q]) || personWordBefore(text[ws:q]) {
+		if ws == q || !startsUpperAt(text, ws) && !hyphenParticle(text, ws) || notName(text[ws:q]) || personWordBefore(text[ws:q]) {
 			break
 		}
 		if m := mentionAt(ms, ws); m != nil && m.Entity.Type != TypePerson {
@@ -311,11 +480,55 @@ func appositive(text string, ts int, ms []Mention) (start, end, words int) {
 		}
 		q = ws - 1
 	}
-	if words < 2 {
+	if words < 2 || !startsUpperAt(text, start) || placeBefore(text, start) {
 		return 0, 0, 0
 	}
 	return start, end, words
 }
+
+// closesApposition reports whether a title that ends at te ends an
+// apposition: a comma, the end of the text, or a complement ("of Cuba",
+// "for the PMF", "to Germany", "at the ministry") follows.
+func closesApposition(text string, te int) bool {
+	rest := text[te:]
+	if rest == "" || rest[0] == ',' || rest[0] == '.' {
+		return true
+	}
+	for _, c := range [...]string{" of ", " for ", " to ", " at ", " in "} {
+		if strings.HasPrefix(rest, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// placeBefore reports whether the word before offset p is a preposition of
+// place, which makes the capitalised words after it a place: "In New
+// York, the mayor".
+func placeBefore(text string, p int) bool {
+	if p < 2 || text[p-1] != ' ' {
+		return false
+	}
+	ws := wordStart(text, p-1)
+	switch strings.ToLower(text[ws : p-1]) {
+	case "in", "at", "from", "near", "to", "across", "inside", "outside":
+		return true
+	}
+	return false
+}
+
+// lowerWord reports whether w is a word of lower-case ASCII letters.
+func lowerWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return w != ""
+}
+
+// isArticle reports whether w is an article.
+func isArticle(w string) bool { return w == "the" || w == "a" || w == "an" }
 
 // countryBefore returns the state or body named right before offset p:
 // "Iranian President", "Iran's Defense Minister", "NATO Secretary General".

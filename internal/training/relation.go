@@ -305,6 +305,11 @@ func TrainRelation(cfg RelationConfig, an *classifier.Analyzer, mention *model.M
 		}
 		fmt.Fprintf(log, "relation eval %s: %s\n", src.Name, met)
 		params.Meta.Evaluations = append(params.Meta.Evaluations, met.Evaluation(src.Name))
+		if met, err = EvaluateRelationsByTarget(c, exs); err != nil {
+			return nil, fmt.Errorf("%s: %w", src.Name, err)
+		}
+		fmt.Fprintf(log, "relation eval by target %s: %s\n", src.Name, met)
+		params.Meta.Evaluations = append(params.Meta.Evaluations, met.Evaluation("by-target/"+src.Name))
 	}
 	return model.New(params)
 }

@@ -69,3 +69,50 @@ func relationOutcome(c *classifier.Classifier, ex dataset.Example, holders bool)
 	}
 	return gold, got, nil
 }
+
+// EvaluateRelationsByTarget scores the relation stage as a caller who asks
+// "what is said toward this span, and by whom" does: each gold target span
+// of an example is classified alone, with the built-in gazetteer and no
+// other span, so that the service must find the holder itself, as in a
+// wire sentence that codes one event and marks only its target. Every gold
+// relation toward the span is scored against the relations returned
+// toward it; relations toward other parties are not counted.
+//
+// EvaluateRelations, which sends every marked actor as a span, scores the
+// model's reading of given parties; this scores finding them too.
+func EvaluateRelationsByTarget(c *classifier.Classifier, exs []dataset.Example) (evaluation.RelationMetrics, error) {
+	var m evaluation.RelationMetrics
+	for _, ex := range exs {
+		_, pairs, err := relationPairs(ex)
+		if err != nil {
+			return m, fmt.Errorf("%s: %w", ex.ID, err)
+		}
+		var done []classifier.Span
+		for _, p := range pairs {
+			target := p.span.Target
+			if p.label == model.Neutral || slices.Contains(done, target) {
+				continue
+			}
+			done = append(done, target)
+			res, err := c.Classify(context.Background(), classifier.Request{Text: ex.Text, Spans: []classifier.Span{target}, Builtin: true})
+			if err != nil {
+				return m, fmt.Errorf("%s: %w", ex.ID, err)
+			}
+			var gold, got []evaluation.RelationPair
+			for _, g := range pairs {
+				if g.span.Target == target && g.label != model.Neutral {
+					gold = append(gold, evaluation.RelationPair{HolderStart: g.span.Holder.Start, HolderEnd: g.span.Holder.End,
+						TargetStart: target.Start, TargetEnd: target.End, HolderName: g.holderName, TargetName: g.targetName, Label: g.label})
+				}
+			}
+			for _, r := range res.Relations {
+				if r.Target.Span == target {
+					got = append(got, evaluation.RelationPair{HolderStart: r.Holder.Span.Start, HolderEnd: r.Holder.Span.End,
+						TargetStart: target.Start, TargetEnd: target.End, HolderName: r.Holder.Entity.Name, TargetName: r.Target.Entity.Name, Label: r.Label})
+				}
+			}
+			m.Add(gold, got)
+		}
+	}
+	return m, nil
+}
