@@ -196,9 +196,6 @@ func (c *Classifier) scorePair(w *workspace, m *model.Model, fs []features.Featu
 // that its likeliest member has, from shareFrom: the model scores each
 // pair on its own, and the members away from the act read farther from it
 // than the one next to it, though the list acts, or is acted on, as one.
-// cands come sentence by sentence, in the order pairsInSentences visits
-// pairs (target, then holder), and so do the relations returned; each
-// list is read in its own sentence's candidates only.
 func shareInLists(w *workspace, parties []party, targets []features.Target, cands []relCand) []relCand {
 	d := &w.doc
 	return shareInGroups(w, parties, cands, 3, func(first int) int { return listEnd(d, targets, first) })
@@ -246,7 +243,10 @@ func officialOf(p, s entities.Entity) bool {
 // parties the relation toward, and from, each party outside the group
 // that its likeliest member has, from shareFrom. end(first) is the last
 // party of the group that starts at party first, first itself where none
-// does; a group's parties are in one sentence.
+// does; a group's parties are in one sentence. cands come sentence by
+// sentence, in the order pairsInSentences visits pairs (target, then
+// holder), and so do the relations returned; each group is read in its
+// own sentence's candidates only.
 func shareInGroups(w *workspace, parties []party, cands []relCand, minSize int, end func(first int) int) []relCand {
 	d := &w.doc
 	n0 := len(cands)

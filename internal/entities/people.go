@@ -85,15 +85,6 @@ func (g *Gazetteer) findPeople(text string, ms []Mention, titles []span) []Menti
 				ce = titles[ti].end
 				continue
 			}
-			// "Ambassador to Germany Richard Grenell": the post, which is
-			// no state the person speaks for, before the name.
-			if strings.HasPrefix(text[ce:], " to ") {
-				if m := mentionAt(ms[:n0], ce+len(" to ")); m != nil && m.Entity.Type == TypeCountry &&
-					strings.HasPrefix(text[m.End:], " ") && startsUpperAt(text, m.End+1) {
-					ce = m.End
-					break
-				}
-			}
 			if p, ok := skipComplement(text, ce, ms[:n0]); ok {
 				complement = appendWithin(complement, ms[:n0], ce, p)
 				if ti+1 < len(titles) && titles[ti+1].start == p+1 && text[p] == ' ' {
@@ -245,11 +236,9 @@ func allCapitals(w string) bool {
 // name: "Hotel Maria Regina", "Judge Amy Berman Jackson" (where a title the
 // table knows has already made the person).
 func capitalisedBefore(text string, p int) bool {
-	if p < 2 || text[p-1] != ' ' {
-		return false
-	}
-	ws := wordStart(text, p-1)
-	return ws < p-1 && startsUpperAt(text, ws) && !sentenceStart(text, ws)
+	prev, _ := prevWords(text, p)
+	ws := p - 1 - len(prev)
+	return prev != "" && startsUpperAt(text, ws) && !sentenceStart(text, ws)
 }
 
 // institutionAfter reports whether the name read at [ns, ne) is the start
@@ -506,11 +495,8 @@ func closesApposition(text string, te int) bool {
 // place, which makes the capitalised words after it a place: "In New
 // York, the mayor".
 func placeBefore(text string, p int) bool {
-	if p < 2 || text[p-1] != ' ' {
-		return false
-	}
-	ws := wordStart(text, p-1)
-	switch strings.ToLower(text[ws : p-1]) {
+	prev, _ := prevWords(text, p)
+	switch strings.ToLower(prev) {
 	case "in", "at", "from", "near", "to", "across", "inside", "outside":
 		return true
 	}
