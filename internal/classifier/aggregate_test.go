@@ -238,3 +238,23 @@ func TestDocumentInputsContext(t *testing.T) {
 		t.Errorf("Context equals the mention's probabilities %v: the prior was not taken out", p)
 	}
 }
+
+// TestPronounsReferToTheSubject: a pronoun refers to the person the text
+// has named most among those named in the two sentences before it, not to
+// whoever was named last: in a profile, "She said" after "She later met
+// the governor, John Smith" is the profile's subject.
+func TestPronounsReferToTheSubject(t *testing.T) {
+	c := newTestClassifier(t)
+	text := "Maria Lopez was elected mayor in 2019. Lopez praised the city council. " +
+		"She later met the governor, John Smith. She said the talks had gone well."
+	corefs := map[string]int{}
+	err := c.DocumentInputs(context.Background(), Request{Text: text, Builtin: true}, func(e EntityStance, in *document.Input) {
+		corefs[e.Entity.Name] = in.Corefs
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if corefs["Maria Lopez"] != 1 || corefs["John Smith"] != 0 {
+		t.Errorf("pronoun links %v, want one to Maria Lopez and none to John Smith", corefs)
+	}
+}

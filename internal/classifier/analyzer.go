@@ -283,30 +283,59 @@ type coref struct {
 
 // findCorefs links pronouns to people, by the simple rule news writing
 // follows: a sentence with no person named in it whose subject-position
-// pronoun ("he", "she", "his", "her" among its first words) refers to the
-// last person named before it, when that was in the previous two
-// sentences. It marks those sentences wanted, so that their words and cues
-// are read. Only people's document stance uses the links: mentions are
-// what the text names.
+// pronoun ("he", "she", "his", "her" among its first words) refers to a
+// person named in the previous two sentences: of those, the one the text
+// has named most so far (the one it is about), the last named on a tie.
+// The last named alone would take the pronoun from a profile's subject to
+// whoever it quoted or met in the sentence before. It marks those
+// sentences wanted, so that their words and cues are read. Only people's
+// document stance uses the links: mentions are what the text names.
 func findCorefs(dst []coref, d *features.Document, ms []entities.Mention, targets []features.Target, wanted []bool) []coref {
-	last, lastSent, mi := -1, -10, 0
+	// named counts each person's mentions so far, by entity id; few
+	// documents name more than a handful of people.
+	type named struct {
+		id          string
+		count, last int // mentions so far, and the last one
+		sentence    int // the sentence of the last one
+	}
+	var buf [8]named
+	people := buf[:0]
+	lastSent, mi := -10, 0
 	for si, s := range d.Sentences {
 		person := false
 		for mi < len(targets) && targets[mi].First < s.End {
-			if ms[mi].Entity.Type == entities.TypePerson {
-				last, lastSent, person = mi, si, true
+			if e := ms[mi].Entity; e.Type == entities.TypePerson {
+				k := slices.IndexFunc(people, func(p named) bool { return p.id == e.ID })
+				if k < 0 {
+					k = len(people)
+					people = append(people, named{id: e.ID})
+				}
+				people[k].count++
+				people[k].last, people[k].sentence = mi, si
+				lastSent, person = si, true
 			}
 			mi++
 		}
-		if person || last < 0 || si-lastSent > 2 {
+		if person || len(people) == 0 || si-lastSent > 2 {
+			continue
+		}
+		best := -1
+		for k, p := range people {
+			if si-p.sentence <= 2 && (best < 0 || p.count > people[best].count || p.count == people[best].count && p.last > people[best].last) {
+				best = k
+			}
+		}
+		if best < 0 {
 			continue
 		}
 		for i := s.First; i < min(s.End, s.First+4); i++ {
 			switch d.Surface(i) {
 			case "He", "She", "he", "she", "His", "Her", "his", "her":
-				dst = append(dst, coref{token: i, mention: last})
+				dst = append(dst, coref{token: i, mention: people[best].last})
 				wanted[si] = true
-				lastSent = si
+				// The pronoun names the person here, for the
+				// sentences after it.
+				lastSent, people[best].sentence = si, si
 				i = s.End
 			}
 		}
