@@ -46,6 +46,7 @@ func RunRelationCV(args []string, stdout, stderr io.Writer) int {
 	save := fs.String("save", "", "write each sentence's out-of-fold counts to this file")
 	against := fs.String("against", "", "print paired deltas against the counts saved in this file (by another build or setting)")
 	errs := fs.String("errors", "", "write the out-of-fold mistakes to this file, for error analysis")
+	byTarget := fs.Bool("by-target", false, "send each gold target span alone, so that holders must be found (as for a wire sentence that marks only its target), instead of every marked actor")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -89,14 +90,14 @@ func RunRelationCV(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	base := training.RelationCVOptions{FitConfig: cfg.FitConfig, Folds: *k, Holdout: cfg.Holdout, UnmarkedWeight: cfg.UnmarkedWeight, Skip: skipped}
+	base := training.RelationCVOptions{FitConfig: cfg.FitConfig, Folds: *k, Holdout: cfg.Holdout, UnmarkedWeight: cfg.UnmarkedWeight, Skip: skipped, ByTarget: *byTarget}
 	start := time.Now()
 	ref, err := data.Run(base)
 	if err != nil {
 		return fail(err)
 	}
-	fmt.Fprintf(stdout, "%d-fold relation CV, bits=%d epochs=%d lr=%g l2=%g class-balance=%g runs=%d holdout=%g unmarked-weight=%g skip=%q (%.1fs)\n",
-		ref.Folds, cfg.Bits, cfg.Epochs, cfg.LearningRate, cfg.L2, cfg.ClassBalance, cfg.Runs, cfg.Holdout, cfg.UnmarkedWeight, skipped, time.Since(start).Seconds())
+	fmt.Fprintf(stdout, "%d-fold relation CV, bits=%d epochs=%d lr=%g l2=%g class-balance=%g runs=%d holdout=%g unmarked-weight=%g skip=%q by-target=%v (%.1fs)\n",
+		ref.Folds, cfg.Bits, cfg.Epochs, cfg.LearningRate, cfg.L2, cfg.ClassBalance, cfg.Runs, cfg.Holdout, cfg.UnmarkedWeight, skipped, *byTarget, time.Since(start).Seconds())
 	ref.WriteText(stdout, 0)
 	if *save != "" {
 		f, err := os.Create(*save)

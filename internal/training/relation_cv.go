@@ -130,6 +130,10 @@ type RelationCVOptions struct {
 	// Skip names sources that are scored but not trained on: what adding
 	// a source brings, paired against a run without Skip.
 	Skip []string
+	// ByTarget scores each sentence as EvaluateRelationsByTarget does,
+	// each gold target span sent alone, so that holders must be found;
+	// else as EvaluateRelations does, every marked actor a span.
+	ByTarget bool
 }
 
 // RelationCVResult is the out-of-fold outcome of a relation
@@ -199,7 +203,13 @@ func (d *RelationCVData) Run(opt RelationCVOptions) (*RelationCVResult, error) {
 			if fold[i] != f {
 				continue
 			}
-			gold, got, err := relationOutcome(c, s.ex, false)
+			outcome := func(c *classifier.Classifier, ex dataset.Example) ([]evaluation.RelationPair, []evaluation.RelationPair, error) {
+				return relationOutcome(c, ex, false)
+			}
+			if opt.ByTarget {
+				outcome = relationOutcomeByTarget
+			}
+			gold, got, err := outcome(c, s.ex)
 			if err != nil {
 				return nil, err
 			}

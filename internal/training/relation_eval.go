@@ -83,36 +83,49 @@ func relationOutcome(c *classifier.Classifier, ex dataset.Example, holders bool)
 func EvaluateRelationsByTarget(c *classifier.Classifier, exs []dataset.Example) (evaluation.RelationMetrics, error) {
 	var m evaluation.RelationMetrics
 	for _, ex := range exs {
-		_, pairs, err := relationPairs(ex)
+		gold, got, err := relationOutcomeByTarget(c, ex)
 		if err != nil {
-			return m, fmt.Errorf("%s: %w", ex.ID, err)
+			return m, err
 		}
-		var done []classifier.Span
-		for _, p := range pairs {
-			target := p.span.Target
-			if p.label == model.Neutral || slices.Contains(done, target) {
-				continue
-			}
-			done = append(done, target)
-			res, err := c.Classify(context.Background(), classifier.Request{Text: ex.Text, Spans: []classifier.Span{target}, Builtin: true})
-			if err != nil {
-				return m, fmt.Errorf("%s: %w", ex.ID, err)
-			}
-			var gold, got []evaluation.RelationPair
-			for _, g := range pairs {
-				if g.span.Target == target && g.label != model.Neutral {
-					gold = append(gold, evaluation.RelationPair{HolderStart: g.span.Holder.Start, HolderEnd: g.span.Holder.End,
-						TargetStart: target.Start, TargetEnd: target.End, HolderName: g.holderName, TargetName: g.targetName, Label: g.label})
-				}
-			}
-			for _, r := range res.Relations {
-				if r.Target.Span == target {
-					got = append(got, evaluation.RelationPair{HolderStart: r.Holder.Span.Start, HolderEnd: r.Holder.Span.End,
-						TargetStart: target.Start, TargetEnd: target.End, HolderName: r.Holder.Entity.Name, TargetName: r.Target.Entity.Name, Label: r.Label})
-				}
-			}
+		if gold != nil {
 			m.Add(gold, got)
 		}
 	}
 	return m, nil
+}
+
+// relationOutcomeByTarget classifies one example as
+// EvaluateRelationsByTarget does, once per target span of a gold
+// relation, and returns its gold relations and, of each classification,
+// the relations returned toward its span; both are nil for an example
+// with no gold relation.
+func relationOutcomeByTarget(c *classifier.Classifier, ex dataset.Example) (gold, got []evaluation.RelationPair, err error) {
+	_, pairs, err := relationPairs(ex)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", ex.ID, err)
+	}
+	var done []classifier.Span
+	for _, p := range pairs {
+		if p.label == model.Neutral {
+			continue
+		}
+		target := p.span.Target
+		gold = append(gold, evaluation.RelationPair{HolderStart: p.span.Holder.Start, HolderEnd: p.span.Holder.End,
+			TargetStart: target.Start, TargetEnd: target.End, HolderName: p.holderName, TargetName: p.targetName, Label: p.label})
+		if slices.Contains(done, target) {
+			continue
+		}
+		done = append(done, target)
+		res, err := c.Classify(context.Background(), classifier.Request{Text: ex.Text, Spans: []classifier.Span{target}, Builtin: true})
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", ex.ID, err)
+		}
+		for _, r := range res.Relations {
+			if r.Target.Span == target {
+				got = append(got, evaluation.RelationPair{HolderStart: r.Holder.Span.Start, HolderEnd: r.Holder.Span.End,
+					TargetStart: target.Start, TargetEnd: target.End, HolderName: r.Holder.Entity.Name, TargetName: r.Target.Entity.Name, Label: r.Label})
+			}
+		}
+	}
+	return gold, got, nil
 }
