@@ -95,6 +95,7 @@ type workspace struct {
 	// relation in the order news reports an act in (actorFirst).
 	actedOn      []bool
 	corefs       []coref
+	corefPeople  corefPeople // findCorefs' people of the document
 	corefProbs   [][model.NumLabels]float32
 	corefContext [][model.NumLabels]float32 // corefProbs without the pronoun's prior
 	// mentionContext[i] is mention i's probabilities without the prior
@@ -159,7 +160,7 @@ func (a *Analyzer) analyze(w *workspace, text string, opts entities.Options, spa
 	}
 	w.corefs = w.corefs[:0]
 	if corefs {
-		w.corefs = findCorefs(w.corefs, &w.doc, ms, w.targets, w.wanted)
+		w.corefs = findCorefs(w.corefs, &w.doc, ms, w.targets, w.wanted, &w.corefPeople)
 	}
 	w.cues = a.cues.MatchIn(w.cues[:0], &w.doc, &w.scratch, w.wanted)
 	w.ctx.Reset(&w.doc, w.cues)
@@ -289,56 +290,125 @@ type coref struct {
 // The last named alone would take the pronoun from a profile's subject to
 // whoever it quoted or met in the sentence before. It marks those
 // sentences wanted, so that their words and cues are read. Only people's
-// document stance uses the links: mentions are what the text names.
-func findCorefs(dst []coref, d *features.Document, ms []entities.Mention, targets []features.Target, wanted []bool) []coref {
-	// named counts each person's mentions so far, by entity id; few
-	// documents name more than a handful of people.
-	type named struct {
-		id          string
-		count, last int // mentions so far, and the last one
-		sentence    int // the sentence of the last one
-	}
-	var buf [8]named
-	people := buf[:0]
+// document stance uses the links: mentions are what the text names. ps is
+// scratch space, reused from document to document.
+func findCorefs(dst []coref, d *features.Document, ms []entities.Mention, targets []features.Target, wanted []bool, ps *corefPeople) []coref {
+	ps.reset()
 	lastSent, mi := -10, 0
 	for si, s := range d.Sentences {
+		ps.prune(si)
 		person := false
 		for mi < len(targets) && targets[mi].First < s.End {
-			if e := ms[mi].Entity; e.Type == entities.TypePerson {
-				k := slices.IndexFunc(people, func(p named) bool { return p.id == e.ID })
-				if k < 0 {
-					k = len(people)
-					people = append(people, named{id: e.ID})
-				}
-				people[k].count++
-				people[k].last, people[k].sentence = mi, si
+			if ms[mi].Entity.Type == entities.TypePerson {
+				ps.named(ms[mi].Entity.ID, mi, si)
 				lastSent, person = si, true
 			}
 			mi++
 		}
-		if person || len(people) == 0 || si-lastSent > 2 {
+		if person || si-lastSent > 2 {
 			continue
 		}
-		best := -1
-		for k, p := range people {
-			if si-p.sentence <= 2 && (best < 0 || p.count > people[best].count || p.count == people[best].count && p.last > people[best].last) {
-				best = k
-			}
-		}
+		best := ps.likeliest()
 		if best < 0 {
 			continue
 		}
 		for i := s.First; i < min(s.End, s.First+4); i++ {
 			switch d.Surface(i) {
 			case "He", "She", "he", "she", "His", "Her", "his", "her":
-				dst = append(dst, coref{token: i, mention: people[best].last})
+				dst = append(dst, coref{token: i, mention: ps.people[best].last})
 				wanted[si] = true
 				// The pronoun names the person here, for the
 				// sentences after it.
-				lastSent, people[best].sentence = si, si
+				lastSent = si
+				ps.referred(best, si)
 				i = s.End
 			}
 		}
 	}
 	return dst
+}
+
+// corefPeople are the people findCorefs has seen named in a document: how
+// often each is named, by entity id, and which were named in the last
+// sentences, the only ones a pronoun may refer to. A map and a window
+// keep the work linear in the mentions, however many people a document
+// names.
+type corefPeople struct {
+	index  map[string]int32 // entity id -> people
+	people []corefPerson
+	recent []int32 // people named in the window (prune)
+}
+
+// corefPerson is one person findCorefs has seen named.
+type corefPerson struct {
+	count    int  // mentions so far
+	last     int  // the last mention
+	sentence int  // the last sentence that names them, or a pronoun for them
+	recent   bool // in corefPeople.recent
+}
+
+func (ps *corefPeople) reset() {
+	if ps.index == nil {
+		ps.index = map[string]int32{}
+	}
+	clear(ps.index)
+	ps.people, ps.recent = ps.people[:0], ps.recent[:0]
+}
+
+// prune leaves in the window the people named in the two sentences before
+// sentence si or in it.
+func (ps *corefPeople) prune(si int) {
+	keep := ps.recent[:0]
+	for _, j := range ps.recent {
+		if p := &ps.people[j]; si-p.sentence <= 2 {
+			keep = append(keep, j)
+		} else {
+			p.recent = false
+		}
+	}
+	ps.recent = keep
+}
+
+// named records that mention m, of the person with entity id, names them
+// in sentence si.
+func (ps *corefPeople) named(id string, m, si int) {
+	i, ok := ps.index[id]
+	if !ok {
+		i = int32(len(ps.people))
+		ps.index[id] = i
+		ps.people = append(ps.people, corefPerson{})
+	}
+	p := &ps.people[i]
+	p.count++
+	p.last = m
+	ps.referred(int(i), si)
+}
+
+// referred records that person k is named, or referred to by a pronoun,
+// in sentence si.
+func (ps *corefPeople) referred(k, si int) {
+	p := &ps.people[k]
+	p.sentence = si
+	if !p.recent {
+		p.recent = true
+		ps.recent = append(ps.recent, int32(k))
+	}
+}
+
+// likeliest returns the person a pronoun refers to in the sentence the
+// window was last pruned for: of those named in the two sentences before
+// it, the one named most, the last named on a tie; -1 where none was.
+func (ps *corefPeople) likeliest() int {
+	best := -1
+	for _, j := range ps.recent {
+		p, b := &ps.people[j], -1
+		if best >= 0 {
+			b = ps.people[best].count
+		}
+		if p.count > b || p.count == b && (p.sentence > ps.people[best].sentence ||
+			p.sentence == ps.people[best].sentence && p.last > ps.people[best].last) {
+			best = int(j)
+		}
+	}
+	return best
 }
