@@ -525,15 +525,22 @@ func overlaps(a, b features.Target) bool { return a.First < b.End && b.First < a
 // compoundParts reports whether party p, which overlaps the last party of
 // out in tokens, is another actor of the same hyphenated word
 // ("Turkish-Libyan", "US-South Korea"): apart in bytes from every party
-// it overlaps, each names its own actor.
+// it overlaps, each names its own actor. A word holds at most
+// maxCompoundParts of them; beyond, p is read as overlapping, which keeps
+// a word of thousands of names linear.
 func compoundParts(out []party, p party) bool {
 	for i := len(out) - 1; i >= 0 && overlaps(out[i].target, p.target); i-- {
-		if p.span.Start < out[i].span.End && out[i].span.Start < p.span.End {
+		if len(out)-i >= maxCompoundParts || p.span.Start < out[i].span.End && out[i].span.Start < p.span.End {
 			return false
 		}
 	}
 	return true
 }
+
+// maxCompoundParts is the most parties one hyphenated word holds: three
+// actors ("an Israeli-Cypriot-Greek effort") and a caller's span on one of
+// them, with room to spare.
+const maxCompoundParts = 6
 
 // sameActor reports whether two parties are one actor, which holds no
 // stance toward itself: the same entity, an official or generic actor and

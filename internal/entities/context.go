@@ -677,16 +677,59 @@ func (g *Gazetteer) namesAny(ms []Mention, set []int32) bool {
 // unsupported removes the mentions at starts (forms with markQualified,
 // such as "Georgia") that nothing else in the document supports: another
 // form of the same entity ("Tbilisi", "Georgian"), someone or something of
-// it, or a state beside it in a list ("Ukraine and Georgia").
+// it, or a state beside it in a list ("Ukraine and Georgia"). What supports
+// an entity is gathered in one pass over the mentions, so that a document
+// of thousands of such forms is read in linear time.
 func unsupported(text string, ms []Mention, starts []int32, places []int32, g *Gazetteer) []Mention {
-	out := ms[:0]
+	// support[id]: the first form of the entity, whether it has a second
+	// one, and whether something of it is named.
+	type support struct {
+		form          string
+		forms2, owned bool
+		place         int8 // placeOf, once asked: 1 yes, -1 no
+	}
+	need := map[string]*support{}
 	k := 0
+	for _, m := range ms {
+		for k < len(starts) && int(starts[k]) < m.Start {
+			k++
+		}
+		if k < len(starts) && int(starts[k]) == m.Start && need[m.Entity.ID] == nil {
+			need[m.Entity.ID] = &support{}
+		}
+	}
+	for _, o := range ms {
+		if s := need[o.Entity.ID]; s != nil {
+			switch form := text[o.Start:o.End]; {
+			case s.form == "":
+				s.form = form
+			case !strings.EqualFold(s.form, form):
+				s.forms2 = true
+			}
+		}
+		if s := need[o.Entity.Country]; s != nil && o.Entity.Country != "" {
+			s.owned = true
+		}
+	}
+	out := ms[:0]
+	k = 0
 	for i, m := range ms {
 		for k < len(starts) && int(starts[k]) < m.Start {
 			k++
 		}
-		if k < len(starts) && int(starts[k]) == m.Start && !supported(text, ms, i) && !g.placeOf(m.Entity.ID, places) {
-			continue
+		if k < len(starts) && int(starts[k]) == m.Start {
+			s := need[m.Entity.ID]
+			if !s.forms2 && !s.owned && !listedState(text, ms, i) {
+				if s.place == 0 {
+					s.place = -1
+					if g.placeOf(m.Entity.ID, places) {
+						s.place = 1
+					}
+				}
+				if s.place < 0 {
+					continue
+				}
+			}
 		}
 		out = append(out, m)
 	}
@@ -705,17 +748,10 @@ func (g *Gazetteer) placeOf(id string, places []int32) bool {
 	return false
 }
 
-func supported(text string, ms []Mention, i int) bool {
+// listedState reports whether mention i is a state beside another in a
+// list: "Ukraine and Georgia", "Georgia, Armenia".
+func listedState(text string, ms []Mention, i int) bool {
 	m := ms[i]
-	form := text[m.Start:m.End]
-	for j, o := range ms {
-		if j == i {
-			continue
-		}
-		if o.Entity.ID == m.Entity.ID && !strings.EqualFold(text[o.Start:o.End], form) || o.Entity.Country == m.Entity.ID {
-			return true
-		}
-	}
 	listed := func(a, b Mention) bool {
 		if a.Entity.Type != TypeCountry || b.Entity.Type != TypeCountry || a.End > b.Start {
 			return false
