@@ -266,6 +266,9 @@ func (a *Analyzer) SpanFeatures(text string, spans []Span, builtin bool, fn func
 	if err := a.analyze(w, text, entities.Options{Builtin: builtin}, spans, false); err != nil {
 		return err
 	}
+	if err := spansWithoutWords(&w.doc, spans); err != nil {
+		return err
+	}
 	var merged []features.Target
 	for i, s := range spans {
 		var at int
@@ -286,13 +289,15 @@ type coref struct {
 // follows: a sentence with no person named in it whose subject-position
 // pronoun ("he", "she", "his", "her" among its first words) refers to a
 // person named in the previous two sentences: of those, the one the text
-// has named most so far (the one it is about), the last named on a tie.
+// has named most so far (the one it is about), on a tie the one named or
+// referred to last.
 // The last named alone would take the pronoun from a profile's subject to
 // whoever it quoted or met in the sentence before. It marks those
 // sentences wanted, so that their words and cues are read. Only people's
 // document stance uses the links: mentions are what the text names. ps is
 // scratch space, reused from document to document.
-func findCorefs(dst []coref, d *features.Document, ms []entities.Mention, targets []features.Target, wanted []bool, ps *corefPeople) []coref {
+func findCorefs(dst []coref, d *features.Document, ms []entities.Mention, targets []features.Target, wanted []bool,
+	ps *corefPeople) []coref {
 	ps.reset()
 	lastSent, mi := -10, 0
 	for si, s := range d.Sentences {
@@ -397,7 +402,8 @@ func (ps *corefPeople) referred(k, si int) {
 
 // likeliest returns the person a pronoun refers to in the sentence the
 // window was last pruned for: of those named in the two sentences before
-// it, the one named most, the last named on a tie; -1 where none was.
+// it, the one named most, on a tie the one named or referred to last; -1
+// where none was.
 func (ps *corefPeople) likeliest() int {
 	best := -1
 	for _, j := range ps.recent {

@@ -179,6 +179,9 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 	if err := c.an.analyze(w, req.Text, entities.Options{Builtin: req.Builtin, Targets: req.Targets}, req.Spans, corefs); err != nil {
 		return targetError(err)
 	}
+	if err := spansWithoutWords(&w.doc, req.Spans); err != nil {
+		return err
+	}
 	if err := c.scoreMentions(ctx, w, req, res); err != nil {
 		return err
 	}

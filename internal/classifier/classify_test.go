@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/stance/classifierd/internal/entities"
 	"github.com/stance/classifierd/internal/features"
+	"github.com/stance/classifierd/internal/model"
 )
 
 // ClassifyInto over a result left by other documents gives what Classify
@@ -61,4 +63,22 @@ func openTestClassifier(t testing.TB, src Sources) *Classifier {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TestSpansOverWhiteSpace: a span over a text of white space alone is a
+// field error, not a crash; one in white space beside words is read.
+func TestSpansOverWhiteSpace(t *testing.T) {
+	c := newTestClassifier(t)
+	_, err := c.Classify(context.Background(), Request{Text: " \n\t", Spans: []Span{{0, 1}, {1, 2}}, Builtin: true})
+	var fe FieldErrors
+	if !errors.As(err, &fe) || len(fe) != 2 || fe[0].Field != "spans[0]" {
+		t.Errorf("white-space text: %v, want a field error for each span", err)
+	}
+	if err := c.ScoreSpans(" ", []Span{{0, 1}}, func(int, [model.NumLabels]float32) {}); !errors.As(err, &fe) {
+		t.Errorf("ScoreSpans on white space: %v, want a field error", err)
+	}
+	res, err := c.Classify(context.Background(), Request{Text: "Iran said it.  ", Spans: []Span{{13, 15}}, Builtin: true})
+	if err != nil || len(res.Targeted) != 1 {
+		t.Errorf("a span in white space after words: %v, %d answers", err, len(res.Targeted))
+	}
 }

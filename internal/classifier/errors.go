@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/features"
 )
 
 // FieldError is a problem with one field of a request. Field is a path in
@@ -51,6 +52,21 @@ func ValidateSpans(text string, spans []Span) error {
 }
 
 func boundary(text string, i int) bool { return i == len(text) || utf8.RuneStart(text[i]) }
+
+// spansWithoutWords rejects explicit spans over a text that has no word at
+// all (white space alone): a span is read with the words around it, and
+// there are none. A span in white space beside words is read with the
+// nearest.
+func spansWithoutWords(d *features.Document, spans []Span) error {
+	if len(spans) == 0 || len(d.Tokens) > 0 {
+		return nil
+	}
+	errs := make(FieldErrors, len(spans))
+	for i := range spans {
+		errs[i] = &FieldError{fmt.Sprintf("spans[%d]", i), "the text has no words to read the span with"}
+	}
+	return errs
+}
 
 // targetError turns the gazetteer's target errors into field errors.
 func targetError(err error) error {
