@@ -215,16 +215,38 @@ func shareWithOfficials(w *workspace, parties []party, targets []features.Target
 }
 
 // officialEnd returns first+1 where parties first and first+1 are an
-// official and their state named side by side in one sentence
-// (officialOf), else first.
+// official and their state named side by side in one phrase (officialOf):
+// in one sentence, with the words of a title between them ("Iran's
+// foreign minister Abbas Araghchi", "Iran's president, Masoud
+// Pezeshkian"), and no conjunction. A comma right after the first party
+// ends the phrase ("Russia attacked Ukraine, Zelensky said": Ukraine is no
+// title), unless the second owns a title after it ("Pezeshkian, Iran's
+// president"). Else first.
 func officialEnd(d *features.Document, parties []party, targets []features.Target, first int) int {
-	if first+1 < len(parties) && targets[first+1].First-targets[first].End <= maxOfficialGap &&
-		d.SentenceOf(targets[first].First) == d.SentenceOf(targets[first+1].First) &&
-		(officialOf(parties[first].entity, parties[first+1].entity) || officialOf(parties[first+1].entity, parties[first].entity)) {
-		return first + 1
+	a, b := targets[first], features.Target{}
+	if first+1 < len(parties) {
+		b = targets[first+1]
 	}
-	return first
+	if first+1 >= len(parties) || b.First-a.End > maxOfficialGap ||
+		!(officialOf(parties[first].entity, parties[first+1].entity) || officialOf(parties[first+1].entity, parties[first].entity)) ||
+		d.SentenceOf(a.First) != d.SentenceOf(b.First) {
+		return first
+	}
+	for i := a.End; i < b.First; i++ {
+		switch w := d.LowerFast(i); w {
+		case "and", "or", "but", "while", ";", ":":
+			return first
+		case ",":
+			if i == a.End && !(b.End < len(d.Tokens) && isPossessive(d.LowerFast(b.End))) {
+				return first
+			}
+		}
+	}
+	return first + 1
 }
+
+// isPossessive reports whether w is a possessive ending ("'s").
+func isPossessive(w string) bool { return w == "'s" || w == "’s" || w == "'" || w == "’" }
 
 // maxOfficialGap is the most tokens between a state and its official
 // named together: "Iran's foreign minister Abbas Araghchi" ('s, foreign,

@@ -95,6 +95,10 @@ func TestRelations(t *testing.T) {
 		// "with" here.
 		{"The announcement came after Trump had a phone conversation with Turkish President Recep Tayyip Erdogan.",
 			[]string{"Trump -> Turkish President cooperative", "Trump -> Recep Tayyip Erdogan cooperative"}, nil},
+		// Only in one phrase: a state and its official on either side of
+		// a comma or a conjunction are two parties.
+		{"Russia attacked Ukraine, Zelensky said.", []string{"Russia -> Ukraine hostile"}, []string{"Russia -> Zelensky hostile"}},
+		{"Russia attacked Ukraine and Zelensky condemned it.", []string{"Russia -> Ukraine hostile"}, []string{"Russia -> Zelensky hostile"}},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
 			res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true, MaxEvidence: 3})

@@ -85,6 +85,8 @@ func TestContextRules(t *testing.T) {
 		{"apposition without an article", "Kerri Kupec, spokeswoman for the department, objected.", []hit{
 			{"Kerri Kupec", "person:kerri-kupec", SourceTitle}}},
 		{"a title as subject is no apposition", "In New York, the mayor said the city would recover.", nil},
+		{"apposition with a, after a preposition inside the sentence", "It was confirmed to Omar Haddad, a spokesman for the council.", []hit{
+			{"Omar Haddad", "person:omar-haddad", SourceTitle}}},
 		{"an apposition closes", "Pine Ridge, the mayor said, was flooded.", nil},
 		{"lower-case title", "UN rapporteur Agnes Callamard said. Callamard added.", []hit{
 			{"UN", "UN", G}, {"Agnes Callamard", "person:agnes-callamard", SourceTitle}, {"Callamard", "person:agnes-callamard", R}}},

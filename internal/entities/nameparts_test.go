@@ -19,6 +19,13 @@ func TestFindTargetNameParts(t *testing.T) {
 		text   string
 		want   []hit
 	}{{
+		// The given names before a caller's name are no person of their
+		// own ("Andres Manuel" before the target "Lopez Obrador").
+		name:   "given names before a caller's name",
+		target: Target{ID: "doc", Name: "Lopez Obrador"},
+		text:   "Andres Manuel Lopez Obrador criticized the United States on Monday.",
+		want:   []hit{{"Lopez Obrador", "doc", SourceCaller}, {"United States", "USA", SourceGazetteer}},
+	}, {
 		name:   "given name alone",
 		target: person("Thaksin Shinawatra"),
 		text:   "Thaksin left Bangkok. Opponents of Thaksin marched.",

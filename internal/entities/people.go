@@ -57,16 +57,6 @@ func nameParticle(w string) bool {
 	return false
 }
 
-// appositiveModifier reports whether w may stand between "the" and a title
-// in "Name, the former Iranian ambassador".
-func appositiveModifier(w string) bool {
-	switch w {
-	case "former", "then", "current", "new", "acting", "outgoing":
-		return true
-	}
-	return false
-}
-
 // findPeople recognises personal names next to titles ("President Ebrahim
 // Raisi", "Brig. Gen. Ashtiani", "Mehdi Safari, the former Iranian
 // ambassador") and links each to the state or body the text ties the title
@@ -139,7 +129,7 @@ func (g *Gazetteer) findPeople(text string, ms []Mention, titles []span) []Menti
 
 // findNamedPeople recognises people the table does not know by a given
 // name that the table's people bear, followed by one to three more name
-// words: "Nikos Dendias", "Emily Spanton", "Jean-Yves Le Drian". A name is
+// words: "Nikos Dendias", "Emily Spanton", "Pedro Pierluisi". A name is
 // often the only way news names the one who acts ("Elijah Cummings said").
 // It is no name where it runs into an institution ("John Hopkins
 // University"), where a capitalised word that does not start the sentence
@@ -171,16 +161,20 @@ func (g *Gazetteer) findNamedPeople(text string, ms []Mention, starts []int32) [
 			capitalisedBefore(text, p) || !g.isGivenName(text[p:w]) {
 			continue
 		}
-		ns, ne, words := readName(text, p, ms[:n0])
+		// The name can only run into the next mention: readName is given
+		// that one alone, which keeps a text of many names linear.
+		ns, ne, words := readName(text, p, ms[next:min(next+1, n0)])
 		if words < 2 || words > 4 || len(lastWord(text[ns:ne])) < 2 || institutionAfter(text, ns, ne) ||
-			next < n0 && ms[next].Start < ne {
-			// Too short or long, an institution's name, or running into a
-			// mention: a known person's name ("Sayyid Ali Hosseini
-			// Khamenei") or a caller's stays as it is.
+			next < n0 && ms[next].Start <= ne+1 {
+			// Too short or long, an institution's name, or running into or
+			// up to a mention: a known person's name ("Sayyid Ali Hosseini
+			// Khamenei") or a caller's ("Andres Manuel [Lopez Obrador]")
+			// stays as it is.
 			continue
 		}
 		name := text[ns:ne]
-		ms = append(ms, Mention{Start: ns, End: ne, Entity: Entity{ID: "person:" + slug(name), Name: name, Type: TypePerson}, Source: SourceName})
+		e := Entity{ID: "person:" + slug(name), Name: name, Type: TypePerson}
+		ms = append(ms, Mention{Start: ns, End: ne, Entity: e, Source: SourceName})
 		after = ne
 	}
 	if len(ms) > n0 {
@@ -214,7 +208,7 @@ func commonGiven(w string) bool {
 		// Articles and particles that open places and titles ("El Paso",
 		// "La Paz", "Al Jazeera", "Lord Mayor").
 		"El", "La", "Las", "Los", "Le", "Les", "De", "Del", "Da", "Al", "Ad", "Lord", "Lady", "Sir", "Mass", "Roman",
-		"So", "Air", "First", "No", "Om", "Mars", "Maker", "Fan", "Tin", "Ain":
+		"So", "Air", "First", "No", "Om", "Mars", "Maker", "Fan", "Tin", "Ain", "Islam":
 		return true
 	}
 	return institutionWord(w) || allCapitals(w)
@@ -265,7 +259,7 @@ func placeNoun(w string) bool {
 		"Avenue", "Road", "Square", "Hall", "Library", "Trust", "Fund", "Group", "Corporation", "Company",
 		"Inc", "Ltd", "Station", "Hotel", "Tower", "Street", "Boulevard", "Island", "Islands", "Bay", "Dam",
 		"Canal", "Show", "Festival", "Cup", "Trophy", "Act", "Law", "Doctrine", "Plan", "Era", "County", "World",
-		"Authority", "Strategies", "Colony", "Faire", "Expo", "Point", "Club", "Clubs", "Image":
+		"Authority", "Strategies", "Colony", "Faire", "Expo", "Point", "Club", "Clubs", "Image", "Falls", "Prison":
 		return true
 	}
 	return false
@@ -414,10 +408,10 @@ func hyphenParticle(text string, p int) bool {
 // article may be "a" or "an", or none ("Kerri Kupec, spokeswoman for the
 // Department of Justice"), and up to two lower-case words may stand before
 // the title ("the caretaker Prime Minister", "the foreign affairs minister
-// of Cuba"). The phrase must close as an apposition does, at a comma or
-// with the title's complement ("of", "for", "to", "at"): in "In New York,
-// the mayor said" the title is the subject, not an apposition, and the
-// name is no name after a preposition either.
+// of Cuba"). The phrase must close as an apposition does (closesApposition):
+// in "In New York, the mayor said" the title is the subject, not an
+// apposition, and a name after a preposition that opens the sentence is a
+// place (placeBefore).
 func appositive(text string, ts, te int, ms []Mention) (start, end, words int) {
 	if !closesApposition(text, te) {
 		return 0, 0, 0
@@ -476,8 +470,9 @@ func appositive(text string, ts, te int, ms []Mention) (start, end, words int) {
 }
 
 // closesApposition reports whether a title that ends at te ends an
-// apposition: a comma, the end of the text, or a complement ("of Cuba",
-// "for the PMF", "to Germany", "at the ministry") follows.
+// apposition: a comma, a full stop, the end of the text, or a complement
+// ("of Cuba", "for the PMF", "to Germany", "at the ministry", "in
+// Tehran") follows.
 func closesApposition(text string, te int) bool {
 	rest := text[te:]
 	if rest == "" || rest[0] == ',' || rest[0] == '.' {
@@ -492,10 +487,15 @@ func closesApposition(text string, te int) bool {
 }
 
 // placeBefore reports whether the word before offset p is a preposition of
-// place, which makes the capitalised words after it a place: "In New
-// York, the mayor".
+// place that opens the sentence, which makes the capitalised words after
+// it a place: "In New York, the mayor". Inside a sentence the name after
+// "to" or "from" is someone's ("according to Kerri Kupec, the
+// spokeswoman").
 func placeBefore(text string, p int) bool {
 	prev, _ := prevWords(text, p)
+	if prev == "" || !sentenceStart(text, p-1-len(prev)) {
+		return false
+	}
 	switch strings.ToLower(prev) {
 	case "in", "at", "from", "near", "to", "across", "inside", "outside":
 		return true
@@ -681,6 +681,43 @@ func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts, dropped 
 	}
 	var people [8]person
 	ps := people[:0]
+	// Past a few people, their surnames are found through a map, so that a
+	// text naming thousands of people stays linear; below, a scan costs
+	// less than the map.
+	const scanned = 16
+	var index map[string]int // lower-cased surname -> ps
+	find := func(sn string) int {
+		if index != nil {
+			if i, ok := index[strings.ToLower(sn)]; ok {
+				return i
+			}
+			return -1
+		}
+		for i := range ps {
+			if strings.EqualFold(ps[i].surname, sn) {
+				return i
+			}
+		}
+		return -1
+	}
+	add := func(sn string, e Entity) {
+		if i := find(sn); i >= 0 {
+			if ps[i].entity.ID != e.ID {
+				ps[i].dup = true
+			}
+			return
+		}
+		ps = append(ps, person{surname: sn, entity: e})
+		switch {
+		case index != nil:
+			index[strings.ToLower(sn)] = len(ps) - 1
+		case len(ps) > scanned:
+			index = make(map[string]int, 2*len(ps))
+			for i := range ps {
+				index[strings.ToLower(ps[i].surname)] = i
+			}
+		}
+	}
 	for _, m := range ms {
 		if m.Entity.Type != TypePerson {
 			continue
@@ -690,28 +727,19 @@ func (g *Gazetteer) resolveShortRefs(text string, ms []Mention, starts, dropped 
 		if sn == full {
 			continue
 		}
-		found := false
-		for i := range ps {
-			if strings.EqualFold(ps[i].surname, sn) {
-				found = true
-				if ps[i].entity.ID != m.Entity.ID {
-					ps[i].dup = true
-				}
-			}
+		if find(sn) >= 0 {
+			add(sn, m.Entity)
+			continue
 		}
-		if !found {
-			ps = append(ps, person{surname: sn, entity: m.Entity})
-			// "al-Abadi" is "Abadi" later in the text.
-			if i := strings.IndexByte(sn, '-'); i > 0 && i+1 < len(sn) && hyphenParticle(sn, 0) {
-				ps = append(ps, person{surname: sn[i+1:], entity: m.Entity})
-			}
+		add(sn, m.Entity)
+		// "al-Abadi" is "Abadi" later in the text.
+		if i := strings.IndexByte(sn, '-'); i > 0 && i+1 < len(sn) && hyphenParticle(sn, 0) {
+			add(sn[i+1:], m.Entity)
 		}
 	}
 	lookup := func(w string) *Entity {
-		for i := range ps {
-			if !ps[i].dup && ps[i].surname == w {
-				return &ps[i].entity
-			}
+		if i := find(w); i >= 0 && !ps[i].dup && ps[i].surname == w {
+			return &ps[i].entity
 		}
 		return nil
 	}

@@ -994,9 +994,10 @@ func (c *Context) Mutual(targets []Target, h, t int) bool {
 // order) of one sentence are joined by a predicate that holds both ways,
 // b named after "with": "Ethiopia has been at war with Eritrea", "Ukraine
 // is in a military conflict with Russia", "Japan signed a trade agreement
-// with Australia", "Trump had a phone call with Erdogan". What one does with the other, the other does with it,
-// where "accused" or "attacked" is one actor's act, and so is ending the
-// state ("broke off relations with", "pulled out of the deal with"). No
+// with Australia", "Trump had a phone call with Erdogan". What one does
+// with the other, the other does with it, where "accused" or "attacked" is
+// one actor's act, and so is ending the state ("broke off relations with",
+// "pulled out of the deal with"). No
 // party stands between the two: in "NATO accused Russia of being at war
 // with Ukraine" the war is Russia's; nor does a phrase of time open
 // before the predicate (opensAdjunct).

@@ -199,15 +199,15 @@ func (d *RelationCVData) Run(opt RelationCVOptions) (*RelationCVResult, error) {
 		if err != nil {
 			return nil, err
 		}
+		outcome := func(c *classifier.Classifier, ex dataset.Example) ([]evaluation.RelationPair, []evaluation.RelationPair, error) {
+			return relationOutcome(c, ex, false)
+		}
+		if opt.ByTarget {
+			outcome = relationOutcomeByTarget
+		}
 		for i, s := range d.sents {
 			if fold[i] != f {
 				continue
-			}
-			outcome := func(c *classifier.Classifier, ex dataset.Example) ([]evaluation.RelationPair, []evaluation.RelationPair, error) {
-				return relationOutcome(c, ex, false)
-			}
-			if opt.ByTarget {
-				outcome = relationOutcomeByTarget
 			}
 			gold, got, err := outcome(c, s.ex)
 			if err != nil {

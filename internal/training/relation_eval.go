@@ -87,7 +87,7 @@ func EvaluateRelationsByTarget(c *classifier.Classifier, exs []dataset.Example) 
 		if err != nil {
 			return m, err
 		}
-		if gold != nil {
+		if gold != nil || got != nil {
 			m.Add(gold, got)
 		}
 	}
@@ -95,10 +95,11 @@ func EvaluateRelationsByTarget(c *classifier.Classifier, exs []dataset.Example) 
 }
 
 // relationOutcomeByTarget classifies one example as
-// EvaluateRelationsByTarget does, once per target span of a gold
-// relation, and returns its gold relations and, of each classification,
-// the relations returned toward its span; both are nil for an example
-// with no gold relation.
+// EvaluateRelationsByTarget does, once per labelled target span (those of
+// pairs labelled none too, so that a relation returned toward them counts
+// against precision), and returns its gold relations and, of each
+// classification, the relations returned toward its span; both are nil
+// for an example with no labelled pair.
 func relationOutcomeByTarget(c *classifier.Classifier, ex dataset.Example) (gold, got []evaluation.RelationPair, err error) {
 	_, pairs, err := relationPairs(ex)
 	if err != nil {
@@ -106,12 +107,11 @@ func relationOutcomeByTarget(c *classifier.Classifier, ex dataset.Example) (gold
 	}
 	var done []classifier.Span
 	for _, p := range pairs {
-		if p.label == model.Neutral {
-			continue
-		}
 		target := p.span.Target
-		gold = append(gold, evaluation.RelationPair{HolderStart: p.span.Holder.Start, HolderEnd: p.span.Holder.End,
-			TargetStart: target.Start, TargetEnd: target.End, HolderName: p.holderName, TargetName: p.targetName, Label: p.label})
+		if p.label != model.Neutral {
+			gold = append(gold, evaluation.RelationPair{HolderStart: p.span.Holder.Start, HolderEnd: p.span.Holder.End,
+				TargetStart: target.Start, TargetEnd: target.End, HolderName: p.holderName, TargetName: p.targetName, Label: p.label})
+		}
 		if slices.Contains(done, target) {
 			continue
 		}

@@ -43,4 +43,15 @@ func TestEvaluateRelationsByTarget(t *testing.T) {
 				tc.ex.Text, all.Right, all.Gold, tc.all, alone.Right, alone.Gold, tc.alone)
 		}
 	}
+	// A relation returned toward a target whose pairs are all labelled
+	// none counts against precision, as with every span sent.
+	none := pair("Russia attacked Ukraine on Tuesday.", "Russia", "Ukraine")
+	none.Labels = []string{"none", "none"}
+	alone, err := EvaluateRelationsByTarget(c, []dataset.Example{none})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alone.Gold != 0 || alone.Returned != 1 || alone.Correct != 0 {
+		t.Errorf("%q labelled none: %d gold, %d returned, %d correct; want 0, 1, 0", none.Text, alone.Gold, alone.Returned, alone.Correct)
+	}
 }
