@@ -88,6 +88,10 @@ func TestContextRules(t *testing.T) {
 		{"apposition with a, after a preposition inside the sentence", "It was confirmed to Omar Haddad, a spokesman for the council.", []hit{
 			{"Omar Haddad", "person:omar-haddad", SourceTitle}}},
 		{"an apposition closes", "Pine Ridge, the mayor said, was flooded.", nil},
+		// A name one title's reading took too wide, another's narrows:
+		// its id is the name's.
+		{"narrowed titled name", "He met the mayor, President Maria Kab said.", []hit{
+			{"Maria Kab", "person:maria-kab", SourceTitle}}},
 		{"lower-case title", "UN rapporteur Agnes Callamard said. Callamard added.", []hit{
 			{"UN", "UN", G}, {"Agnes Callamard", "person:agnes-callamard", SourceTitle}, {"Callamard", "person:agnes-callamard", R}}},
 	}

@@ -295,8 +295,17 @@ func addPerson(text string, ms []Mention, ns, ne int, country string) []Mention 
 		}
 		// Widen the person mention to the full titled name; mark any other
 		// mention inside it for removal (Start -1) so that indices stay put
-		// while findPeople is still scanning.
+		// while findPeople is still scanning. A person the table does not
+		// know is named by the span, which may also narrow ("the mayor,
+		// President Maria Kab": Maria Kab, not "President Maria Kab").
 		m.Start, m.End = ns, ne
+		if m.Source == SourceTitle && m.Entity.ID == "person:"+slug(m.Entity.Name) {
+			name := text[ns:ne]
+			m.Entity.ID, m.Entity.Name = "person:"+slug(name), name
+			if country != "" {
+				m.Entity.Country = country
+			}
+		}
 		for j := range ms {
 			if j != i && ms[j].Start >= ns && ms[j].End <= ne {
 				ms[j].Start = -1
