@@ -223,11 +223,11 @@ func shareWithOfficials(w *workspace, parties []party, targets []features.Target
 // title), unless the second owns a title after it ("Pezeshkian, Iran's
 // president"). Else first.
 func officialEnd(d *features.Document, parties []party, targets []features.Target, first int) int {
-	a, b := targets[first], features.Target{}
-	if first+1 < len(parties) {
-		b = targets[first+1]
+	if first+1 >= len(parties) {
+		return first
 	}
-	if first+1 >= len(parties) || b.First-a.End > maxOfficialGap ||
+	a, b := targets[first], targets[first+1]
+	if b.First-a.End > maxOfficialGap ||
 		!(officialOf(parties[first].entity, parties[first+1].entity) || officialOf(parties[first+1].entity, parties[first].entity)) ||
 		d.SentenceOf(a.First) != d.SentenceOf(b.First) {
 		return first
@@ -237,16 +237,13 @@ func officialEnd(d *features.Document, parties []party, targets []features.Targe
 		case "and", "or", "but", "while", ";", ":":
 			return first
 		case ",":
-			if i == a.End && !(b.End < len(d.Tokens) && isPossessive(d.LowerFast(b.End))) {
+			if i == a.End && !(b.End < len(d.Tokens) && features.IsPossessiveToken(d.LowerFast(b.End))) {
 				return first
 			}
 		}
 	}
 	return first + 1
 }
-
-// isPossessive reports whether w is a possessive ending ("'s").
-func isPossessive(w string) bool { return w == "'s" || w == "’s" || w == "'" || w == "’" }
 
 // maxOfficialGap is the most tokens between a state and its official
 // named together: "Iran's foreign minister Abbas Araghchi" ('s, foreign,

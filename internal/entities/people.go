@@ -211,18 +211,7 @@ func commonGiven(w string) bool {
 		"So", "Air", "First", "No", "Om", "Mars", "Maker", "Fan", "Tin", "Ain", "Islam":
 		return true
 	}
-	return institutionWord(w) || allCapitals(w)
-}
-
-// allCapitals reports whether w has no lower-case ASCII letter: "AB",
-// "NASA".
-func allCapitals(w string) bool {
-	for i := 0; i < len(w); i++ {
-		if w[i] >= 'a' && w[i] <= 'z' {
-			return false
-		}
-	}
-	return true
+	return institutionWord(w) || !hasLowerASCII(w) // "AB", "NASA"
 }
 
 // capitalisedBefore reports whether a capitalised word comes right before

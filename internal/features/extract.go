@@ -269,7 +269,7 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 	add(none, tBias<<56|uint64(t.Type))
 
 	// Shape of the mention: possessive, at sentence start, inside quotes.
-	if t.End < len(d.Tokens) && isPossessiveToken(d.Surface(t.End)) {
+	if t.End < len(d.Tokens) && IsPossessiveToken(d.Surface(t.End)) {
 		add(none, tShape<<56|1)
 	}
 	if t.First == sent.First {
@@ -864,7 +864,9 @@ func isBeForm(w string) bool {
 	return false
 }
 
-func isPossessiveToken(w string) bool {
+// IsPossessiveToken reports whether w is the possessive clitic token
+// ("'s", "’s", or an apostrophe alone).
+func IsPossessiveToken(w string) bool {
 	return w == "'s" || w == "’s" || w == "'S" || w == "’S" || w == "'" || w == "’"
 }
 

@@ -576,7 +576,7 @@ func (c *Context) fillParty(p *partyFacts, targets []Target, m, si int) {
 		p.speaker = p.speaks || ownsSpeaker(d, sent, t)
 	}
 	p.agentBy = byBefore(d, sent, t.First)
-	p.possessor = t.End < len(d.Tokens) && isPossessiveToken(d.Surface(t.End))
+	p.possessor = t.End < len(d.Tokens) && IsPossessiveToken(d.Surface(t.End))
 	p.left, p.right = c.clause(si, t)
 	p.coordinated = isCoordinated(d, targets, m)
 	p.compound, p.compoundEnd = compoundKind(d, t)
@@ -610,7 +610,7 @@ func (c *Context) speechNear(si int, t Target) bool {
 // state of an official speaks through them.
 func ownsSpeaker(d *Document, sent Sentence, t Target) bool {
 	i := t.End
-	if i < sent.End && isPossessiveToken(d.Surface(i)) {
+	if i < sent.End && IsPossessiveToken(d.Surface(i)) {
 		i++
 	}
 	for n := 0; i < sent.End && n < 5; i, n = i+1, n+1 {

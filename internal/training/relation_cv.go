@@ -199,7 +199,7 @@ func (d *RelationCVData) Run(opt RelationCVOptions) (*RelationCVResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		outcome := func(c *classifier.Classifier, ex dataset.Example) ([]evaluation.RelationPair, []evaluation.RelationPair, error) {
+		var outcome relationOutcomeFunc = func(c *classifier.Classifier, ex dataset.Example) ([]evaluation.RelationPair, []evaluation.RelationPair, error) {
 			return relationOutcome(c, ex, false)
 		}
 		if opt.ByTarget {

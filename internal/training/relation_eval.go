@@ -15,9 +15,20 @@ import (
 // its gold target spans as the caller's spans (and, with holders, its
 // gold holder spans too), and scores the relations returned.
 func EvaluateRelations(c *classifier.Classifier, exs []dataset.Example, holders bool) (evaluation.RelationMetrics, error) {
+	return evaluateOutcomes(c, exs, func(c *classifier.Classifier, ex dataset.Example) ([]evaluation.RelationPair, []evaluation.RelationPair, error) {
+		return relationOutcome(c, ex, holders)
+	})
+}
+
+// relationOutcomeFunc classifies one example and returns its gold
+// relations and the relations returned for it.
+type relationOutcomeFunc func(c *classifier.Classifier, ex dataset.Example) (gold, got []evaluation.RelationPair, err error)
+
+// evaluateOutcomes scores each example's outcome.
+func evaluateOutcomes(c *classifier.Classifier, exs []dataset.Example, outcome relationOutcomeFunc) (evaluation.RelationMetrics, error) {
 	var m evaluation.RelationMetrics
 	for _, ex := range exs {
-		gold, got, err := relationOutcome(c, ex, holders)
+		gold, got, err := outcome(c, ex)
 		if err != nil {
 			return m, err
 		}
@@ -26,6 +37,20 @@ func EvaluateRelations(c *classifier.Classifier, exs []dataset.Example, holders 
 		}
 	}
 	return m, nil
+}
+
+// goldRelation is a labelled pair as the metrics read it.
+func goldRelation(g goldPair) evaluation.RelationPair {
+	return evaluation.RelationPair{HolderStart: g.span.Holder.Start, HolderEnd: g.span.Holder.End,
+		TargetStart: g.span.Target.Start, TargetEnd: g.span.Target.End, HolderName: g.holderName, TargetName: g.targetName, Label: g.label}
+}
+
+// returnedRelation is a relation the service returned as the metrics read
+// it.
+func returnedRelation(r classifier.Relation) evaluation.RelationPair {
+	return evaluation.RelationPair{HolderStart: r.Holder.Span.Start, HolderEnd: r.Holder.Span.End,
+		TargetStart: r.Target.Span.Start, TargetEnd: r.Target.Span.End,
+		HolderName: r.Holder.Entity.Name, TargetName: r.Target.Entity.Name, Label: r.Label}
 }
 
 // relationOutcome classifies one example as EvaluateRelations does and
@@ -58,14 +83,11 @@ func relationOutcome(c *classifier.Classifier, ex dataset.Example, holders bool)
 	}
 	gold = make([]evaluation.RelationPair, len(golds))
 	for i, g := range golds {
-		gold[i] = evaluation.RelationPair{HolderStart: g.span.Holder.Start, HolderEnd: g.span.Holder.End,
-			TargetStart: g.span.Target.Start, TargetEnd: g.span.Target.End, HolderName: g.holderName, TargetName: g.targetName, Label: g.label}
+		gold[i] = goldRelation(g)
 	}
 	got = make([]evaluation.RelationPair, len(res.Relations))
 	for i, r := range res.Relations {
-		got[i] = evaluation.RelationPair{HolderStart: r.Holder.Span.Start, HolderEnd: r.Holder.Span.End,
-			TargetStart: r.Target.Span.Start, TargetEnd: r.Target.Span.End,
-			HolderName: r.Holder.Entity.Name, TargetName: r.Target.Entity.Name, Label: r.Label}
+		got[i] = returnedRelation(r)
 	}
 	return gold, got, nil
 }
@@ -81,17 +103,7 @@ func relationOutcome(c *classifier.Classifier, ex dataset.Example, holders bool)
 // EvaluateRelations, which sends every marked actor as a span, scores the
 // model's reading of given parties; this scores finding them too.
 func EvaluateRelationsByTarget(c *classifier.Classifier, exs []dataset.Example) (evaluation.RelationMetrics, error) {
-	var m evaluation.RelationMetrics
-	for _, ex := range exs {
-		gold, got, err := relationOutcomeByTarget(c, ex)
-		if err != nil {
-			return m, err
-		}
-		if gold != nil || got != nil {
-			m.Add(gold, got)
-		}
-	}
-	return m, nil
+	return evaluateOutcomes(c, exs, relationOutcomeByTarget)
 }
 
 // relationOutcomeByTarget classifies one example as
@@ -109,8 +121,7 @@ func relationOutcomeByTarget(c *classifier.Classifier, ex dataset.Example) (gold
 	for _, p := range pairs {
 		target := p.span.Target
 		if p.label != model.Neutral {
-			gold = append(gold, evaluation.RelationPair{HolderStart: p.span.Holder.Start, HolderEnd: p.span.Holder.End,
-				TargetStart: target.Start, TargetEnd: target.End, HolderName: p.holderName, TargetName: p.targetName, Label: p.label})
+			gold = append(gold, goldRelation(p))
 		}
 		if slices.Contains(done, target) {
 			continue
@@ -122,8 +133,7 @@ func relationOutcomeByTarget(c *classifier.Classifier, ex dataset.Example) (gold
 		}
 		for _, r := range res.Relations {
 			if r.Target.Span == target {
-				got = append(got, evaluation.RelationPair{HolderStart: r.Holder.Span.Start, HolderEnd: r.Holder.Span.End,
-					TargetStart: target.Start, TargetEnd: target.End, HolderName: r.Holder.Entity.Name, TargetName: r.Target.Entity.Name, Label: r.Label})
+				got = append(got, returnedRelation(r))
 			}
 		}
 	}
