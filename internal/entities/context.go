@@ -34,6 +34,8 @@ type context struct {
 	listed *span
 	// afterList: a mention ends right before ", " ("Tehran, Yerevan").
 	afterList bool
+	// titleEnd is where the last title before it ends, -1 if none.
+	titleEnd int
 }
 
 // judge decides whether candidate c, an alias of entity e, names e here.
@@ -103,6 +105,12 @@ func partOfName(text string, c span, cx context, g *Gazetteer) bool {
 	if !ofBefore(text, c.start) {
 		return false
 	}
+	// "President Muhammadu Buhari of Nigeria"; a name shared with a
+	// namesake stays part of the name ("Senator David Perdue of Georgia").
+	if prev, _ := prevWords(text, c.start); prev == "of" && c.marks&markQualified == 0 &&
+		g.personBeforeOf(text, c.start-len(" of "), cx.titleEnd) {
+		return false
+	}
 	if prev, before := prevWords(text, c.start); before != "" && (prev == "of" || nameParticle(prev)) {
 		bs := c.start - len(prev) - len(before) - 2
 		// "King Abdullah of Jordan": a titled person of the state.
@@ -115,6 +123,54 @@ func partOfName(text string, c span, cx context, g *Gazetteer) bool {
 		}
 	}
 	return false
+}
+
+// personBeforeOf reports whether the capitalised words that end at p,
+// before "of" and a state, are a personal name: two or three words after
+// a title ("President Muhammadu Buhari of Nigeria", "Presidents ... and
+// Patrice Talon of Benin") or opening with a given name the table's people
+// bear ("Andrzej Duda of Poland"); the state is then the person's, not the
+// end of a longer name ("Bank of America", "University of Texas").
+func (g *Gazetteer) personBeforeOf(text string, p, titleEnd int) bool {
+	start, words := p, 0
+	for words < 3 {
+		ws := wordStart(text, start)
+		if ws == start || !startsUpperAt(text, ws) || organisationNoun(text[ws:start]) || ws <= titleEnd {
+			break
+		}
+		words++
+		if ws == titleEnd+1 {
+			return true
+		}
+		if ws < 2 || text[ws-1] != ' ' {
+			start = ws
+			break
+		}
+		start = ws - 1
+	}
+	if words < 2 {
+		return false
+	}
+	if text[start] == ' ' {
+		start++
+	}
+	return g.isGivenName(text[start:wordEnd(text, start)])
+}
+
+// organisationNoun reports whether w heads the name of a body, not a
+// person ("Bank of America", "Party of Regions").
+func organisationNoun(w string) bool {
+	switch w {
+	case "Bank", "University", "College", "Institute", "School", "Church", "Museum", "Society",
+		"Association", "Foundation", "Company", "Corporation", "Council", "Court", "Academy",
+		"Hospital", "Center", "Centre", "Club", "League", "Federation", "Union", "Department",
+		"Ministry", "Office", "Agency", "Authority", "Commission", "Committee", "Movement", "Front",
+		"Army", "Forces", "Force", "Group", "Bureau", "Service", "Airways", "Airlines", "Party",
+		"Bishop", "Archbishop", "Duke", "Duchess", "Earl", "Prince", "Princess", "Queen", "King",
+		"Republic", "Kingdom", "State", "States", "Government", "Parliament", "Assembly", "Congress":
+		return true
+	}
+	return institutionWord(w)
 }
 
 // ofBefore reports whether "of" or a short lower-case name particle
@@ -719,7 +775,7 @@ func unsupported(text string, ms []Mention, starts []int32, places []int32, g *G
 		}
 		if k < len(starts) && int(starts[k]) == m.Start {
 			s := need[m.Entity.ID]
-			if !s.forms2 && !s.owned && !listedState(text, ms, i) {
+			if !s.forms2 && !s.owned && !listedState(text, ms, i) && !foreignStateBeside(text, ms, i) {
 				if s.place == 0 {
 					s.place = -1
 					if g.placeOf(m.Entity.ID, places) {
@@ -750,6 +806,37 @@ func (g *Gazetteer) placeOf(id string, places []int32) bool {
 
 // listedState reports whether mention i is a state beside another in a
 // list: "Ukraine and Georgia", "Georgia, Armenia".
+// foreignStateBeside reports whether the mention before or after ms[i] in
+// its sentence is another state by its name, and not the United States,
+// whose own states share the names ("Jordan condemned Israel", "Russia
+// invaded Georgia"; not "the results in Georgia, the United States' ...",
+// nor "Lima beans and Jordan almonds", where a capital stands).
+func foreignStateBeside(text string, ms []Mention, i int) bool {
+	foreign := func(o Mention) bool {
+		return o.Entity.Type == TypeCountry && o.Entity.ID != "USA" && o.Entity.ID != ms[i].Entity.ID &&
+			text[o.Start:o.End] == o.Entity.Name
+	}
+	m := ms[i]
+	return i > 0 && foreign(ms[i-1]) && !sentenceBreak(text[ms[i-1].End:m.Start]) ||
+		i+1 < len(ms) && foreign(ms[i+1]) && !sentenceBreak(text[m.End:ms[i+1].Start])
+}
+
+// sentenceBreak reports whether s, the text between two mentions, ends a
+// sentence or a line.
+func sentenceBreak(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\n', '!', '?':
+			return true
+		case '.':
+			if i+1 == len(s) || s[i+1] == ' ' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func listedState(text string, ms []Mention, i int) bool {
 	m := ms[i]
 	listed := func(a, b Mention) bool {

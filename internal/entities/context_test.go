@@ -38,6 +38,10 @@ func TestContextRules(t *testing.T) {
 		{"district and city", "He was born in Lewisham, London, in 1939.", nil},
 		{"state at the end of an organisation's name", "The Unity Party of America and the Bank of America met.", nil},
 		{"titled person of a state", "King Abdullah of Jordan met Jordanian troops.", []hit{{"Jordan", "JOR", G}, {"Jordanian", "JOR", G}}},
+		{"titled person of a state, two names", "President Kwame Boateng of Ghana and Nikos Papas of Greece met.", []hit{
+			{"Kwame Boateng", "person:kwame-boateng", SourceTitle}, {"Ghana", "GHA", G}, {"Nikos Papas", "person:nikos-papas", N}, {"Greece", "GRC", G}}},
+		{"plural title before a list of names", "Presidents Kwame Boateng and Maria Kab met.", []hit{
+			{"Kwame Boateng", "person:kwame-boateng", SourceTitle}, {"Maria Kab", "person:maria-kab", N}}},
 		{"state organ of a state", "The Government of India agreed.", []hit{{"India", "IND", G}}},
 		{"demonym before a noun", "British waters and American voters.", []hit{{"British", "GBR", G}, {"American", "USA", G}}},
 		{"university named after a capital", "Researchers at University College London and the University of Washington agreed.", nil},
@@ -52,6 +56,8 @@ func TestContextRules(t *testing.T) {
 			{"Russian", "RUS", G}, {"Iranian", "IRN", G}}},
 		{"US state without support", "Senator David Perdue of Georgia voted.", []hit{{"David Perdue", "person:david-perdue", SourceTitle}}},
 		{"country listed beside another", "Ukraine and Georgia want to join.", []hit{{"Ukraine", "UKR", G}, {"Georgia", "GEO", G}}},
+		{"country beside another state in its sentence", "Jordan condemned Israel. Georgia voted.", []hit{{"Jordan", "JOR", G}, {"Israel", "ISR", G}}},
+		{"country beside the United States only", "The United States watched the results in Georgia.", []hit{{"United States", "USA", G}}},
 		{"country supported by its capital", "Georgia protested; Tbilisi recalled its envoy.", []hit{{"Georgia", "GEO", G}, {"Tbilisi", "GEO", G}}},
 		{"namesake of a famous surname", "The author Sam Harris spoke.", []hit{{"Sam Harris", "person:sam-harris", N}}},
 		{"relative of a leader", "The first lady, Melania Trump, waved.", []hit{{"Melania Trump", "person:melania-trump", N}}},
@@ -75,6 +81,8 @@ func TestContextRules(t *testing.T) {
 		// People without a title, by a given name the table's people bear.
 		{"given name and surname", "Nikos Dendias met the press. Dendias said more.", []hit{
 			{"Nikos Dendias", "person:nikos-dendias", N}, {"Dendias", "person:nikos-dendias", R}}},
+		{"hyphenated given name", "Jean-Pierre Mbala met Hans-Peter Kohl.", []hit{
+			{"Jean-Pierre Mbala", "person:jean-pierre-mbala", N}, {"Hans-Peter Kohl", "person:hans-peter-kohl", N}}},
 		{"given name opening an institution", "She studied at John Hopkins University.", nil},
 		{"given name that is a month", "May Day parades were held.", nil},
 		{"given name after a capitalised word", "They stayed at the Hotel Maria Regina.", nil},
@@ -105,5 +113,31 @@ func TestContextRules(t *testing.T) {
 				t.Errorf("Find(%q) (-want +got):\n%s", tt.text, diff)
 			}
 		})
+	}
+}
+
+// TestPersonOfState checks that "Name of State" gives the person the
+// state, by title and by given name alike, and a body after "of the".
+func TestPersonOfState(t *testing.T) {
+	g := Default()
+	for _, tt := range []struct{ text, person, country string }{
+		{"President Kwame Boateng of Ghana spoke.", "Kwame Boateng", "GHA"},
+		{"Nikos Papas of Greece spoke.", "Nikos Papas", "GRC"},
+		{"Director Maria Kab of the IAEA spoke.", "Maria Kab", "IAEA"},
+		{"Nikos Papas of Bank of Greece spoke.", "Nikos Papas", ""},
+	} {
+		ms, err := g.Find(tt.text, Options{Builtin: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := "(not found)"
+		for _, m := range ms {
+			if tt.text[m.Start:m.End] == tt.person {
+				got = m.Entity.Country
+			}
+		}
+		if got != tt.country {
+			t.Errorf("%q: %s's country %q, want %q", tt.text, tt.person, got, tt.country)
+		}
 	}
 }

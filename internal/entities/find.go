@@ -104,6 +104,7 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 				afterMention: len(out) > nTargets && out[len(out)-1].End+1 == c.start,
 				afterList:    len(out) > nTargets && out[len(out)-1].End+2 == c.start,
 				follower:     candAt(sc.cands, i, c.end+1),
+				titleEnd:     titleEnd,
 			}
 			if strings.HasPrefix(text[c.end:], ", ") {
 				cx.listed = candAt(sc.cands, i, c.end+2)

@@ -114,6 +114,9 @@ func (g *Gazetteer) findPeople(text string, ms []Mention, titles []span) []Menti
 				country = countryBefore(text, ms[:n0], cs)
 			}
 		}
+		if country == "" {
+			country = stateOrBody(ofAfter(text, ms[:n0], ne).Entity)
+		}
 		ms = addPerson(text, ms, ns, ne, country)
 	}
 	// Drop the mentions that a widened person swallowed.
@@ -155,10 +158,16 @@ func (g *Gazetteer) findNamedPeople(text string, ms []Mention, starts []int32) [
 			continue // inside a mention
 		}
 		w := wordEnd(text, p)
+		// "Jean-Yves Le Drian", "Hans-Peter Friedrich": a hyphenated given
+		// name opens with one the table knows.
+		given := w
+		if h := strings.IndexByte(text[p:w], '-'); h > 0 && startsUpperAt(text, p+h+1) {
+			given = p + h
+		}
 		// The cheap tests first: a name has a capitalised word after the
 		// first, which most capitalised words (a sentence's first) lack.
-		if w+1 >= len(text) || text[w] != ' ' || !nameWordAt(text, w+1) || commonGiven(text[p:w]) ||
-			capitalisedBefore(text, p) || !g.isGivenName(text[p:w]) {
+		if w+1 >= len(text) || text[w] != ' ' || !nameWordAt(text, w+1) || commonGiven(text[p:given]) ||
+			capitalisedBefore(text, p) || !g.isGivenName(text[p:given]) {
 			continue
 		}
 		// The name can only run into the next mention: readName is given
@@ -174,6 +183,9 @@ func (g *Gazetteer) findNamedPeople(text string, ms []Mention, starts []int32) [
 		}
 		name := text[ns:ne]
 		e := Entity{ID: "person:" + slug(name), Name: name, Type: TypePerson}
+		if next < n0 {
+			e.Country = stateOrBody(ofAfter(text, ms[next:next+1], ne).Entity)
+		}
 		ms = append(ms, Mention{Start: ns, End: ne, Entity: e, Source: SourceName})
 		after = ne
 	}
@@ -526,6 +538,23 @@ func countryBefore(text string, ms []Mention, p int) string {
 		}
 	}
 	return ""
+}
+
+// ofAfter returns the mention of ms that follows p after " of " or " of
+// the " ("Muhammadu Buhari of Nigeria", "Rafael Grossi of the IAEA"), or
+// the zero Mention.
+func ofAfter(text string, ms []Mention, p int) Mention {
+	if !strings.HasPrefix(text[p:], " of ") {
+		return Mention{}
+	}
+	q := p + len(" of ")
+	if strings.HasPrefix(text[q:], "the ") {
+		q += len("the ")
+	}
+	if m := mentionAt(ms, q); m != nil {
+		return *m
+	}
+	return Mention{}
 }
 
 func stateOrBody(e Entity) string {
