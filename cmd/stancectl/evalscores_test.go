@@ -67,14 +67,15 @@ func TestEvalRelationsAndDocuments(t *testing.T) {
 	}
 }
 
-// TestEvalHolders: a holder no gazetteer knows ("Gondor") is not found
-// from the target span alone; with -holders its span is sent too, and the
-// relation stage is scored on the gold parties.
+// TestEvalHolders: a holder no gazetteer knows, named by common words
+// ("the old rival"), is not found from the target span alone; with
+// -holders its span is sent too, and the relation stage is scored on the
+// gold parties.
 func TestEvalHolders(t *testing.T) {
 	addr, _ := startServer(t, "127.0.0.1:0")
 	rel := filepath.Join(t.TempDir(), "rel.jsonl")
-	line := map[string]any{"id": "g1", "text": "Gondor accused Iran of destabilizing the region.",
-		"targets": []map[string]any{{"start": 15, "end": 19, "entity": "Iran", "holder": "Gondor", "holder_start": 0, "holder_end": 6}},
+	line := map[string]any{"id": "g1", "text": "The old rival accused Iran of destabilizing the region.",
+		"targets": []map[string]any{{"start": 22, "end": 26, "entity": "Iran", "holder": "old rival", "holder_start": 4, "holder_end": 13}},
 		"labels":  []string{"hostile"}}
 	b, _ := json.Marshal(line)
 	if err := os.WriteFile(rel, append(b, '\n'), 0o644); err != nil {

@@ -22,6 +22,9 @@ type party struct {
 	mention int
 	// caller is set for a caller's explicit span.
 	caller bool
+	// name is set for an unknown name (nameParties): a holder, never a
+	// target.
+	name bool
 }
 
 // pairsInSentences calls fn with every ordered pair of parties that the
@@ -83,7 +86,7 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 	d := &w.doc
 	clear(w.states) // stateEntity's, of the last document
 	w.quietRels = w.quietRels[:0]
-	parties := c.an.parties(w, req.Text, req.Spans)
+	parties := c.an.parties(w, req.Text, req.Spans, true)
 	if len(parties) < 2 {
 		return out
 	}
@@ -96,21 +99,38 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 	// score waits in w.pairScores until its turn, in the same sentence.
 	scores := &w.pairScores
 	pairsInSentences(w, parties, targets, func(si, first, h, t int) {
+		if !namePair(parties, h, t) {
+			return
+		}
 		ps := &scores.at[h-first][t-first]
 		if h > t {
 			c.an.dueStance(w, c.model, h)
 			c.an.dueStance(w, c.model, t)
-			w.feats, w.feats2 = c.relExt.ExtractPairs(w.feats[:0], w.feats2[:0], &w.ctx, targets, stances, h, t)
-			*ps = c.scorePair(w, m, w.feats)
-			scores.at[t-first][h-first] = c.scorePair(w, m, w.feats2)
+			switch {
+			case parties[h].name:
+				// Toward a name nothing is returned: the name's direction
+				// alone.
+				w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, h, t)
+				*ps = c.scorePair(w, m, w.feats)
+				scores.at[t-first][h-first] = pairScore{label: model.Neutral}
+			case parties[t].name:
+				*ps = pairScore{label: model.Neutral}
+				w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, t, h)
+				scores.at[t-first][h-first] = c.scorePair(w, m, w.feats)
+			default:
+				w.feats, w.feats2 = c.relExt.ExtractPairs(w.feats[:0], w.feats2[:0], &w.ctx, targets, stances, h, t)
+				*ps = c.scorePair(w, m, w.feats)
+				scores.at[t-first][h-first] = c.scorePair(w, m, w.feats2)
+			}
 		}
-		if ps.label != model.Neutral && asserted(&w.ctx, targets, h, t, ps.label) {
+		if ps.label != model.Neutral && !parties[t].name && asserted(&w.ctx, targets, h, t, ps.label) {
 			cands = append(cands, relCand{h: int32(h), t: int32(t), label: ps.label, probs: ps.probs,
 				joint: w.ctx.Joint(targets, h, t) || w.ctx.Mutual(targets, h, t), sentence: int32(si), feats: ps.feats})
 		}
 	})
 	cands = shareInLists(w, parties, targets, cands)
 	cands = shareWithOfficials(w, parties, targets, cands)
+	cands = slices.DeleteFunc(cands, func(cd relCand) bool { return parties[cd.t].name })
 	cands = oneWay(cands)
 	w.relCands = cands
 	for _, cd := range cands {
@@ -122,6 +142,10 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 			Label:    cd.label,
 			Probs:    cd.probs,
 			Sentence: Span{d.Tokens[sent.First].Start, d.Tokens[sent.End-1].End},
+		}
+		if parties[h].name {
+			// Its ID is made only for the few names that hold a relation.
+			r.Holder.Entity.ID = "name:" + strings.ToLower(r.Holder.Entity.Name)
 		}
 		fs := w.candFeats[cd.feats[0]:cd.feats[1]]
 		r.Quad, r.CAMEO = strongestEvent(w, m, fs, cd.label)
@@ -441,7 +465,7 @@ func oneWay(cands []relCand) []relCand {
 // overlap, so that a relation's party is exactly the caller's span) and
 // generic actors (which take in a state mention right before them:
 // "Iraqi police"), and leaves their token ranges in w.partyTargets.
-func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
+func (a *Analyzer) parties(w *workspace, text string, spans []Span, names bool) []party {
 	d := &w.doc
 	// The three kinds are listed apart and merged: the mentions and the
 	// generic actors come in token order, so merging does what a stable
@@ -519,12 +543,36 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span) []party {
 		}
 		out = append(out, p)
 	}
-	w.parties = out
+	w.parties = out // the buffer, before the names are merged in
+	if names {
+		w.nameParties = nameParties(w.nameParties[:0], d, w.wanted, out, w.targets)
+		out = mergeParties(w, out, w.nameParties)
+	}
 	w.partyTargets = w.partyTargets[:0]
 	for _, p := range out {
 		w.partyTargets = append(w.partyTargets, p.target)
 	}
 	return out
+}
+
+// mergeParties merges names, in token order and overlapping none of ps,
+// into ps, in token order.
+func mergeParties(w *workspace, ps, names []party) []party {
+	if len(names) == 0 {
+		return ps
+	}
+	merged := slices.Grow(w.mergedParties[:0], len(ps)+len(names))
+	i := 0
+	for _, p := range ps {
+		for i < len(names) && names[i].target.First < p.target.First {
+			merged = append(merged, names[i])
+			i++
+		}
+		merged = append(merged, p)
+	}
+	merged = append(merged, names[i:]...)
+	w.mergedParties = merged
+	return merged
 }
 
 // rank orders overlapping parties: a caller's span first, then a found
@@ -740,7 +788,7 @@ func (a *Analyzer) trainingParties(w *workspace, text string, spans []Span, unty
 	if err := a.analyze(w, text, entities.Options{Builtin: true}, spans, false); err != nil {
 		return nil, err
 	}
-	parties := a.parties(w, text, spans)
+	parties := a.parties(w, text, spans, false)
 	if untyped {
 		for i := range w.partyTargets {
 			w.partyTargets[i].Type = uint8(entities.TypeUnspecified)
@@ -807,12 +855,15 @@ func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party, s
 		sentEnd := d.Sentences[si].End
 		hi, onlyMentions := lo, true
 		for ; hi < len(parties) && targets[hi].First < sentEnd; hi++ {
-			onlyMentions = onlyMentions && parties[hi].mention >= 0
+			onlyMentions = onlyMentions && (parties[hi].mention >= 0 || parties[hi].name)
 		}
 		for i := lo; i < hi; i++ {
 			switch {
-			case hi-lo < 2:
-				st[i] = [2]float32{} // no pair reads it
+			case hi-lo < 2 || parties[i].name:
+				// No pair reads it, or a name: the mention model, trained
+				// on named targets, reads little in an unknown name, and
+				// its stance would cost a mention's reading for each.
+				st[i] = [2]float32{}
 				continue
 			case scored != nil && parties[i].mention >= 0 && (onlyMentions || w.ctx.SameFeatures(targets, i, w.targets, parties[i].mention)):
 				// The mention stage scored this mention, with these very

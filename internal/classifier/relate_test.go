@@ -297,7 +297,7 @@ func TestPartyStancesReuseMentionScores(t *testing.T) {
 		if err := c.an.analyze(w, text, entities.Options{Builtin: true}, nil, false); err != nil {
 			t.Fatal(err)
 		}
-		parties := c.an.parties(w, text, nil)
+		parties := c.an.parties(w, text, nil, true)
 		for i, p := range parties {
 			if p.mention < 0 || !w.ctx.SameFeatures(w.partyTargets, i, w.targets, p.mention) {
 				continue
@@ -328,7 +328,7 @@ func TestPairsInSentencesSymmetric(t *testing.T) {
 		if err := c.an.analyze(w, text, entities.Options{Builtin: true}, nil, false); err != nil {
 			t.Fatal(err)
 		}
-		parties := c.an.parties(w, text, nil)
+		parties := c.an.parties(w, text, nil, true)
 		targets := w.partyTargets
 		var got, want [][4]int
 		pairsInSentences(w, parties, targets, func(si, first, h, t int) { got = append(got, [4]int{si, first, h, t}) })
@@ -406,20 +406,23 @@ func TestPartyStancesAsScored(t *testing.T) {
 		if err := c.scoreMentions(context.Background(), w, req, &res); err != nil {
 			t.Fatal(err)
 		}
-		ps := c.an.parties(w, text, nil)
+		ps := c.an.parties(w, text, nil, true)
 		got := slices.Clone(c.an.partyStances(w, c.model, ps, res.Mentions, false))
 		targets, d := w.partyTargets, &w.doc
 		for lo := 0; lo < len(ps); {
 			end := d.Sentences[d.SentenceOf(targets[lo].First)].End
 			hi, only := lo, true
 			for ; hi < len(ps) && targets[hi].First < end; hi++ {
-				only = only && ps[hi].mention >= 0
+				only = only && (ps[hi].mention >= 0 || ps[hi].name)
 			}
 			for i := lo; i < hi && hi-lo >= 2; i++ {
 				w.feats = c.an.ext.Extract(w.feats[:0], &w.ctx, targets, i)
 				p := c.model.Score(w.feats).Probs
 				want := [2]float32{p[model.Hostile], p[model.Cooperative]}
-				if only {
+				switch {
+				case ps[i].name:
+					want = [2]float32{} // no mention model reads an unknown name
+				case only:
 					if !w.ctx.SameFeatures(targets, i, w.targets, ps[i].mention) {
 						differing++
 					}
@@ -619,7 +622,7 @@ func TestListMembersShareRelations(t *testing.T) {
 		if err := c.an.analyze(w, tc.text, entities.Options{Builtin: true}, nil, false); err != nil {
 			t.Fatal(err)
 		}
-		c.an.parties(w, tc.text, nil)
+		c.an.parties(w, tc.text, nil, true)
 		if got := listEnd(&w.doc, w.partyTargets, 0) + 1; got != tc.want {
 			t.Errorf("%q: the list from the first party has %d parties, want %d", tc.text, got, tc.want)
 		}
@@ -648,5 +651,53 @@ func TestOneWayKeepsJoint(t *testing.T) {
 		if got := len(oneWay(slices.Clone(tc.cands))); got != tc.want {
 			t.Errorf("%s: %d relations kept, want %d", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestUnknownNamesHold: a name no table holds holds a relation where a
+// holder stands (before a verb, after "by"), never receives one, and is
+// not added where the caller marked two parties of the sentence or where
+// it is a news outlet or a place.
+func TestUnknownNamesHold(t *testing.T) {
+	c := newTestClassifier(t)
+	for _, tc := range []struct {
+		text    string
+		spans   []string // the caller's spans, by text
+		want    []string
+		notWant []string
+	}{
+		{"Johnson accused Iran of lying about the attack.", []string{"Iran"}, []string{"Johnson -> Iran hostile"}, nil},
+		{"The House of Representatives voted to condemn Iran.", nil, []string{"House of Representatives -> Iran hostile"}, nil},
+		{"The sanctions on Iran were criticised by Amnestia Global.", []string{"Iran"}, []string{"Amnestia Global -> Iran hostile"}, nil},
+		// Never a target.
+		{"Iran accused Johnson of lying about the attack.", []string{"Iran"}, nil, []string{"Iran -> Johnson hostile"}},
+		// The caller named the sentence's actors.
+		{"Johnson said Iran had attacked Iraq.", []string{"Iran", "Iraq"}, []string{"Iran -> Iraq hostile"}, []string{"Johnson -> Iran hostile", "Johnson -> Iraq hostile"}},
+		// A news outlet cites; a place is no actor.
+		{"Al Jazeera reported that Iran attacked Iraq.", nil, nil, []string{"Al Jazeera -> Iran hostile", "Al Jazeera -> Iraq hostile"}},
+		{"Protesters in Victoria Park denounced China.", []string{"China"}, nil, []string{"Victoria Park -> China hostile"}},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			var spans []Span
+			for _, s := range tc.spans {
+				i := strings.Index(tc.text, s)
+				spans = append(spans, Span{i, i + len(s)})
+			}
+			res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true, Spans: spans})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := relationTexts(tc.text, res)
+			for _, w := range tc.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("no %q among %q", w, got)
+				}
+			}
+			for _, w := range tc.notWant {
+				if slices.Contains(got, w) {
+					t.Errorf("%q among %q", w, got)
+				}
+			}
+		})
 	}
 }

@@ -20,14 +20,17 @@ func TestEvaluateRelationsByTarget(t *testing.T) {
 			{Start: h, End: h + len(holder), Entity: holder, Holder: target, HolderStart: tg, HolderEnd: tg + len(target)},
 		}, Labels: []string{"hostile", "none"}}
 	}
-	// A state is found; a club named only by its words is not.
+	// A state is found, and so is a name where a holder stands ("Fenwick
+	// Rovers accused"); a party named by common words is not.
 	found := pair("Russia attacked Ukraine on Tuesday.", "Russia", "Ukraine")
-	unknown := pair("Fenwick Rovers accused Ukraine of cheating.", "Fenwick Rovers", "Ukraine")
+	name := pair("Fenwick Rovers accused Ukraine of cheating.", "Fenwick Rovers", "Ukraine")
+	unknown := pair("The visiting side accused Ukraine of cheating.", "visiting side", "Ukraine")
 	for _, tc := range []struct {
 		ex         dataset.Example
 		all, alone int // right holder and label with every span, with the target's alone
 	}{
 		{found, 1, 1},
+		{name, 1, 1},
 		{unknown, 1, 0},
 	} {
 		all, err := EvaluateRelations(c, []dataset.Example{tc.ex}, false)

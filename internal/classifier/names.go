@@ -1,0 +1,330 @@
+package classifier
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/stance/classifierd/internal/entities"
+	"github.com/stance/classifierd/internal/features"
+)
+
+// Unknown names as holders. Real news names many of those who act by names
+// no table holds: a surname alone ("Johnson said"), a legislature or a
+// court ("the House of Representatives voted"), a company, a party, a
+// committee, a titled official the gazetteer does not know ("Judge
+// Marrero"). On the Wikinews sentences, a third of the gold holders were
+// found by nothing when only the target was given. nameParties makes each
+// such name a party of the relation stage that may hold a relation toward
+// a known party, a caller's span or a generic actor, and may not receive
+// one: the target side stays with what the service can name.
+
+// maxNameTokens bounds an unknown name, so that a run of capitalised words
+// (a headline, a list of titles) is not one party.
+const maxNameTokens = 6
+
+// nameParties appends to dst, in token order, the unknown names of the
+// wanted sentences of d: runs of capitalised words, with "of", "for" and
+// "the" after "of" inside ("House of Representatives"), that overlap and
+// touch no party of ps and no mention ("President [Trump]", "[Iraqi]
+// Parliament": the words belong to the party beside them), where a holder stands
+// (holderPosition), and that are no news outlet or modifier. Function words and dates that
+// open a run are left out ("On Monday Johnson"); a run right after a
+// preposition of place or time is a place, not an actor ("in Victoria
+// Park"). Sentences where the caller marked two parties or more get
+// none. ps must be in token order.
+func nameParties(dst []party, d *features.Document, want []bool, ps []party, mentions []features.Target) []party {
+	pi, ci, mi := 0, 0, 0 // the first party, caller's span and mention not before the run or sentence
+	for si, s := range d.Sentences {
+		if si >= len(want) || !want[si] {
+			continue
+		}
+		// A caller who marks two parties of a sentence or more has named
+		// its actors: its other names are no one's to add.
+		for ci < len(ps) && ps[ci].target.First < s.First {
+			ci++
+		}
+		callers := 0
+		for j := ci; j < len(ps) && ps[j].target.First < s.End; j++ {
+			if ps[j].caller {
+				callers++
+			}
+		}
+		if callers >= 2 {
+			continue
+		}
+		for i := s.First; i < s.End; {
+			if !capitalisedWord(d, i) {
+				i++
+				continue
+			}
+			// The run: capitalised words, and connectors between two.
+			end := i + 1
+			for end < s.End && end-i < maxNameTokens {
+				if capitalisedWord(d, end) {
+					end++
+					continue
+				}
+				if c := nameConnector(d, end); c > 0 && end+c < s.End && end+c-i < maxNameTokens && capitalisedWord(d, end+c) {
+					end += c + 1
+					continue
+				}
+				break
+			}
+			first := i
+			for first < end && openingWord(d.Surface(first)) {
+				first++
+			}
+			i = end
+			if first == end {
+				continue
+			}
+			// The first party and the first mention that end at first or
+			// later touch or overlap the run where they start at end or
+			// before. A mention that is no party is no name either ("the
+			// ambassador to Moscow": the post, which parties leaves out).
+			for pi < len(ps) && ps[pi].target.End < first {
+				pi++
+			}
+			for mi < len(mentions) && mentions[mi].End < first {
+				mi++
+			}
+			if pi < len(ps) && ps[pi].target.First <= end || mi < len(mentions) && mentions[mi].First <= end {
+				continue
+			}
+			if !holderPosition(d, first, end, s.First, s.End) || placeBeforeName(d, first, s.First) || contraction(d.Surface(first)) ||
+				modifierWord(d.Surface(first)) || outlet(d, first, end, s.First) || allCapitalsLong(d, first, end) {
+				continue
+			}
+			t := features.Target{First: first, End: end, Type: uint8(entities.TypeUnspecified)}
+			span := Span{d.Tokens[first].Start, d.Tokens[end-1].End}
+			name := d.Text[span.Start:span.End]
+			// The ID ("name:" and the name in lower case) is made when the
+			// name holds a relation (Classifier.relate).
+			dst = append(dst, party{target: t, entity: entities.Entity{Name: name}, span: span, mention: -1, name: true})
+		}
+	}
+	return dst
+}
+
+// capitalisedWord reports whether token i is a word that starts with an
+// upper-case letter.
+func capitalisedWord(d *features.Document, i int) bool {
+	if d.Tokens[i].Kind != features.KindWord {
+		return false
+	}
+	w := d.Surface(i)
+	if c := w[0]; c < utf8.RuneSelf {
+		return 'A' <= c && c <= 'Z'
+	}
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+// nameConnector returns how many lower-case words at i join two parts of
+// one name ("House of Representatives", "Committee to Protect
+// Journalists", "Court of the Ninth Circuit"), or 0.
+func nameConnector(d *features.Document, i int) int {
+	switch d.Surface(i) {
+	case "of":
+		if i+1 < len(d.Tokens) && d.Surface(i+1) == "the" {
+			return 2
+		}
+		return 1
+	case "for", "de", "del", "da", "bin", "al":
+		return 1
+	}
+	return 0
+}
+
+// openingWord reports whether w, capitalised, opens a sentence or a
+// clause rather than a name: a function word, a pronoun, a sentence
+// adverb, a day or a month.
+func openingWord(w string) bool {
+	switch w {
+	case "The", "A", "An", "And", "Or", "But", "Nor", "So", "Yet", "If", "In", "On", "At", "Of", "For", "To",
+		"With", "By", "From", "As", "Into", "About", "Over", "Under", "Between", "Against", "Among", "Through",
+		"He", "She", "It", "They", "We", "I", "You", "His", "Her", "Their", "Its", "Our", "My", "Your",
+		"This", "That", "These", "Those", "There", "Here", "What", "When", "Where", "Why", "How", "Who", "Whom",
+		"Which", "While", "Whether", "After", "Before", "During", "Since", "Until", "Although", "Though",
+		"Because", "However", "Meanwhile", "Also", "Then", "Now", "Today", "Yesterday", "Tomorrow", "Tonight",
+		"Earlier", "Later", "Last", "Next", "According", "Despite", "Following", "Amid", "Some", "Many", "Most",
+		"All", "Both", "Each", "Every", "Other", "Another", "Such", "No", "Not", "Only", "Even", "Still",
+		"Instead", "Thus", "Moreover", "Furthermore", "Nevertheless", "Additionally", "Separately", "Overall",
+		"Mr", "Mrs", "Ms", "Dr", "Sir", "Yes", "Oh", "Please", "Thank", "Thanks", "Let", "Do", "Does", "Did",
+		"Is", "Are", "Was", "Were", "Be", "Has", "Have", "Had", "Will", "Would", "Can", "Could", "Should",
+		"May", "Might", "Must", "Shall", "One", "Two", "Three", "First", "Second", "Third", "New", "Former",
+		"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+		"January", "February", "March", "April", "June", "July", "August", "September", "October",
+		"November", "December", "Reuters", "AP", "AFP", "BBC", "CNN", "NPR", "Xinhua", "TASS", "Wikinews":
+		return true
+	}
+	return false
+}
+
+// placeBeforeName reports whether the word before token i, in its
+// sentence, is a preposition of place or time, after which a name is a
+// place or a date ("in Victoria Park", "at Harvard", "on Christmas Day").
+func placeBeforeName(d *features.Document, i, sentFirst int) bool {
+	if i == sentFirst {
+		return false
+	}
+	switch d.LowerFast(i - 1) {
+	case "in", "at", "near", "on", "into", "across", "outside", "inside", "throughout", "within", "toward",
+		"towards", "via", "around", "along", "through", "off", "during", "since", "until":
+		return true
+	}
+	return false
+}
+
+// allCapitalsLong reports whether the words [first, end) are written in
+// capitals and are not an acronym ("WASHINGTON", a headline), which names
+// no actor the stage can read.
+func allCapitalsLong(d *features.Document, first, end int) bool {
+	letters := 0
+	for i := first; i < end; i++ {
+		for _, r := range d.Surface(i) {
+			if unicode.IsLower(r) {
+				return false
+			}
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+	}
+	return letters > 5
+}
+
+// holderPosition reports whether the name [first, end) of the sentence
+// [sentFirst, sentEnd) stands where a holder does: before a verb, after at
+// most two auxiliaries or adverbs ("Johnson said", "the House of
+// Representatives has voted"), as the agent of a passive ("was
+// criticised by Amnesty") or after "according to". Elsewhere a
+// capitalised run is more often a place, a date, a work or a source than
+// an actor; as a possessor it is as often a place ("Northamptonshire's
+// chief constable", "Hawke's Bay") as one whose stance a noun carries.
+func holderPosition(d *features.Document, first, end, sentFirst, sentEnd int) bool {
+	if first > sentFirst {
+		switch d.LowerFast(first - 1) {
+		case "by":
+			return true
+		case "to":
+			if first-1 > sentFirst && d.LowerFast(first-2) == "according" {
+				return true
+			}
+		}
+	}
+	j := end
+	for k := 0; k < 2 && j < sentEnd && auxiliaryOrAdverb(d.LowerFast(j)); k++ {
+		j++
+	}
+	if j == sentEnd || d.Tokens[j].Kind != features.KindWord || capitalisedWord(d, j) {
+		return false
+	}
+	w := d.LowerFast(j)
+	// A capitalised word that opens the sentence is as often a common
+	// word ("Early reports suggested", "Violence broke out"): there the
+	// verb must not read as a plural noun.
+	if first == sentFirst && end == first+1 && j == end && w[len(w)-1] == 's' {
+		return presentVerb(w)
+	}
+	return verbForm(w)
+}
+
+// presentVerb reports whether w is a verb in -s that news uses of those
+// who act or speak ("says", "accuses"), not a plural noun.
+func presentVerb(w string) bool {
+	switch w {
+	case "says", "tells", "warns", "accuses", "urges", "plans", "wants", "calls", "denies", "rejects", "condemns",
+		"supports", "opposes", "claims", "insists", "hopes", "believes", "argues", "thinks", "faces", "vows",
+		"seeks", "leads", "backs", "signs", "meets", "threatens", "demands", "blames", "criticises",
+		"criticizes", "praises", "welcomes", "announces", "agrees", "refuses", "admits", "sues", "wins", "loses":
+		return true
+	}
+	return false
+}
+
+// modifierWord reports whether w is a hyphenated modifier ("US-built",
+// "Muslim-majority"), not a name.
+func modifierWord(w string) bool {
+	i := strings.LastIndexByte(w, '-')
+	return i > 0 && i+1 < len(w) && 'a' <= w[i+1] && w[i+1] <= 'z'
+}
+
+// outlet reports whether the name [first, end) is a news outlet, which
+// news cites as a source rather than as an actor: a word of an outlet's
+// name in it ("Associated Press", "Al Jazeera"), or a noun for one before
+// it ("Greek daily Kathimerini", "broadcaster PBS").
+func outlet(d *features.Document, first, end, sentFirst int) bool {
+	for i := first; i < end; i++ {
+		switch d.Surface(i) {
+		case "Press", "Jazeera", "PBS", "MSNBC", "Fox", "Times", "Post", "News", "Daily", "Journal", "Guardian",
+			"Telegraph", "Independent", "Herald", "Tribune", "Gazette", "Bloomberg", "Reuters", "AFP", "BBC",
+			"CNN", "NPR", "Xinhua", "TASS", "Interfax", "Sputnik", "RIA", "IRNA", "Tasnim", "Fars", "Anadolu",
+			"Yonhap", "Kyodo", "Politico", "Axios", "Wikinews", "Twitter", "Facebook", "Telegram", "Instagram":
+			return true
+		}
+	}
+	if first > sentFirst {
+		switch d.LowerFast(first - 1) {
+		case "daily", "newspaper", "broadcaster", "outlet", "magazine", "channel", "network", "agency", "weekly",
+			"tabloid", "paper", "website", "station", "show", "program", "programme":
+			return true
+		}
+	}
+	return false
+}
+
+// auxiliaryOrAdverb reports whether w may stand between a subject and its
+// verb ("has", "also", "reportedly").
+func auxiliaryOrAdverb(w string) bool {
+	switch w {
+	case "has", "have", "had", "will", "would", "could", "can", "may", "might", "must", "should", "shall",
+		"did", "does", "do", "is", "was", "are", "were", "not", "never", "then", "later", "earlier", "also",
+		"previously", "already", "still", "reportedly", "recently", "yesterday", "today", "again", "since",
+		"once", "now", "further", "publicly", "formally", "officially", "repeatedly", "strongly", "just":
+		return true
+	}
+	return false
+}
+
+// verbForm reports whether w, lower-case, reads as a finite verb or a
+// participle: a past form in -ed, a present in -s, or a common irregular
+// past ("said", "told", "met").
+func verbForm(w string) bool {
+	n := len(w)
+	switch {
+	case n > 3 && strings.HasSuffix(w, "ed"):
+		return true
+	case n > 3 && w[n-1] == 's' && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		return true
+	}
+	switch w {
+	case "said", "told", "met", "won", "led", "took", "gave", "sent", "made", "went", "began", "spoke", "wrote",
+		"sought", "brought", "held", "left", "lost", "struck", "fought", "sold", "paid", "chose", "hit", "cut",
+		"set", "put", "let", "saw", "heard", "felt", "kept", "found", "threw", "shot", "broke", "stood", "came",
+		"became", "ran", "drew", "knew", "thought", "meant", "stole", "bought", "forbade", "withdrew", "swore",
+		"say", "tell", "meet", "warn", "urge", "accuse", "support", "oppose", "reject", "condemn", "praise",
+		"sign", "attack", "back", "call", "want", "plan", "vote", "sue", "ban", "deny", "agree", "help":
+		return true
+	}
+	return false
+}
+
+// contraction reports whether w is a pronoun's contraction ("I've",
+// "I'm"), not a name with an apostrophe ("O'Brien").
+func contraction(w string) bool {
+	i := strings.IndexAny(w, "'\u2019")
+	if i < 0 {
+		return false
+	}
+	rest := w[i+1:]
+	if w[i] != '\'' {
+		rest = w[i+len("\u2019"):]
+	}
+	return rest != "" && rest != "s" && 'a' <= rest[0] && rest[0] <= 'z'
+}
+
+// namePair reports whether the pair of parties i and j, in either order,
+// is scored: not two names, which could only be each other's targets.
+func namePair(ps []party, i, j int) bool { return !ps[i].name || !ps[j].name }
