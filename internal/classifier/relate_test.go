@@ -669,6 +669,11 @@ func TestUnknownNamesHold(t *testing.T) {
 		{"Johnson accused Iran of lying about the attack.", []string{"Iran"}, []string{"Johnson -> Iran hostile"}, nil},
 		{"The House of Representatives voted to condemn Iran.", nil, []string{"House of Representatives -> Iran hostile"}, nil},
 		{"The sanctions on Iran were criticised by Amnestia Global.", []string{"Iran"}, []string{"Amnestia Global -> Iran hostile"}, nil},
+		// A noun of those who act, and a name's short complement.
+		{"Later, prosecutors accused Iran of fraud.", []string{"Iran"}, []string{"prosecutors -> Iran hostile"}, nil},
+		{"Lawyers for the family sued Iran.", []string{"Iran"}, []string{"Lawyers -> Iran hostile"}, nil},
+		// A noun a party owns is the party's.
+		{"Iraq's chief prosecutors accused Iran of fraud.", nil, []string{"Iraq -> Iran hostile"}, []string{"prosecutors -> Iran hostile"}},
 		// Never a target.
 		{"Iran accused Johnson of lying about the attack.", []string{"Iran"}, nil, []string{"Iran -> Johnson hostile"}},
 		// The caller named the sentence's actors.
