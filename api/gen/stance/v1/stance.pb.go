@@ -1131,7 +1131,11 @@ type Party struct {
 	Text string `protobuf:"bytes,2,opt,name=text" json:"text,omitempty"`
 	// The actor. For a caller's span that matched no known entity, id is
 	// empty and name is the span's text. A generic actor ("police",
-	// "rebels") has a "generic:" id and, when the text says, country_id.
+	// "rebels") has a "generic:" id and, when the text says, country_id. A
+	// name no table holds, taken as a holder where a holder stands
+	// ("Johnson said", "the court ruled"), has a "name:" id (the name in
+	// lower case) and no type; such a party holds relations and never
+	// receives one.
 	Entity        *EntityRef `protobuf:"bytes,3,opt,name=entity" json:"entity,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
