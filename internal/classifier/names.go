@@ -23,6 +23,11 @@ import (
 // (a headline, a list of titles) is not one party.
 const maxNameTokens = 6
 
+// maxSentenceNames bounds the names of one sentence, so that a sentence
+// of many names does not crowd its mentions and the caller's spans out of
+// the parties the stage pairs (maxSentenceParties).
+const maxSentenceNames = 4
+
 // nameParties appends to dst, in token order, the unknown names of the
 // wanted sentences of d: runs of capitalised words, with "of", "for" and
 // "the" after "of" inside ("House of Representatives"), and nouns of those
@@ -54,7 +59,8 @@ func nameParties(dst []party, d *features.Document, want []bool, ps []party, men
 		if callers >= 2 {
 			continue
 		}
-		for i := s.First; i < s.End; {
+		names := 0
+		for i := s.First; i < s.End && names < maxSentenceNames; {
 			end := i + 1
 			if !capitalisedWord(d, i) {
 				// "the court ruled", "prosecutors said": a noun of those
@@ -114,6 +120,7 @@ func nameParties(dst []party, d *features.Document, want []bool, ps []party, men
 			// The ID ("name:" and the name in lower case) is made when the
 			// name holds a relation (Classifier.relate).
 			dst = append(dst, party{target: t, entity: entities.Entity{Name: name}, span: span, mention: -1, name: true})
+			names++
 		}
 	}
 	return dst

@@ -706,3 +706,29 @@ func TestUnknownNamesHold(t *testing.T) {
 		})
 	}
 }
+
+// TestNamesPerSentence: a sentence of many names gets at most
+// maxSentenceNames of them as parties, so that they do not crowd its
+// mentions out of the parties the stage pairs.
+func TestNamesPerSentence(t *testing.T) {
+	c := newTestClassifier(t)
+	var b strings.Builder
+	for _, n := range []string{"Adams", "Baker", "Clark", "Davis", "Evans", "Fuller", "Grant"} {
+		b.WriteString(n + " said, ")
+	}
+	text := b.String() + "and Iran agreed."
+	w := c.an.get()
+	defer c.an.put(w)
+	if err := c.an.analyze(w, text, entities.Options{Builtin: true}, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	names := 0
+	for _, p := range c.an.parties(w, text, nil, true) {
+		if p.name {
+			names++
+		}
+	}
+	if names != maxSentenceNames {
+		t.Errorf("%d names among the parties of %q, want %d", names, text, maxSentenceNames)
+	}
+}
