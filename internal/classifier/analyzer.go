@@ -68,9 +68,10 @@ type workspace struct {
 	// The relation stage's buffers: parties, their tokens, the mentions'
 	// entities and the generic actors found.
 	parties       []party
-	spanParties   []party // the caller's spans, before parties merges them in
-	nameParties   []party // the unknown names (nameParties), before parties merges them in
-	mergedParties []party // parties and names merged
+	spanParties   []party            // the caller's spans, before parties merges them in
+	nameParties   []party            // the unknown names (nameParties), before parties merges them in
+	mergedParties []party            // parties and names merged
+	leftOut       []entities.Mention // the gazetteer's forms left out for their context
 	partyTargets  []features.Target
 	mentionEnts   []entities.Entity
 	generic       []relations.Generic
@@ -125,6 +126,10 @@ func (a *Analyzer) put(w *workspace) { a.pool.Put(w) }
 // and their sentences read: only the document stage uses them.
 func (a *Analyzer) analyze(w *workspace, text string, opts entities.Options, spans []Span, corefs bool) error {
 	a.tok.SplitInto(&w.doc, text)
+	// The forms the gazetteer left out are no unknown names either
+	// (nameParties).
+	w.leftOut = w.leftOut[:0]
+	opts.LeftOut = &w.leftOut
 	// The mentions are only used until the workspace goes back to the
 	// pool (Classify copies what it returns), so their slice is reused.
 	ms, err := a.gaz.FindInto(w.mentions, text, opts)

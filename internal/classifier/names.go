@@ -33,14 +33,16 @@ const maxSentenceNames = 4
 // "the" after "of" inside ("House of Representatives"), and nouns of those
 // who act in lower case (actorNoun) that no party owns, that overlap and
 // touch no party of ps and no mention ("President [Trump]", "[Iraqi]
-// Parliament": the words belong to the party beside them), where a holder stands
+// Parliament": the words belong to the party beside them), that hold no
+// form the gazetteer left out (leftOut, sorted by Start: a place, a
+// blocked phrase), where a holder stands
 // (holderPosition), and that are no news outlet or modifier. Function words and dates that
 // open a run are left out ("On Monday Johnson"); a run right after a
 // preposition of place or time is a place, not an actor ("in Victoria
 // Park"). Sentences where the caller marked two parties or more get
 // none. ps must be in token order.
-func nameParties(dst []party, d *features.Document, want []bool, ps []party, mentions []features.Target) []party {
-	pi, ci, mi := 0, 0, 0 // the first party, caller's span and mention not before the run or sentence
+func nameParties(dst []party, d *features.Document, want []bool, ps []party, mentions []features.Target, leftOut []entities.Mention) []party {
+	pi, ci, mi, li := 0, 0, 0, 0 // the first party, caller's span, mention and left-out form not before the run or sentence
 	for si, s := range d.Sentences {
 		if si >= len(want) || !want[si] {
 			continue
@@ -102,6 +104,15 @@ func nameParties(dst []party, d *features.Document, want []bool, ps []party, men
 				mi++
 			}
 			if pi < len(ps) && ps[pi].target.First <= end || mi < len(mentions) && mentions[mi].First <= end {
+				continue
+			}
+			// A form the gazetteer matched and left out ("the mayor of
+			// London spoke", "the Vienna talks") names no actor here.
+			bs, be := d.Tokens[first].Start, d.Tokens[end-1].End
+			for li < len(leftOut) && leftOut[li].End <= bs {
+				li++
+			}
+			if li < len(leftOut) && leftOut[li].Start < be {
 				continue
 			}
 			// "Iran's foreign minister", "Iraqi defence officials": a noun

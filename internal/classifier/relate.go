@@ -545,7 +545,8 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span, names bool) 
 	}
 	w.parties = out // the buffer, before the names are merged in
 	if names {
-		w.nameParties = nameParties(w.nameParties[:0], d, w.wanted, out, w.targets)
+		slices.SortFunc(w.leftOut, func(a, b entities.Mention) int { return a.Start - b.Start })
+		w.nameParties = nameParties(w.nameParties[:0], d, w.wanted, out, w.targets, w.leftOut)
 		out = mergeParties(w, out, w.nameParties)
 	}
 	w.partyTargets = w.partyTargets[:0]

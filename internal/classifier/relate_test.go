@@ -681,6 +681,8 @@ func TestUnknownNamesHold(t *testing.T) {
 		// A news outlet cites; a place is no actor.
 		{"Al Jazeera reported that Iran attacked Iraq.", nil, nil, []string{"Al Jazeera -> Iran hostile", "Al Jazeera -> Iraq hostile"}},
 		{"Protesters in Victoria Park denounced China.", []string{"China"}, nil, []string{"Victoria Park -> China hostile"}},
+		// A city the gazetteer left out as a place is no name either.
+		{"The mayor of London spoke against Iran.", nil, nil, []string{"London -> Iran hostile"}},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
 			var spans []Span

@@ -733,7 +733,8 @@ func (g *Gazetteer) namesAny(ms []Mention, set []int32) bool {
 // unsupported removes the mentions at starts (forms with markQualified,
 // such as "Georgia") that nothing else in the document supports: another
 // form of the same entity ("Tbilisi", "Georgian"), someone or something of
-// it, or a state beside it in a list ("Ukraine and Georgia"). What supports
+// it, a state beside it in a list ("Ukraine and Georgia") or in its
+// sentence (foreignStateBeside). What supports
 // an entity is gathered in one pass over the mentions, so that a document
 // of thousands of such forms is read in linear time.
 func unsupported(text string, ms []Mention, starts []int32, places []int32, g *Gazetteer) []Mention {

@@ -109,4 +109,11 @@ type Options struct {
 	// Targets are matched in addition and win over built-in matches on
 	// overlap.
 	Targets []Target
+	// LeftOut, when not nil, receives the places and phrases that Find
+	// matched and left out: a capital or a city as a place ("a hotel in
+	// Moscow", "the mayor of London"), a blocked phrase ("the Vienna
+	// talks", with no entity). Those words name no actor, which a later
+	// stage that looks for unknown names must know. They are appended in
+	// no particular order.
+	LeftOut *[]Mention
 }

@@ -94,6 +94,9 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 		switch {
 		case c.entity == kindBlock:
 			last = c.end
+			if opts.LeftOut != nil {
+				*opts.LeftOut = append(*opts.LeftOut, Mention{Start: c.start, End: c.end})
+			}
 		case c.entity == kindTitle:
 			last = c.end
 			titleEnd = c.end
@@ -116,6 +119,9 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 					sc.places = append(sc.places, c.entity)
 				}
 				sc.dropped = append(sc.dropped, int32(c.start))
+				if opts.LeftOut != nil && c.marks&markPlace != 0 {
+					*opts.LeftOut = append(*opts.LeftOut, Mention{Start: c.start, End: c.end, Entity: g.entity(c.entity), Source: SourceGazetteer})
+				}
 			case keep:
 				last = c.end
 				out = append(out, Mention{Start: s, End: e, Entity: g.entity(c.entity), Source: SourceGazetteer})
