@@ -68,28 +68,35 @@ type workspace struct {
 	// The relation stage's buffers: parties, their tokens, the mentions'
 	// entities and the generic actors found.
 	parties       []party
-	spanParties   []party            // the caller's spans, before parties merges them in
-	nameParties   []party            // the unknown names (nameParties), before parties merges them in
-	mergedParties []party            // parties and names merged
-	leftOut       []entities.Mention // the gazetteer's forms left out for their context
-	partyTargets  []features.Target
-	mentionEnts   []entities.Entity
-	generic       []relations.Generic
-	relCands      []relCand
-	partyStances  [][2]float32
-	stanceDue     []bool // partyStances' parties left for dueStance
-	candFeats     []features.Feature
-	feats2        []features.Feature // the second direction's, in relate
-	pairScores    pairScores
-	shareOrder    []int32                             // shareInLists' candidates of a list, likeliest first
-	hostility     map[string]float32                  // aggregate's, by entity ID
-	held          map[string]int                      // relations in words held, by entity ID (tallyRelations)
-	received      map[string][model.NumLabels]float32 // relations received, by entity ID (tallyRelations)
-	states        map[string]entities.Entity          // stateEntity's, by ID
-	entityAt      map[string]int                      // aggregate's entities by ID
-	dyadAt        map[dyadKey]int                     // dyads' index by actors
-	holderAt      map[Span]int                        // the best relation toward each span
-	holderIn      map[entityInSentence]int            // the best relation toward each entity in a sentence
+	spanParties   []party // the caller's spans, before parties merges them in
+	nameParties   []party // the unknown names (nameParties), before parties merges them in
+	mergedParties []party // parties and names merged
+	// knownTargets are the parties' targets without the unknown names,
+	// knownIndex each party's index among them (-1 for a name), empty
+	// where there is no name (parties).
+	knownTargets   []features.Target
+	knownIndex     []int
+	knownBuf       []features.Target
+	knownStanceBuf [][2]float32
+	leftOut        []entities.Mention // the gazetteer's forms left out for their context
+	partyTargets   []features.Target
+	mentionEnts    []entities.Entity
+	generic        []relations.Generic
+	relCands       []relCand
+	partyStances   [][2]float32
+	stanceDue      []bool // partyStances' parties left for dueStance
+	candFeats      []features.Feature
+	feats2         []features.Feature // the second direction's, in relate
+	pairScores     pairScores
+	shareOrder     []int32                             // shareInLists' candidates of a list, likeliest first
+	hostility      map[string]float32                  // aggregate's, by entity ID
+	held           map[string]int                      // relations in words held, by entity ID (tallyRelations)
+	received       map[string][model.NumLabels]float32 // relations received, by entity ID (tallyRelations)
+	states         map[string]entities.Entity          // stateEntity's, by ID
+	entityAt       map[string]int                      // aggregate's entities by ID
+	dyadAt         map[dyadKey]int                     // dyads' index by actors
+	holderAt       map[Span]int                        // the best relation toward each span
+	holderIn       map[entityInSentence]int            // the best relation toward each entity in a sentence
 	// quietRels are the relations the relation stage found but the
 	// service does not return (relations.Returned); stageRels the returned
 	// and those, which the stages after it read.

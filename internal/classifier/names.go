@@ -29,18 +29,20 @@ const maxNameTokens = 6
 const maxSentenceNames = 4
 
 // nameParties appends to dst, in token order, the unknown names of the
-// wanted sentences of d: runs of capitalised words, with "of", "for" and
-// "the" after "of" inside ("House of Representatives"), and nouns of those
-// who act in lower case (actorNoun) that no party owns, that overlap and
-// touch no party of ps and no mention ("President [Trump]", "[Iraqi]
-// Parliament": the words belong to the party beside them), that hold no
-// form the gazetteer left out (leftOut, sorted by Start: a place, a
-// blocked phrase), where a holder stands
-// (holderPosition), and that are no news outlet or modifier. Function words and dates that
-// open a run are left out ("On Monday Johnson"); a run right after a
-// preposition of place or time is a place, not an actor ("in Victoria
-// Park"). Sentences where the caller marked two parties or more get
-// none. ps must be in token order.
+// wanted sentences of d: runs of up to maxNameTokens capitalised words,
+// with connectors inside ("House of Representatives", "Court of the Ninth
+// Circuit": nameConnector), and nouns of those who act in lower case
+// (actorNoun) that no party owns. A name overlaps and touches no party of
+// ps and no mention ("President [Trump]", "[Iraqi] Parliament": the words
+// belong to the party beside them), holds no form the gazetteer left out
+// (leftOut, sorted by Start: a place, a blocked phrase), stands where a
+// holder does (holderPosition), and is no news outlet, modifier or
+// contraction. Function words and dates that open a run are left out ("On
+// Monday Johnson"); a run right after a preposition of place or time is a
+// place, not an actor ("in Victoria Park"). Sentences where the caller
+// marked two parties or more get none, and others at most
+// maxSentenceNames, within what their parties leave of maxSentenceParties.
+// ps and mentions must be in token order.
 func nameParties(dst []party, d *features.Document, want []bool, ps []party, mentions []features.Target, leftOut []entities.Mention) []party {
 	pi, ci, mi, li := 0, 0, 0, 0 // the first party, caller's span, mention and left-out form not before the run or sentence
 	for si, s := range d.Sentences {
@@ -52,8 +54,9 @@ func nameParties(dst []party, d *features.Document, want []bool, ps []party, men
 		for ci < len(ps) && ps[ci].target.First < s.First {
 			ci++
 		}
-		callers := 0
+		callers, parties := 0, 0
 		for j := ci; j < len(ps) && ps[j].target.First < s.End; j++ {
+			parties++
 			if ps[j].caller {
 				callers++
 			}
@@ -61,8 +64,10 @@ func nameParties(dst []party, d *features.Document, want []bool, ps []party, men
 		if callers >= 2 {
 			continue
 		}
-		names := 0
-		for i := s.First; i < s.End && names < maxSentenceNames; {
+		// The names fill what the sentence's parties leave of the ones
+		// paired (maxSentenceParties), so that they crowd none of those out.
+		names, most := 0, min(maxSentenceNames, maxSentenceParties-parties)
+		for i := s.First; i < s.End && names < most; {
 			end := i + 1
 			if !capitalisedWord(d, i) {
 				// "the court ruled", "prosecutors said": a noun of those
@@ -73,24 +78,29 @@ func nameParties(dst []party, d *features.Document, want []bool, ps []party, men
 					continue
 				}
 			}
-			// The run: capitalised words, and connectors between two.
-			for end < s.End && end-i < maxNameTokens && capitalisedWord(d, i) {
+			// The run: capitalised words, and connectors between two. It is
+			// read to its end: one longer than maxNameTokens is no name (a
+			// headline; a long institution's name, whose tail alone would
+			// be one).
+			for end < s.End && capitalisedWord(d, i) {
 				if capitalisedWord(d, end) {
 					end++
 					continue
 				}
-				if c := nameConnector(d, end); c > 0 && end+c < s.End && end+c-i < maxNameTokens && capitalisedWord(d, end+c) {
+				if c := nameConnector(d, end); c > 0 && end+c < s.End && capitalisedWord(d, end+c) {
 					end += c + 1
 					continue
 				}
 				break
 			}
+			// Opening words, and the connectors they leave in front ("Some
+			// of the Wardens"), are no part of the name.
 			first := i
-			for first < end && openingWord(d.Surface(first)) {
+			for first < end && (openingWord(d.Surface(first)) || nameConnector(d, first) > 0 || d.Surface(first) == "the") {
 				first++
 			}
 			i = end
-			if first == end {
+			if first == end || end-first > maxNameTokens {
 				continue
 			}
 			// The first party and the first mention that end at first or
@@ -228,7 +238,7 @@ func allCapitalsLong(d *features.Document, first, end int) bool {
 // holderPosition reports whether the name [first, end) of the sentence
 // [sentFirst, sentEnd) stands where a holder does: before a verb, after at
 // most two auxiliaries or adverbs ("Johnson said", "the House of
-// Representatives has voted"), as the agent of a passive ("was
+// Representatives has voted", "Ford is fully cooperating"), as the agent of a passive ("was
 // criticised by Amnesty") or after "according to". Elsewhere a
 // capitalised run is more often a place, a date, a work or a source than
 // an actor; as a possessor it is as often a place ("Northamptonshire's
@@ -255,13 +265,23 @@ func holderPosition(d *features.Document, first, end, sentFirst, sentEnd int) bo
 			}
 		}
 	}
-	for k := 0; k < 2 && j < sentEnd && auxiliaryOrAdverb(d.LowerFast(j)); k++ {
+	auxiliary := false
+	for k := 0; k < 2 && j < sentEnd; k++ {
+		w := d.LowerFast(j)
+		if capitalisedWord(d, j) || !auxiliaryOrAdverb(w) && !(len(w) > 4 && strings.HasSuffix(w, "ly")) {
+			break
+		}
+		auxiliary = auxiliary || beForm(w)
 		j++
 	}
 	if j == sentEnd || d.Tokens[j].Kind != features.KindWord || capitalisedWord(d, j) {
 		return false
 	}
 	w := d.LowerFast(j)
+	// "Ford is fully cooperating": the progressive after "be".
+	if auxiliary && len(w) > 4 && strings.HasSuffix(w, "ing") {
+		return true
+	}
 	// A capitalised word that opens the sentence is as often a common
 	// word ("Early reports suggested", "Violence broke out"): there the
 	// verb must not read as a plural noun.
@@ -365,10 +385,6 @@ func contraction(w string) bool {
 	return rest != "" && rest != "s" && 'a' <= rest[0] && rest[0] <= 'z'
 }
 
-// namePair reports whether the pair of parties i and j, in either order,
-// is scored: not two names, which could only be each other's targets.
-func namePair(ps []party, i, j int) bool { return !ps[i].name || !ps[j].name }
-
 // actorNoun reports whether w, in lower case, is a noun that names those
 // who act in news where no name is given: courts, prosecutors, lawmakers,
 // a committee, a company. Titles and organs that news writes of a named
@@ -405,3 +421,5 @@ func ownedBy(d *features.Document, p, i int) bool {
 	}
 	return true
 }
+
+func beForm(w string) bool { return w == "is" || w == "are" || w == "was" || w == "were" }

@@ -29,7 +29,8 @@ type party struct {
 
 // pairsInSentences calls fn with every ordered pair of parties that the
 // relation stage scores, in its order: two parties of one sentence (of its
-// first maxSentenceParties), not the same actor, within a clause
+// first maxSentenceParties), not two unknown names, not the same actor,
+// within a clause
 // (features.Context.Pairable); si is their sentence and first its first
 // party. parties and targets are in token order. Where (h, t) is a pair,
 // so is (t, h), and (h, t) with h > t comes first: oneActor and Pairable
@@ -53,8 +54,8 @@ func pairsInSentences(w *workspace, parties []party, targets []features.Target, 
 		end := min(hi, lo+maxSentenceParties)
 		for t := lo; t < end; t++ {
 			for h := lo; h < end; h++ {
-				if h == t {
-					continue
+				if h == t || parties[h].name && parties[t].name {
+					continue // two unknown names: neither may be a target
 				}
 				ok := pair[h-lo][t-lo]
 				if h > t {
@@ -75,7 +76,8 @@ func pairsInSentences(w *workspace, parties []party, targets []features.Target, 
 const maxSentenceParties = 16
 
 // relate is the relation stage: it pairs the parties of each sentence
-// (found mentions, the caller's spans, generic actors such as "police"),
+// (found mentions, the caller's spans, generic actors such as "police",
+// unknown names as holders),
 // scores each ordered pair with the relation model and keeps the pairs it
 // finds a stance in (relations.Decide): those the service returns
 // (relations.Returned) in out, with their evidence, the others in
@@ -99,9 +101,6 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 	// score waits in w.pairScores until its turn, in the same sentence.
 	scores := &w.pairScores
 	pairsInSentences(w, parties, targets, func(si, first, h, t int) {
-		if !namePair(parties, h, t) {
-			return
-		}
 		ps := &scores.at[h-first][t-first]
 		if h > t {
 			c.an.dueStance(w, c.model, h)
@@ -118,7 +117,11 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 				w.feats = c.relExt.ExtractPair(w.feats[:0], &w.ctx, targets, stances, t, h)
 				scores.at[t-first][h-first] = c.scorePair(w, m, w.feats)
 			default:
-				w.feats, w.feats2 = c.relExt.ExtractPairs(w.feats[:0], w.feats2[:0], &w.ctx, targets, stances, h, t)
+				kh, kt, kst := w.knownParty(h), w.knownParty(t), stances
+				if len(w.knownIndex) > 0 {
+					kst = w.knownStances(stances, h, t)
+				}
+				w.feats, w.feats2 = c.relExt.ExtractPairs(w.feats[:0], w.feats2[:0], &w.ctx, w.knownTargets, kst, kh, kt)
 				*ps = c.scorePair(w, m, w.feats)
 				scores.at[t-first][h-first] = c.scorePair(w, m, w.feats2)
 			}
@@ -462,9 +465,11 @@ func oneWay(cands []relCand) []relCand {
 
 // parties lists the candidate parties of w's document in token order:
 // the found mentions, the caller's spans (which win over a mention they
-// overlap, so that a relation's party is exactly the caller's span) and
+// overlap, so that a relation's party is exactly the caller's span),
 // generic actors (which take in a state mention right before them:
-// "Iraqi police"), and leaves their token ranges in w.partyTargets.
+// "Iraqi police") and, with names, the unknown names that may hold a
+// relation (nameParties; training has none), and leaves their token
+// ranges in w.partyTargets and, without the names, in w.knownTargets.
 func (a *Analyzer) parties(w *workspace, text string, spans []Span, names bool) []party {
 	d := &w.doc
 	// The three kinds are listed apart and merged: the mentions and the
@@ -553,7 +558,42 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span, names bool) 
 	for _, p := range out {
 		w.partyTargets = append(w.partyTargets, p.target)
 	}
+	w.knownTargets, w.knownIndex = w.partyTargets, w.knownIndex[:0]
+	if len(w.nameParties) > 0 && names {
+		// The parties without the names, and each party's index among
+		// them: the features of a pair of two known parties, and their
+		// stances, are read as if no name were there (knownPair), as the
+		// model was trained, so that a name changes no other pair's score.
+		w.knownTargets = w.knownBuf[:0]
+		for _, p := range out {
+			if p.name {
+				w.knownIndex = append(w.knownIndex, -1)
+				continue
+			}
+			w.knownIndex = append(w.knownIndex, len(w.knownTargets))
+			w.knownTargets = append(w.knownTargets, p.target)
+		}
+		w.knownBuf = w.knownTargets
+	}
 	return out
+}
+
+// knownStances returns stances laid out by w.knownTargets, where only
+// parties h and t, the pair extracted, are read.
+func (w *workspace) knownStances(stances [][2]float32, h, t int) [][2]float32 {
+	ks := slices.Grow(w.knownStanceBuf[:0], len(w.knownTargets))[:len(w.knownTargets)]
+	ks[w.knownIndex[h]], ks[w.knownIndex[t]] = stances[h], stances[t]
+	w.knownStanceBuf = ks
+	return ks
+}
+
+// knownParty returns party i's index in w.knownTargets, the parties
+// without the unknown names.
+func (w *workspace) knownParty(i int) int {
+	if len(w.knownIndex) == 0 {
+		return i
+	}
+	return w.knownIndex[i]
 }
 
 // mergeParties merges names, in token order and overlapping none of ps,
@@ -854,6 +894,9 @@ func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party, s
 			si++
 		}
 		sentEnd := d.Sentences[si].End
+		// Names are not among the parties a mention's features read
+		// (knownTargets): a sentence of mentions and names is one of
+		// mentions only.
 		hi, onlyMentions := lo, true
 		for ; hi < len(parties) && targets[hi].First < sentEnd; hi++ {
 			onlyMentions = onlyMentions && (parties[hi].mention >= 0 || parties[hi].name)
@@ -866,7 +909,7 @@ func (a *Analyzer) partyStances(w *workspace, m *model.Model, parties []party, s
 				// its stance would cost a mention's reading for each.
 				st[i] = [2]float32{}
 				continue
-			case scored != nil && parties[i].mention >= 0 && (onlyMentions || w.ctx.SameFeatures(targets, i, w.targets, parties[i].mention)):
+			case scored != nil && parties[i].mention >= 0 && (onlyMentions || w.ctx.SameFeatures(w.knownTargets, w.knownParty(i), w.targets, parties[i].mention)):
 				// The mention stage scored this mention, with these very
 				// features where SameFeatures says so. Where every party
 				// of the sentence is a mention, its score is taken as it
@@ -900,7 +943,7 @@ func (a *Analyzer) dueStance(w *workspace, m *model.Model, i int) {
 // partyStance scores the stance toward party i with mention model m over
 // the party list. It uses w.feats.
 func (a *Analyzer) partyStance(w *workspace, m *model.Model, i int) [2]float32 {
-	w.feats = a.ext.Extract(w.feats[:0], &w.ctx, w.partyTargets, i)
+	w.feats = a.ext.Extract(w.feats[:0], &w.ctx, w.knownTargets, w.knownParty(i))
 	p := m.Score(w.feats).Probs
 	return [2]float32{p[model.Hostile], p[model.Cooperative]}
 }

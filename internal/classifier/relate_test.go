@@ -341,7 +341,7 @@ func TestPairsInSentencesSymmetric(t *testing.T) {
 			}
 			for tt := lo; tt < min(hi, lo+maxSentenceParties); tt++ {
 				for h := lo; h < min(hi, lo+maxSentenceParties); h++ {
-					if h != tt && !oneActor(w.doc.Text, &parties[h], &parties[tt]) && w.ctx.Pairable(targets, h, tt) {
+					if h != tt && !(parties[h].name && parties[tt].name) && !oneActor(w.doc.Text, &parties[h], &parties[tt]) && w.ctx.Pairable(targets, h, tt) {
 						want = append(want, [4]int{si, lo, h, tt})
 					}
 				}
@@ -416,18 +416,21 @@ func TestPartyStancesAsScored(t *testing.T) {
 				only = only && (ps[hi].mention >= 0 || ps[hi].name)
 			}
 			for i := lo; i < hi && hi-lo >= 2; i++ {
-				w.feats = c.an.ext.Extract(w.feats[:0], &w.ctx, targets, i)
-				p := c.model.Score(w.feats).Probs
-				want := [2]float32{p[model.Hostile], p[model.Cooperative]}
+				var want [2]float32 // no mention model reads an unknown name
 				switch {
 				case ps[i].name:
-					want = [2]float32{} // no mention model reads an unknown name
 				case only:
-					if !w.ctx.SameFeatures(targets, i, w.targets, ps[i].mention) {
+					if !w.ctx.SameFeatures(w.knownTargets, w.knownParty(i), w.targets, ps[i].mention) {
 						differing++
 					}
 					q := res.Mentions[ps[i].mention].Probs
 					want = [2]float32{q[model.Hostile], q[model.Cooperative]}
+				default:
+					// Read among the parties without the unknown names, as
+					// the model was trained.
+					w.feats = c.an.ext.Extract(w.feats[:0], &w.ctx, w.knownTargets, w.knownParty(i))
+					p := c.model.Score(w.feats).Probs
+					want = [2]float32{p[model.Hostile], p[model.Cooperative]}
 				}
 				if got[i] != want {
 					t.Fatalf("in %.60q, party %d %q: stance %v, want %v", text, i, text[ps[i].span.Start:ps[i].span.End], got[i], want)
@@ -669,6 +672,8 @@ func TestUnknownNamesHold(t *testing.T) {
 		{"Johnson accused Iran of lying about the attack.", []string{"Iran"}, []string{"Johnson -> Iran hostile"}, nil},
 		{"The House of Representatives voted to condemn Iran.", nil, []string{"House of Representatives -> Iran hostile"}, nil},
 		{"The sanctions on Iran were criticised by Amnestia Global.", []string{"Iran"}, []string{"Amnestia Global -> Iran hostile"}, nil},
+		// The progressive after "be", across an adverb.
+		{"Acme is fully cooperating with Iran on the project.", []string{"Iran"}, []string{"Acme -> Iran cooperative"}, nil},
 		// A noun of those who act, and a name's short complement.
 		{"Later, prosecutors accused Iran of fraud.", []string{"Iran"}, []string{"prosecutors -> Iran hostile"}, nil},
 		{"Lawyers for the family sued Iran.", []string{"Iran"}, []string{"Lawyers -> Iran hostile"}, nil},

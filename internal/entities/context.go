@@ -108,8 +108,8 @@ func partOfName(text string, c span, cx context, g *Gazetteer) bool {
 	// "President Muhammadu Buhari of Nigeria"; a name shared with a
 	// namesake stays part of the name ("Senator David Perdue of Georgia").
 	if prev, _ := prevWords(text, c.start); prev == "of" && c.marks&markQualified == 0 &&
-		g.personBeforeOf(text, c.start-len(" of "), cx.titleEnd) {
-		return false
+		!(nameWordAfter(text, c.end) && cx.follower == nil) && g.personBeforeOf(text, c.start-len(" of "), cx.titleEnd) {
+		return false // not "Maria Kab of Ghana Airways"
 	}
 	if prev, before := prevWords(text, c.start); before != "" && (prev == "of" || nameParticle(prev)) {
 		bs := c.start - len(prev) - len(before) - 2
@@ -126,7 +126,7 @@ func partOfName(text string, c span, cx context, g *Gazetteer) bool {
 }
 
 // personBeforeOf reports whether the capitalised words that end at p,
-// before "of" and a state, are a personal name: two or three words after
+// before "of" and a state, are a personal name: one to three words after
 // a title ("President Muhammadu Buhari of Nigeria", "Presidents ... and
 // Patrice Talon of Benin") or opening with a given name the table's people
 // bear ("Andrzej Duda of Poland"); the state is then the person's, not the
@@ -768,6 +768,7 @@ func unsupported(text string, ms []Mention, starts []int32, places []int32, g *G
 			s.owned = true
 		}
 	}
+	unsure := func(id string) bool { return need[id] != nil }
 	out := ms[:0]
 	k = 0
 	for i, m := range ms {
@@ -776,7 +777,7 @@ func unsupported(text string, ms []Mention, starts []int32, places []int32, g *G
 		}
 		if k < len(starts) && int(starts[k]) == m.Start {
 			s := need[m.Entity.ID]
-			if !s.forms2 && !s.owned && !listedState(text, ms, i) && !foreignStateBeside(text, ms, i) {
+			if !s.forms2 && !s.owned && !listedState(text, ms, i) && !foreignStateBeside(text, ms, i, unsure) {
 				if s.place == 0 {
 					s.place = -1
 					if g.placeOf(m.Entity.ID, places) {
@@ -805,17 +806,16 @@ func (g *Gazetteer) placeOf(id string, places []int32) bool {
 	return false
 }
 
-// listedState reports whether mention i is a state beside another in a
-// list: "Ukraine and Georgia", "Georgia, Armenia".
 // foreignStateBeside reports whether the mention before or after ms[i] in
 // its sentence is another state by its name, and not the United States,
 // whose own states share the names ("Jordan condemned Israel", "Russia
 // invaded Georgia"; not "the results in Georgia, the United States' ...",
-// nor "Lima beans and Jordan almonds", where a capital stands).
-func foreignStateBeside(text string, ms []Mention, i int) bool {
+// nor "Lima beans and Jordan almonds", where a capital stands), nor one
+// that needs support itself (unsure: "Jordan moved to Georgia").
+func foreignStateBeside(text string, ms []Mention, i int, unsure func(id string) bool) bool {
 	foreign := func(o Mention) bool {
 		return o.Entity.Type == TypeCountry && o.Entity.ID != "USA" && o.Entity.ID != ms[i].Entity.ID &&
-			text[o.Start:o.End] == o.Entity.Name
+			!unsure(o.Entity.ID) && text[o.Start:o.End] == o.Entity.Name
 	}
 	m := ms[i]
 	return i > 0 && foreign(ms[i-1]) && !sentenceBreak(text[ms[i-1].End:m.Start]) ||
@@ -838,6 +838,8 @@ func sentenceBreak(s string) bool {
 	return false
 }
 
+// listedState reports whether mention i is a state beside another in a
+// list: "Ukraine and Georgia", "Georgia, Armenia".
 func listedState(text string, ms []Mention, i int) bool {
 	m := ms[i]
 	listed := func(a, b Mention) bool {

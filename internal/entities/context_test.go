@@ -57,6 +57,8 @@ func TestContextRules(t *testing.T) {
 		{"US state without support", "Senator David Perdue of Georgia voted.", []hit{{"David Perdue", "person:david-perdue", SourceTitle}}},
 		{"country listed beside another", "Ukraine and Georgia want to join.", []hit{{"Ukraine", "UKR", G}, {"Georgia", "GEO", G}}},
 		{"country beside another state in its sentence", "Jordan condemned Israel. Georgia voted.", []hit{{"Jordan", "JOR", G}, {"Israel", "ISR", G}}},
+		{"two states that need support", "Jordan moved to Georgia last year.", nil},
+		{"state opening a company's name after a person", "Maria Kab of Ghana Airways spoke.", []hit{{"Maria Kab", "person:maria-kab", N}}},
 		{"country beside the United States only", "The United States watched the results in Georgia.", []hit{{"United States", "USA", G}}},
 		{"country supported by its capital", "Georgia protested; Tbilisi recalled its envoy.", []hit{{"Georgia", "GEO", G}, {"Tbilisi", "GEO", G}}},
 		{"namesake of a famous surname", "The author Sam Harris spoke.", []hit{{"Sam Harris", "person:sam-harris", N}}},
@@ -83,6 +85,7 @@ func TestContextRules(t *testing.T) {
 			{"Nikos Dendias", "person:nikos-dendias", N}, {"Dendias", "person:nikos-dendias", R}}},
 		{"hyphenated given name", "Jean-Pierre Mbala met Hans-Peter Kohl.", []hit{
 			{"Jean-Pierre Mbala", "person:jean-pierre-mbala", N}, {"Hans-Peter Kohl", "person:hans-peter-kohl", N}}},
+		{"hyphenated company name", "Mercedes-Benz Group AG said it would leave.", nil},
 		{"given name opening an institution", "She studied at John Hopkins University.", nil},
 		{"given name that is a month", "May Day parades were held.", nil},
 		{"given name after a capitalised word", "They stayed at the Hotel Maria Regina.", nil},

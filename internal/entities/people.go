@@ -159,9 +159,12 @@ func (g *Gazetteer) findNamedPeople(text string, ms []Mention, starts []int32) [
 		}
 		w := wordEnd(text, p)
 		// "Jean-Yves Le Drian", "Hans-Peter Friedrich": a hyphenated given
-		// name opens with one the table knows.
+		// name is two the table knows ("Mercedes-Benz Group" is none).
 		given := w
 		if h := strings.IndexByte(text[p:w], '-'); h > 0 && startsUpperAt(text, p+h+1) {
+			if !g.isGivenName(text[p+h+1 : w]) {
+				continue
+			}
 			given = p + h
 		}
 		// The cheap tests first: a name has a capitalised word after the
@@ -551,8 +554,9 @@ func ofAfter(text string, ms []Mention, p int) Mention {
 	if strings.HasPrefix(text[q:], "the ") {
 		q += len("the ")
 	}
-	if m := mentionAt(ms, q); m != nil {
-		return *m
+	// ms is sorted: a search, as a text of many titles asks for each.
+	if i, ok := slices.BinarySearchFunc(ms, q, func(m Mention, q int) int { return m.Start - q }); ok {
+		return ms[i]
 	}
 	return Mention{}
 }
