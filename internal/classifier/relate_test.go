@@ -681,6 +681,11 @@ func TestUnknownNamesHold(t *testing.T) {
 		{"Iraq's chief prosecutors accused Iran of fraud.", nil, []string{"Iraq -> Iran hostile"}, []string{"prosecutors -> Iran hostile"}},
 		// Never a target.
 		{"Iran accused Johnson of lying about the attack.", []string{"Iran"}, nil, []string{"Iran -> Johnson hostile"}},
+		// A run of more than six words is no name, nor its tail.
+		{"The Federal Association of the Grain Growers Union criticised Iran.", []string{"Iran"}, nil,
+			[]string{"Growers Union -> Iran hostile", "Grain Growers Union -> Iran hostile"}},
+		// A name between two known parties leaves their pair as it was.
+		{"Iran, Johnson said, attacked Iraq.", nil, []string{"Iran -> Iraq hostile", "Johnson -> Iraq hostile"}, nil},
 		// The caller named the sentence's actors.
 		{"Johnson said Iran had attacked Iraq.", []string{"Iran", "Iraq"}, []string{"Iran -> Iraq hostile"}, []string{"Johnson -> Iran hostile", "Johnson -> Iraq hostile"}},
 		// A news outlet cites; a place is no actor.
@@ -737,5 +742,24 @@ func TestNamesPerSentence(t *testing.T) {
 	}
 	if names != maxSentenceNames {
 		t.Errorf("%d names among the parties of %q, want %d", names, text, maxSentenceNames)
+	}
+	// Names fill only the places the sentence's other parties leave of
+	// those paired.
+	states := "Iran, Iraq, Syria, Jordan, Egypt, Libya, Sudan, Chad, Niger, Mali, Oman, Yemen, Qatar and Kuwait"
+	text = "Adams said, Baker said and Clark said that " + states + " condemned Russia."
+	if err := c.an.analyze(w, text, entities.Options{Builtin: true}, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	others := 0
+	names = 0
+	for _, p := range c.an.parties(w, text, nil, true) {
+		if p.name {
+			names++
+		} else {
+			others++
+		}
+	}
+	if others+names > maxSentenceParties || names == 0 {
+		t.Errorf("%d names and %d other parties in %q: want names, and at most %d in all", names, others, text, maxSentenceParties)
 	}
 }
