@@ -128,7 +128,7 @@ func nameParties(dst []party, d *features.Document, want []bool, ps []party, men
 			// "Iran's foreign minister", "Iraqi defence officials": a noun
 			// that a party owns or qualifies is that party's.
 			if !capitalisedWord(d, first) && (pi > 0 && ownedBy(d, ps[pi-1].target.End, first) ||
-				mi > 0 && ownedBy(d, mentions[mi-1].End, first)) {
+				mi > 0 && ownedBy(d, mentions[mi-1].End, first) || appositionHead(d, first, s.First)) {
 				continue
 			}
 			if !holderPosition(d, first, end, s.First, s.End) || placeBeforeName(d, first, s.First) || contraction(d.Surface(first)) ||
@@ -238,15 +238,18 @@ func allCapitalsLong(d *features.Document, first, end int) bool {
 // holderPosition reports whether the name [first, end) of the sentence
 // [sentFirst, sentEnd) stands where a holder does: before a verb, after at
 // most two auxiliaries or adverbs ("Johnson said", "the House of
-// Representatives has voted", "Ford is fully cooperating"), as the agent of a passive ("was
-// criticised by Amnesty") or after "according to". Elsewhere a
-// capitalised run is more often a place, a date, a work or a source than
-// an actor; as a possessor it is as often a place ("Northamptonshire's
-// chief constable", "Hawke's Bay") as one whose stance a noun carries.
+// Representatives has voted", "Ford is fully cooperating"), as the agent
+// of a passive ("was criticised by Amnesty"), after a verb of saying
+// ("..., said Johnson") or after "according to". Elsewhere a capitalised
+// run is more often a place, a date, a work or a source than an actor; as
+// a possessor it is as often a place ("Northamptonshire's chief
+// constable", "Hawke's Bay") as one whose stance a noun carries.
 func holderPosition(d *features.Document, first, end, sentFirst, sentEnd int) bool {
 	if first > sentFirst {
 		switch d.LowerFast(first - 1) {
-		case "by":
+		case "by", "said", "says", "added", "adds", "wrote", "tweeted", "stated", "warned", "insisted", "asked":
+			// The agent of a passive; the speaker after a quote ("...,"
+			// said Johnson).
 			return true
 		case "to":
 			if first-1 > sentFirst && d.LowerFast(first-2) == "according" {
@@ -261,6 +264,18 @@ func holderPosition(d *features.Document, first, end, sentFirst, sentEnd int) bo
 		for k := j + 1; k < sentEnd && k <= j+4 && d.Tokens[k].Kind == features.KindWord; k++ {
 			if !capitalisedWord(d, k) && verbForm(d.LowerFast(k)) && !strings.HasSuffix(d.Surface(k), "s") {
 				j = k
+				break
+			}
+		}
+	}
+	// "Cherry, who led the petition, said", "Smith, a lawyer, argued": an
+	// apposition or a relative clause between commas comes before the verb.
+	if j < sentEnd && d.Surface(j) == "," {
+		for k := j + 1; k < sentEnd && k <= j+10; k++ {
+			if w := d.Surface(k); w == "," {
+				j = k + 1
+				break
+			} else if d.Tokens[k].Kind == features.KindPunct {
 				break
 			}
 		}
@@ -423,3 +438,14 @@ func ownedBy(d *features.Document, p, i int) bool {
 }
 
 func beForm(w string) bool { return w == "is" || w == "are" || w == "was" || w == "were" }
+
+// appositionHead reports whether the noun at token i heads an apposition
+// ("Acme, a firm based in Lyon, sued"): it describes the name before it,
+// which holds what follows.
+func appositionHead(d *features.Document, i, sentFirst int) bool {
+	if i-2 < sentFirst || d.Surface(i-2) != "," {
+		return false
+	}
+	w := d.LowerFast(i - 1)
+	return w == "a" || w == "an" || w == "the"
+}

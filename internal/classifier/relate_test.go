@@ -672,6 +672,10 @@ func TestUnknownNamesHold(t *testing.T) {
 		{"Johnson accused Iran of lying about the attack.", []string{"Iran"}, []string{"Johnson -> Iran hostile"}, nil},
 		{"The House of Representatives voted to condemn Iran.", nil, []string{"House of Representatives -> Iran hostile"}, nil},
 		{"The sanctions on Iran were criticised by Amnestia Global.", []string{"Iran"}, []string{"Amnestia Global -> Iran hostile"}, nil},
+		// An apposition before the verb.
+		{"Acme, a firm based in Lyon, sued Iran.", []string{"Iran"}, []string{"Acme -> Iran hostile"}, nil},
+		// The speaker after a quote.
+		{"\"Iran is lying about the attack,\" said Johnson.", []string{"Iran"}, []string{"Johnson -> Iran hostile"}, nil},
 		// The progressive after "be", across an adverb.
 		{"Acme is fully cooperating with Iran on the project.", []string{"Iran"}, []string{"Acme -> Iran cooperative"}, nil},
 		// A noun of those who act, and a name's short complement.
