@@ -196,20 +196,30 @@ func openingWord(w string) bool {
 		"May", "Might", "Must", "Shall", "One", "Two", "Three", "First", "Second", "Third", "New", "Former",
 		"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
 		"January", "February", "March", "April", "June", "July", "August", "September", "October",
-		"November", "December", "Reuters", "AP", "AFP", "BBC", "CNN", "NPR", "Xinhua", "TASS", "Wikinews":
+		"November", "December", "East", "West", "North", "South", "Middle", "Central", "Reuters", "AP", "AFP", "BBC", "CNN", "NPR", "Xinhua", "TASS", "Wikinews":
 		return true
 	}
 	return false
 }
 
 // placeBeforeName reports whether the word before token i, in its
-// sentence, is a preposition of place or time, after which a name is a
-// place or a date ("in Victoria Park", "at Harvard", "on Christmas Day").
+// sentence, or before its article, is a preposition of place or time,
+// after which a name is a place or a date ("in Victoria Park", "at
+// Harvard", "on Christmas Day"), or "to" ("expansion to the East
+// creates", "sent to Johnson"), after which it receives.
 func placeBeforeName(d *features.Document, i, sentFirst int) bool {
 	if i == sentFirst {
 		return false
 	}
-	switch d.LowerFast(i - 1) {
+	j := i - 1
+	if w := d.LowerFast(j); (w == "the" || w == "a" || w == "an") && j > sentFirst {
+		j-- // "to the East", "in a Hanoi court"
+	}
+	switch d.LowerFast(j) {
+	case "to":
+		// A recipient or a direction, not a holder; "according to" names
+		// a source.
+		return j == sentFirst || d.LowerFast(j-1) != "according"
 	case "in", "at", "near", "on", "into", "across", "outside", "inside", "throughout", "within", "toward",
 		"towards", "via", "around", "along", "through", "off", "during", "since", "until":
 		return true

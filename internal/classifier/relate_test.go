@@ -98,6 +98,9 @@ func TestRelations(t *testing.T) {
 		// Only in one phrase: a state and its official on either side of
 		// a comma or a conjunction are two parties.
 		{"Russia attacked Ukraine, Zelensky said.", []string{"Russia -> Ukraine hostile"}, []string{"Russia -> Zelensky hostile"}},
+		// A colon that opens a quote leaves the quote in the speaker's
+		// clause.
+		{"Russia said: \"Ukraine is lying about the attack.\"", []string{"Russia -> Ukraine hostile"}, nil},
 		{"Russia attacked Ukraine and Zelensky condemned it.", []string{"Russia -> Ukraine hostile"}, []string{"Russia -> Zelensky hostile"}},
 	} {
 		t.Run(tc.text, func(t *testing.T) {

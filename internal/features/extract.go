@@ -228,7 +228,7 @@ func (c *Context) prepare(si int) {
 				open = false
 			}
 		}
-		if a&attrBoundary != 0 {
+		if a&attrBoundary != 0 && !quoteColon(d, i, sent.End) {
 			prev = int32(i)
 			c.nextBoundary[i] = int32(i)
 		}
@@ -584,6 +584,21 @@ func (c *Context) clause(si int, t Target) (left, right int) {
 		}
 	}
 	return left, right
+}
+
+// quoteColon reports whether token i of a sentence ending at end is a
+// colon that opens a quote ("Johnson said: "Iran is lying.""): the quote
+// is what the speaker says, in the speaker's clause, not a clause of its
+// own.
+func quoteColon(d *Document, i, end int) bool {
+	if i+1 >= end || d.Text[d.Tokens[i].Start:d.Tokens[i].End] != ":" {
+		return false
+	}
+	switch d.Text[d.Tokens[i+1].Start:d.Tokens[i+1].End] {
+	case "\"", "“", "'", "‘":
+		return true
+	}
+	return false
 }
 
 func isClauseBoundary(w string) bool {

@@ -164,17 +164,18 @@ func TestIsCoordinatedHyphen(t *testing.T) {
 }
 
 // clauseBounds is what Context.clause computes, by scanning the tokens
-// around the mention: the reference it is checked against.
+// around the mention: the reference it is checked against. A colon that
+// opens a quote is no boundary.
 func clauseBounds(d *Document, sent Sentence, t Target) (left, right int) {
 	left, right = max(sent.First, t.First-maxClause), min(sent.End, t.End+maxClause)
 	for i := t.First - 1; i >= left; i-- {
-		if isClauseBoundary(d.Surface(i)) {
+		if isClauseBoundary(d.Surface(i)) && !quoteColon(d, i, sent.End) {
 			left = i + 1
 			break
 		}
 	}
 	for i := t.End; i < right; i++ {
-		if isClauseBoundary(d.Surface(i)) {
+		if isClauseBoundary(d.Surface(i)) && !quoteColon(d, i, sent.End) {
 			right = i
 			break
 		}
