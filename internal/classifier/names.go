@@ -19,8 +19,9 @@ import (
 // a known party, a caller's span or a generic actor, and may not receive
 // one: the target side stays with what the service can name.
 
-// maxNameTokens bounds an unknown name, so that a run of capitalised words
-// (a headline, a list of titles) is not one party.
+// maxNameTokens bounds an unknown name: a longer run of capitalised words
+// (a headline, a long institution's name, whose tail alone would be read
+// as one) is no name.
 const maxNameTokens = 6
 
 // maxSentenceNames bounds the names of one sentence, so that a sentence
