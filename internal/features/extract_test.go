@@ -458,3 +458,21 @@ func TestMentionPieces(t *testing.T) {
 		}
 	}
 }
+
+// TestSentencesKeepInitials: a name's middle initial ends no sentence; a
+// dot after a word still does.
+func TestSentencesKeepInitials(t *testing.T) {
+	tok := mustTokenizer(t)
+	for _, tc := range []struct {
+		text string
+		want int
+	}{
+		{"John R. Bolton resigned. Trump said so.", 2},
+		{"Attorney Thomas T. Cullen said Smithers lied.", 1},
+		{"He met I. Then he left.", 2},
+	} {
+		if got := len(tok.Tokenize(tc.text).Sentences); got != tc.want {
+			t.Errorf("%q: %d sentences, want %d", tc.text, got, tc.want)
+		}
+	}
+}

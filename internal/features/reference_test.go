@@ -223,7 +223,15 @@ func refIsTerminal(text string, tokens []Token, i int) bool {
 		if i == 0 || tokens[i-1].End != tokens[i].Start {
 			return true
 		}
-		return !refAbbreviations[text[tokens[i-1].Start:tokens[i-1].End]]
+		prev := text[tokens[i-1].Start:tokens[i-1].End]
+		// A name's middle initial ("John R. Bolton") ends no sentence.
+		if len(prev) == 1 && unicode.IsUpper(rune(prev[0])) && i >= 2 && tokens[i-2].Kind == KindWord &&
+			tokens[i-2].End < tokens[i-1].Start {
+			if w := text[tokens[i-2].Start:tokens[i-2].End]; len(w) > 1 && w[0] >= 'A' && w[0] <= 'Z' {
+				return false
+			}
+		}
+		return !refAbbreviations[prev]
 	}
 	return false
 }

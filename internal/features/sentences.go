@@ -48,9 +48,21 @@ func isTerminal(text string, tokens []Token, i int) bool {
 		if i == 0 || tokens[i-1].End != t.Start {
 			return true
 		}
-		return !abbreviations[text[tokens[i-1].Start:tokens[i-1].End]]
+		return !abbreviations[text[tokens[i-1].Start:tokens[i-1].End]] && !middleInitial(text, tokens, i-1)
 	}
 	return false
+}
+
+// middleInitial reports whether token j, before a dot, is a capital letter
+// alone after a capitalised word: a name's initial ("John R. Bolton",
+// "Thomas T. Cullen"), whose dot ends no sentence.
+func middleInitial(text string, tokens []Token, j int) bool {
+	t := tokens[j]
+	if t.End-t.Start != 1 || text[t.Start] < 'A' || text[t.Start] > 'Z' || j == 0 {
+		return false
+	}
+	p := tokens[j-1]
+	return p.Kind == KindWord && p.End < t.Start && p.End-p.Start > 1 && 'A' <= text[p.Start] && text[p.Start] <= 'Z'
 }
 
 func isCloser(s string) bool {
