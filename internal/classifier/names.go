@@ -151,15 +151,7 @@ func nameParties(dst []party, d *features.Document, want []bool, ps []party, men
 // capitalisedWord reports whether token i is a word that starts with an
 // upper-case letter.
 func capitalisedWord(d *features.Document, i int) bool {
-	if d.Tokens[i].Kind != features.KindWord {
-		return false
-	}
-	w := d.Surface(i)
-	if c := w[0]; c < utf8.RuneSelf {
-		return 'A' <= c && c <= 'Z'
-	}
-	r, _ := utf8.DecodeRuneInString(w)
-	return unicode.IsUpper(r)
+	return d.Tokens[i].Kind == features.KindWord && features.StartsUpper(d.Surface(i))
 }
 
 // nameConnector returns how many lower-case words at i join two parts of
@@ -180,7 +172,7 @@ func nameConnector(d *features.Document, i int) int {
 
 // openingWord reports whether w, capitalised, opens a sentence or a
 // clause rather than a name: a function word, a pronoun, a sentence
-// adverb, a day or a month.
+// adverb, a day, a month or a compass point. News outlets are outlet's.
 func openingWord(w string) bool {
 	switch w {
 	case "The", "A", "An", "And", "Or", "But", "Nor", "So", "Yet", "If", "In", "On", "At", "Of", "For", "To",
@@ -197,7 +189,7 @@ func openingWord(w string) bool {
 		"May", "Might", "Must", "Shall", "One", "Two", "Three", "First", "Second", "Third", "New", "Former",
 		"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
 		"January", "February", "March", "April", "June", "July", "August", "September", "October",
-		"November", "December", "East", "West", "North", "South", "Middle", "Central", "Reuters", "AP", "AFP", "BBC", "CNN", "NPR", "Xinhua", "TASS", "Wikinews":
+		"November", "December", "East", "West", "North", "South", "Middle", "Central":
 		return true
 	}
 	return false
@@ -294,7 +286,7 @@ func holderPosition(d *features.Document, first, end, sentFirst, sentEnd int) bo
 	auxiliary := false
 	for k := 0; k < 2 && j < sentEnd; k++ {
 		w := d.LowerFast(j)
-		if capitalisedWord(d, j) || !auxiliaryOrAdverb(w) && !(len(w) > 4 && strings.HasSuffix(w, "ly")) {
+		if capitalisedWord(d, j) || !auxiliaryOrAdverb(w) {
 			break
 		}
 		auxiliary = auxiliary || beForm(w)
@@ -344,7 +336,7 @@ func modifierWord(w string) bool {
 func outlet(d *features.Document, first, end, sentFirst int) bool {
 	for i := first; i < end; i++ {
 		switch d.Surface(i) {
-		case "Press", "Jazeera", "PBS", "MSNBC", "Fox", "Times", "Post", "News", "Daily", "Journal", "Guardian",
+		case "Press", "AP", "Jazeera", "PBS", "MSNBC", "Fox", "Times", "Post", "News", "Daily", "Journal", "Guardian",
 			"Telegraph", "Independent", "Herald", "Tribune", "Gazette", "Bloomberg", "Reuters", "AFP", "BBC",
 			"CNN", "NPR", "Xinhua", "TASS", "Interfax", "Sputnik", "RIA", "IRNA", "Tasnim", "Fars", "Anadolu",
 			"Yonhap", "Kyodo", "Politico", "Axios", "Wikinews", "Twitter", "Facebook", "Telegram", "Instagram":
@@ -362,8 +354,11 @@ func outlet(d *features.Document, first, end, sentFirst int) bool {
 }
 
 // auxiliaryOrAdverb reports whether w may stand between a subject and its
-// verb ("has", "also", "reportedly").
+// verb ("has", "also", "reportedly", "fully").
 func auxiliaryOrAdverb(w string) bool {
+	if len(w) > 4 && strings.HasSuffix(w, "ly") {
+		return true
+	}
 	switch w {
 	case "has", "have", "had", "will", "would", "could", "can", "may", "might", "must", "should", "shall",
 		"did", "does", "do", "is", "was", "are", "were", "not", "never", "then", "later", "earlier", "also",
@@ -404,10 +399,8 @@ func contraction(w string) bool {
 	if i < 0 {
 		return false
 	}
-	rest := w[i+1:]
-	if w[i] != '\'' {
-		rest = w[i+len("\u2019"):]
-	}
+	_, n := utf8.DecodeRuneInString(w[i:])
+	rest := w[i+n:]
 	return rest != "" && rest != "s" && 'a' <= rest[0] && rest[0] <= 'z'
 }
 
@@ -441,7 +434,7 @@ func ownedBy(d *features.Document, p, i int) bool {
 		return false
 	}
 	for k := p; k < i; k++ {
-		if w := d.Surface(k); w != "'s" && w != "\u2019s" && (d.Tokens[k].Kind != features.KindWord || capitalisedWord(d, k)) {
+		if !features.IsPossessiveToken(d.Surface(k)) && (d.Tokens[k].Kind != features.KindWord || capitalisedWord(d, k)) {
 			return false
 		}
 	}

@@ -126,13 +126,15 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 				scores.at[t-first][h-first] = c.scorePair(w, m, w.feats2)
 			}
 		}
-		if ps.label != model.Neutral && !parties[t].name && asserted(&w.ctx, targets, h, t, ps.label) {
+		if ps.label != model.Neutral && asserted(&w.ctx, targets, h, t, ps.label) {
 			cands = append(cands, relCand{h: int32(h), t: int32(t), label: ps.label, probs: ps.probs,
 				joint: w.ctx.Joint(targets, h, t) || w.ctx.Mutual(targets, h, t), sentence: int32(si), feats: ps.feats})
 		}
 	})
 	cands = shareInLists(w, parties, targets, cands)
 	cands = shareWithOfficials(w, parties, targets, cands)
+	// No pair is scored toward a name, but a list's or an official's
+	// sharing may give one a relation from outside.
 	cands = slices.DeleteFunc(cands, func(cd relCand) bool { return parties[cd.t].name })
 	cands = oneWay(cands)
 	w.relCands = cands
@@ -550,7 +552,6 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span, names bool) 
 	}
 	w.parties = out // the buffer, before the names are merged in
 	if names {
-		slices.SortFunc(w.leftOut, func(a, b entities.Mention) int { return a.Start - b.Start })
 		w.nameParties = nameParties(w.nameParties[:0], d, w.wanted, out, w.targets, w.leftOut)
 		out = mergeParties(w, out, w.nameParties)
 	}
@@ -559,10 +560,11 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span, names bool) 
 		w.partyTargets = append(w.partyTargets, p.target)
 	}
 	w.knownTargets, w.knownIndex = w.partyTargets, w.knownIndex[:0]
-	if len(w.nameParties) > 0 && names {
+	if names && len(w.nameParties) > 0 {
 		// The parties without the names, and each party's index among
 		// them: the features of a pair of two known parties, and their
-		// stances, are read as if no name were there (knownPair), as the
+		// stances, are read as if no name were there (knownParty,
+		// knownStances), as the
 		// model was trained, so that a name changes no other pair's score.
 		w.knownTargets = w.knownBuf[:0]
 		for _, p := range out {

@@ -114,6 +114,6 @@ type Options struct {
 	// Moscow", "the mayor of London"), a blocked phrase ("the Vienna
 	// talks", with no entity). Those words name no actor, which a later
 	// stage that looks for unknown names must know. They are appended in
-	// no particular order.
+	// order of Start, as Find meets them.
 	LeftOut *[]Mention
 }
