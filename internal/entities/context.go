@@ -132,42 +132,33 @@ func partOfName(text string, c span, cx context, g *Gazetteer) bool {
 // bear ("Andrzej Duda of Poland"); the state is then the person's, not the
 // end of a longer name ("Bank of America", "University of Texas").
 func (g *Gazetteer) personBeforeOf(text string, p, titleEnd int) bool {
-	start, words := p, 0
+	end, first, words := p, -1, 0 // the words read backward from p, the first of them
 	for words < 3 {
-		ws := wordStart(text, start)
-		if ws == start || !startsUpperAt(text, ws) || organisationNoun(text[ws:start]) || ws <= titleEnd {
+		ws := wordStart(text, end)
+		if ws == end || !startsUpperAt(text, ws) || organisationNoun(text[ws:end]) || ws <= titleEnd {
 			break
 		}
-		words++
+		words, first = words+1, ws
 		if ws == titleEnd+1 {
 			return true
 		}
 		if ws < 2 || text[ws-1] != ' ' {
-			start = ws
 			break
 		}
-		start = ws - 1
+		end = ws - 1
 	}
-	if words < 2 {
-		return false
-	}
-	if text[start] == ' ' {
-		start++
-	}
-	return g.isGivenName(text[start:wordEnd(text, start)])
+	return words >= 2 && g.isGivenName(text[first:wordEnd(text, first)])
 }
 
 // organisationNoun reports whether w heads the name of a body, not a
-// person ("Bank of America", "Party of Regions").
+// person ("Bank of America", "University of Texas"): an institution word
+// or one of the bodies and peerages that come before "of".
 func organisationNoun(w string) bool {
 	switch w {
-	case "Bank", "University", "College", "Institute", "School", "Church", "Museum", "Society",
-		"Association", "Foundation", "Company", "Corporation", "Council", "Court", "Academy",
-		"Hospital", "Center", "Centre", "Club", "League", "Federation", "Union", "Department",
-		"Ministry", "Office", "Agency", "Authority", "Commission", "Committee", "Movement", "Front",
-		"Army", "Forces", "Force", "Group", "Bureau", "Service", "Airways", "Airlines", "Party",
-		"Bishop", "Archbishop", "Duke", "Duchess", "Earl", "Prince", "Princess", "Queen", "King",
-		"Republic", "Kingdom", "State", "States", "Government", "Parliament", "Assembly", "Congress":
+	case "University", "College", "Institute", "School", "Church", "Museum", "Society", "Association",
+		"Foundation", "Company", "Corporation", "Academy", "Hospital", "Center", "Centre", "Club", "League",
+		"Authority", "Commission", "Movement", "Front", "Force", "Group", "Airways", "Airlines", "Bishop",
+		"Archbishop", "Duke", "Duchess", "Earl", "Princess":
 		return true
 	}
 	return institutionWord(w)
