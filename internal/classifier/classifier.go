@@ -54,6 +54,9 @@ type Request struct {
 	Spans []Span
 	// Builtin enables the built-in gazetteer.
 	Builtin bool
+	// TypesAsGiven leaves the targets without a type untyped instead of
+	// typing them as the service can (entities.Options.TypesAsGiven).
+	TypesAsGiven bool
 	// MaxEvidence is the most evidence items per mention; 0 means none.
 	MaxEvidence int
 }
@@ -176,7 +179,7 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 	//  4. document: the stance of the whole text toward each entity
 	//  5. assemble: hand out the evidence
 	corefs := c.models.Document != nil || res.keepInputs
-	if err := c.an.analyze(w, req.Text, entities.Options{Builtin: req.Builtin, Targets: req.Targets}, req.Spans, corefs); err != nil {
+	if err := c.an.analyze(w, req.Text, entities.Options{Builtin: req.Builtin, Targets: req.Targets, TypesAsGiven: req.TypesAsGiven}, req.Spans, corefs); err != nil {
 		return targetError(err)
 	}
 	if err := spansWithoutWords(&w.doc, req.Spans); err != nil {

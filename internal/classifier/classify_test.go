@@ -82,3 +82,35 @@ func TestSpansOverWhiteSpace(t *testing.T) {
 		t.Errorf("a span in white space after words: %v, %d answers", err, len(res.Targeted))
 	}
 }
+
+// A target sent without a type that the service can tell is a person is
+// answered as one the caller typed: found by its surname, linked by its
+// pronouns and read by the document stage as a person.
+func TestUntypedPersonTargetAnsweredAsTyped(t *testing.T) {
+	c := newTestClassifier(t)
+	text := "Guy Seemann, a pollster, won praise for his survey. Seemann asks neighbours one question. He says the answers surprised him."
+	answer := func(typ entities.Type) Result {
+		res, err := c.Classify(context.Background(), Request{Text: text, Builtin: true,
+			Targets: []entities.Target{{ID: "g", Name: "Guy Seemann", Type: typ}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	untyped, typed := answer(entities.TypeUnspecified), answer(entities.TypePerson)
+	if len(untyped.Entities) == 0 || untyped.Entities[0].Entity.Type != entities.TypePerson {
+		t.Fatalf("entities %+v, want the target typed a person", untyped.Entities)
+	}
+	if diff := cmp.Diff(typed, untyped, cmpopts.EquateEmpty(), cmpopts.IgnoreUnexported(Result{})); diff != "" {
+		t.Errorf("untyped answer differs from the typed one (-typed +untyped):\n%s", diff)
+	}
+	n := 0
+	for _, m := range untyped.Mentions {
+		if m.Entity.ID == "g" {
+			n++
+		}
+	}
+	if n < 2 {
+		t.Errorf("%d mentions of the target, want the surname's too", n)
+	}
+}

@@ -97,7 +97,10 @@ type Target struct {
 	ID      string
 	Name    string
 	Aliases []string
-	// Type may be left unspecified.
+	// Type may be left unspecified; then Find gives the target the type
+	// the built-in table gives its name or an alias read alone, or
+	// TypePerson where the text puts a title before it, unless
+	// Options.TypesAsGiven.
 	Type Type
 }
 
@@ -116,4 +119,8 @@ type Options struct {
 	// stage that looks for unknown names must know. They are appended in
 	// order of Start, as Find meets them.
 	LeftOut *[]Mention
+	// TypesAsGiven leaves the targets the caller did not type untyped.
+	// Training sets it where the untyped targets are what the model
+	// should see (training.DocRequest).
+	TypesAsGiven bool
 }

@@ -50,12 +50,22 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 		out     = buf[:0]
 		tm      *matcher
 		targets []Entity
+		untyped []bool // the targets neither the caller nor the table typed
 	)
 	if len(opts.Targets) > 0 {
 		var err error
 		tm, targets, err = buildTargets(opts.Targets)
 		if err != nil {
 			return nil, err
+		}
+		if !opts.TypesAsGiven {
+			untyped = make([]bool, len(targets))
+			for i := range targets {
+				if targets[i].Type == TypeUnspecified {
+					targets[i].Type = g.tableType(&opts.Targets[i])
+					untyped[i] = targets[i].Type == TypeUnspecified
+				}
+			}
 		}
 	}
 	if tm == nil && !opts.Builtin {
@@ -79,7 +89,7 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 		sc.cands = sc.cands[:0]
 	}
 	if !opts.Builtin {
-		return namePartMentions(text, opts.Targets, targets, out), nil
+		return namePartMentions(text, targets, out), nil
 	}
 	nTargets := len(out)
 	sc.cands, sc.starts = g.collectBuiltin(text, sc.cands, sc.starts[:0])
@@ -156,9 +166,13 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 		out = g.findPeople(text, out, sc.titles)
 	}
 	if tm != nil {
+		if slices.Contains(untyped, true) {
+			titledTargets(targets, untyped, out, sc.titles)
+			g.surnamedTargets(text, opts.Targets, targets, untyped, out)
+		}
 		// After the built-in mentions, which keep what they name
 		// ("Israel" of a target "Israel Epstein" stays the state).
-		out = namePartMentions(text, opts.Targets, targets, out)
+		out = namePartMentions(text, targets, out)
 	}
 	// After the caller's targets, which keep the names they give.
 	out = g.findNamedPeople(text, out, sc.starts)

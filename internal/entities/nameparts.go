@@ -37,13 +37,13 @@ import (
 // text only when each of its words is there, and at most maxRunScans
 // times a request. So a request of 64 targets with names of 256 bytes
 // costs a pass over the text, those scans and one scan per target found.
-func namePartMentions(text string, ts []Target, ents []Entity, ms []Mention) []Mention {
+func namePartMentions(text string, ents []Entity, ms []Mention) []Mention {
 	var missing []int
-	for i := range ts {
-		if ts[i].Type != TypePerson {
+	for i := range ents {
+		if ents[i].Type != TypePerson {
 			continue
 		}
-		if n := len(strings.Fields(ts[i].Name)); n < 2 || n > maxPartWords {
+		if n := len(strings.Fields(ents[i].Name)); n < 2 || n > maxPartWords {
 			continue
 		}
 		found := false
@@ -60,14 +60,14 @@ func namePartMentions(text string, ts []Target, ents []Entity, ms []Mention) []M
 	// A word in the names of two missing targets names neither.
 	shared := map[string]int{}
 	for _, i := range missing {
-		for _, w := range uniqueWords(ts[i].Name) {
+		for _, w := range uniqueWords(ents[i].Name) {
 			shared[w]++
 		}
 	}
 	words := textWords(text)
 	scans := maxRunScans
 	for _, i := range missing {
-		part := bestNamePart(text, words, strings.Fields(ts[i].Name), shared, &scans)
+		part := bestNamePart(text, words, strings.Fields(ents[i].Name), shared, &scans)
 		if part == "" {
 			continue
 		}

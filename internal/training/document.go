@@ -199,9 +199,10 @@ func (d *Doc) fullText() string {
 
 // DocRequest is the request a labelled document is scored with: its text
 // (title first, as a headline), the built-in gazetteer, and its labelled
-// entities as caller targets with ids "doc:NAME".
+// entities as caller targets with ids "doc:NAME". The team's entities stay
+// untyped (TypesAsGiven), as servedTypes says why.
 func DocRequest(d *Doc) classifier.Request {
-	req := classifier.Request{Text: d.fullText(), Builtin: true}
+	req := classifier.Request{Text: d.fullText(), Builtin: true, TypesAsGiven: len(d.Entities) > 0}
 	for _, e := range d.Labelled() {
 		t := entities.Target{ID: "doc:" + e.Entity, Name: e.Entity, Aliases: e.Aliases}
 		if len(d.Entities) == 0 {

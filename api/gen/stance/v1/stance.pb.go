@@ -345,7 +345,15 @@ type Target struct {
 	// Other surface forms matched in the text ("Tehran" for Iran). At most the
 	// server's alias limit (default 32), each at most 256 bytes.
 	Aliases []string `protobuf:"bytes,3,rep,name=aliases" json:"aliases,omitempty"`
-	// Kind of the entity; unspecified is allowed.
+	// Kind of the entity; unspecified is allowed, and then the service types
+	// the target as it can, and answers with that type: the built-in table's
+	// type for the name or an alias read alone ("Iran": a country, "NATO": an
+	// organisation, "Barack Obama": a person), else a person where the text
+	// puts a title before it ("Mr. Koellmann", or a name such as "Pope
+	// Francis"), where the caller gave its last word as an alias, or where the
+	// text uses that last word alone and has "he" or "she". A person is also
+	// found by part of their name and by the pronouns that refer to them, and
+	// the document stage reads them as a person.
 	Type          EntityType `protobuf:"varint,4,opt,name=type,enum=stance.v1.EntityType" json:"type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
