@@ -36,6 +36,9 @@ type context struct {
 	afterList bool
 	// titleEnd is where the last title before it ends, -1 if none.
 	titleEnd int
+	// headline: it stands in a headline line (headlineLines), where
+	// every word is capitalised.
+	headline bool
 }
 
 // judge decides whether candidate c, an alias of entity e, names e here.
@@ -43,7 +46,14 @@ type context struct {
 func (g *Gazetteer) judge(text string, c span, e *entityRec, cx context) (verdict, int, int) {
 	switch e.typ {
 	case TypeCountry:
-		if partOfName(text, c, cx, g) {
+		if cx.headline {
+			if cx.afterTitle {
+				return drop, 0, 0
+			}
+			if ws, ok := g.givenNameBefore(text, c.start); ok {
+				return namesake, ws, c.end // "Denzel Washington Wins Oscar"
+			}
+		} else if partOfName(text, c, cx, g) {
 			// A state form after a known first name ends a personal name
 			// ("Denzel Washington"), and a state name that is also a first
 			// name starts one ("Jordan Fisher").
@@ -615,6 +625,14 @@ func (g *Gazetteer) judgeSurname(text string, c span, e *entityRec, cx context) 
 	name := g.text[e.name:e.end]
 	first, _, _ := strings.Cut(name, " ")
 	form := text[c.start:c.end]
+	if cx.headline {
+		// "Putin Warns West": only a given name before it makes another
+		// person of the same surname.
+		if ws, ok := g.givenNameBefore(text, c.start); ok && !strings.EqualFold(text[ws:c.start-1], first) {
+			return namesake, ws, c.end
+		}
+		return keep, c.start, c.end
+	}
 	// A following name that the table knows is still a name here ("Kerry
 	// Washington"); only a title after the form keeps it a surname.
 	if nameWordAfter(text, c.end) && (cx.follower == nil || cx.follower.entity != kindTitle) {

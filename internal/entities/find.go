@@ -32,6 +32,8 @@ type scratch struct {
 	// "Washington" in "Washington, D.C." is no short reference to a George
 	// Washington named earlier either.
 	dropped []int32
+	// headlines are the text's headline lines (headlineLines).
+	headlines [][2]int
 }
 
 // Find returns the mentions in text, sorted by Start and non-overlapping.
@@ -95,7 +97,8 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 	sc.cands, sc.starts = g.collectBuiltin(text, sc.cands, sc.starts[:0])
 	sortSpans(sc.cands)
 	sc.support, sc.places, sc.dropped = sc.support[:0], sc.places[:0], sc.dropped[:0]
-	last, titleEnd := 0, -1
+	sc.headlines = headlineLines(text, sc.headlines[:0])
+	last, titleEnd, nextHeadline := 0, -1, 0
 	for i := range sc.cands {
 		c := sc.cands[i]
 		if c.start < last || nTargets > 0 && overlapsAny(out[:nTargets], c.start, c.end) {
@@ -118,6 +121,9 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 				afterList:    len(out) > nTargets && out[len(out)-1].End+2 == c.start,
 				follower:     candAt(sc.cands, i, c.end+1),
 				titleEnd:     titleEnd,
+			}
+			if len(sc.headlines) > 0 && inHeadline(sc.headlines, &nextHeadline, c.start) {
+				cx.headline = !nameBesideInBody(text, c.start, c.end, sc.headlines[len(sc.headlines)-1][1])
 			}
 			if strings.HasPrefix(text[c.end:], ", ") {
 				cx.listed = candAt(sc.cands, i, c.end+2)
