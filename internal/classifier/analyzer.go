@@ -297,6 +297,9 @@ func (a *Analyzer) SpanFeatures(text string, spans []Span, builtin bool, fn func
 type coref struct {
 	token   int // the pronoun
 	mention int // the person's last mention before it
+	// sole: no other person is named in the sentences the pronoun may
+	// refer back to, so that neither its gender nor salience decides.
+	sole bool
 }
 
 // findCorefs links pronouns to people, by the simple rule news writing
@@ -334,7 +337,7 @@ func findCorefs(dst []coref, d *features.Document, ms []entities.Mention, target
 		for i := s.First; i < min(s.End, s.First+4); i++ {
 			switch d.Surface(i) {
 			case "He", "She", "he", "she", "His", "Her", "his", "her":
-				dst = append(dst, coref{token: i, mention: ps.people[best].last})
+				dst = append(dst, coref{token: i, mention: ps.people[best].last, sole: len(ps.recent) == 1})
 				wanted[si] = true
 				// The pronoun names the person here, for the
 				// sentences after it.

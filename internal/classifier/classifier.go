@@ -178,7 +178,10 @@ func (c *Classifier) ClassifyInto(ctx context.Context, req Request, res *Result)
 	//  3. relations: who is hostile or cooperative toward whom, and dyads
 	//  4. document: the stance of the whole text toward each entity
 	//  5. assemble: hand out the evidence
-	corefs := c.models.Document != nil || res.keepInputs
+	// Pronouns are linked for the document stage, which counts them as
+	// mentions, and for the relation stage, where those in subject
+	// position hold relations (pronounParties).
+	corefs := c.models.Document != nil || c.models.Relation != nil || res.keepInputs
 	if err := c.an.analyze(w, req.Text, entities.Options{Builtin: req.Builtin, Targets: req.Targets, TypesAsGiven: req.TypesAsGiven}, req.Spans, corefs); err != nil {
 		return targetError(err)
 	}

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -452,4 +453,42 @@ func appositionHead(d *features.Document, i, sentFirst int) bool {
 	}
 	w := d.LowerFast(i - 1)
 	return w == "a" || w == "an" || w == "the"
+}
+
+// pronounParties adds to names (unknown names, in token order) the
+// subject pronouns that findCorefs linked to a person ("Lavrov spoke in
+// Moscow. He accused NATO of ..."): news names a person once and then says
+// "he" or "she", and the sentences after the first hold most of what the
+// person does. Each holds relations as a name does, never receives one, and
+// carries the person's entity, so that the relation and the dyad are the
+// person's. Only a pronoun with one person to refer to holds: where the
+// sentences before name two, the rule that links it for the document stage
+// (the one named most) knows neither gender nor who acts, and a relation
+// would give another's act to the wrong person ("Merkel met Macron. She
+// praised France": Macron named last). The result is in token order.
+func pronounParties(names []party, d *features.Document, corefs []coref, ms []entities.Mention) []party {
+	n := len(names)
+	for _, cr := range corefs {
+		if !cr.sole {
+			continue
+		}
+		switch d.Surface(cr.token) {
+		case "He", "She", "he", "she":
+		default:
+			continue // "his", "her": a possessor, not the one who acts
+		}
+		tok := d.Tokens[cr.token]
+		names = append(names, party{
+			target:  features.Target{First: cr.token, End: cr.token + 1, Type: uint8(entities.TypePerson)},
+			entity:  ms[cr.mention].Entity,
+			span:    Span{tok.Start, tok.End},
+			mention: -1,
+			name:    true,
+			pronoun: true,
+		})
+	}
+	if len(names) > n {
+		slices.SortStableFunc(names, func(a, b party) int { return a.target.First - b.target.First })
+	}
+	return names
 }

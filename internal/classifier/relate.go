@@ -22,9 +22,12 @@ type party struct {
 	mention int
 	// caller is set for a caller's explicit span.
 	caller bool
-	// name is set for an unknown name (nameParties): a holder, never a
-	// target.
+	// name is set for an unknown name (nameParties) and for a pronoun
+	// that refers to a person (pronounParties): a holder, never a target,
+	// and no party of the pairs of the others.
 	name bool
+	// pronoun is set for a pronoun: its entity is the person's.
+	pronoun bool
 }
 
 // pairsInSentences calls fn with every ordered pair of parties that the
@@ -148,7 +151,7 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 			Probs:    cd.probs,
 			Sentence: Span{d.Tokens[sent.First].Start, d.Tokens[sent.End-1].End},
 		}
-		if parties[h].name {
+		if parties[h].name && !parties[h].pronoun {
 			// Its ID is made only for the few names that hold a relation.
 			r.Holder.Entity.ID = "name:" + strings.ToLower(r.Holder.Entity.Name)
 		}
@@ -553,6 +556,7 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span, names bool) 
 	w.parties = out // the buffer, before the names are merged in
 	if names {
 		w.nameParties = nameParties(w.nameParties[:0], d, w.wanted, out, w.targets, w.leftOut)
+		w.nameParties = pronounParties(w.nameParties, d, w.corefs, w.mentions)
 		out = mergeParties(w, out, w.nameParties)
 	}
 	w.partyTargets = w.partyTargets[:0]

@@ -726,6 +726,52 @@ func TestUnknownNamesHold(t *testing.T) {
 	}
 }
 
+// TestPronounsHold: "he" or "she" opening a sentence after one person is
+// named holds that person's relations, as the person (its entity), and
+// never where two people were named before it or as a possessive.
+func TestPronounsHold(t *testing.T) {
+	c := newTestClassifier(t)
+	for _, tc := range []struct {
+		text    string
+		want    string // holder text -> target text label, holder entity id
+		notWant []string
+	}{
+		{text: "Russian Foreign Minister Sergei Lavrov spoke in Moscow on Monday. He accused NATO of provoking a new arms race.",
+			want: "He -> NATO hostile person:sergey-lavrov"},
+		{text: "Angela Merkel met officials in Paris. She praised Poland for its courage.",
+			want: "She -> Poland cooperative person:angela-merkel"},
+		// Two people before it: who "she" is, the rule cannot tell.
+		{text: "Angela Merkel met Emmanuel Macron in Paris. She praised Poland for its courage.",
+			notWant: []string{"She -> Poland cooperative"}},
+		// A possessive is no holder.
+		{text: "Sergei Lavrov spoke in Moscow on Monday. His ministry accused NATO of provoking a new arms race.",
+			notWant: []string{"His -> NATO hostile"}},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := relationTexts(tc.text, res)
+			if tc.want != "" {
+				found := false
+				for _, r := range res.Relations {
+					s := tc.text[r.Holder.Span.Start:r.Holder.Span.End] + " -> " + tc.text[r.Target.Span.Start:r.Target.Span.End] + " " + r.Label.String() + " " + r.Holder.Entity.ID
+					found = found || s == tc.want
+				}
+				if !found {
+					t.Errorf("no %q among %q", tc.want, got)
+				}
+			}
+			for _, w := range tc.notWant {
+				if slices.Contains(got, w) {
+					t.Errorf("%q among %q", w, got)
+				}
+			}
+		})
+	}
+}
+
 // TestNamesPerSentence: a sentence of many names gets at most
 // maxSentenceNames of them as parties, so that they do not crowd its
 // mentions out of the parties the stage pairs.

@@ -1143,7 +1143,10 @@ type Party struct {
 	// name no table holds, taken as a holder where a holder stands
 	// ("Johnson said", "the court ruled"), has a "name:" id (the name in
 	// lower case) and no type; such a party holds relations and never
-	// receives one.
+	// receives one. So does "he" or "she" opening a sentence that names no
+	// person, where the two sentences before name one person only: its text
+	// is the pronoun and its entity that person ("Sergei Lavrov spoke on
+	// Monday. He accused NATO ...").
 	Entity        *EntityRef `protobuf:"bytes,3,opt,name=entity" json:"entity,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
