@@ -88,7 +88,7 @@ func TestSpansOverWhiteSpace(t *testing.T) {
 // pronouns and read by the document stage as a person.
 func TestUntypedPersonTargetAnsweredAsTyped(t *testing.T) {
 	c := newTestClassifier(t)
-	text := "Guy Seemann, a pollster, won praise for his survey. Seemann asks neighbours one question. He says the answers surprised him."
+	text := "Guy Seemann, a pollster, won praise for his survey. Seemann said neighbours answer one question. He says the answers surprised him."
 	answer := func(typ entities.Type) Result {
 		res, err := c.Classify(context.Background(), Request{Text: text, Builtin: true,
 			Targets: []entities.Target{{ID: "g", Name: "Guy Seemann", Type: typ}}})

@@ -465,17 +465,28 @@ func appositionHead(d *features.Document, i, sentFirst int) bool {
 // sentences before name two, the rule that links it for the document stage
 // (the one named most) knows neither gender nor who acts, and a relation
 // would give another's act to the wrong person ("Merkel met Macron. She
-// praised France": Macron named last). The result is in token order.
-func pronounParties(names []party, d *features.Document, corefs []coref, ms []entities.Mention) []party {
+// praised France": Macron named last). Nor does a pronoun inside a quote,
+// which is the speaker's ("\"He wants to destroy Ukraine,\" the minister
+// said"), a "He" before a capitalised word, which is a name ("He Yafei"),
+// or one a party covers (a caller's span). ps are the other parties, in
+// token order; the result is in token order.
+func pronounParties(names []party, c *features.Context, corefs []coref, ms []entities.Mention, ps []party) []party {
+	d := c.Doc
 	n := len(names)
 	for _, cr := range corefs {
-		if !cr.sole {
+		if !cr.sole || c.Quoted(cr.token) || openedQuote(d, cr.token) {
 			continue
 		}
 		switch d.Surface(cr.token) {
 		case "He", "She", "he", "she":
 		default:
 			continue // "his", "her": a possessor, not the one who acts
+		}
+		if cr.token+1 < len(d.Tokens) && features.StartsUpper(d.Surface(cr.token+1)) {
+			continue
+		}
+		if coveredBy(ps, cr.token) || coveredBy(names[:n], cr.token) {
+			continue
 		}
 		tok := d.Tokens[cr.token]
 		names = append(names, party{
@@ -491,4 +502,18 @@ func pronounParties(names []party, d *features.Document, corefs []coref, ms []en
 		slices.SortStableFunc(names, func(a, b party) int { return a.target.First - b.target.First })
 	}
 	return names
+}
+
+// coveredBy reports whether one of ps (in token order) covers token i.
+func coveredBy(ps []party, i int) bool {
+	k, _ := slices.BinarySearchFunc(ps, i, func(p party, i int) int { return p.target.End - 1 - i })
+	return k < len(ps) && ps[k].target.First <= i && i < ps[k].target.End
+}
+
+// openedQuote reports whether a quotation mark opens right before token i
+// (the sentence splitter leaves the mark of `Monday. "He said` to the
+// sentence before).
+func openedQuote(d *features.Document, i int) bool {
+	start := d.Tokens[i].Start
+	return strings.HasSuffix(d.Text[:start], "\"") || strings.HasSuffix(d.Text[:start], "“")
 }

@@ -743,6 +743,12 @@ func TestPronounsHold(t *testing.T) {
 		// Two people before it: who "she" is, the rule cannot tell.
 		{text: "Angela Merkel met Emmanuel Macron in Paris. She praised Poland for its courage.",
 			notWant: []string{"She -> Poland cooperative"}},
+		// A pronoun in a quote is the speaker's, and "He" before a
+		// capitalised word is a name.
+		{text: "Joe Biden visited Kyiv on Monday. \"He wants to destroy Ukraine,\" a minister said of the Russian leader.",
+			notWant: []string{"He -> Ukraine hostile"}},
+		{text: "Sergei Lavrov spoke in Moscow on Monday. He Yafei accused NATO of provoking a new arms race.",
+			notWant: []string{"He -> NATO hostile"}},
 		// A possessive is no holder.
 		{text: "Sergei Lavrov spoke in Moscow on Monday. His ministry accused NATO of provoking a new arms race.",
 			notWant: []string{"His -> NATO hostile"}},

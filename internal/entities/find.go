@@ -169,12 +169,12 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 		sortMentions(out)
 	}
 	if len(sc.titles) > 0 {
-		out = g.findPeople(text, out, sc.titles)
+		out = g.findPeople(text, out, sc.titles, sc.headlines)
 	}
 	if tm != nil {
 		if slices.Contains(untyped, true) {
 			titledTargets(targets, untyped, out, sc.titles)
-			g.surnamedTargets(text, opts.Targets, targets, untyped, out)
+			g.surnamedTargets(text, opts.Targets, targets, untyped, out, sc.titles)
 		}
 		// After the built-in mentions, which keep what they name
 		// ("Israel" of a target "Israel Epstein" stays the state).

@@ -38,12 +38,24 @@ func headlineLines(text string, dst [][2]int) [][2]int {
 		} else {
 			end += start
 		}
-		if end-start <= maxHeadlineBytes && headlineCase(text[start:end]) {
+		if line := text[start:end]; len(line) <= maxHeadlineBytes && !byline(line) && headlineCase(line) {
 			dst = append(dst, [2]int{start, end})
 		}
 		start = end + 1
 	}
 	return dst
+}
+
+// byline reports whether line credits a writer or a photographer ("By
+// Chad Bray", "Photo by ...", "Reporting by ..."): names, not a headline.
+func byline(line string) bool {
+	line = strings.TrimSpace(line)
+	for _, p := range []string{"By ", "BY ", "Photo", "PHOTO", "Reporting by", "REPORTING BY", "Written by", "Words by"} {
+		if strings.HasPrefix(line, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // headlineCase reports whether line is written in title case or in
@@ -103,27 +115,35 @@ func (g *Gazetteer) givenNameBefore(text string, p int) (int, bool) {
 	return ws, ws < p-1 && startsUpperAt(text, ws) && !notName(w) && g.isGivenName(w)
 }
 
-// nameBesideInBody reports whether the body of text (from body on) has the
-// form at [s, e) of a headline beside the same capitalised word as in the
-// headline ("Denzel Washington Wins Oscar" and, below it, "Denzel
-// Washington won"): then the headline's neighbour is part of a name, as
-// outside headlines. A headline's neighbours are most often verbs and
-// other words that title case capitalises ("Iran Warns NATO"), which the
-// body does not write beside the form.
+// nameBesideInBody reports whether the body of text (from body on) shows
+// the capitalised word beside the form at [s, e) of a headline to be a
+// name: written beside the form there too ("Denzel Washington Wins Oscar"
+// and, below it, "the actor Denzel Washington"), or alone and capitalised
+// inside a sentence ("Jordan Peterson Says ..." and "Peterson said"), as
+// news refers to a person after the first mention. Then the form is part
+// of a name, as outside headlines. A headline's neighbours are most often
+// verbs and other words that title case capitalises ("Iran Warns NATO"),
+// which the body writes in lower case.
 func nameBesideInBody(text string, s, e, body int) bool {
 	if body >= len(text) {
 		return false
 	}
 	rest := text[body:]
+	named := func(ws, we int) bool {
+		if strings.Contains(rest, text[min(ws, s):max(we, e)]) {
+			return true
+		}
+		for p, q := range wholeWords(rest, text[ws:we]) {
+			if !sentenceStart(rest, p) && !nameWordAfter(rest, q) && (p < 2 || !startsUpperAt(rest, wordStart(rest, p-1))) {
+				return true
+			}
+		}
+		return false
+	}
 	if s >= 2 && text[s-1] == ' ' {
-		if ws := wordStart(text, s-1); ws < s-1 && startsUpperAt(text, ws) && strings.Contains(rest, text[ws:e]) {
+		if ws := wordStart(text, s-1); ws < s-1 && startsUpperAt(text, ws) && named(ws, s-1) {
 			return true
 		}
 	}
-	if nameWordAfter(text, e) {
-		if we := wordEnd(text, e+1); strings.Contains(rest, text[s:we]) {
-			return true
-		}
-	}
-	return false
+	return nameWordAfter(text, e) && named(e+1, wordEnd(text, e+1))
 }

@@ -35,6 +35,11 @@ func TestFindInHeadlines(t *testing.T) {
 		// The body names the person: the headline's state form is his
 		// surname.
 		{"Denzel Washington Wins Oscar for Best Actor\nThe actor Denzel Washington thanked the academy.", nil},
+		// A title's name ends at a known person, who is no part of it.
+		{"President Biden Calls Putin\nThe White House said the call lasted an hour.", []string{"person:joe-biden", "person:vladimir-putin", "USA"}},
+		// A byline is names; a name the body uses alone is a name.
+		{"By Chad Bray\nShares fell on Monday.", nil},
+		{"Jordan Peterson Says Canada Is Broken\nThe psychologist spoke, and Peterson said more.", []string{"CAN"}},
 		// Only the first lines can be headlines.
 		{"Markets were calm.\nTraders waited.\nIran Warns NATO Over Expansion", []string{"NATO"}},
 	} {

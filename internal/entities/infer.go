@@ -27,7 +27,11 @@ func (g *Gazetteer) tableType(t *Target) Type {
 		s = strings.TrimSpace(s)
 		ms, err := g.FindInto(nil, s, Options{Builtin: true})
 		if err == nil && len(ms) == 1 && ms[0].Start == 0 && ms[0].End == len(s) {
-			return ms[0].Entity.Type
+			// A one-word alias that is some known person's surname
+			// ("Villa" of "Aston Villa") says little of the target.
+			if k < 0 || ms[0].Entity.Type != TypePerson || strings.Contains(s, " ") {
+				return ms[0].Entity.Type
+			}
 		}
 		if g.titledName(s) {
 			return TypePerson
@@ -37,11 +41,13 @@ func (g *Gazetteer) tableType(t *Target) Type {
 }
 
 // titledName reports whether s is a title and a name that the table does
-// not know: "Pope Francis", "Senator Al Franken".
+// not know, opening with a given name its people bear: "Senator Al
+// Franken". Not "General Motors", "King Kong" or "Dr. Pepper".
 func (g *Gazetteer) titledName(s string) bool {
 	cands, _ := g.collectBuiltin(s, nil, nil)
 	for _, c := range cands {
-		if c.entity == kindTitle && c.start == 0 && nameWordAfter(s, c.end) && personShape(s[c.end+1:]) {
+		if c.entity == kindTitle && c.start == 0 && nameWordAfter(s, c.end) && personShape(s[c.end+1:]) &&
+			g.isGivenName(s[c.end+1:wordEnd(s, c.end+1)]) {
 			return true
 		}
 	}
@@ -65,58 +71,6 @@ func personShape(name string) bool {
 		}
 	}
 	return !nameParticle(ws[len(ws)-1])
-}
-
-// surnamedTargets is the third reading: a target of two to four words
-// shaped as a personal name is a person where the text also uses its last
-// word alone ("Harvey Weinstein ... Weinstein said") and says "he" or
-// "she" somewhere, as news refers to a person and seldom to a company or a
-// place ("Goldman Sachs ... Sachs analysts", "Navi Mumbai ... Mumbai"). So
-// is one the caller gave its last word as an alias. A last word the table
-// knows alone ("Mumbai") is no surname. ts are the targets as given; ents,
-// untyped and ms are as for titledTargets.
-func (g *Gazetteer) surnamedTargets(text string, ts []Target, ents []Entity, untyped []bool, ms []Mention) {
-	pronoun := -1 // whether the text has a personal pronoun, once asked
-	for i := range ents {
-		if !untyped[i] || ents[i].Type != TypeUnspecified {
-			continue
-		}
-		ws := strings.Fields(ents[i].Name)
-		if len(ws) < 2 || !personShape(ents[i].Name) {
-			continue
-		}
-		last := ws[len(ws)-1]
-		if g.knownForm(last) {
-			continue
-		}
-		person := slices.ContainsFunc(ts[i].Aliases, func(a string) bool { return strings.TrimSpace(a) == last })
-		if !person {
-			if pronoun < 0 {
-				pronoun = 0
-				if personalPronoun(text) {
-					pronoun = 1
-				}
-			}
-			if pronoun == 0 {
-				continue
-			}
-		}
-		for s, e := range wholeWords(text, last) {
-			if person {
-				break
-			}
-			person = !overlapsAny(ms, s, e) && !nameWordAfter(text, e)
-		}
-		if !person {
-			continue
-		}
-		ents[i].Type = TypePerson
-		for j := range ms {
-			if ms[j].Source == SourceCaller && ms[j].Entity.ID == ents[i].ID {
-				ms[j].Entity.Type = TypePerson
-			}
-		}
-	}
 }
 
 // titledTargets is the second: a target that the table could not type is
@@ -145,10 +99,93 @@ func titledTargets(ents []Entity, untyped []bool, ms []Mention, titles []span) {
 		}
 	}
 	for i := range ms {
-		if ms[i].Source == SourceCaller && person[ms[i].Entity.ID] {
+		if ms[i].Source == SourceCaller && ms[i].Entity.Type == TypeUnspecified && person[ms[i].Entity.ID] {
 			ms[i].Entity.Type = TypePerson
 		}
 	}
+}
+
+// surnamedTargets is the third reading: a target of two to four words
+// shaped as a personal name is a person where the text says "he" or "she"
+// somewhere and uses the name's last word alone as news uses a surname:
+// before a verb of saying or "who" ("Weinstein said", "Seemann, who
+// ...") or after a title ("Mr. Weinstein"). A club, a product or a place
+// seldom says anything ("United won", "Worth residents"), and a last word
+// the table knows alone ("Havana") is no surname. The caller's own alias
+// counts where the text uses it so. ts are the targets as given; ents,
+// untyped and ms are as for titledTargets; titles the title spans, in
+// order.
+func (g *Gazetteer) surnamedTargets(text string, ts []Target, ents []Entity, untyped []bool, ms []Mention, titles []span) {
+	pronoun := -1 // whether the text has a personal pronoun, once asked
+	for i := range ents {
+		if !untyped[i] || ents[i].Type != TypeUnspecified {
+			continue
+		}
+		ws := strings.Fields(ents[i].Name)
+		if len(ws) < 2 || !personShape(ents[i].Name) {
+			continue
+		}
+		last := ws[len(ws)-1]
+		if g.knownForm(last) {
+			continue
+		}
+		if pronoun < 0 {
+			pronoun = 0
+			if personalPronoun(text) {
+				pronoun = 1
+			}
+		}
+		if pronoun == 0 {
+			continue
+		}
+		person := false
+		for s, e := range wholeWords(text, last) {
+			if m := mentionOver(ms, s, e); m != nil && m.Entity.ID != ents[i].ID {
+				// The word found as a person already ("Mr. Weinstein",
+				// titled) is this one's surname.
+				if person = m.Entity.Type == TypePerson && m.Start == s && m.End == e; person {
+					break
+				}
+				continue
+			}
+			if nameWordAfter(text, e) {
+				continue
+			}
+			_, titled := slices.BinarySearchFunc(titles, s-1, func(t span, end int) int { return t.end - end })
+			if person = titled || saysAfter(text, e); person {
+				break
+			}
+		}
+		if !person {
+			continue
+		}
+		ents[i].Type = TypePerson
+		for j := range ms {
+			if ms[j].Source == SourceCaller && ms[j].Entity.ID == ents[i].ID && ms[j].Entity.Type == TypeUnspecified {
+				ms[j].Entity.Type = TypePerson
+			}
+		}
+	}
+}
+
+// saysAfter reports whether a verb of saying or "who" follows the word that
+// ends at e, after a space or a comma ("Weinstein said", "Seemann, who").
+func saysAfter(text string, e int) bool {
+	rest := strings.TrimPrefix(text[e:], ",")
+	if !strings.HasPrefix(rest, " ") {
+		return false
+	}
+	rest = strings.TrimLeft(rest, " ")
+	w := rest[:wordEnd(rest, 0)]
+	switch w {
+	case "said", "says", "told", "tells", "added", "adds", "wrote", "writes", "who", "whose", "recalled", "explained",
+		"insisted", "argued", "admitted", "stated", "replied", "noted", "asked", "tweeted", "testified", "denied",
+		"claimed", "believes", "believed", "thinks", "thought", "wants", "wanted", "hopes", "hoped", "spoke",
+		"responded", "acknowledged", "apologized", "apologised", "vowed", "pleaded", "described", "called",
+		"announced", "confirmed", "died", "married", "resigned", "himself", "herself":
+		return true
+	}
+	return false
 }
 
 // knownForm reports whether the table has w alone as an entity's form.
@@ -171,4 +208,14 @@ func personalPronoun(text string) bool {
 		}
 	}
 	return false
+}
+
+// mentionOver returns the mention of ms (sorted, not overlapping) that
+// overlaps [s, e), or nil.
+func mentionOver(ms []Mention, s, e int) *Mention {
+	i, _ := slices.BinarySearchFunc(ms, s, func(m Mention, s int) int { return m.End - s - 1 })
+	if i < len(ms) && ms[i].Start < e && ms[i].End > s {
+		return &ms[i]
+	}
+	return nil
 }

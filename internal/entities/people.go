@@ -61,10 +61,12 @@ func nameParticle(w string) bool {
 // Raisi", "Brig. Gen. Ashtiani", "Mehdi Safari, the former Iranian
 // ambassador") and links each to the state or body the text ties the title
 // to. ms is sorted; the result is sorted.
-func (g *Gazetteer) findPeople(text string, ms []Mention, titles []span) []Mention {
+func (g *Gazetteer) findPeople(text string, ms []Mention, titles []span, headlines [][2]int) []Mention {
 	n0 := len(ms)
+	nextHeadline := 0
 	for ti := 0; ti < len(titles); ti++ {
 		cs, ce := titles[ti].start, titles[ti].end
+		headline := len(headlines) > 0 && inHeadline(headlines, &nextHeadline, cs)
 		var complement []Mention
 		// Chain adjacent titles and "of the X" complements: "Defense Minister
 		// Brigadier General", "Supreme Leader of the Islamic Revolution
@@ -97,9 +99,9 @@ func (g *Gazetteer) findPeople(text string, ms []Mention, titles []span) []Menti
 		var ns, ne, words int
 		switch {
 		case strings.HasPrefix(text[ce:], " "):
-			ns, ne, words = readName(text, ce+1, ms[:n0])
+			ns, ne, words = readName(text, ce+1, ms[:n0], headline)
 		case strings.HasPrefix(text[ce:], ", "):
-			ns, ne, words = readName(text, ce+2, ms[:n0])
+			ns, ne, words = readName(text, ce+2, ms[:n0], headline)
 			if words < 2 {
 				words = 0
 			}
@@ -175,7 +177,7 @@ func (g *Gazetteer) findNamedPeople(text string, ms []Mention, starts []int32) [
 		}
 		// The name can only run into the next mention: readName is given
 		// that one alone, which keeps a text of many names linear.
-		ns, ne, words := readName(text, p, ms[next:min(next+1, n0)])
+		ns, ne, words := readName(text, p, ms[next:min(next+1, n0)], false)
 		if words < 2 || words > 4 || len(lastWord(text[ns:ne])) < 2 || institutionAfter(text, ns, ne) ||
 			next < n0 && ms[next].Start <= ne+1 {
 			// Too short or long, an institution's name, or running into or
@@ -363,12 +365,15 @@ func skipComplement(text string, p int, ms []Mention) (int, bool) {
 
 // readName reads up to maxNameWords capitalised words from p. It stops
 // before a non-person mention, a stop word, or punctuation, and leaves a
-// possessive 's outside the span.
-func readName(text string, p int, ms []Mention) (start, end, words int) {
+// possessive 's outside the span. In a headline, where every word is
+// capitalised, a known person ends the name and no name runs into one:
+// "President Biden Calls Putin" is Biden, and Putin apart.
+func readName(text string, p int, ms []Mention, headline bool) (start, end, words int) {
 	start, end = p, p
 	q := p
 	for words < maxNameWords && q < len(text) {
-		if m := mentionAt(ms, q); m != nil && m.Entity.Type != TypePerson {
+		m := mentionAt(ms, q)
+		if m != nil && (m.Entity.Type != TypePerson || headline && words > 0) {
 			break
 		}
 		w := wordEnd(text, q)
@@ -390,7 +395,7 @@ func readName(text string, p int, ms []Mention) (start, end, words int) {
 		}
 		words++
 		end = w
-		if possessiveAt(text, w) {
+		if possessiveAt(text, w) || headline && m != nil && m.End <= w {
 			break
 		}
 		if !strings.HasPrefix(text[w:], " ") {

@@ -798,6 +798,13 @@ func (c *Context) Speaks(t Target) bool {
 	return isSpeaker(d, sent, t) || ownsSpeaker(d, sent, t)
 }
 
+// Quoted reports whether token i is inside double quotes opened in its
+// sentence.
+func (c *Context) Quoted(i int) bool {
+	c.prepare(c.Doc.SentenceOf(i))
+	return c.quoted[i]
+}
+
 // Tone returns the hostile and cooperative cue totals of sentence si
 // (positive numbers), as matched for the sentences the stages read.
 func (c *Context) Tone(si int) (hostile, cooperative float32) {

@@ -347,13 +347,14 @@ type Target struct {
 	Aliases []string `protobuf:"bytes,3,rep,name=aliases" json:"aliases,omitempty"`
 	// Kind of the entity; unspecified is allowed, and then the service types
 	// the target as it can, and answers with that type: the built-in table's
-	// type for the name or an alias read alone ("Iran": a country, "NATO": an
-	// organisation, "Barack Obama": a person), else a person where the text
-	// puts a title before it ("Mr. Koellmann", or a name such as "Pope
-	// Francis"), where the caller gave its last word as an alias, or where the
-	// text uses that last word alone and has "he" or "she". A person is also
-	// found by part of their name and by the pronouns that refer to them, and
-	// the document stage reads them as a person.
+	// type for the name (or an alias of several words) read alone ("Iran": a
+	// country, "NATO": an organisation, "Barack Obama": a person), else a
+	// person where the text puts a title before it ("Mr. Koellmann"), where
+	// the name is a title and a known given name ("Senator Al Franken"), or
+	// where the name reads as a person's, the text has "he" or "she" and uses
+	// its last word alone as a surname ("Weinstein said", "Mr. Weinstein"). A
+	// person is also found by part of their name and by the pronouns that
+	// refer to them, and the document stage reads them as a person.
 	Type          EntityType `protobuf:"varint,4,opt,name=type,enum=stance.v1.EntityType" json:"type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1144,9 +1145,9 @@ type Party struct {
 	// ("Johnson said", "the court ruled"), has a "name:" id (the name in
 	// lower case) and no type; such a party holds relations and never
 	// receives one. So does "he" or "she" opening a sentence that names no
-	// person, where the two sentences before name one person only: its text
-	// is the pronoun and its entity that person ("Sergei Lavrov spoke on
-	// Monday. He accused NATO ...").
+	// person, outside quotes, where the two sentences before name one person
+	// only: its text is the pronoun and its entity that person ("Sergei
+	// Lavrov spoke on Monday. He accused NATO ...").
 	Entity        *EntityRef `protobuf:"bytes,3,opt,name=entity" json:"entity,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
