@@ -28,6 +28,9 @@ type scratch struct {
 	// document's support (markQualified), checked once all are found.
 	support []int32
 	places  []int32 // the entities of city forms left out as places
+	// placeStarts are where those forms start, in order: no name of a
+	// person either ("in Abu Dhabi").
+	placeStarts []int32
 	// dropped holds the starts of state forms that context rejected:
 	// "Washington" in "Washington, D.C." is no short reference to a George
 	// Washington named earlier either.
@@ -96,7 +99,7 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 	nTargets := len(out)
 	sc.cands, sc.starts = g.collectBuiltin(text, sc.cands, sc.starts[:0])
 	sortSpans(sc.cands)
-	sc.support, sc.places, sc.dropped = sc.support[:0], sc.places[:0], sc.dropped[:0]
+	sc.support, sc.places, sc.dropped, sc.placeStarts = sc.support[:0], sc.places[:0], sc.dropped[:0], sc.placeStarts[:0]
 	sc.headlines = headlineLines(text, sc.headlines[:0])
 	last, titleEnd, nextHeadline := 0, -1, 0
 	for i := range sc.cands {
@@ -133,6 +136,11 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 			case drop:
 				if c.marks&markPlace != 0 {
 					sc.places = append(sc.places, c.entity)
+					// A city form that starts a longer name ("Santiago
+					// Peña") was dropped as part of it, not as a place.
+					if g.ents[c.entity].typ != TypeCountry || !partOfName(text, c, cx, g) {
+						sc.placeStarts = append(sc.placeStarts, int32(c.start))
+					}
 				}
 				sc.dropped = append(sc.dropped, int32(c.start))
 				if opts.LeftOut != nil && c.marks&markPlace != 0 {
@@ -181,7 +189,7 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 		out = namePartMentions(text, targets, out)
 	}
 	// After the caller's targets, which keep the names they give.
-	out = g.findNamedPeople(text, out, sc.starts)
+	out = g.findNamedPeople(text, out, sc.starts, sc.placeStarts)
 	out = g.resolveShortRefs(text, out, sc.starts, sc.dropped)
 	if len(sc.support) > 0 {
 		out = unsupported(text, out, sc.support, sc.places, g)

@@ -141,8 +141,9 @@ func (g *Gazetteer) findPeople(text string, ms []Mention, titles []span, headlin
 // comes right before it (part of a longer name or a title the table does
 // not know), or where it runs into a mention. ms is sorted; the result is
 // sorted. starts are the offsets of the words that start with a capital or
-// a non-ASCII letter, in order (collectBuiltin's).
-func (g *Gazetteer) findNamedPeople(text string, ms []Mention, starts []int32) []Mention {
+// a non-ASCII letter, in order (collectBuiltin's); places those of the
+// cities left out as places ("talks in Abu Dhabi"), which name no one.
+func (g *Gazetteer) findNamedPeople(text string, ms []Mention, starts, places []int32) []Mention {
 	n0 := len(ms)
 	next := 0  // the first mention that may end after the scan
 	after := 0 // where the last name found ends
@@ -158,6 +159,9 @@ func (g *Gazetteer) findNamedPeople(text string, ms []Mention, starts []int32) [
 		}
 		if next < n0 && ms[next].Start <= p {
 			continue // inside a mention
+		}
+		if _, place := slices.BinarySearch(places, s); place {
+			continue
 		}
 		w := wordEnd(text, p)
 		// "Jean-Yves Le Drian", "Hans-Peter Friedrich": a hyphenated given
