@@ -129,7 +129,7 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 				scores.at[t-first][h-first] = c.scorePair(w, m, w.feats2)
 			}
 		}
-		if ps.label != model.Neutral && asserted(&w.ctx, targets, h, t, ps.label) {
+		if ps.label != model.Neutral && !placedHolder(d, targets[h]) && asserted(&w.ctx, targets, h, t, ps.label) {
 			cands = append(cands, relCand{h: int32(h), t: int32(t), label: ps.label, probs: ps.probs,
 				joint: w.ctx.Joint(targets, h, t) || w.ctx.Mutual(targets, h, t), sentence: int32(si), feats: ps.feats})
 		}
@@ -188,6 +188,23 @@ func asserted(c *features.Context, targets []features.Target, h, t int, label mo
 		return !c.DeniedOnly(targets, h, t)
 	}
 	return true
+}
+
+// placedHolder reports whether party t stands right after a preposition
+// that makes it where an act happens ("shot down by Israeli jets over
+// Syria", "drones near Kharkiv"): no holder. "In" and "at" are not among
+// them: "received in Beijing" and "talks at Moscow" name the host, and
+// relation CV lost more of those (-0.001 recall) than it saved. These
+// move relation CV by -0.0002 recall and +0.0002 precision.
+func placedHolder(d *features.Document, t features.Target) bool {
+	if t.First == 0 {
+		return false
+	}
+	switch d.LowerFast(t.First - 1) {
+	case "over", "above", "across", "near", "into", "inside":
+		return true
+	}
+	return false
 }
 
 // pairScore is the relation model's verdict on an ordered pair: its label

@@ -726,6 +726,26 @@ func TestUnknownNamesHold(t *testing.T) {
 	}
 }
 
+// TestPlacedHolder: a state where an act happens ("over Syria") holds no
+// relation; the host of a visit, after "in", still may.
+func TestPlacedHolder(t *testing.T) {
+	c := newTestClassifier(t)
+	text := "Two Iranian drones were shot down by Israeli jets over Syria."
+	res, err := c.Classify(context.Background(), Request{Text: text, Builtin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := relationTexts(text, res)
+	if !slices.Contains(got, "Israeli -> Iranian hostile") {
+		t.Errorf("no Israeli -> Iranian hostile among %q", got)
+	}
+	for _, r := range got {
+		if strings.HasPrefix(r, "Syria ->") {
+			t.Errorf("%q among %q", r, got)
+		}
+	}
+}
+
 // TestPronounsHold: "he" or "she" opening a sentence after one person is
 // named holds that person's relations, as the person (its entity), and
 // never where two people were named before it or as a possessive.
