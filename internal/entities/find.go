@@ -182,7 +182,7 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 	if tm != nil {
 		if slices.Contains(untyped, true) {
 			titledTargets(targets, untyped, out, sc.titles)
-			g.surnamedTargets(text, opts.Targets, targets, untyped, out, sc.titles)
+			g.surnamedTargets(text, targets, untyped, out, sc.titles)
 		}
 		// After the built-in mentions, which keep what they name
 		// ("Israel" of a target "Israel Epstein" stays the state).
@@ -465,9 +465,16 @@ func sortMentions(m []Mention) {
 }
 
 // overlapsAny reports whether [s,e) overlaps a mention in sorted ms.
-func overlapsAny(ms []Mention, s, e int) bool {
+func overlapsAny(ms []Mention, s, e int) bool { return mentionOver(ms, s, e) != nil }
+
+// mentionOver returns the mention of ms (sorted, not overlapping) that
+// overlaps [s, e), or nil.
+func mentionOver(ms []Mention, s, e int) *Mention {
 	i, _ := slices.BinarySearchFunc(ms, s, func(m Mention, s int) int { return m.End - s - 1 })
-	return i < len(ms) && ms[i].Start < e && ms[i].End > s
+	if i < len(ms) && ms[i].Start < e && ms[i].End > s {
+		return &ms[i]
+	}
+	return nil
 }
 
 // buildTargets validates caller targets and compiles them into a small

@@ -12,8 +12,10 @@ import (
 // neighbour as part of a longer name ("Iran Air", "Chad Smith") would drop
 // every state the headline names; and a headline is the first thing the
 // document stage reads. In a headline line a state or a surname is part of
-// a longer name only after a title or a given name ("Captain America",
-// "Denzel Washington").
+// a longer name only after a title or a given name the table's people bear
+// ("Captain America"), or where the body shows its neighbour to be a name
+// (nameBesideInBody); there a title's name ends at a known person
+// (readName).
 
 // maxHeadlineBytes bounds the lines read as headlines: a headline is
 // short, and a long line of capitalised words is a list of names. Only

@@ -13,7 +13,7 @@ import (
 // so. Untyped, PerSenT's main persons read 0.39 accuracy where typed ones
 // read 0.54 (dev, served model).
 //
-// tableType is the first of the two readings: the built-in table's,
+// tableType is the first of three readings: the built-in table's,
 // where the target's name or one of its aliases, read alone, is one
 // mention from its first byte to its last ("Iran": a country, "NATO": an
 // organisation, "Vladimir Putin", or a given name the table's people bear
@@ -112,10 +112,9 @@ func titledTargets(ents []Entity, untyped []bool, ms []Mention, titles []span) {
 // ...") or after a title ("Mr. Weinstein"). A club, a product or a place
 // seldom says anything ("United won", "Worth residents"), and a last word
 // the table knows alone ("Havana") is no surname. The caller's own alias
-// counts where the text uses it so. ts are the targets as given; ents,
-// untyped and ms are as for titledTargets; titles the title spans, in
-// order.
-func (g *Gazetteer) surnamedTargets(text string, ts []Target, ents []Entity, untyped []bool, ms []Mention, titles []span) {
+// counts where the text uses it so. ents, untyped and ms are as for
+// titledTargets; titles the title spans, in order.
+func (g *Gazetteer) surnamedTargets(text string, ents []Entity, untyped []bool, ms []Mention, titles []span) {
 	pronoun := -1 // whether the text has a personal pronoun, once asked
 	for i := range ents {
 		if !untyped[i] || ents[i].Type != TypeUnspecified {
@@ -208,14 +207,4 @@ func personalPronoun(text string) bool {
 		}
 	}
 	return false
-}
-
-// mentionOver returns the mention of ms (sorted, not overlapping) that
-// overlaps [s, e), or nil.
-func mentionOver(ms []Mention, s, e int) *Mention {
-	i, _ := slices.BinarySearchFunc(ms, s, func(m Mention, s int) int { return m.End - s - 1 })
-	if i < len(ms) && ms[i].Start < e && ms[i].End > s {
-		return &ms[i]
-	}
-	return nil
 }
