@@ -474,7 +474,7 @@ func pronounParties(names []party, c *features.Context, corefs []coref, ms []ent
 	d := c.Doc
 	n := len(names)
 	for _, cr := range corefs {
-		if !cr.sole || c.Quoted(cr.token) || openedQuote(d, cr.token) {
+		if !cr.sole || c.Quoted(cr.token) {
 			continue
 		}
 		switch d.Surface(cr.token) {
@@ -508,12 +508,4 @@ func pronounParties(names []party, c *features.Context, corefs []coref, ms []ent
 func coveredBy(ps []party, i int) bool {
 	k, _ := slices.BinarySearchFunc(ps, i, func(p party, i int) int { return p.target.End - 1 - i })
 	return k < len(ps) && ps[k].target.First <= i && i < ps[k].target.End
-}
-
-// openedQuote reports whether a quotation mark opens right before token i
-// (the sentence splitter leaves the mark of `Monday. "He said` to the
-// sentence before).
-func openedQuote(d *features.Document, i int) bool {
-	start := d.Tokens[i].Start
-	return strings.HasSuffix(d.Text[:start], "\"") || strings.HasSuffix(d.Text[:start], "“")
 }

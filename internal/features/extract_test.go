@@ -476,3 +476,22 @@ func TestSentencesKeepInitials(t *testing.T) {
 		}
 	}
 }
+
+// A quotation mark that touches the dot closes its sentence; one after a
+// space opens the next.
+func TestSentencesOwnTheirQuotes(t *testing.T) {
+	tok := mustTokenizer(t)
+	for text, want := range map[string]string{
+		`Lavrov spoke on Monday. "He is lying," an aide said.`: `"He is lying," an aide said.`,
+		`"Iran is lying." Lavrov spoke on Monday.`:             `Lavrov spoke on Monday.`,
+	} {
+		d := tok.Tokenize(text)
+		if len(d.Sentences) != 2 {
+			t.Fatalf("%q: %d sentences, want 2", text, len(d.Sentences))
+		}
+		s := d.Sentences[1]
+		if got := text[d.Tokens[s.First].Start:d.Tokens[s.End-1].End]; got != want {
+			t.Errorf("%q: second sentence %q, want %q", text, got, want)
+		}
+	}
+}

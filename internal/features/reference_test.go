@@ -201,7 +201,7 @@ func refSplitSentences(dst []Sentence, text string, tokens []Token) []Sentence {
 			continue
 		}
 		end := i + 1
-		for end < len(tokens) && tokens[end].Newlines == 0 && refIsCloser(text[tokens[end].Start:tokens[end].End]) {
+		for end < len(tokens) && tokens[end].Start == tokens[end-1].End && refIsCloser(text[tokens[end].Start:tokens[end].End]) {
 			end++
 		}
 		if end == len(tokens) || tokens[end].Newlines > 0 || refStartsSentence(text[tokens[end].Start:tokens[end].End]) {

@@ -3,7 +3,8 @@ package features
 import "strings"
 
 // SplitSentences appends to dst the sentences of the tokens of text. A
-// sentence ends after ".", "!" or "?" (with any closing quotes or brackets)
+// sentence ends after ".", "!" or "?" (with the closing quotes or brackets
+// that touch it)
 // when the next token starts on a new line or with a capital, digit or
 // quote and the dot does not end a title or abbreviation ("Gen.", "Mr."),
 // and at every line break: headlines and paragraphs in news have no final
@@ -19,7 +20,9 @@ func SplitSentences(dst []Sentence, text string, tokens []Token) []Sentence {
 			continue
 		}
 		end := i + 1
-		for end < len(tokens) && tokens[end].Newlines == 0 && isCloser(text[tokens[end].Start:tokens[end].End]) {
+		// A closer touches what it closes: after a space, a quotation
+		// mark opens the next sentence (`Monday. "He said`).
+		for end < len(tokens) && tokens[end].Start == tokens[end-1].End && isCloser(text[tokens[end].Start:tokens[end].End]) {
 			end++
 		}
 		if end == len(tokens) || tokens[end].Newlines > 0 || startsSentence(text[tokens[end].Start:tokens[end].End]) {
