@@ -20,6 +20,7 @@ type verdict uint8
 const (
 	keep     verdict = iota
 	drop             // names something else, or nothing the table knows
+	place            // a drop: a city or capital named as where something is
 	namesake         // a personal name around a known person's: an unlinked person
 )
 
@@ -69,7 +70,7 @@ func (g *Gazetteer) judge(text string, c span, e *entityRec, cx context) (verdic
 			return drop, 0, 0
 		}
 		if c.marks&markPlace != 0 && g.isPlace(text, c, cx) {
-			return drop, 0, 0
+			return place, 0, 0
 		}
 	case TypePerson:
 		if cx.afterTitle || strings.IndexByte(text[c.start:c.end], ' ') >= 0 {

@@ -98,8 +98,8 @@ type Target struct {
 	Name    string
 	Aliases []string
 	// Type may be left unspecified; then Find gives the target the type
-	// the built-in table gives its name or an alias read alone, or
-	// TypePerson where the text puts a title before it, unless
+	// the service can tell (infer.go: the built-in table's for its name,
+	// or a person's by a title or its surname), unless
 	// Options.TypesAsGiven.
 	Type Type
 }

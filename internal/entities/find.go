@@ -133,14 +133,13 @@ func (g *Gazetteer) FindInto(buf []Mention, text string, opts Options) ([]Mentio
 			}
 			v, s, e := g.judge(text, c, &g.ents[c.entity], cx)
 			switch v {
-			case drop:
+			case drop, place:
+				if v == place {
+					// Not one that starts a longer name ("Santiago Peña").
+					sc.placeStarts = append(sc.placeStarts, int32(c.start))
+				}
 				if c.marks&markPlace != 0 {
 					sc.places = append(sc.places, c.entity)
-					// A city form that starts a longer name ("Santiago
-					// Peña") was dropped as part of it, not as a place.
-					if g.ents[c.entity].typ != TypeCountry || !partOfName(text, c, cx, g) {
-						sc.placeStarts = append(sc.placeStarts, int32(c.start))
-					}
 				}
 				sc.dropped = append(sc.dropped, int32(c.start))
 				if opts.LeftOut != nil && c.marks&markPlace != 0 {
