@@ -3,6 +3,7 @@ package classifier
 import (
 	"context"
 	"runtime"
+	"slices"
 	"runtime/pprof"
 	"testing"
 	"time"
@@ -355,4 +356,28 @@ func threadClock(b *testing.B) func() {
 		b.ReportMetric(float64(threadTime()-start)/float64(b.N), "cpu-ns/op")
 		runtime.UnlockOSThread()
 	}
+}
+
+// BenchmarkStageNameParties finds the unknown names that may hold a
+// relation (nameParties) in the sentences with a mention, as the relation
+// stage does, over the parties found without them.
+func BenchmarkStageNameParties(b *testing.B) {
+	c, docs := benchSetup(b)
+	ws := prepared(b, c, docs)
+	known := make([][]party, len(ws))
+	for i, w := range ws {
+		known[i] = slices.Clone(c.an.parties(w, docs[i], nil, false))
+	}
+	b.ResetTimer()
+	done := threadClock(b)
+	found := 0
+	for b.Loop() {
+		found = 0
+		for i, w := range ws {
+			w.nameParties = nameParties(w.nameParties[:0], &w.doc, w.wanted, known[i], w.targets, w.leftOut)
+			found += len(w.nameParties)
+		}
+	}
+	done()
+	b.ReportMetric(float64(found), "names/pass")
 }

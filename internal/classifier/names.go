@@ -75,7 +75,7 @@ func nameParties(dst []party, d *features.Document, want []bool, ps []party, men
 				// "the court ruled", "prosecutors said": a noun of those
 				// who act, in lower case, names its actor as a capitalised
 				// name does.
-				if d.Tokens[i].Kind != features.KindWord || !actorNoun(d.Surface(i)) {
+				if d.Tokens[i].Kind != features.KindWord || !mayBeActorNoun(d, i) || !actorNoun(d.Surface(i)) {
 					i++
 					continue
 				}
@@ -152,7 +152,16 @@ func nameParties(dst []party, d *features.Document, want []bool, ps []party, men
 // capitalisedWord reports whether token i is a word that starts with an
 // upper-case letter.
 func capitalisedWord(d *features.Document, i int) bool {
-	return d.Tokens[i].Kind == features.KindWord && features.StartsUpper(d.Surface(i))
+	t := d.Tokens[i]
+	if t.Kind != features.KindWord {
+		return false
+	}
+	// Most words are ASCII: their first byte answers without decoding
+	// a rune (this runs on every word of the sentences with a mention).
+	if b := d.Text[t.Start]; b < utf8.RuneSelf {
+		return 'A' <= b && b <= 'Z'
+	}
+	return features.StartsUpper(d.Text[t.Start:t.End])
 }
 
 // nameConnector returns how many lower-case words at i join two parts of
@@ -414,16 +423,38 @@ func contraction(w string) bool {
 // of 318 false relations of such nouns were "minister" and "ministry").
 // The generic actors of the Phoenix agents (police, rebels, the
 // government) are parties already.
-func actorNoun(w string) bool {
-	switch w {
-	case "court", "courts", "judge", "judges", "jury", "prosecutor", "prosecutors", "lawyer", "lawyers",
+func actorNoun(w string) bool { return actorNouns[w] }
+
+var actorNouns = map[string]bool{}
+
+// actorNounStarts has, for each length, a bit for each letter that starts
+// an actor noun of that length.
+var actorNounStarts [16]uint32
+
+func init() {
+	for _, w := range []string{
+		"court", "courts", "judge", "judges", "jury", "prosecutor", "prosecutors", "lawyer", "lawyers",
 		"attorney", "attorneys", "supporters", "critics", "lawmakers", "legislators", "senators", "voters",
 		"activists", "committee", "company", "companies", "firm", "union", "unions", "campaign",
 		"investigators", "demonstrators", "residents", "organizers", "organisers", "researchers", "experts",
-		"analysts", "senate", "congress":
-		return true
+		"analysts", "senate", "congress",
+	} {
+		actorNouns[w] = true
+		actorNounStarts[len(w)] |= 1 << (w[0] - 'a')
 	}
-	return false
+}
+
+// mayBeActorNoun is a cheap filter before actorNoun, which the scan would
+// otherwise ask of every lower-case word: a noun of that length must start
+// with that letter (actorNounStarts).
+func mayBeActorNoun(d *features.Document, i int) bool {
+	t := d.Tokens[i]
+	n := t.End - t.Start
+	if n >= len(actorNounStarts) {
+		return false
+	}
+	b := d.Text[t.Start]
+	return 'a' <= b && b <= 'z' && actorNounStarts[n]&(1<<(b-'a')) != 0
 }
 
 // ownedBy reports whether a party that ends at token p owns or qualifies
