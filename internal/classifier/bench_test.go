@@ -3,8 +3,8 @@ package classifier
 import (
 	"context"
 	"runtime"
-	"slices"
 	"runtime/pprof"
+	"slices"
 	"testing"
 	"time"
 

@@ -438,7 +438,7 @@ func (c *Classifier) explain(w *workspace, m *model.Model, fs []features.Feature
 		// it out (a word of a mention, a function word): an item that
 		// would not make the list needs neither, and the list holds only
 		// items that passed them, so it comes out the same.
-		if p >= limit || inMention(w.inMention, it) || it.cue < 0 && !contentWord(&w.doc, int(it.first)) {
+		if p >= limit || inMention(w.inMention, it) || it.cue < 0 && !contentWord(&w.doc, int(it.first)) && !(supportOnly && counterWordAt(&w.doc, int(it.first))) {
 			continue
 		}
 		if len(top) < limit {
@@ -505,6 +505,14 @@ func contentWord(d *features.Document, i int) bool {
 		return false
 	}
 	return !d.IsFunctionWord(i)
+}
+
+// counterWordAt reports whether token i is a function word that aims an
+// act against its object ("cooperated against the Islamic State"): where
+// it carries a relation's hostility, it is the evidence, though a
+// function word.
+func counterWordAt(d *features.Document, i int) bool {
+	return d.Tokens[i].Kind == features.KindWord && features.CounterWord(d.LowerFast(i))
 }
 
 // outranks orders items: larger absolute contribution first, then by

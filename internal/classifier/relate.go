@@ -542,7 +542,7 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span, names bool) 
 			continue
 		}
 		addUpTo(t.First)
-		if features.IsPost(d, t.First) {
+		if features.IsPost(d, t.First) && !features.PostActedOn(d, t.First) {
 			continue // "the Iranian ambassador to Moscow": where he serves, not who speaks
 		}
 		if features.MadeIn(d, t) {

@@ -62,6 +62,15 @@ func TestRelations(t *testing.T) {
 		// The post in a diplomat's title is no actor.
 		{"The Turkish ambassador to Moscow warned that NATO's plans endanger the region.", nil, []string{"Moscow -> NATO hostile"}},
 		{"India's ambassador to Washington praised Japan for its support.", nil, []string{"Washington -> Japan cooperative"}},
+		// A party that a joint act is aimed against is its partners'
+		// adversary, not their partner.
+		{"Turkey and Iraq agreed to cooperate against PKK militants.", []string{"Iraq -> PKK militants hostile", "Iraq -> Turkey cooperative"},
+			[]string{"Iraq -> PKK militants cooperative", "Turkey -> PKK militants cooperative"}},
+		{"Germany sided with France against Italy on the budget rules.", []string{"Germany -> France cooperative", "Germany -> Italy hostile"},
+			[]string{"Germany -> Italy cooperative"}},
+		// Unless the envoy is recalled or appointed: that act is toward
+		// the post.
+		{"Mexico recalled its ambassador to Ecuador after police stormed its embassy.", []string{"Mexico -> Ecuador hostile"}, nil},
 		// A stance noun for the relation stage alone: the one who opposes
 		// is the holder, and no mention is hostile for opposing.
 		{"Turkey's opposition to Sweden's membership delayed the vote.", []string{"Turkey -> Sweden hostile"}, []string{"Turkey -> Sweden cooperative"}},

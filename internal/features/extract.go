@@ -39,6 +39,12 @@ const (
 	// RoleAttribute: a noun or adjective cue describes the mention
 	// ("NATO's expansion poses a threat", "baseless claims by X").
 	RoleAttribute
+	// RoleCountered (pair features only, pairRole): the party after a
+	// cue is what the act is aimed against ("cooperated against the
+	// Islamic State", "deepened ties to counter China", "sided with
+	// France against Italy"): a cooperative act toward the partners is a
+	// hostile one toward it.
+	RoleCountered
 	numRoles
 )
 
@@ -777,6 +783,35 @@ func IsPost(d *Document, first int) bool {
 	switch d.LowerFast(i) {
 	case "to", "in", "at":
 		return isEnvoy(d.LowerFast(i - 1))
+	}
+	return false
+}
+
+// PostActedOn reports whether the post at token first (IsPost) belongs to
+// an envoy whom a verb before the title recalls, withdraws or appoints
+// ("recalled its ambassador to Ecuador", "named a new envoy to Sudan"):
+// that act is toward the post, which is then the relation's target.
+func PostActedOn(d *Document, first int) bool {
+	i := first - 1
+	if i >= 0 && d.LowerFast(i) == "the" {
+		i--
+	}
+	// i is "to", "in" or "at", i-1 the envoy; the verb stands at most
+	// three words before the envoy ("recalled its top diplomat" is no
+	// envoy word; "recalled its ambassador", "withdrew the country's
+	// ambassador").
+	for k := i - 2; k >= 0 && k >= i-5; k-- {
+		if d.Tokens[k].Kind == KindPunct && !IsPossessiveToken(d.Surface(k)) {
+			return false
+		}
+		switch d.LowerFast(k) {
+		case "that", "and", "but", "who", "which", "said", "says":
+			return false // "recalled that its ambassador to Ecuador had left"
+		case "recalled", "recall", "recalls", "recalling", "withdrew", "withdraw", "withdraws", "withdrawing",
+			"withdrawn", "appointed", "appoint", "appoints", "named", "nominated", "dispatched", "sent",
+			"reinstated", "restored", "upgraded", "downgraded", "accredited":
+			return true
+		}
 	}
 	return false
 }

@@ -2,6 +2,7 @@ package features
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stance/classifierd/internal/lexicon"
@@ -492,6 +493,35 @@ func TestSentencesOwnTheirQuotes(t *testing.T) {
 		s := d.Sentences[1]
 		if got := text[d.Tokens[s.First].Start:d.Tokens[s.End-1].End]; got != want {
 			t.Errorf("%q: second sentence %q, want %q", text, got, want)
+		}
+	}
+}
+
+func TestPostActedOn(t *testing.T) {
+	tok, err := NewTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text, post string
+		want       bool
+	}{
+		{"Mexico recalled its ambassador to Ecuador.", "Ecuador", true},
+		{"Israel withdrew the country's ambassador to Ireland.", "Ireland", true},
+		{"Riyadh named a new envoy to Tehran.", "Tehran", true},
+		{"The Turkish ambassador to Moscow warned NATO.", "Moscow", false},
+		{"Iran's ambassador to Russia said so.", "Russia", false},
+		{"Mexico recalled that its ambassador to Ecuador had left.", "Ecuador", false},
+	} {
+		var d Document
+		tok.TokenizeInto(&d, tc.text)
+		first := d.TokenAt(strings.Index(tc.text, tc.post))
+		if !IsPost(&d, first) {
+			t.Errorf("%q: %q is no post", tc.text, tc.post)
+			continue
+		}
+		if got := PostActedOn(&d, first); got != tc.want {
+			t.Errorf("%q: PostActedOn(%q) = %v, want %v", tc.text, tc.post, got, tc.want)
 		}
 	}
 }

@@ -666,6 +666,9 @@ func pairRole(d *Document, sent Sentence, targets []Target, m int, c *CueMatch) 
 			return RoleSubject
 		}
 	}
+	if t.First >= c.End && counteredAt(d, sent, c.End, t.First) {
+		return RoleCountered
+	}
 	if c.RelationOnly {
 		// A relation-only stance noun names its object with its own
 		// preposition ("opposition to", "mistrust of"): a party at most
@@ -687,6 +690,52 @@ func pairRole(d *Document, sent Sentence, targets []Target, m int, c *CueMatch) 
 		return RoleSubject
 	}
 	return r
+}
+
+// counteredAt reports whether a word that aims an act against what
+// follows ("against", "to counter", "to contain", "aimed at") stands in
+// tokens [from, to) of the sentence, right before token to or with at most
+// two words of its noun phrase between ("against the Islamic State",
+// "to counter Beijing's", "against Chinese incursions").
+func counteredAt(d *Document, sent Sentence, from, to int) bool {
+	for j := to - 1; j >= max(from, sent.First, to-3); j-- {
+		if d.Tokens[j].Kind != KindWord {
+			return false
+		}
+		w := d.LowerFast(j)
+		if CounterWord(w) || w == "at" && j-1 >= from && (d.LowerFast(j-1) == "aimed" || d.LowerFast(j-1) == "directed") {
+			return true
+		}
+		// Only the words of a noun phrase's start may stand between:
+		// an article, a possessive pronoun, an adjective in lower case.
+		if StartsUpper(d.Surface(j)) || isClauseWord(w) {
+			return false
+		}
+	}
+	return false
+}
+
+// CounterWord reports whether w aims an act against its object
+// ("against", "counter", "deter"), which the relation stage shows as the
+// evidence of the hostility it carries.
+func CounterWord(w string) bool {
+	switch w {
+	case "against", "counter", "countering", "confront", "confronting", "deter", "deterring", "contain", "containing",
+		"combat", "combating", "combatting", "repel", "repelling", "resist", "resisting", "isolate", "isolating",
+		"targeting", "targetting":
+		return true
+	}
+	return false
+}
+
+// isClauseWord reports whether w opens or joins a clause, which the noun
+// phrase after a counter word does not hold.
+func isClauseWord(w string) bool {
+	switch w {
+	case "and", "or", "but", "while", "as", "that", "which", "who", "with", "to", "of", "for", "in", "on", "by", "from":
+		return true
+	}
+	return false
 }
 
 // possessivePronounBefore returns the token of a possessive pronoun

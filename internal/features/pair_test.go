@@ -552,3 +552,41 @@ func TestMutual(t *testing.T) {
 		}
 	}
 }
+
+// TestCounteredAt: a party that a counter word governs, alone or behind
+// the start of its noun phrase, is what the act is aimed against; a party
+// past a clause word, another name or a word of no such kind is not.
+func TestCounteredAt(t *testing.T) {
+	tok := mustTokenizer(t)
+	for _, tc := range []struct {
+		text, cue, party string
+		want             bool
+	}{
+		{"Iraq and Syria cooperated against the Islamic State.", "cooperated", "Islamic", true},
+		{"India and Japan deepened ties to counter China.", "deepened", "China", true},
+		{"Germany sided with France against Italy.", "sided", "Italy", true},
+		{"They held drills aimed at Iran.", "held", "Iran", true},
+		{"They joined hands against Chinese incursions.", "joined", "Chinese", true},
+		{"Germany sided with France against Italy.", "sided", "France", false},
+		{"Iraq cooperated with Syria.", "cooperated", "Syria", false},
+		{"They cooperated against smuggling and with Peru.", "cooperated", "Peru", false},
+		{"They fought against the rebels of Sudan.", "fought", "Sudan", false},
+	} {
+		d := tok.Tokenize(tc.text)
+		cue, party := -1, -1
+		for i := range d.Tokens {
+			switch d.Surface(i) {
+			case tc.cue:
+				cue = i
+			case tc.party:
+				party = i
+			}
+		}
+		if cue < 0 || party < 0 {
+			t.Fatalf("%q: %q or %q not found", tc.text, tc.cue, tc.party)
+		}
+		if got := counteredAt(d, d.Sentences[0], cue+1, party); got != tc.want {
+			t.Errorf("%q: counteredAt(%q) = %v, want %v", tc.text, tc.party, got, tc.want)
+		}
+	}
+}

@@ -84,6 +84,12 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			{Name: "team/relations_s", Path: filepath.Join(rel, "train_s.jsonl")},
 			{Name: "team/relations_q", Path: filepath.Join(rel, "train_q.jsonl")},
 			{Name: "team/relations_u", Path: filepath.Join(rel, "train_u.jsonl")},
+			// Joint action against a third party and siding with one party
+			// against another, at half weight: at weight 1 (and with the
+			// contrast sentences now in eval_ag) the Wikinews sentences lost
+			// 18 relations with every actor given and 10 by target
+			// (data/relations/README.md, train_ag).
+			{Name: "team/relations_ag", Path: filepath.Join(rel, "train_ag.jsonl"), Weight: 0.5},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
@@ -152,6 +158,11 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			// with every actor given and 12 by target, and the probes one
 			// or two each (data/relations/README.md).
 			{Name: "team/eval_af", Path: filepath.Join(rel, "eval_af.jsonl")},
+			// The contrasts written with train_ag (the same verbs with no
+			// adversary, "against" governing no actor or a hostile act,
+			// "warned X against", mediation, protection, parallel acts) and
+			// its long mixed sentences: scored, not trained on.
+			{Name: "team/eval_ag", Path: filepath.Join(rel, "eval_ag.jsonl")},
 			{Name: "petrarch/unittest", Path: filepath.Join(shared, "data", "petrarch-unittest", "records.dyad.jsonl")},
 			// Real news, labelled by reference (data/wikinews/README.md),
 			// scored and not trained on. Trained on beside the team's
