@@ -374,7 +374,7 @@ func BenchmarkStageNameParties(b *testing.B) {
 	for b.Loop() {
 		found = 0
 		for i, w := range ws {
-			w.nameParties = nameParties(w.nameParties[:0], &w.doc, w.wanted, known[i], w.targets, w.leftOut)
+			w.nameParties = nameParties(w.nameParties[:0], &w.doc, w.wanted, known[i], w.targets, w.leftOut, w.cues)
 			found += len(w.nameParties)
 		}
 	}

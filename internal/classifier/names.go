@@ -44,9 +44,9 @@ const maxSentenceNames = 4
 // place, not an actor ("in Victoria Park"). Sentences where the caller
 // marked two parties or more get none, and others at most
 // maxSentenceNames, within what their parties leave of maxSentenceParties.
-// ps and mentions must be in token order.
-func nameParties(dst []party, d *features.Document, want []bool, ps []party, mentions []features.Target, leftOut []entities.Mention) []party {
-	pi, ci, mi, li := 0, 0, 0, 0 // the first party, caller's span, mention and left-out form not before the run or sentence
+// ps, mentions and cues (the lexicon's matches) must be in token order.
+func nameParties(dst []party, d *features.Document, want []bool, ps []party, mentions []features.Target, leftOut []entities.Mention, cues []features.CueMatch) []party {
+	pi, ci, mi, li, qi := 0, 0, 0, 0, 0 // the first party, caller's span, mention, left-out form and cue not before the run or sentence
 	for si, s := range d.Sentences {
 		if si >= len(want) || !want[si] {
 			continue
@@ -131,6 +131,15 @@ func nameParties(dst []party, d *features.Document, want []bool, ps []party, men
 			// that a party owns or qualifies is that party's.
 			if !capitalisedWord(d, first) && (pi > 0 && ownedBy(d, ps[pi-1].target.End, first) ||
 				mi > 0 && ownedBy(d, mentions[mi-1].End, first) || appositionHead(d, first, s.First)) {
+				continue
+			}
+			// A word of the lexicon that opens the sentence is a common
+			// word, capitalised only there ("Sanctions hit Russia's
+			// economy", "Protests erupted"), not a name.
+			for qi < len(cues) && cues[qi].End <= first {
+				qi++
+			}
+			if first == s.First && end == first+1 && qi < len(cues) && cues[qi].First <= first {
 				continue
 			}
 			if !holderPosition(d, first, end, s.First, s.End) || placeBeforeName(d, first, s.First) || contraction(d.Surface(first)) ||

@@ -572,7 +572,7 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span, names bool) 
 	}
 	w.parties = out // the buffer, before the names are merged in
 	if names {
-		w.nameParties = nameParties(w.nameParties[:0], d, w.wanted, out, w.targets, w.leftOut)
+		w.nameParties = nameParties(w.nameParties[:0], d, w.wanted, out, w.targets, w.leftOut, w.cues)
 		w.nameParties = pronounParties(w.nameParties, &w.ctx, w.corefs, w.mentions, out)
 		out = mergeParties(w, out, w.nameParties)
 	}

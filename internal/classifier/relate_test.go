@@ -68,6 +68,11 @@ func TestRelations(t *testing.T) {
 			[]string{"Iraq -> PKK militants cooperative", "Turkey -> PKK militants cooperative"}},
 		{"Germany sided with France against Italy on the budget rules.", []string{"Germany -> France cooperative", "Germany -> Italy hostile"},
 			[]string{"Germany -> Italy cooperative"}},
+		// "hit" is an attack; "enmity with" a stance noun of the relation
+		// stage; a lexicon word that opens a sentence is no name.
+		{"Israeli jets hit Hezbollah positions in southern Lebanon.", []string{"Israeli -> Hezbollah hostile"}, nil},
+		{"Pakistan's enmity with India has shaped its defence spending.", []string{"Pakistan -> India hostile"}, []string{"Pakistan -> India cooperative"}},
+		{"Sanctions hit Russia's economy hard.", nil, []string{"Sanctions -> Russia hostile"}},
 		// Unless the envoy is recalled or appointed: that act is toward
 		// the post.
 		{"Mexico recalled its ambassador to Ecuador after police stormed its embassy.", []string{"Mexico -> Ecuador hostile"}, nil},
