@@ -73,6 +73,9 @@ func TestRelations(t *testing.T) {
 		{"Israeli jets hit Hezbollah positions in southern Lebanon.", []string{"Israeli -> Hezbollah hostile"}, nil},
 		{"Pakistan's enmity with India has shaped its defence spending.", []string{"Pakistan -> India hostile"}, []string{"Pakistan -> India cooperative"}},
 		{"Sanctions hit Russia's economy hard.", nil, []string{"Sanctions -> Russia hostile"}},
+		// Wire verbs the CAMEO dictionary has only inside phrases.
+		{"A Chinese coast guard ship rammed a Philippine supply boat.", []string{"Chinese coast guard -> Philippine hostile"}, nil},
+		{"The EU fined Hungary for breaching asylum rules.", []string{"EU -> Hungary hostile"}, nil},
 		// Unless the envoy is recalled or appointed: that act is toward
 		// the post.
 		{"Mexico recalled its ambassador to Ecuador after police stormed its embassy.", []string{"Mexico -> Ecuador hostile"}, nil},
