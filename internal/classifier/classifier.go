@@ -438,7 +438,7 @@ func (c *Classifier) explain(w *workspace, m *model.Model, fs []features.Feature
 		// it out (a word of a mention, a function word): an item that
 		// would not make the list needs neither, and the list holds only
 		// items that passed them, so it comes out the same.
-		if p >= limit || inMention(w.inMention, it) || it.cue < 0 && !contentWord(&w.doc, int(it.first)) && !(supportOnly && counterWordAt(&w.doc, int(it.first))) {
+		if p >= limit || inMention(w.inMention, it) || it.cue < 0 && !contentWord(&w.doc, int(it.first)) && !(supportOnly && label == model.Hostile && counterWordAt(&w.doc, int(it.first))) {
 			continue
 		}
 		if len(top) < limit {

@@ -133,13 +133,15 @@ func nameParties(dst []party, d *features.Document, want []bool, ps []party, men
 				mi > 0 && ownedBy(d, mentions[mi-1].End, first) || appositionHead(d, first, s.First)) {
 				continue
 			}
-			// A word of the lexicon that opens the sentence is a common
-			// word, capitalised only there ("Sanctions hit Russia's
-			// economy", "Protests erupted"), not a name.
+			// A word of the political lexicon (the team's or CAMEO's) that
+			// opens the sentence is a common word, capitalised only there
+			// ("Sanctions hit Russia's economy", "Protests erupted"), not a
+			// name; a sentiment word may be one ("Grant criticised ...",
+			// "Noble condemned ...").
 			for qi < len(cues) && cues[qi].End <= first {
 				qi++
 			}
-			if first == s.First && end == first+1 && qi < len(cues) && cues[qi].First <= first {
+			if first == s.First && end == first+1 && qi < len(cues) && cues[qi].First <= first && politicalCue(&cues[qi]) {
 				continue
 			}
 			if !holderPosition(d, first, end, s.First, s.End) || placeBeforeName(d, first, s.First) || contraction(d.Surface(first)) ||
@@ -156,6 +158,12 @@ func nameParties(dst []party, d *features.Document, want []bool, ps []party, men
 		}
 	}
 	return dst
+}
+
+// politicalCue reports whether cue c comes from the team's lexicon or
+// CAMEO's, not from the sentiment lexicons alone.
+func politicalCue(c *features.CueMatch) bool {
+	return strings.Contains(c.Source, "team") || strings.Contains(c.Source, "cameo")
 }
 
 // capitalisedWord reports whether token i is a word that starts with an

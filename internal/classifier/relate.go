@@ -28,6 +28,9 @@ type party struct {
 	name bool
 	// pronoun is set for a pronoun: its entity is the person's.
 	pronoun bool
+	// post is set for the post of an envoy whom the sentence recalls or
+	// appoints (features.PostActedOn): a target, never a holder.
+	post bool
 }
 
 // pairsInSentences calls fn with every ordered pair of parties that the
@@ -137,8 +140,10 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 	cands = shareInLists(w, parties, targets, cands)
 	cands = shareWithOfficials(w, parties, targets, cands)
 	// No pair is scored toward a name, but a list's or an official's
-	// sharing may give one a relation from outside.
-	cands = slices.DeleteFunc(cands, func(cd relCand) bool { return parties[cd.t].name })
+	// sharing may give one a relation from outside. A recalled envoy's
+	// post is the act's target, and holds nothing ("named its ambassador
+	// to Ecuador to lead talks with Peru").
+	cands = slices.DeleteFunc(cands, func(cd relCand) bool { return parties[cd.t].name || parties[cd.h].post })
 	cands = oneWay(cands)
 	w.relCands = cands
 	for _, cd := range cands {
@@ -549,7 +554,7 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span, names bool) 
 			continue // "US-made missiles": where they were made, not who fired them
 		}
 		m := w.mentions[i]
-		ps = append(ps, party{target: t, entity: m.Entity, span: Span{m.Start, m.End}, mention: i})
+		ps = append(ps, party{target: t, entity: m.Entity, span: Span{m.Start, m.End}, mention: i, post: features.IsPost(d, t.First)})
 	}
 	addUpTo(len(d.Tokens))
 	// Of overlapping parties the one of higher rank stays. A caller's

@@ -73,6 +73,11 @@ func TestRelations(t *testing.T) {
 		{"Israeli jets hit Hezbollah positions in southern Lebanon.", []string{"Israeli -> Hezbollah hostile"}, nil},
 		{"Pakistan's enmity with India has shaped its defence spending.", []string{"Pakistan -> India hostile"}, []string{"Pakistan -> India cooperative"}},
 		{"Sanctions hit Russia's economy hard.", nil, []string{"Sanctions -> Russia hostile"}},
+		{"Grant criticised Russia over the invasion.", []string{"Grant -> Russia hostile"}, nil},
+		// A recalled envoy's post holds nothing, and the recall must be in
+		// the envoy's clause.
+		{"Mexico named its ambassador to Ecuador to lead talks with Peru.", nil, []string{"Ecuador -> Peru cooperative"}},
+		{"Kenya sent aid while the ambassador to Sudan praised Ethiopia.", nil, []string{"Sudan -> Ethiopia cooperative"}},
 		// Wire verbs the CAMEO dictionary has only inside phrases.
 		{"A Chinese coast guard ship rammed a Philippine supply boat.", []string{"Chinese coast guard -> Philippine hostile"}, nil},
 		{"The EU fined Hungary for breaching asylum rules.", []string{"EU -> Hungary hostile"}, nil},
@@ -864,5 +869,40 @@ func TestNamesPerSentence(t *testing.T) {
 	}
 	if others+names > maxSentenceParties || names == 0 {
 		t.Errorf("%d names and %d other parties in %q: want names, and at most %d in all", names, others, text, maxSentenceParties)
+	}
+}
+
+// TestCounterWordEvidence: "against" is the evidence of the hostility it
+// carries toward the party it governs, and no evidence of the partners'
+// cooperation.
+func TestCounterWordEvidence(t *testing.T) {
+	c := newTestClassifier(t)
+	text := "Germany sided with France against Italy on the budget rules."
+	res, err := c.Classify(context.Background(), Request{Text: text, Builtin: true, MaxEvidence: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, r := range res.Relations {
+		pair := text[r.Holder.Span.Start:r.Holder.Span.End] + " -> " + text[r.Target.Span.Start:r.Target.Span.End]
+		against := false
+		for _, e := range r.Evidence {
+			against = against || text[e.Span.Start:e.Span.End] == "against"
+		}
+		switch pair {
+		case "Germany -> Italy":
+			seen++
+			if r.Label != model.Hostile || !against {
+				t.Errorf("%s: %v, evidence without \"against\": %+v", pair, r.Label, r.Evidence)
+			}
+		case "Germany -> France":
+			seen++
+			if against {
+				t.Errorf("%s: %v, \"against\" in its evidence", pair, r.Label)
+			}
+		}
+	}
+	if seen != 2 {
+		t.Errorf("want Germany -> Italy and Germany -> France, got %d of them in %+v", seen, res.Relations)
 	}
 }

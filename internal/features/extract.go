@@ -788,24 +788,28 @@ func IsPost(d *Document, first int) bool {
 }
 
 // PostActedOn reports whether the post at token first (IsPost) belongs to
-// an envoy whom a verb before the title recalls, withdraws or appoints
-// ("recalled its ambassador to Ecuador", "named a new envoy to Sudan"):
-// that act is toward the post, which is then the relation's target.
+// an envoy whom a verb before the title, in its clause, recalls, withdraws
+// or appoints ("recalled its ambassador to Ecuador", "named a new envoy
+// to Sudan"): that act is toward the post, which is then the relation's
+// target (and holds none: the classifier's party.post).
 func PostActedOn(d *Document, first int) bool {
 	i := first - 1
 	if i >= 0 && d.LowerFast(i) == "the" {
 		i--
 	}
 	// i is "to", "in" or "at", i-1 the envoy; the verb stands at most
-	// three words before the envoy ("recalled its top diplomat" is no
-	// envoy word; "recalled its ambassador", "withdrew the country's
-	// ambassador").
-	for k := i - 2; k >= 0 && k >= i-5; k-- {
+	// three words before the envoy ("recalled its ambassador", "withdrew
+	// the country's ambassador"), in the sentence, with no word that opens
+	// another clause or phrase between ("sent aid while the ambassador to
+	// Sudan ...", "sent letters to the ambassador to Ecuador").
+	from := max(0, i-5, d.Sentences[d.SentenceOf(first)].First)
+	for k := i - 2; k >= from; k-- {
 		if d.Tokens[k].Kind == KindPunct && !IsPossessiveToken(d.Surface(k)) {
 			return false
 		}
 		switch d.LowerFast(k) {
-		case "that", "and", "but", "who", "which", "said", "says":
+		case "that", "and", "but", "or", "who", "which", "said", "says", "while", "when", "after", "before", "as",
+			"since", "because", "until", "where", "to", "for", "from", "with", "by", "of", "on", "at", "in":
 			return false // "recalled that its ambassador to Ecuador had left"
 		case "recalled", "recall", "recalls", "recalling", "withdrew", "withdraw", "withdraws", "withdrawing",
 			"withdrawn", "appointed", "appoint", "appoints", "named", "nominated", "dispatched", "sent",

@@ -649,7 +649,9 @@ func byBefore(d *Document, sent Sentence, i int) bool {
 
 // pairRole is RoleOf, with the agent of a passive found past a determiner
 // ("were blacklisted by the U.S. Treasury": the U.S. is the subject), the
-// one who feels as the subject of a word of feeling (feelingAt), and a
+// one who feels as the subject of a word of feeling (feelingAt), a party
+// after the cue that the act is aimed against as RoleCountered
+// (counteredAt: "cooperated against the Islamic State"), and a
 // relation-only stance noun's parties read as a verb's.
 func pairRole(d *Document, sent Sentence, targets []Target, m int, c *CueMatch) Role {
 	r := RoleOf(d, targets, m, c)
@@ -694,9 +696,13 @@ func pairRole(d *Document, sent Sentence, targets []Target, m int, c *CueMatch) 
 
 // counteredAt reports whether a word that aims an act against what
 // follows ("against", "to counter", "to contain", "aimed at") stands in
-// tokens [from, to) of the sentence, right before token to or with at most
-// two words of its noun phrase between ("against the Islamic State",
-// "to counter Beijing's", "against Chinese incursions").
+// tokens [from, to) of the sentence, right before token to or with only
+// the start of the party's noun phrase between: determiners and
+// possessive pronouns, and one lower-case modifier right before the party
+// ("against the Islamic State", "to counter Beijing's", "against rival
+// Chinese militias"). A preposition, a gerund or a noun between makes the
+// party something else's object ("against terrorism across Syria",
+// "warned Iran against attacking Israel").
 func counteredAt(d *Document, sent Sentence, from, to int) bool {
 	for j := to - 1; j >= max(from, sent.First, to-3); j-- {
 		if d.Tokens[j].Kind != KindWord {
@@ -706,11 +712,23 @@ func counteredAt(d *Document, sent Sentence, from, to int) bool {
 		if CounterWord(w) || w == "at" && j-1 >= from && (d.LowerFast(j-1) == "aimed" || d.LowerFast(j-1) == "directed") {
 			return true
 		}
-		// Only the words of a noun phrase's start may stand between:
-		// an article, a possessive pronoun, an adjective in lower case.
-		if StartsUpper(d.Surface(j)) || isClauseWord(w) {
+		switch {
+		case nounPhraseStart(w):
+		case j == to-1 && !StartsUpper(d.Surface(j)) && !isIngForm(w) && !d.IsFunctionWord(j):
+			// One modifier before the party ("rival", "jihadist").
+		default:
 			return false
 		}
+	}
+	return false
+}
+
+// nounPhraseStart reports whether w may open a noun phrase before its head:
+// an article, a determiner or a possessive pronoun.
+func nounPhraseStart(w string) bool {
+	switch w {
+	case "the", "a", "an", "its", "their", "his", "her", "our", "any", "all", "both", "these", "those", "such":
+		return true
 	}
 	return false
 }
@@ -723,16 +741,6 @@ func CounterWord(w string) bool {
 	case "against", "counter", "countering", "confront", "confronting", "deter", "deterring", "contain", "containing",
 		"combat", "combating", "combatting", "repel", "repelling", "resist", "resisting", "isolate", "isolating",
 		"targeting", "targetting":
-		return true
-	}
-	return false
-}
-
-// isClauseWord reports whether w opens or joins a clause, which the noun
-// phrase after a counter word does not hold.
-func isClauseWord(w string) bool {
-	switch w {
-	case "and", "or", "but", "while", "as", "that", "which", "who", "with", "to", "of", "for", "in", "on", "by", "from":
 		return true
 	}
 	return false

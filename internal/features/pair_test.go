@@ -571,6 +571,11 @@ func TestCounteredAt(t *testing.T) {
 		{"Iraq cooperated with Syria.", "cooperated", "Syria", false},
 		{"They cooperated against smuggling and with Peru.", "cooperated", "Peru", false},
 		{"They fought against the rebels of Sudan.", "fought", "Sudan", false},
+		{"They agreed to cooperate against terrorism across Syria.", "cooperate", "Syria", false},
+		{"Russia warned Iran against attacking Israel.", "warned", "Israel", false},
+		{"They united against attacks inside Lebanon.", "united", "Lebanon", false},
+		{"They held drills directed at Iran.", "held", "Iran", true},
+		{"They allied against rival Houthi fighters.", "allied", "Houthi", true},
 	} {
 		d := tok.Tokenize(tc.text)
 		cue, party := -1, -1
