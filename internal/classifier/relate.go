@@ -547,14 +547,15 @@ func (a *Analyzer) parties(w *workspace, text string, spans []Span, names bool) 
 			continue
 		}
 		addUpTo(t.First)
-		if features.IsPost(d, t.First) && !features.PostActedOn(d, t.First) {
+		post := features.IsPost(d, t.First)
+		if post && !features.PostActedOn(d, t.First) {
 			continue // "the Iranian ambassador to Moscow": where he serves, not who speaks
 		}
 		if features.MadeIn(d, t) {
 			continue // "US-made missiles": where they were made, not who fired them
 		}
 		m := w.mentions[i]
-		ps = append(ps, party{target: t, entity: m.Entity, span: Span{m.Start, m.End}, mention: i, post: features.IsPost(d, t.First)})
+		ps = append(ps, party{target: t, entity: m.Entity, span: Span{m.Start, m.End}, mention: i, post: post})
 	}
 	addUpTo(len(d.Tokens))
 	// Of overlapping parties the one of higher rank stays. A caller's

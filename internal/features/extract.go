@@ -772,38 +772,45 @@ func isSpeaker(d *Document, sent Sentence, t Target) bool {
 // title, is neither an actor of the sentence nor its speaker ("Mehdi
 // Safari, the former Iranian ambassador to Moscow, noted that ..." is
 // Safari's word, not Russia's).
-func IsPost(d *Document, first int) bool {
+func IsPost(d *Document, first int) bool { return envoyOfPost(d, first) >= 0 }
+
+// envoyOfPost returns the token of the envoy whose post starts at token
+// first ("ambassador" in "ambassador to the UN"), or -1 where first is no
+// post (IsPost).
+func envoyOfPost(d *Document, first int) int {
 	i := first - 1
 	if i >= 0 && d.LowerFast(i) == "the" {
 		i--
 	}
 	if i < 1 {
-		return false
+		return -1
 	}
 	switch d.LowerFast(i) {
 	case "to", "in", "at":
-		return isEnvoy(d.LowerFast(i - 1))
+		if isEnvoy(d.LowerFast(i - 1)) {
+			return i - 1
+		}
 	}
-	return false
+	return -1
 }
 
-// PostActedOn reports whether the post at token first (IsPost) belongs to
-// an envoy whom a verb before the title, in its clause, recalls, withdraws
-// or appoints ("recalled its ambassador to Ecuador", "named a new envoy
-// to Sudan"): that act is toward the post, which is then the relation's
+// PostActedOn reports whether token first starts a post (IsPost) whose
+// envoy a verb before the title, in its clause, recalls, withdraws or
+// appoints ("recalled its ambassador to Ecuador", "named a new envoy to
+// Sudan"): that act is toward the post, which is then the relation's
 // target (and holds none: the classifier's party.post).
 func PostActedOn(d *Document, first int) bool {
-	i := first - 1
-	if i >= 0 && d.LowerFast(i) == "the" {
-		i--
+	envoy := envoyOfPost(d, first)
+	if envoy < 0 {
+		return false
 	}
-	// i is "to", "in" or "at", i-1 the envoy; the verb stands at most
-	// three words before the envoy ("recalled its ambassador", "withdrew
-	// the country's ambassador"), in the sentence, with no word that opens
-	// another clause or phrase between ("sent aid while the ambassador to
-	// Sudan ...", "sent letters to the ambassador to Ecuador").
-	from := max(0, i-5, d.Sentences[d.SentenceOf(first)].First)
-	for k := i - 2; k >= from; k-- {
+	// The verb stands at most three words before the envoy ("recalled
+	// its ambassador", "withdrew the country's ambassador"), in the
+	// sentence, with no word that opens another clause or phrase between
+	// ("sent aid while the ambassador to Sudan ...", "sent letters to the
+	// ambassador to Ecuador").
+	from := max(envoy-4, d.Sentences[d.SentenceOf(first)].First)
+	for k := envoy - 1; k >= from; k-- {
 		if d.Tokens[k].Kind == KindPunct && !IsPossessiveToken(d.Surface(k)) {
 			return false
 		}
