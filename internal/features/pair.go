@@ -30,6 +30,7 @@ const (
 	tPairCompound
 	tPairActsBack
 	tPairMutual
+	tPairPreposition
 )
 
 // cueDecay is how fast a cue's pair features fall with its distance in
@@ -368,6 +369,12 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 		if dr.speaker {
 			sp = 1
 		}
+		// The preposition that governs each party: "in Baku", "from
+		// Russia", "at the International Court": a party after "in"
+		// is most often where an act happens, after "from" a source,
+		// which the bag of words between the parties does not place.
+		add(k, none, tPairPreposition<<56|uint64(governingPreposition(d, sent, dr.tt))<<8|dr.order)
+		add(k, none, tPairPreposition<<56|1<<48|uint64(governingPreposition(d, sent, dr.th))<<8|dr.order)
 		for l := range 2 {
 			add(k, Feature{Value: stances[dr.t][l], Cue: -1, Token: -1}, tPairStance<<56|uint64(l)<<8|sp)
 			add(k, Feature{Value: stances[dr.t][l], Cue: -1, Token: -1}, tPairStance<<56|1<<48|uint64(l)<<8|dr.order)
@@ -1155,3 +1162,38 @@ func isMutualWord(w string) bool {
 	}
 	return false
 }
+
+// governingPreposition returns the code of the preposition right before
+// party t in its sentence (prepositions' index + 1), past an article and
+// one word of place ("in the occupied West Bank", "in northern Iraq"), or
+// 0 where none stands there or the party owns what follows it ("a place
+// in Iran's foreign policy": the preposition governs the policy).
+func governingPreposition(d *Document, sent Sentence, t Target) uint8 {
+	if t.End < sent.End && IsPossessiveToken(d.LowerFast(t.End)) {
+		return 0
+	}
+	i := t.First - 1
+	for skipped := 0; i >= sent.First && skipped < 2; skipped++ {
+		switch d.LowerFast(i) {
+		case "the", "northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
+			"occupied", "neighbouring", "neighboring", "rival":
+			i--
+			continue
+		}
+		break
+	}
+	if i < sent.First {
+		return 0
+	}
+	w := d.LowerFast(i)
+	for k, p := range prepositions {
+		if w == p {
+			return uint8(k + 1)
+		}
+	}
+	return 0
+}
+
+// prepositions are the words governingPreposition tells apart.
+var prepositions = [...]string{"in", "at", "from", "to", "with", "against", "by", "of", "on", "for", "into", "over",
+	"near", "between", "across", "inside", "toward", "towards", "about", "through", "among", "under", "within"}

@@ -595,3 +595,44 @@ func TestCounteredAt(t *testing.T) {
 		}
 	}
 }
+
+func TestGoverningPreposition(t *testing.T) {
+	tok := mustTokenizer(t)
+	for _, tc := range []struct {
+		text, party string
+		want        string // "" for none
+	}{
+		{"Turkish jets struck PKK positions in northern Iraq.", "Iraq", "in"},
+		{"He held a news conference in Baku.", "Baku", "in"},
+		{"Israel settled in the occupied West Bank.", "West", "in"},
+		{"Ukraine bought jets from the Netherlands.", "Netherlands", "from"},
+		{"Iran held talks with Russia.", "Russia", "with"},
+		{"Russia attacked Ukraine.", "Ukraine", ""},
+		{"Russia opened the session.", "Russia", ""},
+		// A possessor: "in" governs the policy, not Iran.
+		{"Belarus has a special place in Iran's foreign policy.", "Iran", ""},
+	} {
+		d := tok.Tokenize(tc.text)
+		party := -1
+		for i := range d.Tokens {
+			if d.Surface(i) == tc.party {
+				party = i
+				break
+			}
+		}
+		if party < 0 {
+			t.Fatalf("%q: %q not found", tc.text, tc.party)
+		}
+		end := party + 1
+		if tc.party == "West" {
+			end++ // "West Bank"
+		}
+		got := ""
+		if code := governingPreposition(d, d.Sentences[0], Target{First: party, End: end}); code > 0 {
+			got = prepositions[code-1]
+		}
+		if got != tc.want {
+			t.Errorf("%q: governingPreposition(%q) = %q, want %q", tc.text, tc.party, got, tc.want)
+		}
+	}
+}
