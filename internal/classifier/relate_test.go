@@ -714,6 +714,11 @@ func TestUnknownNamesHold(t *testing.T) {
 		{"\"Iran is lying about the attack,\" said Johnson.", []string{"Iran"}, []string{"Johnson -> Iran hostile"}, nil},
 		// The progressive after "be", across an adverb.
 		{"Acme is fully cooperating with Iran on the project.", []string{"Iran"}, []string{"Acme -> Iran cooperative"}, nil},
+		// A time adjunct between the name and its verb, as wire news dates
+		// an act.
+		{"Acme on Thursday sued Iran over the seizure.", []string{"Iran"}, []string{"Acme -> Iran hostile"}, nil},
+		{"Acme late on Monday accused Iran of lying.", []string{"Iran"}, []string{"Acme -> Iran hostile"}, nil},
+		{"Acme last week sued Iran over the seizure.", []string{"Iran"}, []string{"Acme -> Iran hostile"}, nil},
 		// A noun of those who act, and a name's short complement.
 		{"Later, prosecutors accused Iran of fraud.", []string{"Iran"}, []string{"prosecutors -> Iran hostile"}, nil},
 		{"Lawyers for the family sued Iran.", []string{"Iran"}, []string{"Lawyers -> Iran hostile"}, nil},
