@@ -155,6 +155,9 @@ type partyFacts struct {
 	// compoundEnd the token after the compound (compoundKind).
 	compound    uint8
 	compoundEnd int
+	// preposition is the code of the preposition that governs the party
+	// (governingPreposition).
+	preposition uint8
 }
 
 // Reset prepares c for document d with its cue matches (in token order).

@@ -373,8 +373,8 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 		// Russia", "at the International Court": a party after "in"
 		// is most often where an act happens, after "from" a source,
 		// which the bag of words between the parties does not place.
-		add(k, none, tPairPreposition<<56|uint64(governingPreposition(d, sent, dr.tt))<<8|dr.order)
-		add(k, none, tPairPreposition<<56|1<<48|uint64(governingPreposition(d, sent, dr.th))<<8|dr.order)
+		add(k, none, tPairPreposition<<56|uint64(dr.pt.preposition)<<8|dr.order)
+		add(k, none, tPairPreposition<<56|1<<48|uint64(dr.ph.preposition)<<8|dr.order)
 		for l := range 2 {
 			add(k, Feature{Value: stances[dr.t][l], Cue: -1, Token: -1}, tPairStance<<56|uint64(l)<<8|sp)
 			add(k, Feature{Value: stances[dr.t][l], Cue: -1, Token: -1}, tPairStance<<56|1<<48|uint64(l)<<8|dr.order)
@@ -587,6 +587,7 @@ func (c *Context) fillParty(p *partyFacts, targets []Target, m, si int) {
 	p.left, p.right = c.clause(si, t)
 	p.coordinated = isCoordinated(d, targets, m)
 	p.compound, p.compoundEnd = compoundKind(d, t)
+	p.preposition = governingPreposition(d, sent, t)
 	n := int(c.firstCue[si+1] - c.firstCue[si])
 	p.cueOff = len(c.roleBuf)
 	for range n {
