@@ -208,7 +208,7 @@ func openingWord(w string) bool {
 		"This", "That", "These", "Those", "There", "Here", "What", "When", "Where", "Why", "How", "Who", "Whom",
 		"Which", "While", "Whether", "After", "Before", "During", "Since", "Until", "Although", "Though",
 		"Because", "However", "Meanwhile", "Also", "Then", "Now", "Today", "Yesterday", "Tomorrow", "Tonight",
-		"Earlier", "Later", "Last", "Next", "According", "Despite", "Following", "Amid", "Some", "Many", "Most",
+		"Earlier", "Later", "Early", "Late", "Elsewhere", "Last", "Next", "According", "Despite", "Following", "Amid", "Some", "Many", "Most",
 		"All", "Both", "Each", "Every", "Other", "Another", "Such", "No", "Not", "Only", "Even", "Still",
 		"Instead", "Thus", "Moreover", "Furthermore", "Nevertheless", "Additionally", "Separately", "Overall",
 		"Mr", "Mrs", "Ms", "Dr", "Sir", "Yes", "Oh", "Please", "Thank", "Thanks", "Let", "Do", "Does", "Did",
@@ -313,6 +313,7 @@ func holderPosition(d *features.Document, first, end, sentFirst, sentEnd int) bo
 	// "Arnor on Thursday signed", "Acme last week sued": wire news
 	// dates the act between its subject and its verb.
 	j = pastTimeAdjunct(d, j, sentEnd)
+	verbAt := j // where the verb stands if no auxiliary comes first
 	auxiliary := false
 	for k := 0; k < 2 && j < sentEnd; k++ {
 		w := d.LowerFast(j)
@@ -333,7 +334,7 @@ func holderPosition(d *features.Document, first, end, sentFirst, sentEnd int) bo
 	// A capitalised word that opens the sentence is as often a common
 	// word ("Early reports suggested", "Violence broke out"): there the
 	// verb must not read as a plural noun.
-	if first == sentFirst && end == first+1 && j == end && w[len(w)-1] == 's' {
+	if first == sentFirst && end == first+1 && j == verbAt && w[len(w)-1] == 's' {
 		return presentVerb(w)
 	}
 	return verbForm(w)

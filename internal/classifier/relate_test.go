@@ -719,6 +719,8 @@ func TestUnknownNamesHold(t *testing.T) {
 		{"Acme on Thursday sued Iran over the seizure.", []string{"Iran"}, []string{"Acme -> Iran hostile"}, nil},
 		{"Acme late on Monday accused Iran of lying.", []string{"Iran"}, []string{"Acme -> Iran hostile"}, nil},
 		{"Acme last week sued Iran over the seizure.", []string{"Iran"}, []string{"Acme -> Iran hostile"}, nil},
+		// An opening word is no name across one either.
+		{"Early on Monday troops attacked Iran.", []string{"Iran"}, nil, []string{"Early -> Iran hostile"}},
 		// A noun of those who act, and a name's short complement.
 		{"Later, prosecutors accused Iran of fraud.", []string{"Iran"}, []string{"prosecutors -> Iran hostile"}, nil},
 		{"Lawyers for the family sued Iran.", []string{"Iran"}, []string{"Lawyers -> Iran hostile"}, nil},
@@ -909,5 +911,33 @@ func TestCounterWordEvidence(t *testing.T) {
 	}
 	if seen != 2 {
 		t.Errorf("want Germany -> Italy and Germany -> France, got %d of them in %+v", seen, res.Relations)
+	}
+}
+
+// TestHolderPositionAcrossTime: a time phrase between a name and its verb
+// keeps the name a holder, and the test that a one-word name opening a
+// sentence is followed by a verb, not a plural noun, still applies past it.
+func TestHolderPositionAcrossTime(t *testing.T) {
+	c := newTestClassifier(t)
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Arnor on Thursday signed a pact.", true},
+		{"Arnor late on Monday accused Gondor.", true},
+		{"Arnor earlier this month condemned Gondor.", true},
+		{"Arnor on Tuesday night attacked Gondor.", true},
+		{"Arnor on Monday says it will sign.", true},
+		// A plural noun after the phrase: "Arnor" opens the sentence.
+		{"Arnor on Monday troops attacked Gondor.", false},
+		{"Arnor last week officials accused Gondor.", false},
+		// A weekday that is no phrase of time leaves the name without a verb.
+		{"Arnor on the record attacked Gondor.", false},
+	} {
+		d := c.an.tok.Tokenize(tc.text)
+		s := d.Sentences[0]
+		if got := holderPosition(d, s.First, s.First+1, s.First, s.End); got != tc.want {
+			t.Errorf("%q: holderPosition(Arnor) = %v, want %v", tc.text, got, tc.want)
+		}
 	}
 }

@@ -1165,8 +1165,9 @@ func isMutualWord(w string) bool {
 }
 
 // governingPreposition returns the code of the preposition right before
-// party t in its sentence (prepositions' index + 1), past an article and
-// one word of place ("in the occupied West Bank", "in northern Iraq"), or
+// party t in its sentence (prepositions' index + 1), past at most two
+// words of an article or a place or rivalry ("in the occupied West Bank",
+// "in northern Iraq", "with rival Armenia"), or
 // 0 where none stands there or the party owns what follows it ("a place
 // in Iran's foreign policy": the preposition governs the policy).
 func governingPreposition(d *Document, sent Sentence, t Target) uint8 {
