@@ -291,7 +291,7 @@ func officialEnd(d *features.Document, parties []party, targets []features.Targe
 		case "and", "or", "but", "while", ";", ":":
 			return first
 		case ",":
-			if i == a.End && !(b.End < len(d.Tokens) && features.IsPossessiveToken(d.LowerFast(b.End))) {
+			if i == a.End && !features.PossessiveAfter(d, b) {
 				return first
 			}
 		}

@@ -278,7 +278,7 @@ func (e *Extractor) Extract(dst []Feature, c *Context, targets []Target, m int) 
 	add(none, tBias<<56|uint64(t.Type))
 
 	// Shape of the mention: possessive, at sentence start, inside quotes.
-	if t.End < len(d.Tokens) && IsPossessiveToken(d.Surface(t.End)) {
+	if PossessiveAfter(d, t) {
 		add(none, tShape<<56|1)
 	}
 	if t.First == sent.First {
@@ -932,6 +932,12 @@ func isBeForm(w string) bool {
 // ("'s", "’s", or an apostrophe alone).
 func IsPossessiveToken(w string) bool {
 	return w == "'s" || w == "’s" || w == "'S" || w == "’S" || w == "'" || w == "’"
+}
+
+// PossessiveAfter reports whether the possessive clitic follows t
+// ("Iran's", "the Netherlands'"): t owns what comes next.
+func PossessiveAfter(d *Document, t Target) bool {
+	return t.End < len(d.Tokens) && IsPossessiveToken(d.Surface(t.End))
 }
 
 // mentionBetween reports whether another mention stands between mention m

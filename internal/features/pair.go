@@ -2,6 +2,7 @@ package features
 
 import (
 	"math"
+	"slices"
 
 	"github.com/stance/classifierd/internal/lexicon"
 )
@@ -583,7 +584,7 @@ func (c *Context) fillParty(p *partyFacts, targets []Target, m, si int) {
 		p.speaker = p.speaks || ownsSpeaker(d, sent, t)
 	}
 	p.agentBy = byBefore(d, sent, t.First)
-	p.possessor = t.End < len(d.Tokens) && IsPossessiveToken(d.Surface(t.End))
+	p.possessor = PossessiveAfter(d, t)
 	p.left, p.right = c.clause(si, t)
 	p.coordinated = isCoordinated(d, targets, m)
 	p.compound, p.compoundEnd = compoundKind(d, t)
@@ -1171,29 +1172,28 @@ func isMutualWord(w string) bool {
 // 0 where none stands there or the party owns what follows it ("a place
 // in Iran's foreign policy": the preposition governs the policy).
 func governingPreposition(d *Document, sent Sentence, t Target) uint8 {
-	if t.End < sent.End && IsPossessiveToken(d.LowerFast(t.End)) {
+	if PossessiveAfter(d, t) {
 		return 0
 	}
 	i := t.First - 1
-	for skipped := 0; i >= sent.First && skipped < 2; skipped++ {
-		switch d.LowerFast(i) {
-		case "the", "northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
-			"occupied", "neighbouring", "neighboring", "rival":
-			i--
-			continue
-		}
-		break
+	for k := 0; k < 2 && i >= sent.First && beforePlace(d.LowerFast(i)); k++ {
+		i--
 	}
 	if i < sent.First {
 		return 0
 	}
-	w := d.LowerFast(i)
-	for k, p := range prepositions {
-		if w == p {
-			return uint8(k + 1)
-		}
+	return uint8(slices.Index(prepositions[:], d.LowerFast(i)) + 1)
+}
+
+// beforePlace reports whether w may stand between a preposition and the
+// party it governs: an article, a word of place or of rivalry.
+func beforePlace(w string) bool {
+	switch w {
+	case "the", "northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
+		"occupied", "neighbouring", "neighboring", "rival":
+		return true
 	}
-	return 0
+	return false
 }
 
 // prepositions are the words governingPreposition tells apart.
