@@ -85,8 +85,7 @@ func titledTargets(ents []Entity, untyped []bool, ms []Mention, titles []span) {
 		if m.Source != SourceCaller || m.Entity.Type != TypeUnspecified || person[m.Entity.ID] {
 			continue
 		}
-		// Titles do not overlap, so their ends are in order too.
-		if _, titled := slices.BinarySearchFunc(titles, m.Start-1, func(t span, end int) int { return t.end - end }); titled {
+		if titledAt(titles, m.Start) {
 			person[m.Entity.ID] = true
 		}
 	}
@@ -150,8 +149,7 @@ func (g *Gazetteer) surnamedTargets(text string, ents []Entity, untyped []bool, 
 			if nameWordAfter(text, e) {
 				continue
 			}
-			_, titled := slices.BinarySearchFunc(titles, s-1, func(t span, end int) int { return t.end - end })
-			if person = titled || saysAfter(text, e); person {
+			if person = titledAt(titles, s) || saysAfter(text, e); person {
 				break
 			}
 		}
@@ -165,6 +163,14 @@ func (g *Gazetteer) surnamedTargets(text string, ents []Entity, untyped []bool, 
 			}
 		}
 	}
+}
+
+// titledAt reports whether a title of titles (in order) ends right before
+// the word at p, after one space ("Mr. Weinstein"). Titles do not overlap,
+// so their ends are in order too.
+func titledAt(titles []span, p int) bool {
+	_, titled := slices.BinarySearchFunc(titles, p-1, func(t span, end int) int { return t.end - end })
+	return titled
 }
 
 // saysAfter reports whether a verb of saying or "who" follows the word that
