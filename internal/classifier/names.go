@@ -459,18 +459,14 @@ func auxiliaryOrAdverb(w string) bool {
 // past ("said", "told", "met").
 func verbForm(w string) bool {
 	n := len(w)
-	switch {
-	case n > 3 && strings.HasSuffix(w, "ed"):
+	if features.PastForm(w) {
 		return true
-	case n > 3 && w[n-1] == 's' && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+	}
+	if n > 3 && w[n-1] == 's' && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is") {
 		return true
 	}
 	switch w {
-	case "said", "told", "met", "won", "led", "took", "gave", "sent", "made", "went", "began", "spoke", "wrote",
-		"sought", "brought", "held", "left", "lost", "struck", "fought", "sold", "paid", "chose", "hit", "cut",
-		"set", "put", "let", "saw", "heard", "felt", "kept", "found", "threw", "shot", "broke", "stood", "came",
-		"became", "ran", "drew", "knew", "thought", "meant", "stole", "bought", "forbade", "withdrew", "swore",
-		"say", "tell", "meet", "warn", "urge", "accuse", "support", "oppose", "reject", "condemn", "praise",
+	case "say", "tell", "meet", "warn", "urge", "accuse", "support", "oppose", "reject", "condemn", "praise",
 		"sign", "attack", "back", "call", "want", "plan", "vote", "sue", "ban", "deny", "agree", "help":
 		return true
 	}

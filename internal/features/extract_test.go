@@ -63,7 +63,7 @@ type roleCase struct {
 }
 
 // checkRoles runs role on each case's parties and cue.
-func checkRoles(t *testing.T, cases []roleCase, role func(d *Document, sent Sentence, targets []Target, m int, c *CueMatch) Role) {
+func checkRoles(t *testing.T, cases []roleCase, role func(d *Document, sent Sentence, sentCues []CueMatch, targets []Target, m int, c *CueMatch) Role) {
 	t.Helper()
 	for _, tt := range cases {
 		t.Run(tt.text, func(t *testing.T) {
@@ -72,7 +72,7 @@ func checkRoles(t *testing.T, cases []roleCase, role func(d *Document, sent Sent
 			c := cueAt(t, d, cues, tt.cue)
 			sent := d.Sentences[d.SentenceOf(targets[0].First)]
 			for m, want := range tt.want {
-				if got := role(d, sent, targets, m, c); got != want {
+				if got := role(d, sent, cues, targets, m, c); got != want {
 					t.Errorf("%s: role %d, want %d", tt.targets[m], got, want)
 				}
 			}
@@ -98,7 +98,7 @@ func TestRoleOf(t *testing.T) {
 		// A form in -ing after "be" is the progressive, active.
 		{"Israel was bombing Gaza.", "bombing", []string{"Israel", "Gaza"}, []Role{RoleSubject, RoleObject}},
 		{"Russia is attacking Ukraine.", "attacking", []string{"Russia", "Ukraine"}, []Role{RoleSubject, RoleObject}},
-	}, func(d *Document, _ Sentence, targets []Target, m int, c *CueMatch) Role {
+	}, func(d *Document, _ Sentence, _ []CueMatch, targets []Target, m int, c *CueMatch) Role {
 		return RoleOf(d, targets, m, c)
 	})
 }

@@ -62,7 +62,26 @@ func (c *Context) PairableIn(si int, targets []Target, h, t int) bool {
 	}
 	left, right := c.clause(si, targets[h])
 	left2, right2 := c.clause(si, targets[t])
-	return targets[t].First >= left && targets[t].End <= right || targets[h].First >= left2 && targets[h].End <= right2
+	if targets[t].First >= left && targets[t].End <= right || targets[h].First >= left2 && targets[h].End <= right2 {
+		return true
+	}
+	return c.subjectAcross(si, targets, min(h, t), max(h, t))
+}
+
+// subjectAcross reports whether party lo is the subject of a predicate
+// that a boundary word joins to the clause of party hi, after it: "Argentina
+// thanked Brazil but criticised Chile" pairs Argentina with Chile, though
+// "but" ends a clause. lo must stand before the first predicate's verb,
+// and the boundary be the one before hi (opensPredicate).
+func (c *Context) subjectAcross(si int, targets []Target, lo, hi int) bool {
+	d := c.Doc
+	b := int(c.prevBoundary[targets[hi].First])
+	sent := d.Sentences[si]
+	if b < targets[lo].End || int(c.nextBoundary[targets[lo].End]) != b || !opensPredicate(d, sent, b) {
+		return false
+	}
+	s := sharedSubject(d, sent, c.Cues[c.firstCue[si]:c.firstCue[si+1]], targets, b)
+	return s >= 0 && joinedSubject(d, targets, lo, s)
 }
 
 // Close reports whether two parties of one sentence are near enough, and
@@ -225,7 +244,7 @@ func (e *Extractor) extractPairs(ht, th []Feature, c *Context, targets []Target,
 		for k, p := range [2]*partyFacts{ph, pt} {
 			r := Role(c.roleBuf[p.cueOff+j])
 			if r == noUnknown {
-				r = pairRole(d, sent, targets, [2]int{h, t}[k], cue)
+				r = pairRole(d, sent, cues[firstCue:c.firstCue[si+1]], targets, [2]int{h, t}[k], cue)
 				c.roleBuf[p.cueOff+j] = uint8(r)
 			}
 			roles[k] = r
@@ -662,7 +681,7 @@ func byBefore(d *Document, sent Sentence, i int) bool {
 // after the cue that the act is aimed against as RoleCountered
 // (counteredAt: "cooperated against the Islamic State"), and a
 // relation-only stance noun's parties read as a verb's.
-func pairRole(d *Document, sent Sentence, targets []Target, m int, c *CueMatch) Role {
+func pairRole(d *Document, sent Sentence, sentCues []CueMatch, targets []Target, m int, c *CueMatch) Role {
 	r := RoleOf(d, targets, m, c)
 	t := targets[m]
 	if feelingAt(d, sent, c) {
@@ -677,6 +696,7 @@ func pairRole(d *Document, sent Sentence, targets []Target, m int, c *CueMatch) 
 			return RoleSubject
 		}
 	}
+	r = coordinatedRole(d, sent, sentCues, targets, m, c, r)
 	if t.First >= c.End && counteredAt(d, sent, c.End, t.First) {
 		return RoleCountered
 	}
