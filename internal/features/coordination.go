@@ -154,6 +154,10 @@ func coordinatedRole(d *Document, sent Sentence, sentCues []CueMatch, targets []
 		}
 	case r == RoleObject && t.First > c.End && inLaterPredicate(d, sent, t, c):
 		return RoleNear
+	case r == RoleObject && t.End <= c.First && byBefore(d, sent, t.First) && coordinatedPredicate(d, sent, c.First) >= 0:
+		// "was welcomed by Egypt and criticised by Ethiopia": Egypt
+		// is the first participle's agent, not the second's object.
+		return RoleNear
 	}
 	return r
 }

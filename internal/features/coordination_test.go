@@ -58,6 +58,8 @@ func TestPairRoleSharedSubject(t *testing.T) {
 		// Two verbs of one object, and a coordinated passive, as before.
 		{"Russia attacked and accused Ukraine.", "attacked", []string{"Russia", "Ukraine"}, []Role{RoleSubject, RoleObject}},
 		{"Iran was criticised and accused by NATO.", "accused", []string{"Iran", "NATO"}, []Role{RoleObject, RoleSubject}},
+		// The first participle's agent is not the second's object.
+		{"The deal was welcomed by Egypt and criticised by Ethiopia.", "criticised", []string{"Egypt", "Ethiopia"}, []Role{RoleNear, RoleSubject}},
 		// A new subject after "and" is no shared one.
 		{"Russia thanked Turkey and Ukraine accused Poland.", "accused", []string{"Russia", "Turkey", "Ukraine", "Poland"}, []Role{RoleNear, RoleNear, RoleSubject, RoleObject}},
 	}, pairRole)

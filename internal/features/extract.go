@@ -899,7 +899,10 @@ func passiveAt(d *Document, c *CueMatch) bool {
 		skipAdverbs()
 		return i >= 0 && isBeForm(d.LowerFast(i))
 	}
-	return false
+	// A participle with its own agent after a coordinator: "was welcomed
+	// by Egypt and criticised by Ethiopia".
+	return i >= 0 && isCoordinator(d.LowerFast(i)) && c.End == c.First+1 && c.End < len(d.Tokens) &&
+		d.LowerFast(c.End) == "by" && isParticiple(d.LowerFast(c.First))
 }
 
 // isIngForm reports whether w is a verb's form in -ing: a gerund or a
