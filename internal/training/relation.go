@@ -90,6 +90,10 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			// 18 relations with every actor given and 10 by target
 			// (data/relations/README.md, train_ag).
 			{Name: "team/relations_ag", Path: filepath.Join(rel, "train_ag.jsonl"), Weight: 0.5},
+			// One subject doing two things to different parties ("thanked
+			// Brazil but criticised Chile") and their look-alikes
+			// (data/relations/README.md, train_ah).
+			{Name: "team/relations_ah", Path: filepath.Join(rel, "train_ah.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
@@ -163,6 +167,9 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			// "warned X against", mediation, protection, parallel acts) and
 			// its long mixed sentences: scored, not trained on.
 			{Name: "team/eval_ag", Path: filepath.Join(rel, "eval_ag.jsonl")},
+			// Written apart from train_ah, by another writer, on the same
+			// constructions: scored, not trained on.
+			{Name: "team/eval_ah", Path: filepath.Join(rel, "eval_ah.jsonl")},
 			{Name: "petrarch/unittest", Path: filepath.Join(shared, "data", "petrarch-unittest", "records.dyad.jsonl")},
 			// Real news, labelled by reference (data/wikinews/README.md),
 			// scored and not trained on. Trained on beside the team's
