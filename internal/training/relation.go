@@ -94,6 +94,11 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			// Brazil but criticised Chile") and their look-alikes
 			// (data/relations/README.md, train_ah).
 			{Name: "team/relations_ah", Path: filepath.Join(rel, "train_ah.jsonl")},
+			// Reactions, whose holder is named after the act it reacts to
+			// ("drawing condemnation from Jordan", "despite objections
+			// from Uruguay", "angering Japan"), and their contrasts
+			// (data/relations/README.md, train_ai).
+			{Name: "team/relations_ai", Path: filepath.Join(rel, "train_ai.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
@@ -170,6 +175,9 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			// Written apart from train_ah, by another writer, on the same
 			// constructions: scored, not trained on.
 			{Name: "team/eval_ah", Path: filepath.Join(rel, "eval_ah.jsonl")},
+			// The last third of the reaction sentences written with
+			// train_ai: scored, not trained on.
+			{Name: "team/eval_ai", Path: filepath.Join(rel, "eval_ai.jsonl")},
 			{Name: "petrarch/unittest", Path: filepath.Join(shared, "data", "petrarch-unittest", "records.dyad.jsonl")},
 			// Real news, labelled by reference (data/wikinews/README.md),
 			// scored and not trained on. Trained on beside the team's
