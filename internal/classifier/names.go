@@ -441,12 +441,11 @@ func outlet(d *features.Document, first, end, sentFirst int) bool {
 // auxiliaryOrAdverb reports whether w may stand between a subject and its
 // verb ("has", "also", "reportedly", "fully").
 func auxiliaryOrAdverb(w string) bool {
-	if len(w) > 4 && strings.HasSuffix(w, "ly") {
+	if len(w) > 4 && strings.HasSuffix(w, "ly") || features.IsAuxiliary(w) {
 		return true
 	}
 	switch w {
-	case "has", "have", "had", "will", "would", "could", "can", "may", "might", "must", "should", "shall",
-		"did", "does", "do", "is", "was", "are", "were", "not", "never", "then", "later", "earlier", "also",
+	case "is", "was", "are", "were", "not", "never", "then", "later", "earlier", "also",
 		"previously", "already", "still", "reportedly", "recently", "yesterday", "today", "again", "since",
 		"once", "now", "further", "publicly", "formally", "officially", "repeatedly", "strongly", "just":
 		return true

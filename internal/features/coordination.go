@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stance/classifierd/internal/lexicon"
 )
@@ -14,21 +16,31 @@ import (
 // of its own: it shares the first one's, and the party between the two
 // verbs is the first verb's object, not the second's subject, as the
 // nearest party before a verb otherwise is (RoleOf's blockedBefore).
+//
+// Everything here reads the sentence's words and cues and the one party
+// asked about, never the other parties: a party's roles are cached with
+// its neighbours alone (partyKey), and an unknown name must change no
+// other pair (the relation stage's knownTargets).
 
 // coordinatedPredicate returns the token of the "and", "but", "yet" or
-// "while" that joins the predicate of the verb at token i to an earlier
-// one, with at most two auxiliaries or adverbs between ("and later
-// criticised", "but did not condemn"), or -1. The verb must read as one:
-// after "and", "but" or "yet" a past form, or any form after an
-// auxiliary ("and will send"); after "while" a form in -ing ("while
-// accusing"). "Japan and Korea criticised China" has a party, not a
-// coordinator, before its verb.
+// "while" that joins the predicate of the verb cue at token i to an
+// earlier one, with at most two auxiliaries or adverbs between ("and
+// later criticised", "but did not condemn"), or -1. The verb must read as
+// one: a lower-case word ("and United States officials" is a name); after
+// "and", "but" or "yet" a past form, or any form after an auxiliary ("and
+// will send"); after "while" a form in -ing with no preposition after it
+// ("while accusing Israel", not "while fighting between Armenia and
+// Azerbaijan continued"). "Japan and Korea criticised China" has a party,
+// not a coordinator, before its verb.
 func coordinatedPredicate(d *Document, sent Sentence, i int) int {
+	if !lowerWord(d, i) {
+		return -1
+	}
 	w := d.LowerFast(i)
 	j, aux := i-1, false
 	for n := 0; j > sent.First && n < 2; n++ {
 		x := d.LowerFast(j)
-		if isAuxiliary(x) {
+		if IsAuxiliary(x) {
 			aux = true
 		} else if !isAdverb(x) {
 			break
@@ -44,7 +56,7 @@ func coordinatedPredicate(d *Document, sent Sentence, i int) int {
 			return j
 		}
 	case "while":
-		if isIngForm(w) {
+		if isIngForm(w) && (i+1 >= sent.End || !isPreposition(d.LowerFast(i+1))) {
 			return j
 		}
 	}
@@ -53,7 +65,10 @@ func coordinatedPredicate(d *Document, sent Sentence, i int) int {
 
 // opensPredicate reports whether the word at token k ("and", "but",
 // "yet", "while") opens a predicate that shares the subject before it
-// ("praised Germany but warned Italy", "while accusing").
+// ("praised Germany but warned Italy", "while courting Russia"): the
+// first word after it past auxiliaries and adverbs is a verb that
+// coordinatedPredicate joins there. "But will NATO defend Kyiv?" opens a
+// question with its own subject.
 func opensPredicate(d *Document, sent Sentence, k int) bool {
 	switch d.LowerFast(k) {
 	case "and", "but", "yet", "while":
@@ -64,102 +79,116 @@ func opensPredicate(d *Document, sent Sentence, k int) bool {
 		if d.Tokens[i].Kind != KindWord {
 			return false
 		}
-		if coordinatedPredicate(d, sent, i) == k {
-			return true
+		if w := d.LowerFast(i); !IsAuxiliary(w) && !isAdverb(w) {
+			return coordinatedPredicate(d, sent, i) == k
 		}
 	}
 	return false
 }
 
-// sharedSubject returns the party that a coordinated predicate opened at
-// token k shares as its subject: the nearest party before k, in its
-// sentence, that a verb follows ("Venezuela accuses Guyana of ... while
-// courting Russia": Venezuela, not Guyana), or -1. A party joined to it by
-// "and" shares it ("Japan and Korea thanked China but criticised Russia"),
-// which Joined tells.
-func sharedSubject(d *Document, sent Sentence, sentCues []CueMatch, targets []Target, k int) int {
-	m, _ := slices.BinarySearchFunc(targets, k, func(t Target, k int) int { return cmp.Compare(t.End, k+1) })
-	for m--; m >= 0 && targets[m].First >= sent.First; m-- {
-		if verbAt(d, sentCues, targets[m].End, k) {
-			return m
-		}
-	}
-	return -1
-}
-
-// joinedSubject reports whether party m is subject s or joined to it by
-// "and" or a comma ("Japan and South Korea", "Japan, Korea and China").
-func joinedSubject(d *Document, targets []Target, m, s int) bool {
-	for ; m < s; m++ {
-		for i := targets[m].End; i < targets[m+1].First; i++ {
-			if w := d.LowerFast(i); w != "and" && w != "," {
-				return false
-			}
-		}
-	}
-	return m == s
-}
-
-// verbAt reports whether a verb starts at token i, before token end,
-// after at most two adverbs: an auxiliary, a past form, or a verb cue.
-func verbAt(d *Document, sentCues []CueMatch, i, end int) bool {
-	for n := 0; i < end && n < 3; n++ {
-		w := d.LowerFast(i)
-		if isAuxiliary(w) || PastForm(w) {
-			return true
-		}
-		if !isAdverb(w) {
-			k, ok := slices.BinarySearchFunc(sentCues, i, func(c CueMatch, i int) int { return cmp.Compare(c.First, i) })
-			return ok && sentCues[k].Kind == lexicon.KindVerb
-		}
-		i++
-	}
-	return false
-}
-
-// sharedSubjectRole returns the role of party targets[m], before the verb
-// cue c, where c's predicate is coordinated with an earlier one
-// (coordinatedPredicate), and whether it is: the shared subject, and the
-// parties joined to it, are c's subject; the others before c are only
-// near it ("Russia thanked Turkey and accused Ukraine": Turkey did not
+// sharedSubjectRole returns the role of party t, before the verb cue c,
+// where c's predicate is coordinated with an earlier one in t's clause
+// (coordinatedPredicate), and whether it is: the party that ends where
+// the earlier predicate's subject does (sharedSubjectEnd), one joined to
+// it by "and" ("Japan and South Korea welcomed ... but criticised") or
+// owning it ("Russia's foreign minister thanked Turkey but criticised
+// Ukraine") is c's subject; another party before the coordinator is only
+// near c ("Russia thanked Turkey and accused Ukraine": Turkey did not
 // accuse).
-func sharedSubjectRole(d *Document, sent Sentence, sentCues []CueMatch, targets []Target, m int, c *CueMatch) (Role, bool) {
+func sharedSubjectRole(d *Document, sent Sentence, sentCues []CueMatch, t Target, c *CueMatch) (Role, bool) {
 	k := coordinatedPredicate(d, sent, c.First)
-	if k < 0 {
+	if k < 0 || t.End > k || boundaryBetween(d, t.End, k) {
 		return 0, false
 	}
-	s := sharedSubject(d, sent, sentCues, targets, k)
-	if s < 0 {
+	end := sharedSubjectEnd(d, sent, sentCues, k)
+	switch {
+	case end < 0:
 		return 0, false
-	}
-	if m <= s && joinedSubject(d, targets, m, s) {
+	case isSharedSubject(d, t, end):
 		return RoleSubject, true
 	}
 	return RoleNear, true
 }
 
-// coordinatedRole returns r, RoleOf's role of party targets[m] toward
-// the verb cue c, read across coordinated predicates: "Argentina thanked
-// Brazil but criticised Chile" has Argentina criticise, not Brazil
-// (sharedSubjectRole), and thank Brazil, not Chile (inLaterPredicate).
-func coordinatedRole(d *Document, sent Sentence, sentCues []CueMatch, targets []Target, m int, c *CueMatch, r Role) Role {
-	if c.Kind != lexicon.KindVerb {
-		return r
-	}
-	t := targets[m]
-	switch {
-	case r != RoleObject && t.End <= c.First:
-		if sr, ok := sharedSubjectRole(d, sent, sentCues, targets, m, c); ok {
-			return sr
+// isSharedSubject reports whether party t is the subject that ends at
+// token end (sharedSubjectEnd; -1 for none), or joined to it or owning it
+// (subjectGroup).
+func isSharedSubject(d *Document, t Target, end int) bool {
+	return end >= 0 && (t.End == end || t.End < end && subjectGroup(d, t.End, end))
+}
+
+// sharedSubjectEnd returns the token after the subject of the predicate
+// that a coordinator at token k joins a later one to, in k's clause: the
+// nearest word before k that a verb follows (verbAt) and that can end a
+// noun phrase (endsSubject), or, where a comma stands before the verb, the word
+// before the comma that opens the aside ("Iran, which Russia backs,
+// accused Israel and ..."); -1 for none. "Venezuela accuses Guyana of
+// plundering the disputed region while courting Russia" has its subject
+// before "accuses", not before "plundering" or "disputed".
+func sharedSubjectEnd(d *Document, sent Sentence, sentCues []CueMatch, k int) int {
+	for p := k - 1; p > sent.First; p-- {
+		w := d.LowerFast(p)
+		if isClauseBoundary(w) {
+			return -1
 		}
-	case r == RoleObject && t.First > c.End && inLaterPredicate(d, sent, t, c):
-		return RoleNear
-	case r == RoleObject && t.End <= c.First && byBefore(d, sent, t.First) && coordinatedPredicate(d, sent, c.First) >= 0:
-		// "was welcomed by Egypt and criticised by Ethiopia": Egypt
-		// is the first participle's agent, not the second's object.
-		return RoleNear
+		if !verbAt(d, sentCues, p, k) {
+			continue
+		}
+		q := p - 1
+		if d.Surface(q) == "," {
+			// An aside between commas: its subject stands before it.
+			for q--; q > sent.First && q > p-14 && d.Surface(q) != ","; q-- {
+			}
+			if q <= sent.First || d.Surface(q) != "," {
+				continue
+			}
+			q--
+		}
+		if d.Tokens[q].Kind == KindWord && endsSubject(d.LowerFast(q)) {
+			return q + 1
+		}
 	}
-	return r
+	return -1
+}
+
+// subjectGroup reports whether the tokens [from, to) join a party that
+// ends at from to the subject ending at to: "and" and names ("Japan and
+// South Korea"), or its possessive and at most three words ("Russia's
+// foreign minister", "Russia's foreign minister Sergei Lavrov").
+func subjectGroup(d *Document, from, to int) bool {
+	if IsPossessiveToken(d.Surface(from)) {
+		return to-from <= 6
+	}
+	for i := from; i < to; i++ {
+		if w := d.Surface(i); w != "and" && w != "," && (d.Tokens[i].Kind != KindWord || lowerWord(d, i)) {
+			return false
+		}
+	}
+	return true
+}
+
+// verbAt reports whether a verb starts at token i, before token end,
+// after at most two adverbs: an auxiliary, a past form, or a verb cue, in
+// lower case. A verb cue in -s must take an object that a capital or a
+// determiner opens ("accuses Guyana"), as "US strikes" is a noun.
+func verbAt(d *Document, sentCues []CueMatch, i, end int) bool {
+	for n := 0; i < end && n < 3; n++ {
+		if !lowerWord(d, i) {
+			return false
+		}
+		w := d.LowerFast(i)
+		if IsAuxiliary(w) || PastForm(w) {
+			return true
+		}
+		if !isAdverb(w) {
+			if !verbCueAt(sentCues, i) {
+				return false
+			}
+			return !strings.HasSuffix(w, "s") || i+1 < end && (!lowerWord(d, i+1) || isDeterminer(d.LowerFast(i+1)))
+		}
+		i++
+	}
+	return false
 }
 
 // inLaterPredicate reports whether party t, after the verb cue c, stands
@@ -172,6 +201,92 @@ func inLaterPredicate(d *Document, sent Sentence, t Target, c *CueMatch) bool {
 		if opensPredicate(d, sent, k) {
 			return true
 		}
+	}
+	return false
+}
+
+// coordinatedRole returns r, RoleOf's role of party t toward the verb cue
+// c, read across coordinated predicates: "Argentina thanked Brazil but
+// criticised Chile" has Argentina criticise, not Brazil
+// (sharedSubjectRole), and thank Brazil, not Chile (inLaterPredicate).
+func coordinatedRole(d *Document, sent Sentence, sentCues []CueMatch, t Target, c *CueMatch, r Role) Role {
+	if c.Kind != lexicon.KindVerb {
+		return r
+	}
+	switch {
+	case r != RoleObject && t.End <= c.First:
+		if sr, ok := sharedSubjectRole(d, sent, sentCues, t, c); ok {
+			return sr
+		}
+	case t.First > c.End && (r == RoleObject || r == RoleSubject) && inLaterPredicate(d, sent, t, c):
+		// Also the later participle's agent: "was welcomed by Egypt
+		// and criticised by Ethiopia" is not welcomed by Ethiopia.
+		return RoleNear
+	case r == RoleObject && t.End <= c.First && byBefore(d, sent, t.First) && coordinatedPredicate(d, sent, c.First) >= 0:
+		// "was welcomed by Egypt and criticised by Ethiopia": Egypt
+		// is the first participle's agent, not the second's object.
+		return RoleNear
+	}
+	return r
+}
+
+// boundaryBetween reports whether a clause boundary word stands in
+// tokens [from, to).
+func boundaryBetween(d *Document, from, to int) bool {
+	for i := from; i < to; i++ {
+		if isClauseBoundary(d.Surface(i)) {
+			return true
+		}
+	}
+	return false
+}
+
+// verbCueAt reports whether a verb cue starts at token i.
+func verbCueAt(sentCues []CueMatch, i int) bool {
+	k, ok := slices.BinarySearchFunc(sentCues, i, func(c CueMatch, i int) int { return cmp.Compare(c.First, i) })
+	for ; ok && k < len(sentCues) && sentCues[k].First == i; k++ {
+		if sentCues[k].Kind == lexicon.KindVerb {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerWord reports whether token i is a word that opens in lower case.
+func lowerWord(d *Document, i int) bool {
+	t := d.Tokens[i]
+	if t.Kind != KindWord {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(d.Text[t.Start:t.End])
+	return unicode.IsLower(r)
+}
+
+// endsSubject reports whether w, lower case, can be the last word of a
+// subject: not an article, a preposition, a conjunction, a relative
+// pronoun or a verb ("the disputed region": not "the"; "accused of
+// plundering": not "of").
+func endsSubject(w string) bool {
+	switch w {
+	case "and", "or", "but", "to", "for", "with", "that", "which", "who", "whom", "as", "than", "into", "about",
+		"after", "before", "during", "against", "under", "via", "amid", "upon", "not", "never", "said", "says":
+		return false
+	}
+	return !isDeterminer(w) && !isPreposition(w) && !IsAuxiliary(w) && !isAdverb(w) && !PastForm(w)
+}
+
+func isDeterminer(w string) bool {
+	switch w {
+	case "the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "two", "three", "several":
+		return true
+	}
+	return false
+}
+
+func isPreposition(w string) bool {
+	switch w {
+	case "between", "by", "in", "on", "of", "at", "from", "over", "across", "near", "along":
+		return true
 	}
 	return false
 }
@@ -192,9 +307,9 @@ func PastForm(w string) bool {
 	return false
 }
 
-// isAuxiliary reports whether w, lower case, is an auxiliary or modal
+// IsAuxiliary reports whether w, lower case, is an auxiliary or modal
 // verb that can open a predicate: "has", "will", "did".
-func isAuxiliary(w string) bool {
+func IsAuxiliary(w string) bool {
 	switch w {
 	case "has", "have", "had", "will", "would", "could", "can", "may", "might", "must", "should", "shall",
 		"did", "does", "do":

@@ -60,13 +60,23 @@ func TestPairRoleSharedSubject(t *testing.T) {
 		{"Iran was criticised and accused by NATO.", "accused", []string{"Iran", "NATO"}, []Role{RoleObject, RoleSubject}},
 		// The first participle's agent is not the second's object.
 		{"The deal was welcomed by Egypt and criticised by Ethiopia.", "criticised", []string{"Egypt", "Ethiopia"}, []Role{RoleNear, RoleSubject}},
+		{"The deal was welcomed by Egypt and criticised by Ethiopia.", "welcomed", []string{"Egypt", "Ethiopia"}, []Role{RoleSubject, RoleNear}},
+		// The subject is the one a verb follows, past an aside and with
+		// what it owns: not an object, a noun cue or a name in "-ed".
+		{"Russia condemned US strikes but praised China.", "praised", []string{"Russia", "US", "China"}, []Role{RoleSubject, RoleNear, RoleObject}},
+		{"Iran, which Russia backs, accused Israel but threatened Washington.", "threatened", []string{"Iran", "Russia", "Israel", "Washington"}, []Role{RoleSubject, RoleNear, RoleNear, RoleObject}},
+		{"Russia's foreign minister thanked Turkey but criticised Ukraine.", "criticised", []string{"Russia", "Turkey", "Ukraine"}, []Role{RoleSubject, RoleNear, RoleObject}},
+		{"Trump met Netanyahu and Mohammed bin Salman.", "met", []string{"Trump", "Netanyahu", "Mohammed"}, []Role{RoleSubject, RoleObject, RoleObject}},
+		// Not across a clause boundary.
+		{"Argentina thanked Brazil; Peru's envoy came and criticised Chile.", "criticised", []string{"Argentina", "Brazil", "Peru", "Chile"}, []Role{RoleNear, RoleNear, RoleSubject, RoleObject}},
 		// A new subject after "and" is no shared one.
 		{"Russia thanked Turkey and Ukraine accused Poland.", "accused", []string{"Russia", "Turkey", "Ukraine", "Poland"}, []Role{RoleNear, RoleNear, RoleSubject, RoleObject}},
 	}, pairRole)
 }
 
 // TestPairableAcrossPredicate: "but" and "while" end a clause, except
-// toward the subject that the predicate they open shares.
+// toward the subject that the predicate they open shares, whatever other
+// parties the sentence has.
 func TestPairableAcrossPredicate(t *testing.T) {
 	tok := mustTokenizer(t)
 	idx := NewCueIndex(lexicon.Default())
@@ -82,6 +92,14 @@ func TestPairableAcrossPredicate(t *testing.T) {
 		{"Argentina thanked Brazil but criticised Chile.", []string{"Argentina", "Brazil", "Chile"}, 2, 0, true},
 		{"Venezuela accuses Guyana of plundering the region while courting Russia.", []string{"Venezuela", "Guyana", "Russia"}, 0, 2, true},
 		{"Venezuela accuses Guyana of plundering the region while courting Russia.", []string{"Venezuela", "Guyana", "Russia"}, 1, 2, false},
+		{"Russia condemned US strikes but praised China.", []string{"Russia", "US", "China"}, 0, 2, true},
+		{"Russia condemned US strikes but praised China.", []string{"Russia", "US", "China"}, 1, 2, false},
+		{"Iran, which Russia backs, accused Israel but threatened Washington.", []string{"Iran", "Russia", "Israel", "Washington"}, 0, 3, true},
+		{"Iran, which Russia backs, accused Israel but threatened Washington.", []string{"Iran", "Russia", "Israel", "Washington"}, 1, 3, false},
+		{"Russia's foreign minister thanked Turkey but criticised Ukraine.", []string{"Russia", "Turkey", "Ukraine"}, 0, 2, true},
+		// A question, and a name, open no shared predicate.
+		{"Russia attacked Ukraine, but will NATO defend Kyiv?", []string{"Russia", "Ukraine", "NATO"}, 0, 2, false},
+		{"Russia praised China but United States officials criticised Beijing.", []string{"Russia", "China", "United", "Beijing"}, 0, 3, false},
 		// A new subject after the boundary.
 		{"Cuba blamed Spain, while Washington accused Havana.", []string{"Cuba", "Spain", "Washington", "Havana"}, 0, 3, false},
 	} {
@@ -91,6 +109,12 @@ func TestPairableAcrossPredicate(t *testing.T) {
 		ts := targetsOf(t, d, tc.parties...)
 		if got := c.Pairable(ts, tc.h, tc.t); got != tc.want {
 			t.Errorf("%q: %s, %s pairable %v, want %v", tc.text, tc.parties[tc.h], tc.parties[tc.t], got, tc.want)
+		}
+		// The other parties change nothing: an unknown name must not
+		// decide whether two known parties are paired.
+		two := []Target{ts[min(tc.h, tc.t)], ts[max(tc.h, tc.t)]}
+		if got := c.Pairable(two, 0, 1); got != tc.want {
+			t.Errorf("%q: %s, %s alone pairable %v, want %v", tc.text, tc.parties[tc.h], tc.parties[tc.t], got, tc.want)
 		}
 	}
 }

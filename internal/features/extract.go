@@ -877,9 +877,11 @@ func isSpeechVerb(w string) bool {
 
 // passiveAt reports whether verb cue c stands in a passive: a form of
 // "be" before it, across a few adverbs ("was repeatedly shelled by") and a
-// participle it is coordinated with ("was boarded and seized by"). A
-// form in -ing after "be" is the progressive, active ("Israel was bombing
-// Gaza", "is helping Russia").
+// participle it is coordinated with ("was boarded and seized by"), or a
+// participle after "and", "but" or "or" that a "by" agent follows ("was
+// welcomed by Egypt and criticised by Ethiopia"). A form in -ing after
+// "be" is the progressive, active ("Israel was bombing Gaza", "is helping
+// Russia").
 func passiveAt(d *Document, c *CueMatch) bool {
 	if isIngForm(d.LowerFast(c.First)) {
 		return false
@@ -900,9 +902,16 @@ func passiveAt(d *Document, c *CueMatch) bool {
 		return i >= 0 && isBeForm(d.LowerFast(i))
 	}
 	// A participle with its own agent after a coordinator: "was welcomed
-	// by Egypt and criticised by Ethiopia".
-	return i >= 0 && isCoordinator(d.LowerFast(i)) && c.End == c.First+1 && c.End < len(d.Tokens) &&
-		d.LowerFast(c.End) == "by" && isParticiple(d.LowerFast(c.First))
+	// by Egypt and criticised by Ethiopia"; "retaliated by expelling"
+	// names a means, not an agent.
+	if i < 0 || c.End != c.First+1 || c.End+1 >= len(d.Tokens) || d.LowerFast(c.End) != "by" || !isParticiple(d.LowerFast(c.First)) {
+		return false
+	}
+	switch d.LowerFast(i) {
+	case "and", "but", "or":
+		return !isIngForm(d.LowerFast(c.End + 1))
+	}
+	return false
 }
 
 // isIngForm reports whether w is a verb's form in -ing: a gerund or a

@@ -65,23 +65,28 @@ func (c *Context) PairableIn(si int, targets []Target, h, t int) bool {
 	if targets[t].First >= left && targets[t].End <= right || targets[h].First >= left2 && targets[h].End <= right2 {
 		return true
 	}
-	return c.subjectAcross(si, targets, min(h, t), max(h, t))
+	lo, hi := targets[h], targets[t]
+	if hi.First < lo.First {
+		lo, hi = hi, lo
+	}
+	return c.subjectAcross(si, lo, hi)
 }
 
-// subjectAcross reports whether party lo is the subject of a predicate
-// that a boundary word joins to the clause of party hi, after it: "Argentina
-// thanked Brazil but criticised Chile" pairs Argentina with Chile, though
-// "but" ends a clause. lo must stand before the first predicate's verb,
-// and the boundary be the one before hi (opensPredicate).
-func (c *Context) subjectAcross(si int, targets []Target, lo, hi int) bool {
+// subjectAcross reports whether party lo is the subject that a predicate
+// opened by the boundary word before party hi shares (opensPredicate,
+// sharedSubjectEnd): "Argentina thanked Brazil but criticised Chile" pairs
+// Argentina with Chile, though "but" ends a clause, and not Brazil. lo
+// must be in the clause that the boundary ends. Like the roles, it reads
+// no other party, so that an unknown name changes no pair of two others.
+func (c *Context) subjectAcross(si int, lo, hi Target) bool {
 	d := c.Doc
-	b := int(c.prevBoundary[targets[hi].First])
+	b := int(c.prevBoundary[hi.First])
 	sent := d.Sentences[si]
-	if b < targets[lo].End || int(c.nextBoundary[targets[lo].End]) != b || !opensPredicate(d, sent, b) {
+	if b < lo.End || int(c.nextBoundary[lo.End]) != b || !opensPredicate(d, sent, b) {
 		return false
 	}
-	s := sharedSubject(d, sent, c.Cues[c.firstCue[si]:c.firstCue[si+1]], targets, b)
-	return s >= 0 && joinedSubject(d, targets, lo, s)
+	cues := c.Cues[c.firstCue[si]:c.firstCue[si+1]]
+	return isSharedSubject(d, lo, sharedSubjectEnd(d, sent, cues, b))
 }
 
 // Close reports whether two parties of one sentence are near enough, and
@@ -679,8 +684,10 @@ func byBefore(d *Document, sent Sentence, i int) bool {
 // ("were blacklisted by the U.S. Treasury": the U.S. is the subject), the
 // one who feels as the subject of a word of feeling (feelingAt), a party
 // after the cue that the act is aimed against as RoleCountered
-// (counteredAt: "cooperated against the Islamic State"), and a
-// relation-only stance noun's parties read as a verb's.
+// (counteredAt: "cooperated against the Islamic State"), a verb's
+// parties read across coordinated predicates (coordinatedRole: "thanked
+// Brazil but criticised Chile"), and a relation-only stance noun's parties
+// read as a verb's. sentCues are the cues of c's sentence.
 func pairRole(d *Document, sent Sentence, sentCues []CueMatch, targets []Target, m int, c *CueMatch) Role {
 	r := RoleOf(d, targets, m, c)
 	t := targets[m]
@@ -696,7 +703,7 @@ func pairRole(d *Document, sent Sentence, sentCues []CueMatch, targets []Target,
 			return RoleSubject
 		}
 	}
-	r = coordinatedRole(d, sent, sentCues, targets, m, c, r)
+	r = coordinatedRole(d, sent, sentCues, t, c, r)
 	if t.First >= c.End && counteredAt(d, sent, c.End, t.First) {
 		return RoleCountered
 	}
