@@ -99,6 +99,10 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			// from Uruguay", "angering Japan"), and their contrasts
 			// (data/relations/README.md, train_ai).
 			{Name: "team/relations_ai", Path: filepath.Join(rel, "train_ai.jsonl")},
+			// Modality: conditional threats, speculation, an actor's own
+			// "could" and "may", plans, vows and schedules (data/relations/
+			// README.md, train_aj).
+			{Name: "team/relations_aj", Path: filepath.Join(rel, "train_aj.jsonl")},
 		},
 		Eval: []Source{
 			{Name: "team/probe_a", Path: filepath.Join(rel, "probe_a.jsonl")},
@@ -178,6 +182,9 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			// The last third of the reaction sentences written with
 			// train_ai: scored, not trained on.
 			{Name: "team/eval_ai", Path: filepath.Join(rel, "eval_ai.jsonl")},
+			// The last third of the modality sentences written with
+			// train_aj: scored, not trained on.
+			{Name: "team/eval_aj", Path: filepath.Join(rel, "eval_aj.jsonl")},
 			{Name: "petrarch/unittest", Path: filepath.Join(shared, "data", "petrarch-unittest", "records.dyad.jsonl")},
 			// Real news, labelled by reference (data/wikinews/README.md),
 			// scored and not trained on. Trained on beside the team's
