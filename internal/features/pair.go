@@ -1171,7 +1171,8 @@ func endsState(w string) bool {
 	case "ended", "ends", "end", "ending", "broke", "breaks", "break", "breaking", "cut", "cuts", "cutting",
 		"severed", "severs", "sever", "suspended", "suspends", "suspend", "froze", "freezes", "freeze", "pulled",
 		"withdrew", "withdraws", "quit", "quits", "abandoned", "scrapped", "rejected", "refused", "refuses",
-		"violated", "violating", "breached", "tore":
+		"violated", "violating", "breached", "tore", "blocked", "blocks", "block", "blocking", "vetoed", "vetoes",
+		"vetoing", "opposed", "opposes", "opposing", "rejects", "rejecting", "torpedoed", "derailed":
 		return true
 	}
 	return false

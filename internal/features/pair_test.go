@@ -538,6 +538,9 @@ func TestMutual(t *testing.T) {
 		{"Russia attacked Ukraine after talks with Turkey.", []string{"Ukraine", "Turkey"}, false},
 		// Ending what two share is one party's act.
 		{"Mali broke off relations with France.", []string{"Mali", "France"}, false},
+		// So is blocking or opposing it.
+		{"Putin blocks the peace deal with Ukraine.", []string{"Putin", "Ukraine"}, false},
+		{"Hungary opposed the trade agreement with Mercosur.", []string{"Hungary", "Mercosur"}, false},
 	} {
 		d, cues := prepared(t, tc.text)
 		ts := targetsOf(t, d, tc.parties...)
