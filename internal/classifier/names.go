@@ -312,7 +312,7 @@ func holderPosition(d *features.Document, first, end, sentFirst, sentEnd int) bo
 	}
 	// "Arnor on Thursday signed", "Acme last week sued": wire news
 	// dates the act between its subject and its verb.
-	j = pastTimeAdjunct(d, j, sentEnd)
+	j = features.TimeAdjunctEnd(d, j, sentEnd)
 	verbAt := j // where the verb stands if no auxiliary comes first
 	auxiliary := false
 	for k := 0; k < 2 && j < sentEnd; k++ {
@@ -338,60 +338,6 @@ func holderPosition(d *features.Document, first, end, sentFirst, sentEnd int) bo
 		return presentVerb(w)
 	}
 	return verbForm(w)
-}
-
-// pastTimeAdjunct returns the token after a time adjunct that starts at
-// token i ("on Thursday", "late on Monday", "on Tuesday night", "last
-// week", "earlier this month"), or i where none does.
-func pastTimeAdjunct(d *features.Document, i, end int) int {
-	at := func(k int) string {
-		if k < end {
-			return d.LowerFast(k)
-		}
-		return ""
-	}
-	j := i
-	switch at(j) {
-	case "late", "early":
-		if at(j+1) == "on" {
-			j++
-		}
-	case "earlier", "later":
-		if at(j+1) == "this" || at(j+1) == "last" {
-			j++
-		}
-	}
-	switch w := at(j); {
-	case w == "on" && weekday(at(j+1)):
-		j += 2
-		switch at(j) {
-		case "night", "morning", "afternoon", "evening":
-			j++
-		}
-		return j
-	case (w == "last" || w == "this") && timeUnit(at(j+1)):
-		return j + 2
-	}
-	return i
-}
-
-// weekday reports whether w, lower-case, names a day of the week.
-func weekday(w string) bool {
-	switch w {
-	case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday":
-		return true
-	}
-	return false
-}
-
-// timeUnit reports whether w, after "last" or "this", dates an act.
-func timeUnit(w string) bool {
-	switch w {
-	case "week", "weekend", "month", "year", "morning", "afternoon", "evening", "night", "spring", "summer",
-		"autumn", "winter", "fall":
-		return true
-	}
-	return false
 }
 
 // presentVerb reports whether w is a verb in -s that news uses of those

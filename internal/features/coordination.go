@@ -122,7 +122,8 @@ func isSharedSubject(d *Document, t Target, end int) bool {
 // nearest word before k that a verb follows (verbAt) and that can end a
 // noun phrase (endsSubject), or, where a comma stands before the verb, the word
 // before the comma that opens the aside ("Iran, which Russia backs,
-// accused Israel and ..."); -1 for none. "Venezuela accuses Guyana of
+// accused Israel and ..."), or before a phrase of time ("Japan last week
+// praised"); -1 for none. "Venezuela accuses Guyana of
 // plundering the disputed region while courting Russia" has its subject
 // before "accuses", not before "plundering" or "disputed".
 func sharedSubjectEnd(d *Document, sent Sentence, sentCues []CueMatch, k int) int {
@@ -143,6 +144,14 @@ func sharedSubjectEnd(d *Document, sent Sentence, sentCues []CueMatch, k int) in
 				continue
 			}
 			q--
+		}
+		// A phrase of time between the subject and its verb: "Japan
+		// last week praised India but criticised China".
+		for x := max(sent.First+1, q-3); x < q; x++ {
+			if TimeAdjunctEnd(d, x, k) == q+1 {
+				q = x - 1
+				break
+			}
 		}
 		if d.Tokens[q].Kind == KindWord && endsSubject(d.LowerFast(q)) {
 			return q + 1
@@ -313,6 +322,60 @@ func IsAuxiliary(w string) bool {
 	switch w {
 	case "has", "have", "had", "will", "would", "could", "can", "may", "might", "must", "should", "shall",
 		"did", "does", "do":
+		return true
+	}
+	return false
+}
+
+// TimeAdjunctEnd returns the token after a time adjunct that starts at
+// token i ("on Thursday", "late on Monday", "on Tuesday night", "last
+// week", "earlier this month"), or i where none does.
+func TimeAdjunctEnd(d *Document, i, end int) int {
+	at := func(k int) string {
+		if k < end {
+			return d.LowerFast(k)
+		}
+		return ""
+	}
+	j := i
+	switch at(j) {
+	case "late", "early":
+		if at(j+1) == "on" {
+			j++
+		}
+	case "earlier", "later":
+		if at(j+1) == "this" || at(j+1) == "last" {
+			j++
+		}
+	}
+	switch w := at(j); {
+	case w == "on" && weekday(at(j+1)):
+		j += 2
+		switch at(j) {
+		case "night", "morning", "afternoon", "evening":
+			j++
+		}
+		return j
+	case (w == "last" || w == "this") && timeUnit(at(j+1)):
+		return j + 2
+	}
+	return i
+}
+
+// weekday reports whether w, lower-case, names a day of the week.
+func weekday(w string) bool {
+	switch w {
+	case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday":
+		return true
+	}
+	return false
+}
+
+// timeUnit reports whether w, after "last" or "this", dates an act.
+func timeUnit(w string) bool {
+	switch w {
+	case "week", "weekend", "month", "year", "morning", "afternoon", "evening", "night", "spring", "summer",
+		"autumn", "winter", "fall":
 		return true
 	}
 	return false

@@ -67,6 +67,8 @@ func TestPairRoleSharedSubject(t *testing.T) {
 		{"Iran, which Russia backs, accused Israel but threatened Washington.", "threatened", []string{"Iran", "Russia", "Israel", "Washington"}, []Role{RoleSubject, RoleNear, RoleNear, RoleObject}},
 		{"Russia's foreign minister thanked Turkey but criticised Ukraine.", "criticised", []string{"Russia", "Turkey", "Ukraine"}, []Role{RoleSubject, RoleNear, RoleObject}},
 		{"Trump met Netanyahu and Mohammed bin Salman.", "met", []string{"Trump", "Netanyahu", "Mohammed"}, []Role{RoleSubject, RoleObject, RoleObject}},
+		{"Japan last week praised India but criticised China.", "criticised", []string{"Japan", "India", "China"}, []Role{RoleSubject, RoleNear, RoleObject}},
+		{"Russia on Monday thanked Turkey and accused Ukraine.", "accused", []string{"Russia", "Turkey", "Ukraine"}, []Role{RoleSubject, RoleNear, RoleObject}},
 		// Not across a clause boundary.
 		{"Argentina thanked Brazil; Peru's envoy came and criticised Chile.", "criticised", []string{"Argentina", "Brazil", "Peru", "Chile"}, []Role{RoleNear, RoleNear, RoleSubject, RoleObject}},
 		// A new subject after "and" is no shared one.

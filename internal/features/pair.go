@@ -1134,6 +1134,10 @@ func mutualWith(d *Document, targets []Target, a, b int) bool {
 		switch {
 		case d.Tokens[i].Kind == KindPunct || endsState(w) || opensAdjunct(w):
 			return false
+		case (w == "and" || w == "but" || w == "yet" || w == "while") && opensPredicate(d, d.Sentences[d.SentenceOf(i)], i):
+			// "Egypt hosted Sudan's leader and signed a deal with
+			// Ethiopia": the deal is the shared subject's, not Sudan's.
+			return false
 		case isMutualWord(w):
 			mutual = true
 		}

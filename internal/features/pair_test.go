@@ -541,6 +541,8 @@ func TestMutual(t *testing.T) {
 		// So is blocking or opposing it.
 		{"Putin blocks the peace deal with Ukraine.", []string{"Putin", "Ukraine"}, false},
 		{"Hungary opposed the trade agreement with Mercosur.", []string{"Hungary", "Mercosur"}, false},
+		// The one before a coordinated predicate is not its subject.
+		{"Egypt hosted Sudan's leader and signed a deal with Ethiopia.", []string{"Sudan", "Ethiopia"}, false},
 	} {
 		d, cues := prepared(t, tc.text)
 		ts := targetsOf(t, d, tc.parties...)
