@@ -19,6 +19,7 @@ func TestCoordinatedPredicate(t *testing.T) {
 		{"China met Russia on Monday and later criticised Japan.", "criticised", "and"},
 		{"Egypt backed Sudan but did not condemn Chad.", "condemn", "but"},
 		{"Venezuela accused Guyana while courting Russia.", "courting", "while"},
+		{"Russia thanked Turkey and has already threatened Ukraine.", "threatened", "and"},
 		{"Russia and China criticised Japan.", "criticised", ""},
 		{"Russia thanked Turkey and Ukraine accused Poland.", "accused", ""},
 		// After "and", a present form could be a noun ("and attacks on").

@@ -920,7 +920,8 @@ func isIngForm(w string) bool { return len(w) > 4 && w[len(w)-3:] == "ing" }
 
 func isAdverb(w string) bool {
 	switch w {
-	case "not", "never", "also", "then", "again", "later", "twice", "once", "first", "since", "just", "allegedly":
+	case "not", "never", "also", "then", "again", "later", "twice", "once", "first", "since", "just", "allegedly",
+		"already", "still", "now", "soon", "even", "further":
 		return true
 	}
 	return len(w) > 4 && strings.HasSuffix(w, "ly")
