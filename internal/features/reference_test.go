@@ -225,7 +225,9 @@ func refIsTerminal(text string, tokens []Token, i int) bool {
 		}
 		prev := text[tokens[i-1].Start:tokens[i-1].End]
 		// A name's middle initial ("John R. Bolton") ends no sentence.
-		if len(prev) == 1 && unicode.IsUpper(rune(prev[0])) && i >= 2 && tokens[i-2].Kind == KindWord &&
+		// A capital letter in ASCII: a lone byte such as 0xD1 is no
+		// letter, though rune(0xD1) is "Ñ".
+		if len(prev) == 1 && 'A' <= prev[0] && prev[0] <= 'Z' && i >= 2 && tokens[i-2].Kind == KindWord &&
 			tokens[i-2].End < tokens[i-1].Start {
 			if w := text[tokens[i-2].Start:tokens[i-2].End]; len(w) > 1 && w[0] >= 'A' && w[0] <= 'Z' {
 				return false
