@@ -120,12 +120,11 @@ func isSharedSubject(d *Document, t Target, end int) bool {
 // sharedSubjectEnd returns the token after the subject of the predicate
 // that a coordinator at token k joins a later one to, in k's clause: the
 // nearest word before k that a verb follows (verbAt) and that can end a
-// noun phrase (endsSubject), or, where a comma stands before the verb, the word
-// before the comma that opens the aside ("Iran, which Russia backs,
-// accused Israel and ..."), or before a phrase of time ("Japan last week
-// praised"); -1 for none. "Venezuela accuses Guyana of
-// plundering the disputed region while courting Russia" has its subject
-// before "accuses", not before "plundering" or "disputed".
+// noun phrase (endsSubject), looking past an aside between commas before
+// the verb ("Iran, which Russia backs, accused Israel and ...") and a
+// phrase of time ("Japan last week praised"); -1 for none. "Venezuela
+// accuses Guyana of plundering the disputed region while courting Russia"
+// has its subject before "accuses", not before "plundering" or "disputed".
 func sharedSubjectEnd(d *Document, sent Sentence, sentCues []CueMatch, k int) int {
 	for p := k - 1; p > sent.First; p-- {
 		w := d.LowerFast(p)
