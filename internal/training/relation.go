@@ -185,6 +185,26 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			// The last third of the modality sentences written with
 			// train_aj: scored, not trained on.
 			{Name: "team/eval_aj", Path: filepath.Join(rel, "eval_aj.jsonl")},
+			// Negation, refusal and withholding: refusing or not doing a
+			// hostile act asserts none, blocking or halting what benefits a
+			// party is hostile toward it, lifting a veto is cooperative.
+			// Written as training data (its first 162 sentences); trained
+			// on, they read +0.0015 [-0.0003, +0.0034] recall and -0.0015
+			// [-0.0032, +0.0002] precision on the earlier sentences, took
+			// the last 81 from 51 to 53 of 104 relations by target, and cost
+			// the Wikinews sentences 3 relations by target, the probes 4 and
+			// the other evaluation sets 18: scored, not trained on.
+			{Name: "team/eval_am", Path: filepath.Join(rel, "eval_am.jsonl")},
+			// Verb forms and transfers: "gave Pakistan two submarines"
+			// against ultimatums ("gave the envoy 48 hours to leave"), the
+			// present of headlines ("Germany trains Ukrainian pilots"),
+			// "will", perfects and passives. Written as training data (its
+			// first 162 sentences); trained on, they read +0.0008 recall and
+			// -0.0024 [-0.0041, -0.0005] precision on the earlier sentences,
+			// took the last 81 from 73 to 79 of 118 relations by target, and
+			// cost the Wikinews sentences 1, the probes 1 and the other
+			// evaluation sets 16: scored, not trained on.
+			{Name: "team/eval_an", Path: filepath.Join(rel, "eval_an.jsonl")},
 			// Events told as noun phrases ("aid from Japan to Ukraine",
 			// "India's support for Russia"), verbs of two objects
 			// ("denied Turkey an export licence") and their contrasts:
