@@ -112,6 +112,13 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 			c.an.dueStance(w, c.model, h)
 			c.an.dueStance(w, c.model, t)
 			switch {
+			case affiliated(d, &parties[h], &parties[t]):
+				// A person and the body they belong to hold no stance
+				// either way. Scored in training all the same (the
+				// unmarked pairs, UnmarkedPairFeatures), where leaving
+				// them out moved the model more than the rule.
+				*ps = pairScore{label: model.Neutral}
+				scores.at[t-first][h-first] = pairScore{label: model.Neutral}
 			case parties[h].name:
 				// Toward a name nothing is returned: the name's direction
 				// alone.
@@ -717,6 +724,27 @@ func oneActor(text string, a, b *party) bool {
 	}
 	return strings.EqualFold(a.entity.Name, b.entity.Name) ||
 		strings.EqualFold(text[a.span.Start:a.span.End], text[b.span.Start:b.span.End])
+}
+
+// affiliated reports whether parties a and b are a person and the body
+// they belong to, as the words between them tie them
+// (features.AffiliationBetween): the earlier a person or an unknown name
+// with a title of the later ("Kerik, a former commissioner of the New York
+// police"; "Arnel dela Vega of the army"), or the later a person or an
+// organisation right after the earlier's possessive ("Argentina's National
+// Congress"), not a state ("Russia's Ukraine invasion"). It is symmetric.
+func affiliated(d *features.Document, a, b *party) bool {
+	if b.target.First < a.target.First {
+		a, b = b, a
+	}
+	person := func(p *party) bool { return p.name || p.entity.Type == entities.TypePerson }
+	switch features.AffiliationBetween(d, a.target, b.target) {
+	case features.AffiliatedBy, features.AffiliatedOf:
+		return person(a) && !person(b)
+	case features.AffiliatedOwned:
+		return person(b) || b.entity.Type == entities.TypeOrganization
+	}
+	return false
 }
 
 // strongestEvent returns the CAMEO class and code of the lexicon cue with

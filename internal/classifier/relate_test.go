@@ -941,3 +941,37 @@ func TestHolderPositionAcrossTime(t *testing.T) {
 		}
 	}
 }
+
+// TestAffiliatedPairs: a person and the body a title ties them to hold no
+// stance either way, whatever the sentence says of one of them, while a
+// state's possessive before another state is no tie.
+func TestAffiliatedPairs(t *testing.T) {
+	c := newTestClassifier(t)
+	for _, tc := range []struct {
+		text    string
+		want    []string
+		notWant []string // matched as prefixes: no label either way
+	}{
+		{"John Smith, the chief of the Kenyan police, was arrested.", nil,
+			[]string{"John Smith -> Kenyan police", "Kenyan police -> John Smith"}},
+		{"Abdul Karim, a commander of Hezbollah, was killed in an Israeli strike.", []string{"Israeli -> Hezbollah hostile"},
+			[]string{"Abdul Karim -> Hezbollah", "Hezbollah -> Abdul Karim"}},
+		{"Ahmed al-Assadi, a spokesman for the PMF, accused the United States of violating Iraqi sovereignty.",
+			[]string{"Ahmed al-Assadi -> United States hostile"}, []string{"Ahmed al-Assadi -> PMF", "PMF -> Ahmed al-Assadi"}},
+		{"Russia's Ukraine invasion drew condemnation from France.", []string{"Russia -> Ukraine hostile"}, nil},
+	} {
+		got := relationsOf(t, c, tc.text)
+		for _, w := range tc.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("%q: no %q among %q", tc.text, w, got)
+			}
+		}
+		for _, r := range got {
+			for _, nw := range tc.notWant {
+				if strings.HasPrefix(r, nw+" ") {
+					t.Errorf("%q: %q among %q", tc.text, r, got)
+				}
+			}
+		}
+	}
+}
