@@ -738,11 +738,17 @@ func affiliated(d *features.Document, a, b *party) bool {
 		a, b = b, a
 	}
 	person := func(p *party) bool { return p.name || p.entity.Type == entities.TypePerson }
+	// The types first: most pairs are two states, which no words tie.
+	titled := person(a) && !person(b)
+	owned := person(b) || b.entity.Type == entities.TypeOrganization
+	if !titled && !owned {
+		return false
+	}
 	switch features.AffiliationBetween(d, a.target, b.target) {
 	case features.AffiliatedBy, features.AffiliatedOf:
-		return person(a) && !person(b)
+		return titled
 	case features.AffiliatedOwned:
-		return person(b) || b.entity.Type == entities.TypeOrganization
+		return owned
 	}
 	return false
 }
