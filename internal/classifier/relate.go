@@ -191,13 +191,16 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 // stays a rejection (relation CV: +0.0007 [+0.0002, +0.0012] precision,
 // recall unchanged). A denied attack is no attack: "Russia denied it had
 // attacked Ukraine" (+0.0009 [+0.0004, +0.0015] precision, -0.0003
-// [-0.0007, +0.0000] recall).
+// [-0.0007, +0.0000] recall). A refused hostile act is no act either:
+// "Indonesia refused to condemn Russia" (relation CV moved by under
+// 0.0001; the team's evaluation sets 7 relations fewer returned, 1 fewer
+// right, of 6,748).
 func asserted(c *features.Context, targets []features.Target, h, t int, label model.Label) bool {
 	switch label {
 	case model.Cooperative:
 		return !c.NegatedOnly(targets, h, t, false)
 	case model.Hostile:
-		return !c.DeniedOnly(targets, h, t)
+		return !c.DeniedOnly(targets, h, t) && !c.RefusedOnly(targets, h, t)
 	}
 	return true
 }

@@ -58,6 +58,8 @@ func TestRelations(t *testing.T) {
 		{"Japan refused to cooperate with North Korea.", []string{"Japan -> North Korea hostile"}, []string{"Japan -> North Korea cooperative"}},
 		{"China pledged support for Pakistan.", []string{"China -> Pakistan cooperative"}, nil},
 		{"Egypt did not condemn Ethiopia.", nil, []string{"Egypt -> Ethiopia hostile", "Egypt -> Ethiopia cooperative"}},
+		{"Indonesia refused to condemn Russia.", nil, []string{"Indonesia -> Russia hostile", "Indonesia -> Russia cooperative"}},
+		{"India declined to sanction Russia.", nil, []string{"India -> Russia hostile", "India -> Russia cooperative"}},
 		{"Russia denied it had attacked Ukraine.", nil, []string{"Russia -> Ukraine hostile"}},
 		// The post in a diplomat's title is no actor.
 		{"The Turkish ambassador to Moscow warned that NATO's plans endanger the region.", nil, []string{"Moscow -> NATO hostile"}},

@@ -962,6 +962,34 @@ func (c *Context) NegatedOnly(targets []Target, h, t int, hostile bool) bool {
 	return negated && !plain
 }
 
+// RefusedOnly reports whether every hostile cue within reach of parties h
+// and t in their sentence is a refusal ("refused", "declined") of a
+// hostile act that the refusal's negator flipped, and there is one:
+// "Indonesia refused to condemn Russia" and "India declined to sanction
+// Moscow" assert no condemnation and no sanction, and the refusal alone is
+// toward no one. "Refused to cooperate with" keeps its flipped
+// cooperation, a hostile cue of its own, and "refused to lift sanctions
+// on" its flipped relief.
+func (c *Context) RefusedOnly(targets []Target, h, t int) bool {
+	d := c.Doc
+	refused, other := false, false
+	c.pairCues(targets, h, t, func(cue *CueMatch) bool {
+		switch {
+		case cue.Polarity < 0 && cue.End-cue.First == 1 && scopeMarks(d.LowerFast(cue.First))&markRefusal != 0:
+			// The refusal word itself, hostile in the sentiment
+			// lexicons: no act toward anyone on its own.
+		case cue.Polarity < 0:
+			other = true
+			return false
+		case cue.Negated && cue.First >= 2 && d.LowerFast(cue.First-1) == "to" &&
+			scopeMarks(d.LowerFast(cue.First-2))&markRefusal != 0:
+			refused = true
+		}
+		return true
+	})
+	return refused && !other
+}
+
 // DeniedOnly reports whether every hostile cue within reach of parties h
 // and t in their sentence stands, before the target, in a clause that the
 // holder h's denial opens, and one does: "Russia denied it had attacked
