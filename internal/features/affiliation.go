@@ -49,7 +49,24 @@ func AffiliationBetween(d *Document, a, b Target) Affiliation {
 	if hi.First-lo.End == 1 && isPossessiveMark(d.Surface(lo.End)) {
 		return AffiliatedOwned
 	}
-	// The preposition that attaches b to a's title: "of", "for", "at",
+	// "Ali Bagheri, Iran's deputy foreign minister, met ...": a comma,
+	// then b owning a title that a comma closes.
+	if hi.First-lo.End == 1 && word(lo.End) == "," {
+		if hi.End < len(d.Tokens) && isPossessiveMark(d.Surface(hi.End)) && titleThenComma(d, hi.End+1, false) {
+			return AffiliatedBy
+		}
+		// b's span takes in the possessive and the title's head ("Iran's
+		// deputy", a generic actor of Iran).
+		for i := hi.First + 1; i < hi.End; i++ {
+			if isPossessiveMark(d.Surface(i)) {
+				if titleThenComma(d, hi.End, true) {
+					return AffiliatedBy
+				}
+				break
+			}
+		}
+	}
+	// The preposition that attaches b to a's title: "of", "for", "at", "to", "with",
 	// with a determiner and up to two modifiers of b after it ("of
 	// Virginia-based Symplicity", "of journalist Jamal Khashoggi").
 	p := hi.First - 1
@@ -87,7 +104,24 @@ func AffiliationBetween(d *Document, a, b Target) Affiliation {
 // director", "formerly the president and chief executive officer").
 const maxTitleTokens = 8
 
-func isAffiliationPreposition(w string) bool { return w == "of" || w == "for" || w == "at" }
+func isAffiliationPreposition(w string) bool {
+	return w == "of" || w == "for" || w == "at" || w == "to" || w == "with"
+}
+
+// titleThenComma reports whether the tokens from token i are a title of
+// at most maxTitleTokens words (titleWord) closed by a comma; of none at
+// all where empty is set.
+func titleThenComma(d *Document, i int, empty bool) bool {
+	for j := i; j < len(d.Tokens) && j-i <= maxTitleTokens; j++ {
+		if d.Surface(j) == "," {
+			return j > i || empty
+		}
+		if d.Tokens[j].Kind != KindWord || !titleWord(d.LowerFast(j)) {
+			return false
+		}
+	}
+	return false
+}
 
 func isPossessiveMark(s string) bool { return s == "'s" || s == "\u2019s" || s == "'" || s == "\u2019" }
 
@@ -97,7 +131,7 @@ func isPossessiveMark(s string) bool { return s == "'s" || s == "\u2019s" || s =
 func titleWord(w string) bool {
 	switch w {
 	case "which", "who", "whom", "whose", "that", "where", "when", "while", "after", "before", "since", "because",
-		"with", "to", "from", "by", "in", "on", "against", "as", "into", "over", "not", "said", "says":
+		"with", "to", "from", "by", "in", "on", "at", "of", "for", "against", "as", "into", "over", "not", "said", "says":
 		return false
 	}
 	return !IsAuxiliary(w) && !PastForm(w) && !(len(w) > 5 && strings.HasSuffix(w, "ing"))

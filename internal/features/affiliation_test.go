@@ -18,7 +18,13 @@ func TestAffiliationBetween(t *testing.T) {
 		{"Argentina's National Congress voted.", "Argentina", "National Congress", AffiliatedOwned},
 		// Order does not matter.
 		{"Argentina's National Congress voted.", "National Congress", "Argentina", AffiliatedOwned},
+		{"Maria Santos, a senior adviser to the IMF, criticised Argentina.", "Maria Santos", "IMF", AffiliatedBy},
+		{"Ali Bagheri, Iran's deputy foreign minister, met Josep Borrell.", "Ali Bagheri", "Iran", AffiliatedBy},
+		{"Ali Bagheri, Iran's deputy foreign minister, met Josep Borrell.", "Iran", "Josep Borrell", NotAffiliated},
+		{"Ali Bagheri, Iran's deputy foreign minister, met Josep Borrell.", "Iran's deputy", "Ali Bagheri", AffiliatedBy},
 		// A verb, a clause or another preposition in between is no title.
+		{"Pedro Sánchez, at odds with Morocco, recalled his envoy.", "Pedro Sánchez", "Morocco", NotAffiliated},
+		{"Ali Bagheri, Iran's negotiator who met Borrell, left.", "Ali Bagheri", "Iran", NotAffiliated},
 		{"Barr, in contempt of Congress, refused.", "Barr", "Congress", NotAffiliated},
 		{"The United States, which retreated from its goal of ousting Assad, said so.", "United States", "Assad", NotAffiliated},
 		{"Republicans, who voted for Pelosi, left.", "Republicans", "Pelosi", NotAffiliated},

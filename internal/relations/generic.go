@@ -430,6 +430,10 @@ func findGeneric(dst []Generic, c *features.Context, want []bool, targets []feat
 			if !ok {
 				continue
 			}
+			if titleDeputy(d, s, end) {
+				i = end - 1
+				continue
+			}
 			role, standalone := a.role, a.standalone
 			for ti < len(targets) && targets[ti].End <= i {
 				ti++
@@ -468,6 +472,34 @@ func findGeneric(dst []Generic, c *features.Context, want []bool, targets []feat
 		}
 	}
 	return dst
+}
+
+// titleDeputy reports whether the generic phrase that ends at token end of
+// sentence s is "deputy" opening a title ("Iran's deputy foreign
+// minister", "the deputy head of the mission"), which the Phoenix agents
+// read as a sheriff's deputy, a policeman, where no longer phrase of
+// theirs matches ("deputy prime minister" does).
+func titleDeputy(d *features.Document, s features.Sentence, end int) bool {
+	if end >= s.End {
+		return false
+	}
+	switch d.LowerFast(end - 1) {
+	case "deputy", "deputies":
+		return titleHeads[d.LowerFast(end)]
+	}
+	return false
+}
+
+// titleHeads are the words a title's "deputy" comes before.
+var titleHeads = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`minister ministers foreign prime president presidents secretary head heads chief
+		chiefs director directors leader leaders governor governors mayor mayors speaker commander commanders
+		chairman chairwoman chair ambassador envoy editor general defence defense interior finance economy
+		national premier spokesman spokeswoman spokesperson representative commissioner`) {
+		titleHeads[w] = true
+	}
 }
 
 // ownerAfter reports whether targets[ti], the next mention (of entity
