@@ -1,7 +1,5 @@
 package features
 
-import "strings"
-
 // Affiliation is how the words between two parties tie one to the other
 // (AffiliationBetween).
 type Affiliation uint8
@@ -36,7 +34,7 @@ func AffiliationBetween(d *Document, a, b Target) Affiliation {
 	if hi.First < lo.First {
 		lo, hi = hi, lo
 	}
-	if lo.End > hi.First || lo.End == 0 {
+	if lo.End > hi.First {
 		return NotAffiliated
 	}
 	word := func(i int) string {
@@ -46,19 +44,19 @@ func AffiliationBetween(d *Document, a, b Target) Affiliation {
 		return d.LowerFast(i)
 	}
 	// "South Korea's National Police Agency": the possessive alone between.
-	if hi.First-lo.End == 1 && isPossessiveMark(d.Surface(lo.End)) {
+	if hi.First-lo.End == 1 && PossessiveAfter(d, lo) {
 		return AffiliatedOwned
 	}
 	// "Ali Bagheri, Iran's deputy foreign minister, met ...": a comma,
 	// then b owning a title that a comma closes.
 	if hi.First-lo.End == 1 && word(lo.End) == "," {
-		if hi.End < len(d.Tokens) && isPossessiveMark(d.Surface(hi.End)) && titleThenComma(d, hi.End+1, false) {
+		if PossessiveAfter(d, hi) && titleThenComma(d, hi.End+1, false) {
 			return AffiliatedBy
 		}
 		// b's span takes in the possessive and the title's head ("Iran's
 		// deputy", a generic actor of Iran).
 		for i := hi.First + 1; i < hi.End; i++ {
-			if isPossessiveMark(d.Surface(i)) {
+			if IsPossessiveToken(d.Surface(i)) {
 				if titleThenComma(d, hi.End, true) {
 					return AffiliatedBy
 				}
@@ -123,8 +121,6 @@ func titleThenComma(d *Document, i int, empty bool) bool {
 	return false
 }
 
-func isPossessiveMark(s string) bool { return s == "'s" || s == "\u2019s" || s == "'" || s == "\u2019" }
-
 // titleWord reports whether w, lower case, may be a word of a title in an
 // apposition: not a verb form, an auxiliary, a clause word or a
 // preposition ("in contempt of", "which had retreated from").
@@ -134,5 +130,5 @@ func titleWord(w string) bool {
 		"with", "to", "from", "by", "in", "on", "at", "of", "for", "against", "as", "into", "over", "not", "said", "says":
 		return false
 	}
-	return !IsAuxiliary(w) && !PastForm(w) && !(len(w) > 5 && strings.HasSuffix(w, "ing"))
+	return !IsAuxiliary(w) && !PastForm(w) && !isIngForm(w)
 }

@@ -975,14 +975,14 @@ func (c *Context) RefusedOnly(targets []Target, h, t int) bool {
 	refused, other := false, false
 	c.pairCues(targets, h, t, func(cue *CueMatch) bool {
 		switch {
-		case cue.Polarity < 0 && cue.End-cue.First == 1 && scopeMarks(d.LowerFast(cue.First))&markRefusal != 0:
+		case cue.Polarity < 0 && cue.End-cue.First == 1 && scopeMarkers(d, cue.First, cue.End)&markRefusal != 0:
 			// The refusal word itself, hostile in the sentiment
 			// lexicons: no act toward anyone on its own.
 		case cue.Polarity < 0:
 			other = true
 			return false
 		case cue.Negated && cue.First >= 2 && d.LowerFast(cue.First-1) == "to" &&
-			scopeMarks(d.LowerFast(cue.First-2))&markRefusal != 0:
+			scopeMarkers(d, cue.First-2, cue.First-1)&markRefusal != 0:
 			refused = true
 		}
 		return true
