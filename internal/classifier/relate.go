@@ -145,6 +145,7 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 		}
 	})
 	cands = shareInLists(w, parties, targets, cands)
+	cands = dropParallel(d, parties, targets, cands)
 	cands = shareWithOfficials(w, parties, targets, cands)
 	// No pair is scored toward a name, but a list's or an official's
 	// sharing may give one a relation from outside. A recalled envoy's
@@ -260,9 +261,86 @@ func (c *Classifier) scorePair(w *workspace, m *model.Model, fs []features.Featu
 // that its likeliest member has, from shareFrom: the model scores each
 // pair on its own, and the members away from the act read farther from it
 // than the one next to it, though the list acts, or is acted on, as one.
+// Two parties make such a list only where the text marks them as acting
+// alike (listMark: "Tunisia and Mauritania both rejected", "Both Serbia
+// and Kosovo agreed", "Norway and Iceland jointly criticised"), and then
+// only as holders: "X and Y" alone is as often the two sides of an act
+// ("talks between X and Y"), and a relation the two receive is as often
+// the other side's reply read backwards.
 func shareInLists(w *workspace, parties []party, targets []features.Target, cands []relCand) []relCand {
 	d := &w.doc
-	return shareInGroups(w, parties, cands, 3, func(first int) int { return listEnd(d, targets, first) })
+	cands = shareInGroups(w, parties, cands, 3, false, func(first int) int { return listEnd(d, targets, first) })
+	return shareInGroups(w, parties, cands, 2, true, func(first int) int {
+		if last := listEnd(d, targets, first); last == first+1 && listMark(d, targets[first], targets[last]) != unmarked {
+			return last
+		}
+		return first
+	})
+}
+
+// A list's mark says how its members act: unmarked, each on its own
+// ("both", "each", "all": parallel), or together ("jointly").
+const (
+	unmarked = iota
+	parallel
+	together
+)
+
+// listMark returns how the text marks the members of the list from party
+// a to party b as acting: "both" or "each" right after b ("Chile and Peru
+// both rejected"), or "both" right before a, make parallel acts; "all"
+// after b too, for a list of three or more; "jointly" or "together"
+// after b make joint ones.
+func listMark(d *features.Document, a, b features.Target) int {
+	if a.First > 0 && d.LowerFast(a.First-1) == "both" {
+		return parallel
+	}
+	if b.End >= len(d.Tokens) || d.SentenceOf(b.End) != d.SentenceOf(b.First) {
+		return unmarked
+	}
+	switch d.LowerFast(b.End) {
+	case "both", "each", "all":
+		return parallel
+	case "jointly", "together":
+		return together
+	}
+	return unmarked
+}
+
+// dropParallel drops the relations between the members of a list whose
+// acts the text marks as parallel (listMark: "Estonia and Latvia each
+// summoned the ambassador of Belarus"): each acted on its own, not on the
+// other, though the model reads two subjects of one verb as joint.
+// Unless the act is on each other ("both accused each other").
+func dropParallel(d *features.Document, parties []party, targets []features.Target, cands []relCand) []relCand {
+	for first := 0; first < len(parties); first++ {
+		last := listEnd(d, targets, first)
+		if last == first || listMark(d, targets[first], targets[last]) != parallel {
+			first = last
+			continue
+		}
+		sent := d.Sentences[d.SentenceOf(targets[first].First)]
+		if eachOther(d, targets[last].End, sent.End) {
+			first = last
+			continue
+		}
+		in := func(i int32) bool { return int(i) >= first && int(i) <= last }
+		cands = slices.DeleteFunc(cands, func(c relCand) bool { return in(c.h) && in(c.t) })
+		first = last
+	}
+	return cands
+}
+
+// eachOther reports whether tokens [from, to) say "each other" or "one
+// another".
+func eachOther(d *features.Document, from, to int) bool {
+	for i := from; i+1 < to; i++ {
+		switch w := d.LowerFast(i); {
+		case w == "each" && d.LowerFast(i+1) == "other", w == "one" && d.LowerFast(i+1) == "another":
+			return true
+		}
+	}
+	return false
 }
 
 // shareWithOfficials gives an official and the state their title names,
@@ -275,7 +353,7 @@ func shareInLists(w *workspace, parties []party, targets []features.Target, cand
 // Secretary of State Mike Pompeo") reads weaker.
 func shareWithOfficials(w *workspace, parties []party, targets []features.Target, cands []relCand) []relCand {
 	d := &w.doc
-	return shareInGroups(w, parties, cands, 2, func(first int) int { return officialEnd(d, parties, targets, first) })
+	return shareInGroups(w, parties, cands, 2, false, func(first int) int { return officialEnd(d, parties, targets, first) })
 }
 
 // officialEnd returns first+1 where parties first and first+1 are an
@@ -329,8 +407,9 @@ func officialOf(p, s entities.Entity) bool {
 // does; a group's parties are in one sentence. cands come sentence by
 // sentence, in the order pairsInSentences visits pairs (target, then
 // holder), and so do the relations returned; each group is read in its
-// own sentence's candidates only.
-func shareInGroups(w *workspace, parties []party, cands []relCand, minSize int, end func(first int) int) []relCand {
+// own sentence's candidates only. With holdersOnly, the members take only
+// the relations a member holds.
+func shareInGroups(w *workspace, parties []party, cands []relCand, minSize int, holdersOnly bool, end func(first int) int) []relCand {
 	d := &w.doc
 	n0 := len(cands)
 	lo := 0                      // the first candidate of the list's sentence
@@ -357,7 +436,7 @@ func shareInGroups(w *workspace, parties []party, cands []relCand, minSize int, 
 		// likeliest first, so that each member takes the likeliest one.
 		order := w.shareOrder[:0]
 		for ci := lo; ci < hi; ci++ {
-			if c := &cands[ci]; in(c.h) != in(c.t) && c.probs[c.label] >= shareFrom {
+			if c := &cands[ci]; in(c.h) != in(c.t) && c.probs[c.label] >= shareFrom && (!holdersOnly || in(c.h)) {
 				order = append(order, int32(ci))
 			}
 		}

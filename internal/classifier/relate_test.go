@@ -577,6 +577,51 @@ func TestRelationOnlyCue(t *testing.T) {
 // TestListMembersShareRelations: each member of a list of parties holds
 // the list's act ("pledged by Japan, Norway and Canada"), however far from
 // the act it stands; commas alone make no list.
+// TestMarkedListMembers checks two parties that the text marks as acting
+// alike: "both" or "each" makes their acts parallel, so that each takes
+// the other's relation toward the party they act on, and neither holds one
+// toward the other; "jointly" keeps them partners, and "each other" makes
+// the act mutual.
+func TestMarkedListMembers(t *testing.T) {
+	c := newTestClassifier(t)
+	for _, tc := range []struct {
+		text          string
+		want, notWant []string
+	}{
+		// Without the rule: no Ghana -> Nigeria, which Togo has.
+		{"Both Ghana and Togo welcomed the offer from Nigeria to train their coast guards.",
+			[]string{"Ghana -> Nigeria cooperative", "Togo -> Nigeria cooperative"}, nil},
+		// Without the rule: Latvia -> Estonia hostile, Laos <-> Cambodia
+		// and Samoa -> Fiji cooperative.
+		{"Estonia and Latvia each summoned the ambassador of Belarus over the border incidents.",
+			[]string{"Latvia -> ambassador of Belarus hostile"}, []string{"Latvia -> Estonia hostile", "Estonia -> Latvia hostile"}},
+		{"Laos and Cambodia both turned down a request from Thailand to extradite the activists.",
+			nil, []string{"Laos -> Cambodia cooperative", "Cambodia -> Laos cooperative"}},
+		{"Both Fiji and Samoa thanked New Zealand for the emergency supplies.",
+			[]string{"Fiji -> New Zealand cooperative", "Samoa -> New Zealand cooperative"}, []string{"Samoa -> Fiji cooperative"}},
+		{"Norway and Iceland jointly criticised Japan over its whaling quota.",
+			[]string{"Norway -> Iceland cooperative", "Norway -> Japan hostile", "Iceland -> Japan hostile"}, nil},
+		{"Armenia and Azerbaijan both accused each other of shelling border villages.",
+			[]string{"Azerbaijan -> Armenia hostile"}, nil},
+	} {
+		res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := relationTexts(tc.text, res)
+		for _, w := range tc.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("%q: no %s among %q", tc.text, w, got)
+			}
+		}
+		for _, w := range tc.notWant {
+			if slices.Contains(got, w) {
+				t.Errorf("%q: %s among %q", tc.text, w, got)
+			}
+		}
+	}
+}
+
 func TestListMembersShareRelations(t *testing.T) {
 	c := newTestClassifier(t)
 	text := "Aid for the flood victims in Pakistan was pledged by Japan, Norway and Canada."
