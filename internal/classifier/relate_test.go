@@ -577,6 +577,26 @@ func TestRelationOnlyCue(t *testing.T) {
 // TestListMembersShareRelations: each member of a list of parties holds
 // the list's act ("pledged by Japan, Norway and Canada"), however far from
 // the act it stands; commas alone make no list.
+// TestDashCompounds: two parties joined by an en dash written without
+// spaces read as one phrase, as with a hyphen, not as two clauses (the
+// dash between spaces of an aside). Before, none of these had a relation.
+func TestDashCompounds(t *testing.T) {
+	c := newTestClassifier(t)
+	for _, tc := range []struct{ text, want string }{
+		{"The Thailand–Cambodia border clashes killed 12 civilians.", "Thailand -> Cambodia hostile"},
+		{"Russia–Ukraine talks resumed in Istanbul.", "Russia -> Ukraine cooperative"},
+		{"The Iran–Russia partnership deepened.", "Iran -> Russia cooperative"},
+	} {
+		res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := relationTexts(tc.text, res); !slices.Contains(got, tc.want) {
+			t.Errorf("%q: no %s among %q", tc.text, tc.want, got)
+		}
+	}
+}
+
 // TestMarkedListMembers checks two parties that the text marks as acting
 // alike: "both" or "each" makes their acts parallel, so that each takes
 // the other's relation toward the party they act on, and neither holds one

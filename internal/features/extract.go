@@ -237,7 +237,7 @@ func (c *Context) prepare(si int) {
 				open = false
 			}
 		}
-		if a&attrBoundary != 0 && !quoteColon(d, i, sent.End) {
+		if a&attrBoundary != 0 && !quoteColon(d, i, sent.End) && !joiningDash(d, i) {
 			prev = int32(i)
 			c.nextBoundary[i] = int32(i)
 		}
@@ -608,6 +608,25 @@ func quoteColon(d *Document, i, end int) bool {
 		return true
 	}
 	return false
+}
+
+// clauseBoundaryAt reports whether token i of d is a clause boundary
+// (isClauseBoundary), and not a dash that joins the words either side of
+// it as a hyphen does ("the Russia–Ukraine talks", "Thailand–Cambodia
+// border clashes": an en dash, written without spaces, joins two names
+// into one phrase, where " – " between spaces sets off an aside).
+func clauseBoundaryAt(d *Document, i int) bool {
+	return isClauseBoundary(d.Surface(i)) && !joiningDash(d, i)
+}
+
+// joiningDash reports whether token i of d is a dash that touches a word
+// on either side: "Russia–Ukraine".
+func joiningDash(d *Document, i int) bool {
+	if i == 0 || i+1 >= len(d.Tokens) || !isHyphen(d.Surface(i)) {
+		return false
+	}
+	prev, t, next := d.Tokens[i-1], d.Tokens[i], d.Tokens[i+1]
+	return prev.End == t.Start && t.End == next.Start && prev.Kind == KindWord && next.Kind == KindWord
 }
 
 func isClauseBoundary(w string) bool {

@@ -166,17 +166,17 @@ func TestIsCoordinatedHyphen(t *testing.T) {
 
 // clauseBounds is what Context.clause computes, by scanning the tokens
 // around the mention: the reference it is checked against. A colon that
-// opens a quote is no boundary.
+// opens a quote is no boundary, nor is a dash that joins two words.
 func clauseBounds(d *Document, sent Sentence, t Target) (left, right int) {
 	left, right = max(sent.First, t.First-maxClause), min(sent.End, t.End+maxClause)
 	for i := t.First - 1; i >= left; i-- {
-		if isClauseBoundary(d.Surface(i)) && !quoteColon(d, i, sent.End) {
+		if clauseBoundaryAt(d, i) && !quoteColon(d, i, sent.End) {
 			left = i + 1
 			break
 		}
 	}
 	for i := t.End; i < right; i++ {
-		if isClauseBoundary(d.Surface(i)) && !quoteColon(d, i, sent.End) {
+		if clauseBoundaryAt(d, i) && !quoteColon(d, i, sent.End) {
 			right = i
 			break
 		}
@@ -340,6 +340,41 @@ func TestIsClauseBoundary(t *testing.T) {
 	for _, w := range []string{"", "the", "and", "BUT", "whilst", "thought", "-", ",", "Tehran", "h", "a"} {
 		if isClauseBoundary(w) {
 			t.Errorf("%q is a clause boundary", w)
+		}
+	}
+}
+
+// TestClauseBoundaryAt: a dash between spaces sets off an aside, a clause
+// of its own; one that touches the words either side joins them as a
+// hyphen does.
+func TestClauseBoundaryAt(t *testing.T) {
+	tok, err := NewTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text     string
+		boundary bool // at the dash
+	}{
+		{"The Russia–Ukraine talks resumed.", false},
+		{"Iran – which denies it – accused Israel.", true},
+		{"Iran –which denies it– accused Israel.", true},
+		{"Iran — which denies it — accused Israel.", true},
+		{"The 1990–1995 talks failed.", true},
+	} {
+		d := tok.Tokenize(tc.text)
+		dash := -1
+		for i := range d.Tokens {
+			if s := d.Surface(i); s == "–" || s == "—" || s == "‐" {
+				dash = i
+				break
+			}
+		}
+		if dash < 0 {
+			t.Fatalf("%q: no dash token", tc.text)
+		}
+		if got := clauseBoundaryAt(d, dash); got != tc.boundary {
+			t.Errorf("%q: clauseBoundaryAt = %v, want %v", tc.text, got, tc.boundary)
 		}
 	}
 }

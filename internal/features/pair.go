@@ -1031,7 +1031,7 @@ func deniedBetween(d *Document, from, to, end int) bool {
 		switch {
 		case scopeMarkers(d, i, i+1)&markDenial != 0:
 			denied = opensClause(d, i+1, end) // the clause may open with the cue itself ("denied bombing")
-		case denied && (w == "and" || w == "," || isClauseBoundary(w)):
+		case denied && (w == "and" || w == "," || clauseBoundaryAt(d, i)):
 			denied = false
 		}
 	}
