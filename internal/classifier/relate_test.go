@@ -577,6 +577,32 @@ func TestRelationOnlyCue(t *testing.T) {
 // TestListMembersShareRelations: each member of a list of parties holds
 // the list's act ("pledged by Japan, Norway and Canada"), however far from
 // the act it stands; commas alone make no list.
+// TestAccusedOfActing: in "A accused B of acting on C" the act on C is
+// B's, which A reports; A holds no relation toward C. Before the pair
+// features read C as no object of "accused" (features.objectBefore), the
+// first two came back Japan -> Taiwan and Marco Rubio -> Philippines
+// hostile.
+func TestAccusedOfActing(t *testing.T) {
+	c := newTestClassifier(t)
+	for _, tc := range []struct{ text, want, notWant string }{
+		{"Japan accused China of harassing Taiwan.", "Japan -> China hostile", "Japan -> Taiwan hostile"},
+		{"Marco Rubio accused China of bullying the Philippines.", "Marco Rubio -> China hostile", "Marco Rubio -> Philippines hostile"},
+		{"Israel accused Iran of arming Hezbollah.", "Iran -> Hezbollah cooperative", "Israel -> Hezbollah hostile"},
+	} {
+		res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := relationTexts(tc.text, res)
+		if !slices.Contains(got, tc.want) {
+			t.Errorf("%q: no %s among %q", tc.text, tc.want, got)
+		}
+		if slices.Contains(got, tc.notWant) {
+			t.Errorf("%q: %s among %q", tc.text, tc.notWant, got)
+		}
+	}
+}
+
 // TestDashCompounds: two parties joined by an en dash written without
 // spaces read as one phrase, as with a hyphen, not as two clauses (the
 // dash between spaces of an aside). Before, none of these had a relation.

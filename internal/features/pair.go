@@ -691,6 +691,12 @@ func byBefore(d *Document, sent Sentence, i int) bool {
 func pairRole(d *Document, sent Sentence, sentCues []CueMatch, targets []Target, m int, c *CueMatch) Role {
 	r := RoleOf(d, targets, m, c)
 	t := targets[m]
+	if r == RoleNear && c.Kind == lexicon.KindVerb && t.End <= c.First && !passiveAt(d, c) && asideBetween(d, t.End, c.First) {
+		// "Ahmed al-Assadi, a spokesman for the PMF, accused the United
+		// States": the party in the aside stands nearer the verb, but the
+		// subject is the one the aside describes.
+		return RoleSubject
+	}
 	if feelingAt(d, sent, c) {
 		// "The White House was disappointed by India's decision",
 		// "Jordan has grown alarmed at Iranian smuggling": the one who
@@ -727,7 +733,73 @@ func pairRole(d *Document, sent Sentence, sentCues []CueMatch, targets []Target,
 		byBefore(d, sent, t.First) {
 		return RoleSubject
 	}
+	if r == RoleObject && c.Kind == lexicon.KindVerb && objectBefore(d, targets, m, c) {
+		// "accused China of bullying the Philippines": the Philippines is
+		// the object of China's act, not of the accusation.
+		return RoleNear
+	}
 	return r
+}
+
+// maxAside is the most tokens of an aside between commas that
+// asideBetween reads.
+const maxAside = 12
+
+// asideBetween reports whether tokens [from, to) are an aside between
+// commas that describes what stands before it: a comma at from and right
+// before to, none between, and the aside opens with a determiner or a
+// relative pronoun (", a spokesman for the PMF,", ", the US envoy,", ",
+// which Russia backs,").
+func asideBetween(d *Document, from, to int) bool {
+	if to-from < 3 || to-from > maxAside+2 || d.Surface(from) != "," || d.Surface(to-1) != "," {
+		return false
+	}
+	for i := from + 1; i < to-1; i++ {
+		if d.Surface(i) == "," {
+			return false
+		}
+	}
+	switch d.LowerFast(from + 1) {
+	case "a", "an", "the", "which", "who", "whose":
+		return true
+	}
+	return false
+}
+
+// objectBefore reports whether party m, after verb cue c, has another
+// party before it that is the verb's own object: the first party after
+// the cue, within thirdPartyReach tokens of it, with more than a list's
+// joiners between the last of those parties and m ("accused China of
+// bullying the Philippines", "urged Russia to stop attacking Ukraine",
+// but not "condemned Egypt, Greece and Cyprus", whose members are all
+// the verb's objects). Only the pair features read it: a mention's own
+// stance still counts every verb before it.
+func objectBefore(d *Document, targets []Target, m int, c *CueMatch) bool {
+	t := targets[m]
+	if m == 0 || t.First < c.End {
+		return false
+	}
+	first := -1 // the first party between the cue and m
+	for k := m - 1; k >= 0 && targets[k].First >= c.End; k-- {
+		if targets[k].End <= t.First {
+			first = k
+		}
+	}
+	if first < 0 || targets[first].First-c.End > thirdPartyReach {
+		return false
+	}
+	last := m - 1
+	for last > first && targets[last].End > t.First {
+		last--
+	}
+	for i := targets[last].End; i < t.First; i++ {
+		switch d.LowerFast(i) {
+		case ",", "and", "or", "nor", "the", "both", "as", "well":
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // counteredAt reports whether a word that aims an act against what

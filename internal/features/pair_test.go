@@ -518,6 +518,34 @@ func TestPairRoleFeeling(t *testing.T) {
 	}, pairRole)
 }
 
+// TestPairRoleObjectBefore: a party after a verb whose own object stands
+// before it is no object of that verb, unless the two are one list.
+func TestPairRoleObjectBefore(t *testing.T) {
+	checkRoles(t, []roleCase{
+		{"Japan accused China of harassing Taiwan.", "accused", []string{"Japan", "China", "Taiwan"}, []Role{RoleSubject, RoleObject, RoleNear}},
+		{"Britain warned Russia against attacking Ukraine.", "warned", []string{"Britain", "Russia", "Ukraine"}, []Role{RoleSubject, RoleObject, RoleNear}},
+		{"Iran was accused by Israel of arming Hezbollah.", "accused", []string{"Iran", "Israel", "Hezbollah"}, []Role{RoleObject, RoleSubject, RoleNear}},
+		// One list: every member is the verb's object.
+		{"Turkey condemned Egypt, Greece and Cyprus.", "condemned", []string{"Turkey", "Egypt", "Greece", "Cyprus"}, []Role{RoleSubject, RoleObject, RoleObject, RoleObject}},
+		{"Turkey condemned Greece as well as Cyprus.", "condemned", []string{"Turkey", "Greece", "Cyprus"}, []Role{RoleSubject, RoleObject, RoleObject}},
+		// The first party after the verb too far from it to be its object.
+		{"Japan accused the fishing fleets from China of raiding Taiwan.", "accused", []string{"Japan", "China", "Taiwan"}, []Role{RoleSubject, RoleObject, RoleObject}},
+	}, pairRole)
+}
+
+// TestPairRoleAside: the party an aside between commas describes is the
+// subject of the verb after the aside, though a party in the aside
+// stands nearer the verb.
+func TestPairRoleAside(t *testing.T) {
+	checkRoles(t, []roleCase{
+		{"Assadi, a spokesman for the PMF, accused Washington of meddling.", "accused", []string{"Assadi", "PMF", "Washington"}, []Role{RoleSubject, RoleSubject, RoleObject}},
+		{"Iran, which Russia backs, accused Israel of sabotage.", "accused", []string{"Iran", "Russia", "Israel"}, []Role{RoleSubject, RoleSubject, RoleObject}},
+		// No aside: a list, or the party before a plain clause.
+		{"Iran, Russia, China and Syria condemned Israel.", "condemned", []string{"Iran", "Russia", "Israel"}, []Role{RoleNear, RoleSubject, RoleObject}},
+		{"In Tehran, officials said Russia condemned Israel.", "condemned", []string{"Tehran", "Russia", "Israel"}, []Role{RoleNear, RoleSubject, RoleObject}},
+	}, pairRole)
+}
+
 // TestMutual: a predicate that holds both ways joins its subject and the
 // party after "with"; an act of one on the other does not.
 func TestMutual(t *testing.T) {
