@@ -36,6 +36,8 @@ func TestContextRules(t *testing.T) {
 		{"capital as a modifier of a noun", "A Kabul car bombing killed five near a London restaurant.", nil},
 		{"capital as the subject of a verb", "Athens expelled the ambassador, and Beijing knows it.", []hit{
 			{"Athens", "GRC", G}, {"Beijing", "CHN", G}}},
+		{"capital as the subject of an irregular past", "Sanctions on Caracas hurt, and Kyiv shot down drones.", []hit{
+			{"Caracas", "VEN", G}, {"Kyiv", "UKR", G}}},
 		{"pro-capital camp", "The pro-Beijing camp lost seats.", []hit{{"Beijing", "CHN", G}}},
 		{"from one city to another", "He was airlifted from Omsk to Berlin.", nil},
 		{"district and city", "He was born in Lewisham, London, in 1939.", nil},

@@ -142,6 +142,9 @@ func TestFindGenericContext(t *testing.T) {
 		{"It massed troops and held joint military drills near government buildings.", nil},
 		{"Fresh troops arrived as 3,000 soldiers left.", nil},
 		{"They attacked the People's Army.", []string{"Army"}},
+		// The opposition as a body acts on its own; its leader is a title.
+		{"Police arrested opposition leaders after the government banned the opposition party.", []string{"Police", "opposition leaders", "government", "opposition party"}},
+		{"Opposition leader Kizza Besigye was arrested.", nil},
 	} {
 		d := tok.Tokenize(c.text)
 		var got []string

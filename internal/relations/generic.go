@@ -62,7 +62,13 @@ func init() {
 		"government forces", "government troops", "government soldiers", "pro-government forces", "regime forces",
 		"federal forces", "federal troops", "special forces", "armed forces", "rebel forces", "rebel fighters",
 		"opposition forces", "opposition fighters", "border guards", "riot police", "police officers", "policemen",
-		"armed groups", "armed men", "paramilitaries", "insurgent groups", "peacekeepers"} {
+		"armed groups", "armed men", "paramilitaries", "insurgent groups", "peacekeepers",
+		// The opposition as a body: "police arrested opposition leaders",
+		// "the government banned the opposition party" ("opposition
+		// leader" is mostly a title before a name).
+		"opposition leaders", "opposition party", "opposition parties", "opposition supporters",
+		"opposition activists", "opposition coalition", "opposition alliance", "opposition factions",
+		"opposition demonstrators"} {
 		standalone[w] = true
 	}
 }
