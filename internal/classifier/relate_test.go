@@ -603,6 +603,26 @@ func TestAccusedOfActing(t *testing.T) {
 	}
 }
 
+// TestBlocksAndRetorts: "blocks" is a verb ("Turkey blocks Sweden's
+// NATO bid" read cooperative when the lexicon had it as a noun), and a
+// capital after "hit back at" is a government, not a place (the relation
+// was lost with it).
+func TestBlocksAndRetorts(t *testing.T) {
+	c := newTestClassifier(t)
+	for _, tc := range []struct{ text, want string }{
+		{"Turkey blocks Sweden's NATO bid", "Turkey -> Sweden hostile"},
+		{"Beijing hit back at Washington over the tariffs.", "Beijing -> Washington hostile"},
+	} {
+		res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := relationTexts(tc.text, res); !slices.Contains(got, tc.want) {
+			t.Errorf("%q: no %s among %q", tc.text, tc.want, got)
+		}
+	}
+}
+
 // TestDashCompounds: two parties joined by an en dash written without
 // spaces read as one phrase, as with a hyphen, not as two clauses (the
 // dash between spaces of an aside). Before, none of these had a relation.

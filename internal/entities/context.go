@@ -443,7 +443,8 @@ func (g *Gazetteer) isPlace(text string, c span, cx context) bool {
 	switch prev {
 	case "in", "at", "near", "outside", "inside", "into", "across", "around", "throughout", "central",
 		"downtown", "capital", "city", "suburban", "western", "eastern", "northern", "southern", "greater":
-		if prev == "in" && (governmentNoun(strings.ToLower(before)) || meetingBefore(text, c.start)) {
+		if prev == "in" && (governmentNoun(strings.ToLower(before)) || meetingBefore(text, c.start)) ||
+			prev == "at" && aimedAt(before) {
 			return false
 		}
 		return placeEnds(text, c.end)
@@ -483,6 +484,19 @@ func fromBefore(text string, p int) bool {
 		seg = seg[i+1:]
 	}
 	return strings.HasPrefix(seg, "from ") || strings.Contains(seg, " from ") && strings.Count(seg[strings.LastIndex(seg, " from "):], " ") <= 3
+}
+
+// aimedAt reports whether word w, before "at", makes what follows the
+// target of an attack or a retort, a government rather than a place:
+// "lashed out at Washington", "hit back at Beijing", "took aim at Moscow",
+// "a swipe at Kyiv", "angry at Tehran".
+func aimedAt(w string) bool {
+	switch w {
+	case "out", "back", "aim", "swipe", "swipes", "jab", "jabs", "dig", "digs", "barb", "barbs", "potshots",
+		"angry", "furious", "anger", "fury", "snapped", "aimed", "directed", "finger", "fingers":
+		return true
+	}
+	return false
 }
 
 // modifiedNoun reports whether the lower-case word w after a city form is

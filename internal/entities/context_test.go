@@ -36,6 +36,9 @@ func TestContextRules(t *testing.T) {
 		{"capital as a modifier of a noun", "A Kabul car bombing killed five near a London restaurant.", nil},
 		{"capital as the subject of a verb", "Athens expelled the ambassador, and Beijing knows it.", []hit{
 			{"Athens", "GRC", G}, {"Beijing", "CHN", G}}},
+		{"capital as the target of a retort", "Beijing hit back at Washington, and Moscow took aim at London.", []hit{
+			{"Beijing", "CHN", G}, {"Washington", "USA", G}, {"Moscow", "RUS", G}, {"London", "GBR", G}}},
+		{"capital after at as a place", "The talks at Geneva ended.", nil},
 		{"capital as the subject of an irregular past", "Sanctions on Caracas hurt, and Kyiv shot down drones.", []hit{
 			{"Caracas", "VEN", G}, {"Kyiv", "UKR", G}}},
 		{"pro-capital camp", "The pro-Beijing camp lost seats.", []hit{{"Beijing", "CHN", G}}},
