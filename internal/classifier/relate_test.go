@@ -606,7 +606,7 @@ func TestAccusedOfActing(t *testing.T) {
 // TestBlocksAndRetorts: "blocks" is a verb ("Turkey blocks Sweden's
 // NATO bid" read cooperative when the lexicon had it as a noun), a
 // capital after "hit back at" is a government, not a place (the relation
-// was lost with it), and "meets" is a cue of weight.
+// was lost with it), and "meets" and "speaks with" are cues of weight.
 func TestBlocksAndRetorts(t *testing.T) {
 	c := newTestClassifier(t)
 	for _, tc := range []struct{ text, want string }{
@@ -615,6 +615,7 @@ func TestBlocksAndRetorts(t *testing.T) {
 		// A headline's present: "meets" was a cue of weight 0.1, too
 		// light for a form the training sentences hardly use.
 		{"Macron meets Modi in Paris", "Macron -> Modi cooperative"},
+		{"Erdogan speaks with Zelensky by phone", "Erdogan -> Zelensky cooperative"},
 	} {
 		res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true})
 		if err != nil {
