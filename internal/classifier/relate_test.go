@@ -577,30 +577,43 @@ func TestRelationOnlyCue(t *testing.T) {
 // TestListMembersShareRelations: each member of a list of parties holds
 // the list's act ("pledged by Japan, Norway and Canada"), however far from
 // the act it stands; commas alone make no list.
+// relationCase is a text and the relations (as relationTexts writes them)
+// it must and must not have.
+type relationCase struct {
+	text          string
+	want, notWant []string
+}
+
+// checkRelations classifies each case's text and reports every wanted
+// relation missing and every unwanted one returned.
+func checkRelations(t *testing.T, c *Classifier, cases []relationCase) {
+	t.Helper()
+	for _, tc := range cases {
+		got := relationsOf(t, c, tc.text)
+		for _, w := range tc.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("%q: no %s among %q", tc.text, w, got)
+			}
+		}
+		for _, w := range tc.notWant {
+			if slices.Contains(got, w) {
+				t.Errorf("%q: %s among %q", tc.text, w, got)
+			}
+		}
+	}
+}
+
 // TestAccusedOfActing: in "A accused B of acting on C" the act on C is
 // B's, which A reports; A holds no relation toward C. Before the pair
 // features read C as no object of "accused" (features.objectBefore), the
 // first two came back Japan -> Taiwan and Marco Rubio -> Philippines
 // hostile.
 func TestAccusedOfActing(t *testing.T) {
-	c := newTestClassifier(t)
-	for _, tc := range []struct{ text, want, notWant string }{
-		{"Japan accused China of harassing Taiwan.", "Japan -> China hostile", "Japan -> Taiwan hostile"},
-		{"Marco Rubio accused China of bullying the Philippines.", "Marco Rubio -> China hostile", "Marco Rubio -> Philippines hostile"},
-		{"Israel accused Iran of arming Hezbollah.", "Iran -> Hezbollah cooperative", "Israel -> Hezbollah hostile"},
-	} {
-		res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := relationTexts(tc.text, res)
-		if !slices.Contains(got, tc.want) {
-			t.Errorf("%q: no %s among %q", tc.text, tc.want, got)
-		}
-		if slices.Contains(got, tc.notWant) {
-			t.Errorf("%q: %s among %q", tc.text, tc.notWant, got)
-		}
-	}
+	checkRelations(t, newTestClassifier(t), []relationCase{
+		{"Japan accused China of harassing Taiwan.", []string{"Japan -> China hostile"}, []string{"Japan -> Taiwan hostile"}},
+		{"Marco Rubio accused China of bullying the Philippines.", []string{"Marco Rubio -> China hostile"}, []string{"Marco Rubio -> Philippines hostile"}},
+		{"Israel accused Iran of arming Hezbollah.", []string{"Iran -> Hezbollah cooperative"}, []string{"Israel -> Hezbollah hostile"}},
+	})
 }
 
 // TestBlocksAndRetorts: "blocks" is a verb ("Turkey blocks Sweden's
@@ -608,43 +621,25 @@ func TestAccusedOfActing(t *testing.T) {
 // capital after "hit back at" is a government, not a place (the relation
 // was lost with it), and "meets" and "speaks with" are cues of weight.
 func TestBlocksAndRetorts(t *testing.T) {
-	c := newTestClassifier(t)
-	for _, tc := range []struct{ text, want string }{
-		{"Turkey blocks Sweden's NATO bid", "Turkey -> Sweden hostile"},
-		{"Beijing hit back at Washington over the tariffs.", "Beijing -> Washington hostile"},
+	checkRelations(t, newTestClassifier(t), []relationCase{
+		{"Turkey blocks Sweden's NATO bid", []string{"Turkey -> Sweden hostile"}, nil},
+		{"Beijing hit back at Washington over the tariffs.", []string{"Beijing -> Washington hostile"}, nil},
 		// A headline's present: "meets" was a cue of weight 0.1, too
 		// light for a form the training sentences hardly use.
-		{"Macron meets Modi in Paris", "Macron -> Modi cooperative"},
-		{"Erdogan speaks with Zelensky by phone", "Erdogan -> Zelensky cooperative"},
-	} {
-		res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := relationTexts(tc.text, res); !slices.Contains(got, tc.want) {
-			t.Errorf("%q: no %s among %q", tc.text, tc.want, got)
-		}
-	}
+		{"Macron meets Modi in Paris", []string{"Macron -> Modi cooperative"}, nil},
+		{"Erdogan speaks with Zelensky by phone", []string{"Erdogan -> Zelensky cooperative"}, nil},
+	})
 }
 
 // TestDashCompounds: two parties joined by an en dash written without
 // spaces read as one phrase, as with a hyphen, not as two clauses (the
 // dash between spaces of an aside). Before, none of these had a relation.
 func TestDashCompounds(t *testing.T) {
-	c := newTestClassifier(t)
-	for _, tc := range []struct{ text, want string }{
-		{"The Thailand–Cambodia border clashes killed 12 civilians.", "Thailand -> Cambodia hostile"},
-		{"Russia–Ukraine talks resumed in Istanbul.", "Russia -> Ukraine cooperative"},
-		{"The Iran–Russia partnership deepened.", "Iran -> Russia cooperative"},
-	} {
-		res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := relationTexts(tc.text, res); !slices.Contains(got, tc.want) {
-			t.Errorf("%q: no %s among %q", tc.text, tc.want, got)
-		}
-	}
+	checkRelations(t, newTestClassifier(t), []relationCase{
+		{"The Thailand–Cambodia border clashes killed 12 civilians.", []string{"Thailand -> Cambodia hostile"}, nil},
+		{"Russia–Ukraine talks resumed in Istanbul.", []string{"Russia -> Ukraine cooperative"}, nil},
+		{"The Iran–Russia partnership deepened.", []string{"Iran -> Russia cooperative"}, nil},
+	})
 }
 
 // TestMarkedListMembers checks two parties that the text marks as acting
@@ -653,11 +648,7 @@ func TestDashCompounds(t *testing.T) {
 // toward the other; "jointly" keeps them partners, and "each other" makes
 // the act mutual.
 func TestMarkedListMembers(t *testing.T) {
-	c := newTestClassifier(t)
-	for _, tc := range []struct {
-		text          string
-		want, notWant []string
-	}{
+	checkRelations(t, newTestClassifier(t), []relationCase{
 		// Without the rule: no Ghana -> Nigeria, which Togo has.
 		{"Both Ghana and Togo welcomed the offer from Nigeria to train their coast guards.",
 			[]string{"Ghana -> Nigeria cooperative", "Togo -> Nigeria cooperative"}, nil},
@@ -673,23 +664,7 @@ func TestMarkedListMembers(t *testing.T) {
 			[]string{"Norway -> Iceland cooperative", "Norway -> Japan hostile", "Iceland -> Japan hostile"}, nil},
 		{"Armenia and Azerbaijan both accused each other of shelling border villages.",
 			[]string{"Azerbaijan -> Armenia hostile"}, nil},
-	} {
-		res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := relationTexts(tc.text, res)
-		for _, w := range tc.want {
-			if !slices.Contains(got, w) {
-				t.Errorf("%q: no %s among %q", tc.text, w, got)
-			}
-		}
-		for _, w := range tc.notWant {
-			if slices.Contains(got, w) {
-				t.Errorf("%q: %s among %q", tc.text, w, got)
-			}
-		}
-	}
+	})
 }
 
 func TestListMembersShareRelations(t *testing.T) {
