@@ -271,7 +271,10 @@ func shareInLists(w *workspace, parties []party, targets []features.Target, cand
 	d := &w.doc
 	cands = shareInGroups(w, parties, cands, 3, false, func(first int) int { return listEnd(d, targets, first) })
 	return shareInGroups(w, parties, cands, 2, true, func(first int) int {
-		if last := listEnd(d, targets, first); last == first+1 && listMark(d, targets[first], targets[last]) != unmarked {
+		if first > 0 && listEnd(d, targets, first-1) >= first {
+			return first // the tail of a longer list, shared above
+		}
+		if last := listEnd(d, targets, first); last == first+1 && listMark(d, targets, first, last) != unmarked {
 			return last
 		}
 		return first
@@ -287,56 +290,82 @@ const (
 )
 
 // listMark returns how the text marks the members of the list from party
-// a to party b as acting: "both" or "each" right after b ("Chile and Peru
-// both rejected"), or "both" right before a, make parallel acts; "all"
-// after b too, for a list of three or more; "jointly" or "together"
-// after b make joint ones.
-func listMark(d *features.Document, a, b features.Target) int {
-	if a.First > 0 && d.LowerFast(a.First-1) == "both" {
+// first to party last as acting: "both" or "each" right after the last
+// ("Chile and Peru both rejected"), or "both" right before the first in
+// its sentence, make parallel acts; "all" after the last too, for a list
+// of three or more; "jointly" or "together" after the last make joint
+// ones.
+func listMark(d *features.Document, targets []features.Target, first, last int) int {
+	a, b := targets[first], targets[last]
+	if a.First > 0 && d.LowerFast(a.First-1) == "both" && d.SentenceOf(a.First-1) == d.SentenceOf(a.First) {
 		return parallel
 	}
 	if b.End >= len(d.Tokens) || d.SentenceOf(b.End) != d.SentenceOf(b.First) {
 		return unmarked
 	}
 	switch d.LowerFast(b.End) {
-	case "both", "each", "all":
+	case "both", "each":
 		return parallel
+	case "all":
+		if last-first >= 2 {
+			return parallel
+		}
 	case "jointly", "together":
 		return together
 	}
 	return unmarked
 }
 
+// parallelList is a list of parties, first to last, whose acts the text
+// marks as parallel, in sentence sentence.
+type parallelList struct{ first, last, sentence int32 }
+
 // dropParallel drops the relations between the members of a list whose
 // acts the text marks as parallel (listMark: "Estonia and Latvia each
 // summoned the ambassador of Belarus"): each acted on its own, not on the
 // other, though the model reads two subjects of one verb as joint.
-// Unless the act is on each other ("both accused each other").
+// Unless the act is on each other ("both accused each other", "each
+// blamed the other"). cands are in sentence order, and are read once.
 func dropParallel(d *features.Document, parties []party, targets []features.Target, cands []relCand) []relCand {
+	var lists []parallelList
 	for first := 0; first < len(parties); first++ {
 		last := listEnd(d, targets, first)
-		if last == first || listMark(d, targets[first], targets[last]) != parallel {
-			first = last
+		if last == first {
 			continue
 		}
-		sent := d.Sentences[d.SentenceOf(targets[first].First)]
-		if eachOther(d, targets[last].End, sent.End) {
-			first = last
-			continue
+		if listMark(d, targets, first, last) == parallel && !eachOther(d, targets[last].End) {
+			lists = append(lists, parallelList{int32(first), int32(last), int32(d.SentenceOf(targets[first].First))})
 		}
-		in := func(i int32) bool { return int(i) >= first && int(i) <= last }
-		cands = slices.DeleteFunc(cands, func(c relCand) bool { return in(c.h) && in(c.t) })
 		first = last
 	}
-	return cands
+	if len(lists) == 0 {
+		return cands
+	}
+	li := 0
+	return slices.DeleteFunc(cands, func(c relCand) bool {
+		for li < len(lists) && lists[li].sentence < c.sentence {
+			li++
+		}
+		for _, l := range lists[li:] {
+			if l.sentence != c.sentence {
+				break
+			}
+			if c.h >= l.first && c.h <= l.last && c.t >= l.first && c.t <= l.last {
+				return true
+			}
+		}
+		return false
+	})
 }
 
-// eachOther reports whether tokens [from, to) say "each other" or "one
-// another".
-func eachOther(d *features.Document, from, to int) bool {
-	for i := from; i+1 < to; i++ {
-		switch w := d.LowerFast(i); {
-		case w == "each" && d.LowerFast(i+1) == "other", w == "one" && d.LowerFast(i+1) == "another":
+// eachOther reports whether the clause that goes on at token from says
+// "each other", "one another" or "the other": an act of the members on
+// one another.
+func eachOther(d *features.Document, from int) bool {
+	s := d.Sentences[d.SentenceOf(min(from, len(d.Tokens)-1))]
+	for i := from; i+1 < s.End && !features.ClauseBoundaryAt(d, i); i++ {
+		switch w, next := d.LowerFast(i), d.LowerFast(i+1); {
+		case w == "each" && next == "other", w == "one" && next == "another", w == "the" && next == "other":
 			return true
 		}
 	}

@@ -574,9 +574,6 @@ func TestRelationOnlyCue(t *testing.T) {
 	}
 }
 
-// TestListMembersShareRelations: each member of a list of parties holds
-// the list's act ("pledged by Japan, Norway and Canada"), however far from
-// the act it stands; commas alone make no list.
 // relationCase is a text and the relations (as relationTexts writes them)
 // it must and must not have.
 type relationCase struct {
@@ -664,9 +661,19 @@ func TestMarkedListMembers(t *testing.T) {
 			[]string{"Norway -> Iceland cooperative", "Norway -> Japan hostile", "Iceland -> Japan hostile"}, nil},
 		{"Armenia and Azerbaijan both accused each other of shelling border villages.",
 			[]string{"Azerbaijan -> Armenia hostile"}, nil},
+		{"Russia and Ukraine each accused the other of violating the truce.",
+			[]string{"Ukraine -> Russia hostile"}, nil},
+		// "each other" in another clause makes no act of these two on
+		// each other.
+		{"Estonia and Latvia each summoned the Belarusian envoy, while Armenia and Azerbaijan accused each other of shelling.",
+			[]string{"Latvia -> Belarusian envoy hostile"},
+			[]string{"Latvia -> Estonia hostile", "Estonia -> Latvia hostile", "Latvia -> Estonia cooperative", "Estonia -> Latvia cooperative"}},
 	})
 }
 
+// TestListMembersShareRelations: each member of a list of parties holds
+// the list's act ("pledged by Japan, Norway and Canada"), however far from
+// the act it stands; commas alone make no list.
 func TestListMembersShareRelations(t *testing.T) {
 	c := newTestClassifier(t)
 	text := "Aid for the flood victims in Pakistan was pledged by Japan, Norway and Canada."
@@ -709,11 +716,12 @@ func TestListMembersShareRelations(t *testing.T) {
 			}
 		}
 	}
-	// A list acted on takes the act as one, and a list cut by a line
-	// break is two sentences, whose relations stay in each.
+	// A list acted on takes the act as one, and a list cut by a blank
+	// line is two sentences, whose relations stay in each (one line break
+	// before "and" only wraps the line).
 	for _, tc := range []struct{ text, want, notWant string }{
 		{"Turkey accused Egypt, Greece and Cyprus of violating its waters.", "Turkey -> Cyprus hostile", ""},
-		{"Turkey accused Egypt, Greece\nand Cyprus of violating its waters.", "", "Turkey -> Cyprus hostile"},
+		{"Turkey accused Egypt, Greece\n\nand Cyprus of violating its waters.", "", "Turkey -> Cyprus hostile"},
 	} {
 		res, err := c.Classify(context.Background(), Request{Text: tc.text, Builtin: true})
 		if err != nil {
@@ -747,7 +755,7 @@ func TestListMembersShareRelations(t *testing.T) {
 		// A place that opens the sentence is no member.
 		{"In Washington, Israel and Egypt condemned Iran.", 1},
 		// Nor is a party of the next sentence.
-		{"Egypt, Greece\nand Cyprus condemned Turkey.", 1},
+		{"Egypt, Greece\n\nand Cyprus condemned Turkey.", 1},
 	} {
 		w := c.an.get()
 		if err := c.an.analyze(w, tc.text, entities.Options{Builtin: true}, nil, false); err != nil {

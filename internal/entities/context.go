@@ -444,7 +444,7 @@ func (g *Gazetteer) isPlace(text string, c span, cx context) bool {
 	case "in", "at", "near", "outside", "inside", "into", "across", "around", "throughout", "central",
 		"downtown", "capital", "city", "suburban", "western", "eastern", "northern", "southern", "greater":
 		if prev == "in" && (governmentNoun(strings.ToLower(before)) || meetingBefore(text, c.start)) ||
-			prev == "at" && aimedAt(before) {
+			prev == "at" && aimedAt(text, c.start) {
 			return false
 		}
 		return placeEnds(text, c.end)
@@ -486,18 +486,29 @@ func fromBefore(text string, p int) bool {
 	return strings.HasPrefix(seg, "from ") || strings.Contains(seg, " from ") && strings.Count(seg[strings.LastIndex(seg, " from "):], " ") <= 3
 }
 
-// aimedAt reports whether word w, before "at", makes what follows the
-// target of an attack or a retort, a government rather than a place:
-// "lashed out at Washington", "hit back at Beijing", "took aim at Moscow",
-// "a swipe at Kyiv", "angry at Tehran".
-func aimedAt(w string) bool {
-	switch w {
-	case "out", "back", "aim", "swipe", "swipes", "jab", "jabs", "dig", "digs", "barb", "barbs", "potshots",
-		"angry", "furious", "anger", "fury", "snapped", "aimed", "directed", "finger", "fingers":
-		return true
+// aimedAt reports whether the text before position p, which follows
+// "at ", makes what stands at p the target of an attack or a retort, a
+// government rather than a place: "lashed out at Washington", "hit back
+// at Beijing", "took aim at Moscow", "a swipe at Kyiv", "angry at Tehran"
+// (not "broke out at Tripoli", "was back at London").
+func aimedAt(text string, p int) bool {
+	before := strings.ToLower(text[max(0, p-len("lashing out at ")):p])
+	for _, s := range aimedPhrases {
+		if strings.HasSuffix(before, s) && (len(before) == len(s) || !isLetterByte(before[len(before)-len(s)-1])) {
+			return true
+		}
 	}
 	return false
 }
+
+// aimedPhrases end with "at ": the retorts and attacks of aimedAt.
+var aimedPhrases = []string{"lashed out at ", "lashes out at ", "lashing out at ", "hit back at ", "hits back at ",
+	"hitting back at ", "fired back at ", "fires back at ", "firing back at ", "struck back at ", "shot back at ",
+	"took aim at ", "takes aim at ", "taking aim at ", "swipe at ", "swipes at ", "jab at ", "jabs at ", "dig at ",
+	"digs at ", "barbs at ", "potshots at ", "angry at ", "furious at ", "anger at ", "fury at ", "snapped at ",
+	"aimed at ", "directed at ", "finger at "}
+
+func isLetterByte(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // modifiedNoun reports whether the lower-case word w after a city form is
 // a noun it modifies rather than a verb it is the subject of: not a word of
@@ -528,7 +539,7 @@ func modifiedNoun(w string) bool {
 		"sought", "spoke", "stood", "struck", "thought", "threw", "wrote", "want", "now",
 		"hurt", "shot", "shut", "sold", "spread", "fled", "broke", "beat", "grew", "hid", "quit", "sank",
 		"shook", "stole", "swore", "taught", "tore", "withdrew", "overran", "upheld", "froze", "forbade",
-		"bid", "dealt", "lent", "overtook", "rebuilt", "withheld", "undid", "outbid", "foresaw",
+		"dealt", "lent", "overtook", "rebuilt", "withheld", "undid", "foresaw",
 		"also", "still", "too", "then", "already", "again", "never", "not", "wants", "sees", "see",
 		"say", "think", "hope", "fear", "insist", "warn", "demand", "refuse", "reject", "deny",
 		"agree", "accept", "believe", "expect", "plan", "respond", "retaliate", "intend", "claim",

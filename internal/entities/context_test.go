@@ -39,6 +39,8 @@ func TestContextRules(t *testing.T) {
 		{"capital as the target of a retort", "Beijing hit back at Washington, and Moscow took aim at London.", []hit{
 			{"Beijing", "CHN", G}, {"Washington", "USA", G}, {"Moscow", "RUS", G}, {"London", "GBR", G}}},
 		{"capital after at as a place", "The talks at Geneva ended.", nil},
+		{"capital after at after other words as a place", "Fighting broke out at Tripoli, and she was back at London.", nil},
+		{"capital before a noun", "The Paris bid for the Olympics won.", nil},
 		{"capital as the subject of an irregular past", "Sanctions on Caracas hurt, and Kyiv shot down drones.", []hit{
 			{"Caracas", "VEN", G}, {"Kyiv", "UKR", G}}},
 		{"pro-capital camp", "The pro-Beijing camp lost seats.", []hit{{"Beijing", "CHN", G}}},

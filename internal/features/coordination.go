@@ -127,7 +127,7 @@ func isSharedSubject(d *Document, t Target, end int) bool {
 // has its subject before "accuses", not before "plundering" or "disputed".
 func sharedSubjectEnd(d *Document, sent Sentence, sentCues []CueMatch, k int) int {
 	for p := k - 1; p > sent.First; p-- {
-		if clauseBoundaryAt(d, p) {
+		if w := d.LowerFast(p); isClauseBoundary(w) && !joiningDash(d, p) {
 			return -1
 		}
 		if !verbAt(d, sentCues, p, k) {
@@ -241,7 +241,7 @@ func coordinatedRole(d *Document, sent Sentence, sentCues []CueMatch, t Target, 
 // tokens [from, to).
 func boundaryBetween(d *Document, from, to int) bool {
 	for i := from; i < to; i++ {
-		if clauseBoundaryAt(d, i) {
+		if ClauseBoundaryAt(d, i) {
 			return true
 		}
 	}

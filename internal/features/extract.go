@@ -610,23 +610,27 @@ func quoteColon(d *Document, i, end int) bool {
 	return false
 }
 
-// clauseBoundaryAt reports whether token i of d is a clause boundary
-// (isClauseBoundary), and not a dash that joins the words either side of
-// it as a hyphen does ("the Russia–Ukraine talks", "Thailand–Cambodia
-// border clashes": an en dash, written without spaces, joins two names
-// into one phrase, where " – " between spaces sets off an aside).
-func clauseBoundaryAt(d *Document, i int) bool {
+// ClauseBoundaryAt reports whether token i of d, as written, is a clause
+// boundary (isClauseBoundary), and not a dash that joins the words either
+// side of it as a hyphen does ("the Russia–Ukraine talks",
+// "Thailand–Cambodia border clashes": an en dash written without spaces
+// joins two names into one phrase, where " – " between spaces sets off an
+// aside).
+func ClauseBoundaryAt(d *Document, i int) bool {
 	return isClauseBoundary(d.Surface(i)) && !joiningDash(d, i)
 }
 
 // joiningDash reports whether token i of d is a dash that touches a word
-// on either side: "Russia–Ukraine".
+// on both sides: "Russia–Ukraine". A dash between numbers ("2014–2015")
+// is left a boundary, as it was: a range joins no parties.
 func joiningDash(d *Document, i int) bool {
-	if i == 0 || i+1 >= len(d.Tokens) || !isHyphen(d.Surface(i)) {
-		return false
-	}
-	prev, t, next := d.Tokens[i-1], d.Tokens[i], d.Tokens[i+1]
-	return prev.End == t.Start && t.End == next.Start && prev.Kind == KindWord && next.Kind == KindWord
+	return isHyphen(d.Surface(i)) && touchesBoth(d, i) && d.Tokens[i-1].Kind == KindWord && d.Tokens[i+1].Kind == KindWord
+}
+
+// touchesBoth reports whether token i of d has a token right before and
+// right after it, with no space between.
+func touchesBoth(d *Document, i int) bool {
+	return i > 0 && i+1 < len(d.Tokens) && d.Tokens[i-1].End == d.Tokens[i].Start && d.Tokens[i].End == d.Tokens[i+1].Start
 }
 
 func isClauseBoundary(w string) bool {

@@ -170,13 +170,13 @@ func TestIsCoordinatedHyphen(t *testing.T) {
 func clauseBounds(d *Document, sent Sentence, t Target) (left, right int) {
 	left, right = max(sent.First, t.First-maxClause), min(sent.End, t.End+maxClause)
 	for i := t.First - 1; i >= left; i-- {
-		if clauseBoundaryAt(d, i) && !quoteColon(d, i, sent.End) {
+		if ClauseBoundaryAt(d, i) && !quoteColon(d, i, sent.End) {
 			left = i + 1
 			break
 		}
 	}
 	for i := t.End; i < right; i++ {
-		if clauseBoundaryAt(d, i) && !quoteColon(d, i, sent.End) {
+		if ClauseBoundaryAt(d, i) && !quoteColon(d, i, sent.End) {
 			right = i
 			break
 		}
@@ -373,8 +373,8 @@ func TestClauseBoundaryAt(t *testing.T) {
 		if dash < 0 {
 			t.Fatalf("%q: no dash token", tc.text)
 		}
-		if got := clauseBoundaryAt(d, dash); got != tc.boundary {
-			t.Errorf("%q: clauseBoundaryAt = %v, want %v", tc.text, got, tc.boundary)
+		if got := ClauseBoundaryAt(d, dash); got != tc.boundary {
+			t.Errorf("%q: ClauseBoundaryAt = %v, want %v", tc.text, got, tc.boundary)
 		}
 	}
 }

@@ -470,8 +470,7 @@ func compoundKind(d *Document, t Target) (kind uint8, end int) {
 	end = t.End
 	if i := lastHyphen(w); i > 0 {
 		part = w[i:]
-	} else if e := t.End; e+1 < len(d.Tokens) && isHyphen(d.Surface(e)) &&
-		d.Tokens[e].Start == d.Tokens[e-1].End && d.Tokens[e+1].Start == d.Tokens[e].End {
+	} else if e := t.End; e+1 < len(d.Tokens) && isHyphen(d.Surface(e)) && touchesBoth(d, e) {
 		part, end = d.LowerFast(e+1), e+2
 	} else {
 		return compoundNone, t.End
@@ -768,12 +767,13 @@ func asideBetween(d *Document, from, to int) bool {
 
 // objectBefore reports whether party m, after verb cue c, has another
 // party before it that is the verb's own object: the first party after
-// the cue, within thirdPartyReach tokens of it, with more than a list's
-// joiners between the last of those parties and m ("accused China of
-// bullying the Philippines", "urged Russia to stop attacking Ukraine",
-// but not "condemned Egypt, Greece and Cyprus", whose members are all
-// the verb's objects). Only the pair features read it: a mention's own
-// stance still counts every verb before it.
+// the cue, within thirdPartyReach tokens of it, with a word other than a
+// list's joiners between it and m, outside the parties ("accused China of
+// bullying the Philippines", "accused China of bullying Vietnam and the
+// Philippines", "urged Russia to stop attacking Ukraine", but not
+// "condemned Egypt, Greece and Cyprus", whose members are all the verb's
+// objects). Only the pair features read it: a mention's own stance still
+// counts every verb before it.
 func objectBefore(d *Document, targets []Target, m int, c *CueMatch) bool {
 	t := targets[m]
 	if m == 0 || t.First < c.End {
@@ -788,11 +788,14 @@ func objectBefore(d *Document, targets []Target, m int, c *CueMatch) bool {
 	if first < 0 || targets[first].First-c.End > thirdPartyReach {
 		return false
 	}
-	last := m - 1
-	for last > first && targets[last].End > t.First {
-		last--
-	}
-	for i := targets[last].End; i < t.First; i++ {
+	k := first // the next party that may cover token i
+	for i := targets[first].End; i < t.First; i++ {
+		for k < m && targets[k].End <= i {
+			k++
+		}
+		if k < m && targets[k].First <= i {
+			continue // inside a party
+		}
 		switch d.LowerFast(i) {
 		case ",", "and", "or", "nor", "the", "both", "as", "well":
 			continue
@@ -1103,7 +1106,7 @@ func deniedBetween(d *Document, from, to, end int) bool {
 		switch {
 		case scopeMarkers(d, i, i+1)&markDenial != 0:
 			denied = opensClause(d, i+1, end) // the clause may open with the cue itself ("denied bombing")
-		case denied && (w == "and" || w == "," || clauseBoundaryAt(d, i)):
+		case denied && (w == "and" || w == "," || isClauseBoundary(w) && !joiningDash(d, i)):
 			denied = false
 		}
 	}

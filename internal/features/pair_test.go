@@ -523,6 +523,7 @@ func TestPairRoleFeeling(t *testing.T) {
 func TestPairRoleObjectBefore(t *testing.T) {
 	checkRoles(t, []roleCase{
 		{"Japan accused China of harassing Taiwan.", "accused", []string{"Japan", "China", "Taiwan"}, []Role{RoleSubject, RoleObject, RoleNear}},
+		{"Japan accused China of harassing Vietnam and Taiwan.", "accused", []string{"Japan", "China", "Vietnam", "Taiwan"}, []Role{RoleSubject, RoleObject, RoleNear, RoleNear}},
 		{"Britain warned Russia against attacking Ukraine.", "warned", []string{"Britain", "Russia", "Ukraine"}, []Role{RoleSubject, RoleObject, RoleNear}},
 		{"Iran was accused by Israel of arming Hezbollah.", "accused", []string{"Iran", "Israel", "Hezbollah"}, []Role{RoleObject, RoleSubject, RoleNear}},
 		// One list: every member is the verb's object.

@@ -193,7 +193,9 @@ func refIsSpace(r rune) bool {
 func refSplitSentences(dst []Sentence, text string, tokens []Token) []Sentence {
 	first := 0
 	for i := range tokens {
-		if i > first && tokens[i].Newlines > 0 {
+		// One line break before a lower-case word wraps a line.
+		wrapped := tokens[i].Newlines == 1 && tokens[i].Kind == KindWord && strings.IndexByte("abcdefghijklmnopqrstuvwxyz", text[tokens[i].Start]) >= 0
+		if i > first && tokens[i].Newlines > 0 && !wrapped {
 			dst = append(dst, Sentence{First: first, End: i})
 			first = i
 		}

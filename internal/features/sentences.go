@@ -8,11 +8,13 @@ import "strings"
 // when the next token starts on a new line or with a capital, digit or
 // quote and the dot does not end a title or abbreviation ("Gen.", "Mr."),
 // and at every line break: headlines and paragraphs in news have no final
-// punctuation.
+// punctuation. A single line break before a word in lower case is a
+// wrapped line, not a break ("Russia accused\nthe Ukrainian army of
+// ..."): no headline or paragraph starts so.
 func SplitSentences(dst []Sentence, text string, tokens []Token) []Sentence {
 	first := 0
 	for i, t := range tokens {
-		if i > first && t.Newlines > 0 {
+		if i > first && t.Newlines > 0 && !wrappedLine(text, t) {
 			dst = append(dst, Sentence{First: first, End: i})
 			first = i
 		}
@@ -34,6 +36,13 @@ func SplitSentences(dst []Sentence, text string, tokens []Token) []Sentence {
 		dst = append(dst, Sentence{First: first, End: len(tokens)})
 	}
 	return dst
+}
+
+// wrappedLine reports whether token t, after a line break, continues the
+// line before it: one line break, and a word that starts in lower case.
+func wrappedLine(text string, t Token) bool {
+	c := text[t.Start]
+	return t.Newlines == 1 && t.Kind == KindWord && 'a' <= c && c <= 'z'
 }
 
 // isTerminal reports whether token i is a ".", "!" or "?" that may end a

@@ -59,7 +59,7 @@ func TestSplitWordsKinds(t *testing.T) {
 }
 
 func TestSplitSentences(t *testing.T) {
-	text := "Gen. Ashtiani met officials in the U.S. on Monday. He said \"no.\" Talks resumed!\nHeadline without dot\nNext paragraph? Yes"
+	text := "Gen. Ashtiani met officials in the U.S. on Monday. He said \"no.\" Talks resumed!\nHeadline without dot\nNext paragraph? Yes\nRussia accused\nthe Ukrainian army of shelling.\n\nnew paragraph after a blank line"
 	d := mustTokenizer(t).Tokenize(text)
 	var got []string
 	for _, s := range d.Sentences {
@@ -72,6 +72,10 @@ func TestSplitSentences(t *testing.T) {
 		"Headline without dot",
 		"Next paragraph?",
 		"Yes",
+		// One line break before a lower-case word wraps a line; a blank
+		// line still ends the paragraph.
+		"Russia accused\nthe Ukrainian army of shelling.",
+		"new paragraph after a blank line",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("sentences mismatch (-want +got):\n%s", diff)
