@@ -610,6 +610,9 @@ func TestAccusedOfActing(t *testing.T) {
 		{"Japan accused China of harassing Taiwan.", []string{"Japan -> China hostile"}, []string{"Japan -> Taiwan hostile"}},
 		{"Marco Rubio accused China of bullying the Philippines.", []string{"Marco Rubio -> China hostile"}, []string{"Marco Rubio -> Philippines hostile"}},
 		{"Israel accused Iran of arming Hezbollah.", []string{"Iran -> Hezbollah cooperative"}, []string{"Israel -> Hezbollah hostile"}},
+		// A predicate noun takes a verb's roles (features.predicateNoun):
+		// this read NATO -> Iran cooperative.
+		{"NATO is a threat to Iran.", []string{"NATO -> Iran hostile"}, []string{"NATO -> Iran cooperative"}},
 	})
 }
 

@@ -708,6 +708,17 @@ func pairRole(d *Document, sent Sentence, sentCues []CueMatch, targets []Target,
 			return RoleSubject
 		}
 	}
+	if c.Kind == lexicon.KindNoun && !c.RelationOnly && predicateNoun(d, sent, c) {
+		// "NATO is a threat to Iran", "Belarus remains a close ally of
+		// Russia": a noun said of its subject names, after its
+		// preposition, what it is toward, as a verb would.
+		switch {
+		case t.First >= c.End && t.First-c.End <= 3 && isPredicatePreposition(d.LowerFast(c.End)):
+			return RoleObject
+		case r == RoleAttribute && t.End <= c.First:
+			return RoleSubject
+		}
+	}
 	r = coordinatedRole(d, sent, sentCues, t, c, r)
 	if t.First >= c.End && counteredAt(d, sent, c.End, t.First) {
 		return RoleCountered
@@ -1154,6 +1165,42 @@ func feelingAt(d *Document, sent Sentence, c *CueMatch) bool {
 		i--
 	}
 	return i >= sent.First && (isBeForm(d.LowerFast(i)) || isLinkingVerb(d.LowerFast(i)))
+}
+
+// predicateNoun reports whether noun cue c is the predicate of a linking
+// verb or of "pose": "is a threat", "posed a grave danger", "remains a
+// close ally", with at most two lower-case words (a determiner, an
+// adjective, an adverb) between, and a preposition after it that names
+// what it is toward.
+func predicateNoun(d *Document, sent Sentence, c *CueMatch) bool {
+	if c.End >= sent.End || !isPredicatePreposition(d.LowerFast(c.End)) {
+		return false
+	}
+	for i := c.First - 1; i >= max(sent.First, c.First-3); i-- {
+		w := d.LowerFast(i)
+		if isBeForm(w) || isLinkingVerb(w) {
+			return true
+		}
+		switch w {
+		case "pose", "poses", "posed", "posing":
+			return true
+		}
+		if d.Tokens[i].Kind != KindWord || w != d.Surface(i) {
+			return false // punctuation or a capitalised word: no predicate
+		}
+	}
+	return false
+}
+
+// isPredicatePreposition reports whether w, after a predicate noun, names
+// what it is toward: "a threat to", "an ally of", "a partner for", "a
+// bulwark against".
+func isPredicatePreposition(w string) bool {
+	switch w {
+	case "to", "for", "of", "against", "toward", "towards":
+		return true
+	}
+	return false
 }
 
 func isLinkingVerb(w string) bool {

@@ -342,7 +342,8 @@ func TestDeniedOnly(t *testing.T) {
 // takes its subject and object as a verb would: the party it is
 // attributed to, or the antecedent of the "its" before it, is the
 // subject; the party its preposition names, the object. Other nouns keep
-// RoleOf's roles.
+// RoleOf's roles, unless a linking verb makes them a predicate
+// (TestPairRolePredicateNoun).
 func TestPairRoleRelationOnly(t *testing.T) {
 	checkRoles(t, []roleCase{
 		{"Iran declared its strong opposition to NATO's policies.", "opposition", []string{"Iran", "NATO"}, []Role{RoleSubject, RoleObject}},
@@ -353,7 +354,20 @@ func TestPairRoleRelationOnly(t *testing.T) {
 		{"Russia said Iran declared its opposition to NATO.", "opposition", []string{"Russia", "Iran", "NATO"}, []Role{RoleNear, RoleSubject, RoleObject}},
 		{"Iran, in a statement, declared its opposition to NATO.", "opposition", []string{"Iran", "NATO"}, []Role{RoleSubject, RoleObject}},
 		// Not a relation-only cue: RoleOf's attribute stands.
-		{"NATO's expansion poses a serious threat to Russia.", "threat", []string{"NATO", "Russia"}, []Role{RoleAttribute, RoleAttribute}},
+		{"NATO's expansion, a serious threat to Russia, goes on.", "threat", []string{"NATO", "Russia"}, []Role{RoleAttribute, RoleAttribute}},
+	}, pairRole)
+}
+
+// TestPairRolePredicateNoun: a noun said of its subject by a linking verb
+// or "pose", with a preposition after it, takes a verb's roles: its
+// subject acts toward the party the preposition names.
+func TestPairRolePredicateNoun(t *testing.T) {
+	checkRoles(t, []roleCase{
+		{"NATO's expansion poses a serious threat to Russia.", "threat", []string{"NATO", "Russia"}, []Role{RoleSubject, RoleObject}},
+		{"NATO is a threat to Iran.", "threat", []string{"NATO", "Iran"}, []Role{RoleSubject, RoleObject}},
+		{"Belarus remains a close ally of Russia.", "ally", []string{"Belarus", "Russia"}, []Role{RoleSubject, RoleObject}},
+		// No linking verb, or no preposition: RoleOf's roles.
+		{"The threat to Iran from NATO grew.", "threat", []string{"Iran", "NATO"}, []Role{RoleAttribute, RoleNear}},
 	}, pairRole)
 }
 
