@@ -89,6 +89,7 @@ type workspace struct {
 	feats2         []features.Feature // the second direction's, in relate
 	pairScores     pairScores
 	shareOrder     []int32                             // shareInLists' candidates of a list, likeliest first
+	listEnds       []int32                             // listEnds' list ends, by party
 	hostility      map[string]float32                  // aggregate's, by entity ID
 	held           map[string]int                      // relations in words held, by entity ID (tallyRelations)
 	received       map[string][model.NumLabels]float32 // relations received, by entity ID (tallyRelations)

@@ -144,8 +144,13 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 				joint: w.ctx.Joint(targets, h, t) || w.ctx.Mutual(targets, h, t), sentence: int32(si), feats: ps.feats})
 		}
 	})
-	cands = shareInLists(w, parties, targets, cands)
-	cands = dropParallel(d, parties, targets, cands)
+	if len(cands) > 0 {
+		// Lists only share and drop candidates: without any, nothing to
+		// read them for.
+		ends := listEnds(w, targets, len(parties))
+		cands = shareInLists(w, parties, targets, ends, cands)
+		cands = dropParallel(d, parties, targets, ends, cands)
+	}
 	cands = shareWithOfficials(w, parties, targets, cands)
 	// No pair is scored toward a name, but a list's or an official's
 	// sharing may give one a relation from outside. A recalled envoy's
@@ -267,18 +272,30 @@ func (c *Classifier) scorePair(w *workspace, m *model.Model, fs []features.Featu
 // only as holders: "X and Y" alone is as often the two sides of an act
 // ("talks between X and Y"), and a relation the two receive is as often
 // the other side's reply read backwards.
-func shareInLists(w *workspace, parties []party, targets []features.Target, cands []relCand) []relCand {
+func shareInLists(w *workspace, parties []party, targets []features.Target, ends []int32, cands []relCand) []relCand {
 	d := &w.doc
-	cands = shareInGroups(w, parties, cands, 3, false, func(first int) int { return listEnd(d, targets, first) })
+	cands = shareInGroups(w, parties, cands, 3, false, func(first int) int { return int(ends[first]) })
 	return shareInGroups(w, parties, cands, 2, true, func(first int) int {
-		if first > 0 && listEnd(d, targets, first-1) >= first {
+		if first > 0 && int(ends[first-1]) >= first {
 			return first // the tail of a longer list, shared above
 		}
-		if last := listEnd(d, targets, first); last == first+1 && listMark(d, targets, first, last) != unmarked {
+		if last := int(ends[first]); last == first+1 && listMark(d, targets, first, last) != unmarked {
 			return last
 		}
 		return first
 	})
+}
+
+// listEnds returns listEnd of every party, read once for the passes over
+// the lists: ends[i] is the last party of the list that starts at party
+// i. The slice is the workspace's.
+func listEnds(w *workspace, targets []features.Target, n int) []int32 {
+	ends := w.listEnds[:0]
+	for i := range n {
+		ends = append(ends, int32(listEnd(&w.doc, targets, i)))
+	}
+	w.listEnds = ends
+	return ends
 }
 
 // A list's mark says how its members act: unmarked, each on its own
@@ -325,11 +342,12 @@ type parallelList struct{ first, last, sentence int32 }
 // summoned the ambassador of Belarus"): each acted on its own, not on the
 // other, though the model reads two subjects of one verb as joint.
 // Unless the act is on each other ("both accused each other", "each
-// blamed the other"). cands are in sentence order, and are read once.
-func dropParallel(d *features.Document, parties []party, targets []features.Target, cands []relCand) []relCand {
+// blamed the other"). ends are listEnds; cands are in sentence order, and
+// are read once.
+func dropParallel(d *features.Document, parties []party, targets []features.Target, ends []int32, cands []relCand) []relCand {
 	var lists []parallelList
 	for first := 0; first < len(parties); first++ {
-		last := listEnd(d, targets, first)
+		last := int(ends[first])
 		if last == first {
 			continue
 		}
