@@ -492,10 +492,11 @@ func fromBefore(text string, p int) bool {
 // at Beijing", "took aim at Moscow", "a swipe at Kyiv", "angry at Tehran"
 // (not "broke out at Tripoli", "was back at London").
 func aimedAt(text string, p int) bool {
-	before := strings.ToLower(text[max(0, p-len("lashing out at ")):p])
 	for _, s := range aimedPhrases {
-		if strings.HasSuffix(before, s) && (len(before) == len(s) || !isLetterByte(before[len(before)-len(s)-1])) {
-			return true
+		if q := p - len(s); q >= 0 && strings.EqualFold(text[q:p], s) {
+			if r, _ := utf8.DecodeLastRuneInString(text[:q]); q == 0 || !isWordRune(r) {
+				return true
+			}
 		}
 	}
 	return false
@@ -507,8 +508,6 @@ var aimedPhrases = []string{"lashed out at ", "lashes out at ", "lashing out at 
 	"took aim at ", "takes aim at ", "taking aim at ", "swipe at ", "swipes at ", "jab at ", "jabs at ", "dig at ",
 	"digs at ", "barbs at ", "potshots at ", "angry at ", "furious at ", "anger at ", "fury at ", "snapped at ",
 	"aimed at ", "directed at ", "finger at "}
-
-func isLetterByte(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // modifiedNoun reports whether the lower-case word w after a city form is
 // a noun it modifies rather than a verb it is the subject of: not a word of

@@ -38,6 +38,8 @@ func TestContextRules(t *testing.T) {
 			{"Athens", "GRC", G}, {"Beijing", "CHN", G}}},
 		{"capital as the target of a retort", "Beijing hit back at Washington, and Moscow took aim at London.", []hit{
 			{"Beijing", "CHN", G}, {"Washington", "USA", G}, {"Moscow", "RUS", G}, {"London", "GBR", G}}},
+		{"capital as the target of the longest retort", "Beijing is hitting back at Washington over tariffs.", []hit{
+			{"Beijing", "CHN", G}, {"Washington", "USA", G}}},
 		{"capital after at as a place", "The talks at Geneva ended.", nil},
 		{"capital after at after other words as a place", "Fighting broke out at Tripoli, and she was back at London.", nil},
 		{"capital before a noun", "The Paris bid for the Olympics won.", nil},
