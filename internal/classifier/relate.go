@@ -149,7 +149,7 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 		// read them for.
 		ends := listEnds(w, targets, len(parties))
 		cands = shareInLists(w, parties, targets, ends, cands)
-		cands = dropParallel(d, parties, targets, ends, cands)
+		cands = dropParallel(d, targets, ends, cands)
 	}
 	cands = shareWithOfficials(w, parties, targets, cands)
 	// No pair is scored toward a name, but a list's or an official's
@@ -342,11 +342,11 @@ type parallelList struct{ first, last, sentence int32 }
 // summoned the ambassador of Belarus"): each acted on its own, not on the
 // other, though the model reads two subjects of one verb as joint.
 // Unless the act is on each other ("both accused each other", "each
-// blamed the other"). ends are listEnds; cands are in sentence order, and
-// are read once.
-func dropParallel(d *features.Document, parties []party, targets []features.Target, ends []int32, cands []relCand) []relCand {
+// blamed the other"). ends are listEnds, one per party; cands are in
+// sentence order, and are read once.
+func dropParallel(d *features.Document, targets []features.Target, ends []int32, cands []relCand) []relCand {
 	var lists []parallelList
-	for first := 0; first < len(parties); first++ {
+	for first := 0; first < len(ends); first++ {
 		last := int(ends[first])
 		if last == first {
 			continue

@@ -713,7 +713,7 @@ func pairRole(d *Document, sent Sentence, sentCues []CueMatch, targets []Target,
 		// Russia": a noun said of its subject names, after its
 		// preposition, what it is toward, as a verb would.
 		switch {
-		case t.First >= c.End && t.First-c.End <= 3 && isPredicatePreposition(d.LowerFast(c.End)):
+		case t.First >= c.End && t.First-c.End <= 3:
 			return RoleObject
 		case r == RoleAttribute && t.End <= c.First:
 			return RoleSubject
