@@ -139,7 +139,8 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 				scores.at[t-first][h-first] = c.scorePair(w, m, w.feats2)
 			}
 		}
-		if ps.label != model.Neutral && !placedHolder(d, targets[h]) && asserted(&w.ctx, targets, h, t, ps.label) {
+		if ps.label != model.Neutral && !placedHolder(d, targets[h]) && asserted(&w.ctx, targets, h, t, ps.label) &&
+			!reportsOn(d, &parties[t], targets[h]) {
 			cands = append(cands, relCand{h: int32(h), t: int32(t), label: ps.label, probs: ps.probs,
 				joint: w.ctx.Joint(targets, h, t) || w.ctx.Mutual(targets, h, t), sentence: int32(si), feats: ps.feats})
 		}
@@ -210,6 +211,50 @@ func asserted(c *features.Context, targets []features.Target, h, t int, label mo
 	}
 	return true
 }
+
+// reportsOn reports whether person t speaks the sentence in which the
+// holder h acts: "Araghchi said NATO is a threat to the region", "Lavrov
+// said Washington was to blame". What a speaker reports a party doing is
+// not done to the speaker, unless the report says it is ("Petro said
+// Rubio had called him a drug lord"). A state that speaks is often the
+// victim of what it reports ("Ukraine said Russia shelled Kharkiv"), and
+// the model reads those; a person seldom is, and the model, which does
+// not see types, read them alike.
+func reportsOn(d *features.Document, t *party, h features.Target) bool {
+	if t.entity.Type != entities.TypePerson || h.First < t.target.End {
+		return false
+	}
+	verb := features.SpeechVerbOf(d, t.target)
+	if verb < 0 || h.First <= verb {
+		return false
+	}
+	// The report runs to the first comma or subordinate clause: what
+	// follows it is the speaker's own ("said ... after agreeing with
+	// Japan", "said ..., and spoke with Luxon", "said ..., a remark that
+	// drew criticism from the EU").
+	from := verb + 1
+	if from+1 < h.First && (d.Surface(from) == "," || d.Surface(from) == ":") && features.IsOpeningQuote(d.Surface(from+1)) {
+		from += 2 // Araghchi said, "NATO is a threat"
+	}
+	for i := from; i < h.First; i++ {
+		switch d.LowerFast(i) {
+		case ",", ";", ":", "(", "after", "before", "during", "following", "while", "when", "whereas":
+			return false
+		}
+	}
+	// A pronoun for a person in the sentence may be the speaker: "Petro
+	// said Rubio had called him a drug lord", "Pashinyan said he and
+	// Aliyev had agreed".
+	sent := d.Sentences[d.SentenceOf(verb)]
+	for i := verb + 1; i < sent.End; i++ {
+		switch d.LowerFast(i) {
+		case "he", "she", "him", "his", "her", "himself", "herself", "i", "me", "my", "myself":
+			return false
+		}
+	}
+	return true
+}
+
 
 // placedHolder reports whether party t stands right after a preposition
 // that makes it where an act happens ("shot down by Israeli jets over

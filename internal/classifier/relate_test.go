@@ -61,6 +61,11 @@ func TestRelations(t *testing.T) {
 		{"Indonesia refused to condemn Russia.", nil, []string{"Indonesia -> Russia hostile", "Indonesia -> Russia cooperative"}},
 		{"India declined to sanction Russia.", nil, []string{"India -> Russia hostile", "India -> Russia cooperative"}},
 		{"Russia denied it had attacked Ukraine.", nil, []string{"Russia -> Ukraine hostile"}},
+		// What a person reports is not done to them; what follows the
+		// report is (reportsOn).
+		{"Araghchi said NATO is a threat to the region.", []string{"Araghchi -> NATO hostile"}, []string{"NATO -> Araghchi hostile"}},
+		{"Sergei Lavrov said Washington was to blame for the conflict, a remark that drew criticism from the EU.",
+			[]string{"EU -> Sergei Lavrov hostile"}, []string{"Washington -> Sergei Lavrov hostile"}},
 		// The post in a diplomat's title is no actor.
 		{"The Turkish ambassador to Moscow warned that NATO's plans endanger the region.", nil, []string{"Moscow -> NATO hostile"}},
 		{"India's ambassador to Washington praised Japan for its support.", nil, []string{"Washington -> Japan cooperative"}},

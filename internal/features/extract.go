@@ -603,7 +603,13 @@ func quoteColon(d *Document, i, end int) bool {
 	if i+1 >= end || d.Text[d.Tokens[i].Start:d.Tokens[i].End] != ":" {
 		return false
 	}
-	switch d.Text[d.Tokens[i+1].Start:d.Tokens[i+1].End] {
+	return IsOpeningQuote(d.Text[d.Tokens[i+1].Start:d.Tokens[i+1].End])
+}
+
+// IsOpeningQuote reports whether token w is a quotation mark that can
+// open a quote.
+func IsOpeningQuote(w string) bool {
+	switch w {
 	case "\"", "“", "'", "‘":
 		return true
 	}
@@ -770,17 +776,8 @@ func isSpeaker(d *Document, sent Sentence, t Target) bool {
 	if IsPost(d, t.First) {
 		return false // "the Iranian ambassador to Moscow noted": the ambassador speaks
 	}
-	from := skipPost(d, sent, t.End)
-	for i := from; i < min(sent.End, from+3); i++ {
-		w := d.Surface(i)
-		if isSpeechVerb(w) {
-			return true
-		}
-		switch w {
-		case "has", "had", "have", "also", "later", "then", "previously", "on", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday":
-			continue // "X has also said", "X on Monday said"
-		}
-		break
+	if speechVerbAfter(d, sent, t) >= 0 {
+		return true
 	}
 	if i := t.First - 1; i >= sent.First && isSpeechVerb(d.Surface(i)) {
 		return true
@@ -790,6 +787,34 @@ func isSpeaker(d *Document, sent Sentence, t Target) bool {
 	}
 	w := d.Surface(t.First - 2)
 	return w == "according" || w == "According"
+}
+
+// SpeechVerbOf returns the speech verb whose subject mention t is ("X
+// said", "X on Monday said", "X, the ambassador to Moscow, noted"), or -1
+// where t is no such subject.
+func SpeechVerbOf(d *Document, t Target) int {
+	if t.End > len(d.Tokens) || IsPost(d, t.First) {
+		return -1
+	}
+	return speechVerbAfter(d, d.Sentences[d.SentenceOf(t.First)], t)
+}
+
+// speechVerbAfter is SpeechVerbOf in t's sentence sent, for a t that is
+// no post.
+func speechVerbAfter(d *Document, sent Sentence, t Target) int {
+	from := skipPost(d, sent, t.End)
+	for i := from; i < min(sent.End, from+3); i++ {
+		w := d.Surface(i)
+		if isSpeechVerb(w) {
+			return i
+		}
+		switch w {
+		case "has", "had", "have", "also", "later", "then", "previously", "on", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday":
+			continue // "X has also said", "X on Monday said"
+		}
+		break
+	}
+	return -1
 }
 
 // IsPost reports whether a mention starting at token first names the post
