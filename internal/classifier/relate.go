@@ -255,7 +255,6 @@ func reportsOn(d *features.Document, t *party, h features.Target) bool {
 	return true
 }
 
-
 // placedHolder reports whether party t stands right after a preposition
 // that makes it where an act happens ("shot down by Israeli jets over
 // Syria", "drones near Kharkiv"): no holder. "In" and "at" are not among
