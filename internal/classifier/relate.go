@@ -140,7 +140,7 @@ func (c *Classifier) relate(w *workspace, req Request, mentions []Mention, out [
 			}
 		}
 		if ps.label != model.Neutral && !placedHolder(d, targets[h]) && asserted(&w.ctx, targets, h, t, ps.label) &&
-			!reportsOn(d, &parties[t], targets[h]) {
+			!reportsOn(d, &parties[t], targets[h]) && !features.MediatedBetween(d, targets[min(h, t)], targets[max(h, t)]) {
 			cands = append(cands, relCand{h: int32(h), t: int32(t), label: ps.label, probs: ps.probs,
 				joint: w.ctx.Joint(targets, h, t) || w.ctx.Mutual(targets, h, t), sentence: int32(si), feats: ps.feats})
 		}

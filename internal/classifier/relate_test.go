@@ -66,6 +66,11 @@ func TestRelations(t *testing.T) {
 		{"Araghchi said NATO is a threat to the region.", []string{"Araghchi -> NATO hostile"}, []string{"NATO -> Araghchi hostile"}},
 		{"Sergei Lavrov said Washington was to blame for the conflict, a remark that drew criticism from the EU.",
 			[]string{"EU -> Sergei Lavrov hostile"}, []string{"Washington -> Sergei Lavrov hostile"}},
+		// A mediator's act is toward both sides; the sides hold nothing
+		// toward each other unless the sentence says what they did.
+		{"Qatar mediated between Washington and Caracas.", []string{"Qatar -> Washington cooperative", "Qatar -> Caracas cooperative"},
+			[]string{"Washington -> Caracas cooperative", "Caracas -> Washington cooperative"}},
+		{"Kenya mediated between Somalia and Somaliland, whose leaders met in Nairobi.", []string{"Somalia -> Somaliland cooperative"}, nil},
 		// The post in a diplomat's title is no actor.
 		{"The Turkish ambassador to Moscow warned that NATO's plans endanger the region.", nil, []string{"Moscow -> NATO hostile"}},
 		{"India's ambassador to Washington praised Japan for its support.", nil, []string{"Washington -> Japan cooperative"}},

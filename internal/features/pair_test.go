@@ -684,3 +684,32 @@ func TestGoverningPreposition(t *testing.T) {
 		}
 	}
 }
+
+func TestMediatedBetween(t *testing.T) {
+	tok, err := NewTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text   string
+		lo, hi string
+		want   bool
+	}{
+		{"Qatar mediated between Washington and Caracas.", "Washington", "Caracas", true},
+		{"Algeria offered to mediate between the junta and the rebels.", "junta", "rebels", true},
+		{"Kuwait passed messages between Riyadh and Doha.", "Riyadh", "Doha", true},
+		// The sides' own acts, an object they hold, no mediator, a list
+		// of more than two.
+		{"Turkey mediated between Somalia and Ethiopia, which agreed to end the dispute.", "Somalia", "Ethiopia", false},
+		{"Malaysia brokered a ceasefire between Thailand and Cambodia.", "Thailand", "Cambodia", false},
+		{"Hostility between the Taliban and Pakistan has turned deadly.", "Taliban", "Pakistan", false},
+		{"Talks between Armenia and Turkey resumed.", "Armenia", "Turkey", false},
+		{"Qatar mediated between Washington, Caracas and Havana.", "Washington", "Caracas", false},
+	} {
+		d := tok.Tokenize(tc.text)
+		ts := targetsOf(t, d, tc.lo, tc.hi)
+		if got := MediatedBetween(d, ts[0], ts[1]); got != tc.want {
+			t.Errorf("%q: MediatedBetween(%s, %s) = %v, want %v", tc.text, tc.lo, tc.hi, got, tc.want)
+		}
+	}
+}
