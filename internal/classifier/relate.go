@@ -212,16 +212,21 @@ func asserted(c *features.Context, targets []features.Target, h, t int, label mo
 	return true
 }
 
-// reportsOn reports whether person t speaks the sentence in which the
-// holder h acts: "Araghchi said NATO is a threat to the region", "Lavrov
-// said Washington was to blame". What a speaker reports a party doing is
-// not done to the speaker, unless the report says it is ("Petro said
-// Rubio had called him a drug lord"). A state that speaks is often the
+// reportsOn reports whether t, a person or an organisation, speaks the
+// sentence in which the holder h acts: "Araghchi said NATO is a threat to
+// the region", "Lavrov said Washington was to blame", "Human Rights Watch
+// said Ethiopian forces had killed dozens of civilians". What a speaker
+// reports a party doing is not done to the speaker, unless the report
+// says it is ("Petro said Rubio had called him a drug lord", "NATO said
+// Russia had violated its airspace"). A state that speaks is often the
 // victim of what it reports ("Ukraine said Russia shelled Kharkiv"), and
-// the model reads those; a person seldom is, and the model, which does
-// not see types, read them alike.
+// the model reads those; a person or a monitor seldom is, and the model,
+// which does not see types, read them alike. In the team's sentences a
+// person speaker was the target of 16 wrong relations and 3 right ones,
+// an organisation of 24 wrong and 12 right, 10 of those with a pronoun.
 func reportsOn(d *features.Document, t *party, h features.Target) bool {
-	if t.entity.Type != entities.TypePerson || h.First < t.target.End {
+	person := t.entity.Type == entities.TypePerson
+	if !person && t.entity.Type != entities.TypeOrganization || h.First < t.target.End {
 		return false
 	}
 	verb := features.SpeechVerbOf(d, t.target)
@@ -247,12 +252,28 @@ func reportsOn(d *features.Document, t *party, h features.Target) bool {
 	// Aliyev had agreed".
 	sent := d.Sentences[d.SentenceOf(verb)]
 	for i := verb + 1; i < sent.End; i++ {
-		switch d.LowerFast(i) {
-		case "he", "she", "him", "his", "her", "himself", "herself", "i", "me", "my", "myself":
+		if refersBack(d.LowerFast(i), person) {
 			return false
 		}
 	}
 	return true
+}
+
+// refersBack reports whether w, a lowered word, may stand for a speaker
+// that is a person (person) or an organisation.
+func refersBack(w string, person bool) bool {
+	if person {
+		switch w {
+		case "he", "she", "him", "his", "her", "himself", "herself", "i", "me", "my", "myself":
+			return true
+		}
+		return false
+	}
+	switch w {
+	case "it", "its", "itself", "they", "them", "their", "themselves", "we", "us", "our":
+		return true
+	}
+	return false
 }
 
 // placedHolder reports whether party t stands right after a preposition

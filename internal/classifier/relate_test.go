@@ -66,6 +66,9 @@ func TestRelations(t *testing.T) {
 		{"Araghchi said NATO is a threat to the region.", []string{"Araghchi -> NATO hostile"}, []string{"NATO -> Araghchi hostile"}},
 		{"Sergei Lavrov said Washington was to blame for the conflict, a remark that drew criticism from the EU.",
 			[]string{"EU -> Sergei Lavrov hostile"}, []string{"Washington -> Sergei Lavrov hostile"}},
+		{"Human Rights Watch said Ethiopian forces had killed dozens of civilians.", []string{"Ethiopian forces -> civilians hostile"},
+			[]string{"Ethiopian forces -> Human Rights Watch hostile"}},
+		{"NATO said Russia had violated its airspace.", []string{"Russia -> NATO hostile"}, nil},
 		// A mediator's act is toward both sides; the sides hold nothing
 		// toward each other unless the sentence says what they did.
 		{"Qatar mediated between Washington and Caracas.", []string{"Qatar -> Washington cooperative", "Qatar -> Caracas cooperative"},
