@@ -145,6 +145,8 @@ func TestFindGenericContext(t *testing.T) {
 		// The opposition as a body acts on its own; its leader is a title.
 		{"Police arrested opposition leaders after the government banned the opposition party.", []string{"Police", "opposition leaders", "government", "opposition party"}},
 		{"Opposition leader Kizza Besigye was arrested.", nil},
+		// "joined forces" is an idiom, not armed forces.
+		{"Rebels joined forces with the militias, and government forces retreated.", []string{"Rebels", "militias", "government forces"}},
 	} {
 		d := tok.Tokenize(c.text)
 		var got []string

@@ -436,7 +436,7 @@ func findGeneric(dst []Generic, c *features.Context, want []bool, targets []feat
 			if !ok {
 				continue
 			}
-			if titleDeputy(d, s, end) {
+			if titleDeputy(d, s, end) || joinedForces(d, s, i, end) {
 				i = end - 1
 				continue
 			}
@@ -492,6 +492,20 @@ func titleDeputy(d *features.Document, s features.Sentence, end int) bool {
 	switch d.LowerFast(end - 1) {
 	case "deputy", "deputies":
 		return titleHeads[d.LowerFast(end)]
+	}
+	return false
+}
+
+// joinedForces reports whether the generic phrase at tokens [i, end) of
+// sentence s is the "forces" of the idiom "joined forces with", which
+// names no armed forces: "Indonesia joined forces with Brazil".
+func joinedForces(d *features.Document, s features.Sentence, i, end int) bool {
+	if end-i != 1 || i == s.First || d.LowerFast(i) != "forces" {
+		return false
+	}
+	switch d.LowerFast(i - 1) {
+	case "join", "joins", "joined", "joining":
+		return true
 	}
 	return false
 }
