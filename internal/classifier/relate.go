@@ -207,7 +207,7 @@ func asserted(c *features.Context, targets []features.Target, h, t int, label mo
 	case model.Cooperative:
 		return !c.NegatedOnly(targets, h, t, false)
 	case model.Hostile:
-		return !c.DeniedOnly(targets, h, t) && !c.RefusedOnly(targets, h, t)
+		return !c.DeniedOnly(targets, h, t) && !c.RefusedOnly(targets, h, t) && !c.DisapprovedHarm(targets, h, t)
 	}
 	return true
 }

@@ -61,6 +61,11 @@ func TestRelations(t *testing.T) {
 		{"Indonesia refused to condemn Russia.", nil, []string{"Indonesia -> Russia hostile", "Indonesia -> Russia cooperative"}},
 		{"India declined to sanction Russia.", nil, []string{"India -> Russia hostile", "India -> Russia cooperative"}},
 		{"Russia denied it had attacked Ukraine.", nil, []string{"Russia -> Ukraine hostile"}},
+		// Disapproving of a harm is not hostility toward its victim; its
+		// author is the target (DisapprovedHarm).
+		{"Turkey condemned the attack on Ukrainian ports.", nil, []string{"Turkey -> Ukrainian hostile"}},
+		{"China opposed any strike on Iran.", nil, []string{"China -> Iran hostile"}},
+		{"The EU condemned Russia's attack on Ukrainian ports.", []string{"EU -> Russia hostile"}, []string{"EU -> Ukrainian hostile"}},
 		// What a person reports is not done to them; what follows the
 		// report is (reportsOn).
 		{"Araghchi said NATO is a threat to the region.", []string{"Araghchi -> NATO hostile"}, []string{"NATO -> Araghchi hostile"}},

@@ -1077,6 +1077,69 @@ func (c *Context) RefusedOnly(targets []Target, h, t int) bool {
 	return refused && !other
 }
 
+// DisapprovedHarm reports whether party t, after the holder h, is the
+// victim of a harm that h disapproves of: "Turkey condemned the attack on
+// Ukrainian ports", "China opposed any strike on Iran", "Germany
+// criticised the sanctions on Cuba". The hostile verb is toward the harm,
+// or toward its author ("condemned Russia's attack on Ukraine": Russia),
+// not toward its victim, whom the model read as the verb's object. In the
+// team's sentences such a victim is the holder's target in 44 labelled
+// pairs: none in 37, cooperative in 6, hostile in 1.
+func (c *Context) DisapprovedHarm(targets []Target, h, t int) bool {
+	d := c.Doc
+	hold, vict := targets[h], targets[t]
+	if vict.First <= hold.End {
+		return false
+	}
+	si := d.SentenceOf(vict.First)
+	sent := d.Sentences[si]
+	p := vict.First - 1 // the preposition before the victim
+	if p > sent.First && isArticleOrPossessive(d.LowerFast(p)) {
+		p--
+	}
+	if p <= hold.End {
+		return false
+	}
+	switch d.LowerFast(p) {
+	case "on", "against", "of", "targeting", "toward", "towards", "upon":
+	default:
+		return false
+	}
+	// The harm: a hostile cue right before the preposition, a noun
+	// there whatever the lexicon's kind ("the attack on").
+	harm := -1
+	for ci := int(c.firstCue[si]); ci < int(c.firstCue[si+1]); ci++ {
+		cue := &c.Cues[ci]
+		if cue.End == p && cue.Polarity < 0 && cue.First > hold.End {
+			harm = cue.First
+			break
+		}
+	}
+	if harm < 0 {
+		return false
+	}
+	for i := harm - 1; i >= max(hold.End, harm-6); i-- {
+		if d.Tokens[i].Kind == KindPunct {
+			return false
+		}
+		if isDisapproval(d.LowerFast(i)) {
+			return true
+		}
+	}
+	return false
+}
+
+// isDisapproval reports whether w, lowered, is a verb of disapproval,
+// whose object is an act: "condemned", "opposed", "criticised".
+func isDisapproval(w string) bool {
+	for _, p := range [...]string{"condemn", "criticis", "criticiz", "denounc", "oppos", "deplor", "decr", "protest", "lament", "slam", "reject", "regrett"} {
+		if strings.HasPrefix(w, p) {
+			return !strings.HasPrefix(w, "opposit") // "the opposition to" is a stance noun's
+		}
+	}
+	return false
+}
+
 // DeniedOnly reports whether every hostile cue within reach of parties h
 // and t in their sentence stands, before the target, in a clause that the
 // holder h's denial opens, and one does: "Russia denied it had attacked
