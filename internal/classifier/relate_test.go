@@ -66,6 +66,11 @@ func TestRelations(t *testing.T) {
 		{"Turkey condemned the attack on Ukrainian ports.", nil, []string{"Turkey -> Ukrainian hostile"}},
 		{"China opposed any strike on Iran.", nil, []string{"China -> Iran hostile"}},
 		{"The EU condemned Russia's attack on Ukrainian ports.", []string{"EU -> Russia hostile"}, []string{"EU -> Ukrainian hostile"}},
+		{"Iran warned against any attack on Syria.", nil, []string{"Iran -> Syria hostile"}},
+		{"Turkey demanded an end to the blockade of Qatar.", nil, []string{"Turkey -> Qatar hostile"}},
+		// Two disapprovals undo each other; the doer's own harm stays.
+		{"The UN Security Council voted against lifting the arms embargo on South Sudan.", []string{"UN Security Council -> South Sudan hostile"}, nil},
+		{"Qatar pressed Israel to stop its raids on Lebanon.", []string{"Israel -> Lebanon hostile"}, nil},
 		// What a person reports is not done to them; what follows the
 		// report is (reportsOn).
 		{"Araghchi said NATO is a threat to the region.", []string{"Araghchi -> NATO hostile"}, []string{"NATO -> Araghchi hostile"}},

@@ -1078,9 +1078,10 @@ func (c *Context) RefusedOnly(targets []Target, h, t int) bool {
 }
 
 // DisapprovedHarm reports whether party t, after the holder h, is the
-// victim of a harm that h disapproves of: "Turkey condemned the attack on
-// Ukrainian ports", "China opposed any strike on Iran", "Germany
-// criticised the sanctions on Cuba". The hostile verb is toward the harm,
+// victim of a harm that h disapproves of or calls to end: "Turkey
+// condemned the attack on Ukrainian ports", "China opposed any strike on
+// Iran", "Germany criticised the sanctions on Cuba", "Brazil called for
+// the lifting of sanctions on Venezuela". The hostile verb is toward the harm,
 // or toward its author ("condemned Russia's attack on Ukraine": Russia),
 // not toward its victim, whom the model read as the verb's object. In the
 // team's sentences such a victim is the holder's target in 44 labelled
@@ -1118,20 +1119,48 @@ func (c *Context) DisapprovedHarm(targets []Target, h, t int) bool {
 	if harm < 0 {
 		return false
 	}
+	switch d.LowerFast(harm - 1) {
+	case "its", "their", "his", "her":
+		// "pressed Israel to stop its raids on Lebanon": the harm is
+		// the doer's, who may be the holder.
+		return false
+	}
+	if isDisapproval(d, harm) {
+		return false // "in protest against X": the protest is toward X
+	}
+	// Two disapprovals undo each other: "voted against lifting the
+	// embargo on South Sudan".
+	n := 0
 	for i := harm - 1; i >= max(hold.End, harm-6); i-- {
 		if d.Tokens[i].Kind == KindPunct {
-			return false
+			break
 		}
-		if isDisapproval(d.LowerFast(i)) {
-			return true
+		if isDisapproval(d, i) {
+			n++
 		}
 	}
-	return false
+	return n%2 == 1
 }
 
-// isDisapproval reports whether w, lowered, is a verb of disapproval,
-// whose object is an act: "condemned", "opposed", "criticised".
-func isDisapproval(w string) bool {
+// isDisapproval reports whether token i disapproves of the act after it
+// or calls for its end: "condemned", "opposed", "criticised", "warned
+// against", "voted against", "an end to", "the lifting of". A verb that
+// ends an act ("stop", "lift") is not one: its subject may be the act's
+// doer ("urged Israel to lift its blockade").
+func isDisapproval(d *Document, i int) bool {
+	w := d.LowerFast(i)
+	switch w {
+	case "against", "lifting", "easing", "ending":
+		return true
+	case "end", "halt", "cessation":
+		if i > 0 {
+			switch d.LowerFast(i - 1) {
+			case "an", "a", "the":
+				return true
+			}
+		}
+		return false
+	}
 	for _, p := range [...]string{"condemn", "criticis", "criticiz", "denounc", "oppos", "deplor", "decr", "protest", "lament", "slam", "reject", "regrett"} {
 		if strings.HasPrefix(w, p) {
 			return !strings.HasPrefix(w, "opposit") // "the opposition to" is a stance noun's
