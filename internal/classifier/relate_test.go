@@ -68,6 +68,7 @@ func TestRelations(t *testing.T) {
 		{"The EU condemned Russia's attack on Ukrainian ports.", []string{"EU -> Russia hostile"}, []string{"EU -> Ukrainian hostile"}},
 		{"Iran warned against any attack on Syria.", nil, []string{"Iran -> Syria hostile"}},
 		{"Turkey demanded an end to the blockade of Qatar.", nil, []string{"Turkey -> Qatar hostile"}},
+		{"China blocked a statement condemning Myanmar.", nil, []string{"China -> Myanmar hostile"}},
 		// Two disapprovals undo each other; the doer's own harm stays.
 		{"The UN Security Council voted against lifting the arms embargo on South Sudan.", []string{"UN Security Council -> South Sudan hostile"}, nil},
 		{"Qatar pressed Israel to stop its raids on Lebanon.", []string{"Israel -> Lebanon hostile"}, nil},

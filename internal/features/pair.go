@@ -1101,22 +1101,28 @@ func (c *Context) DisapprovedHarm(targets []Target, h, t int) bool {
 	if p <= hold.End {
 		return false
 	}
+	// The harm: a hostile cue right before the preposition, a noun
+	// there whatever the lexicon's kind ("the attack on"), or a
+	// participle right before the victim ("a resolution condemning
+	// Syria").
+	end, participle := p, false
 	switch d.LowerFast(p) {
 	case "on", "against", "of", "targeting", "toward", "towards", "upon":
 	default:
-		return false
+		end, participle = vict.First, true
 	}
-	// The harm: a hostile cue right before the preposition, a noun
-	// there whatever the lexicon's kind ("the attack on").
 	harm := -1
 	for ci := int(c.firstCue[si]); ci < int(c.firstCue[si+1]); ci++ {
 		cue := &c.Cues[ci]
-		if cue.End == p && cue.Polarity < 0 && cue.First > hold.End {
+		// A hostile cue that the disapproval flipped counts as hostile
+		// ("blocked a statement condemning": "blocked" negates it).
+		hostile := cue.Polarity < 0 != (cue.Negated && cue.Polarity > 0)
+		if cue.End == end && cue.End-cue.First == 1 && hostile && cue.First > hold.End {
 			harm = cue.First
 			break
 		}
 	}
-	if harm < 0 {
+	if harm < 0 || participle && !isIngForm(d.LowerFast(harm)) {
 		return false
 	}
 	switch d.LowerFast(harm - 1) {
@@ -1125,7 +1131,7 @@ func (c *Context) DisapprovedHarm(targets []Target, h, t int) bool {
 		// the doer's, who may be the holder.
 		return false
 	}
-	if isDisapproval(d, harm) {
+	if !participle && isDisapproval(d, harm) {
 		return false // "in protest against X": the protest is toward X
 	}
 	// Two disapprovals undo each other: "voted against lifting the
@@ -1150,7 +1156,7 @@ func (c *Context) DisapprovedHarm(targets []Target, h, t int) bool {
 func isDisapproval(d *Document, i int) bool {
 	w := d.LowerFast(i)
 	switch w {
-	case "against", "lifting", "easing", "ending":
+	case "against", "lifting", "easing", "ending", "block", "blocked", "blocking", "veto", "vetoed", "vetoing":
 		return true
 	case "end", "halt", "cessation":
 		if i > 0 {
