@@ -77,6 +77,8 @@ func TestRelations(t *testing.T) {
 		{"Araghchi said NATO is a threat to the region.", []string{"Araghchi -> NATO hostile"}, []string{"NATO -> Araghchi hostile"}},
 		{"Sergei Lavrov said Washington was to blame for the conflict, a remark that drew criticism from the EU.",
 			[]string{"EU -> Sergei Lavrov hostile"}, []string{"Washington -> Sergei Lavrov hostile"}},
+		{"\"Kyiv is sabotaging every chance of a settlement,\" Kremlin spokesman Dmitry Peskov told journalists.",
+			[]string{"Dmitry Peskov -> Kyiv hostile"}, []string{"Kyiv -> Dmitry Peskov hostile"}},
 		{"Human Rights Watch said Ethiopian forces had killed dozens of civilians.", []string{"Ethiopian forces -> civilians hostile"},
 			[]string{"Ethiopian forces -> Human Rights Watch hostile"}},
 		{"NATO said Russia had violated its airspace.", []string{"Russia -> NATO hostile"}, nil},
