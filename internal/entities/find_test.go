@@ -225,7 +225,7 @@ func TestDefault(t *testing.T) {
 	if g.Entities() < 1000 || g.Aliases() < g.Entities() {
 		t.Errorf("Entities %d, Aliases %d: table looks truncated", g.Entities(), g.Aliases())
 	}
-	for _, s := range []string{"Iran", "NATO", "IAEA", "Vladimir Putin", "Hezbollah", "Crimea"} {
+	for _, s := range []string{"Iran", "NATO", "IAEA", "Vladimir Putin", "Hezbollah", "Crimea", "ROK", "KSA"} {
 		ms, _ := g.Find(s, Options{Builtin: true})
 		if len(ms) != 1 {
 			t.Errorf("%q not in the gazetteer", s)
