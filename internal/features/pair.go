@@ -1167,9 +1167,15 @@ func isDisapproval(d *Document, i int) bool {
 		}
 		return false
 	}
-	for _, p := range [...]string{"condemn", "criticis", "criticiz", "denounc", "oppos", "deplor", "decr", "protest", "lament", "slam", "reject", "regrett"} {
+	return hasAnyPrefix(w, "condemn", "criticis", "criticiz", "denounc", "oppos", "deplor", "decr", "protest", "lament", "slam", "reject", "regrett") &&
+		!strings.HasPrefix(w, "opposit") // "the opposition to" is a stance noun's
+}
+
+// hasAnyPrefix reports whether w starts with one of prefixes.
+func hasAnyPrefix(w string, prefixes ...string) bool {
+	for _, p := range prefixes {
 		if strings.HasPrefix(w, p) {
-			return !strings.HasPrefix(w, "opposit") // "the opposition to" is a stance noun's
+			return true
 		}
 	}
 	return false
@@ -1463,12 +1469,7 @@ func isMediationWord(w string) bool {
 	case "host", "hosted", "hosting", "hosts", "messages", "go-between":
 		return true
 	}
-	for _, p := range [...]string{"mediat", "broker", "facilitat", "shuttl", "intermediar", "arbitrat"} {
-		if strings.HasPrefix(w, p) {
-			return true
-		}
-	}
-	return false
+	return hasAnyPrefix(w, "mediat", "broker", "facilitat", "shuttl", "intermediar", "arbitrat")
 }
 
 // isArticleOrPossessive reports whether w may stand between "with" and
