@@ -82,6 +82,9 @@ func TestRelations(t *testing.T) {
 		{"Human Rights Watch said Ethiopian forces had killed dozens of civilians.", []string{"Ethiopian forces -> civilians hostile"},
 			[]string{"Ethiopian forces -> Human Rights Watch hostile"}},
 		{"NATO said Russia had violated its airspace.", []string{"Russia -> NATO hostile"}, nil},
+		// Downgrading ties is one actor's act, not a shared state.
+		{"Lithuania downgraded diplomatic relations with China.", []string{"Lithuania -> China hostile"},
+			[]string{"Lithuania -> China cooperative", "China -> Lithuania cooperative", "China -> Lithuania hostile"}},
 		// A mediator's act is toward both sides; the sides hold nothing
 		// toward each other unless the sentence says what they did.
 		{"Qatar mediated between Washington and Caracas.", []string{"Qatar -> Washington cooperative", "Qatar -> Caracas cooperative"},

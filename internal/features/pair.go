@@ -1503,7 +1503,8 @@ func endsState(w string) bool {
 		"severed", "severs", "sever", "suspended", "suspends", "suspend", "froze", "freezes", "freeze", "pulled",
 		"withdrew", "withdraws", "quit", "quits", "abandoned", "scrapped", "rejected", "refused", "refuses",
 		"violated", "violating", "breached", "tore", "blocked", "blocks", "block", "blocking", "vetoed", "vetoes",
-		"vetoing", "opposed", "opposes", "opposing", "rejects", "rejecting", "torpedoed", "derailed":
+		"vetoing", "opposed", "opposes", "opposing", "rejects", "rejecting", "torpedoed", "derailed", "downgraded",
+		"downgrades", "downgrade", "downgrading", "reduced", "scaled":
 		return true
 	}
 	return false
