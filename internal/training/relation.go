@@ -249,6 +249,10 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			// pair feature that tells a compound from "X and Y": scored, not
 			// trained on.
 			{Name: "team/eval_aq", Path: filepath.Join(rel, "eval_aq.jsonl")},
+			// Ordinary wire sentences over every CAMEO root, written
+			// after 924bb84 to check the service on the kind of sentence
+			// event coders code: never trained on.
+			{Name: "team/eval_as", Path: filepath.Join(rel, "eval_as.jsonl")},
 			{Name: "petrarch/unittest", Path: filepath.Join(shared, "data", "petrarch-unittest", "records.dyad.jsonl")},
 			// Real news, labelled by reference (data/wikinews/README.md),
 			// scored and not trained on. Trained on beside the team's
