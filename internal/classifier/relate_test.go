@@ -61,6 +61,7 @@ func TestRelations(t *testing.T) {
 		{"Indonesia refused to condemn Russia.", nil, []string{"Indonesia -> Russia hostile", "Indonesia -> Russia cooperative"}},
 		{"India declined to sanction Russia.", nil, []string{"India -> Russia hostile", "India -> Russia cooperative"}},
 		{"Russia denied it had attacked Ukraine.", nil, []string{"Russia -> Ukraine hostile"}},
+		{"Iran denied responsibility for the drone strike on Saudi oil facilities.", nil, []string{"Iran -> Saudi hostile"}},
 		// Disapproving of a harm is not hostility toward its victim; its
 		// author is the target (DisapprovedHarm).
 		{"Turkey condemned the attack on Ukrainian ports.", nil, []string{"Turkey -> Ukrainian hostile"}},

@@ -1231,8 +1231,8 @@ func deniedBetween(d *Document, from, to, end int) bool {
 
 // opensClause reports whether the tokens from i, before end, open a
 // denied clause: "that" within three words ("claims that", "reports
-// that"), or at once a pronoun subject or a gerund ("it had", "its
-// troops", "bombing").
+// that"), or at once a pronoun subject, a gerund or a part in the act
+// ("it had", "its troops", "bombing", "responsibility for").
 func opensClause(d *Document, i, end int) bool {
 	if i >= end {
 		return false
@@ -1240,15 +1240,31 @@ func opensClause(d *Document, i, end int) bool {
 	switch w := d.LowerFast(i); w {
 	case "it", "its", "they", "their", "that":
 		return true
-	default:
-		if isIngForm(w) {
+	case "any", "all":
+		// "denied any role in", "denied all responsibility for"
+		if i+1 < end && isInvolvement(d.LowerFast(i+1)) {
 			return true
+		}
+	default:
+		if isIngForm(w) || isInvolvement(w) {
+			return true // "denied responsibility for the explosion"
 		}
 	}
 	for j := i + 1; j < min(end, i+3); j++ {
 		if d.LowerFast(j) == "that" {
 			return true
 		}
+	}
+	return false
+}
+
+// isInvolvement reports whether w, lowered, names a part in an act,
+// which a denial of it denies: "denied responsibility for", "denied
+// involvement in", "denied any role in".
+func isInvolvement(w string) bool {
+	switch w {
+	case "responsibility", "involvement", "role", "part", "complicity", "knowledge":
+		return true
 	}
 	return false
 }
