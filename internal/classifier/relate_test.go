@@ -83,6 +83,9 @@ func TestRelations(t *testing.T) {
 		{"Human Rights Watch said Ethiopian forces had killed dozens of civilians.", []string{"Ethiopian forces -> civilians hostile"},
 			[]string{"Ethiopian forces -> Human Rights Watch hostile"}},
 		{"NATO said Russia had violated its airspace.", []string{"Russia -> NATO hostile"}, nil},
+		// Joint patrols and drills are joint military cooperation.
+		{"Rwandan troops are conducting joint patrols with Mozambican forces.", nil,
+			[]string{"Rwandan troops -> Mozambican forces hostile", "Mozambican forces -> Rwandan troops hostile"}},
 		// Downgrading ties is one actor's act, not a shared state.
 		{"Lithuania downgraded diplomatic relations with China.", []string{"Lithuania -> China hostile"},
 			[]string{"Lithuania -> China cooperative", "China -> Lithuania cooperative", "China -> Lithuania hostile"}},
