@@ -252,6 +252,11 @@ func DefaultRelationConfig(shared, root string) RelationConfig {
 			// Ordinary wire sentences over every CAMEO root, written
 			// after 924bb84 to check the service on the kind of sentence
 			// event coders code: never trained on.
+			// The probe kinds (passives, speakers, stance nouns,
+			// joint and parallel acts, generic actors, negation,
+			// restraint and mediation, officials), written after
+			// 924bb84: never trained on.
+			{Name: "team/eval_ar", Path: filepath.Join(rel, "eval_ar.jsonl")},
 			{Name: "team/eval_as", Path: filepath.Join(rel, "eval_as.jsonl")},
 			{Name: "petrarch/unittest", Path: filepath.Join(shared, "data", "petrarch-unittest", "records.dyad.jsonl")},
 			// Real news, labelled by reference (data/wikinews/README.md),
