@@ -286,11 +286,11 @@ func quotedBy(c *features.Context, speaker, h features.Target, person bool) bool
 	if !c.Quoted(h.First) || c.Quoted(speaker.First) || !c.Speaks(speaker) {
 		return false
 	}
-	sent := d.Sentences[d.SentenceOf(h.First)]
-	if d.SentenceOf(speaker.First) != d.SentenceOf(h.First) {
+	si := d.SentenceOf(h.First)
+	if d.SentenceOf(speaker.First) != si {
 		return false
 	}
-	for i := sent.First; i < speaker.First; i++ {
+	for i := d.Sentences[si].First; i < speaker.First; i++ {
 		if !c.Quoted(i) {
 			continue
 		}
